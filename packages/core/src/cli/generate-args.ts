@@ -1,0 +1,57 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeError, OrmAiError } from '../errors.js';
+
+/** Flags every CLI's generate command shares; a plugin adds its own (`--config`, `--schema`). */
+export const COMMON_GENERATE_FLAGS = {
+  plan: { type: 'string' },
+  yes: { type: 'boolean', short: 'y', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+  'shadow-url': { type: 'string' },
+  model: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export interface ParsedGenerateArgs {
+  readonly request: string | undefined;
+  readonly plan: string | undefined;
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly shadowUrl: string | undefined;
+  readonly model: string | undefined;
+  readonly name: string | undefined;
+  readonly help: boolean;
+  /** The plugin's own flags, by name. */
+  readonly extra: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/** Parses `[request] [flags]`; unknown flags are a `USAGE` error naming the flag. */
+export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullable<ParseArgsConfig['options']> = {}): ParsedGenerateArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...COMMON_GENERATE_FLAGS, ...extraFlags }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new OrmAiError('USAGE', describeError(error), { hint: 'Run with --help to see the flags.' });
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) {
+    throw new OrmAiError('USAGE', `expected one request, got ${positionals.length} words outside quotes`, {
+      hint: 'Quote the request: generate "add a tags column to posts".',
+    });
+  }
+  const extra = Object.fromEntries(Object.keys(extraFlags).map((key) => [key, (values as Record<string, string | boolean | undefined>)[key]]));
+  return {
+    request: positionals[0],
+    plan: values.plan as string | undefined,
+    yes: values.yes === true,
+    dryRun: values['dry-run'] === true,
+    json: values.json === true,
+    shadowUrl: values['shadow-url'] as string | undefined,
+    model: values.model as string | undefined,
+    name: values.name as string | undefined,
+    help: values.help === true,
+    extra,
+  };
+}

@@ -1,0 +1,83 @@
+import { confirm, isCancel } from '@clack/prompts';
+import pc from 'picocolors';
+import { OrmAiError } from '../errors.js';
+import type { LlmUsage } from '../llm/chat-planner.js';
+import { generateMigration, type GenerateOptions, type GenerateOutcome } from '../pipeline/generate.js';
+import { jsonReportOf, jsonReportOfError } from '../report/json-report.js';
+import { renderError, renderOutcome } from '../report/text-report.js';
+import { writeFilesAtomically } from '../write-files.js';
+
+/** Where a command reads and writes; tests pass their own. */
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly isInteractive: boolean;
+  /** Asks the person to accept the change; absent means the built-in terminal prompt. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+}
+
+export interface GenerateCommandOptions extends Omit<GenerateOptions, 'usage' | 'onStage'> {
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+}
+
+/**
+ * The shared body of every CLI's generate command: run the pipeline, show the change,
+ * ask (or not: `--yes`, `--dry-run`, no terminal), write atomically, report. Returns the
+ * exit code; never calls `process.exit`.
+ */
+export async function runGenerateCommand(options: GenerateCommandOptions, io: CommandIo): Promise<number> {
+  const usage: LlmUsage = { calls: 0, promptTokens: 0, completionTokens: 0 };
+  let outcome: GenerateOutcome;
+  try {
+    outcome = await generateMigration({
+      ...options,
+      usage,
+      onStage: options.json ? undefined : (stage) => io.stderr(pc.dim(`… ${STAGE_LABELS[stage]}`)),
+    });
+  } catch (error) {
+    if (!(error instanceof OrmAiError)) throw error;
+    if (options.json) io.stdout(JSON.stringify(jsonReportOfError({ error, usage, model: options.model ?? null }), null, 2));
+    else io.stderr(renderError(error));
+    return 1;
+  }
+  if (!options.json) io.stdout(renderOutcome(outcome, options.cwd));
+  const decision = await decideWrite(options, io);
+  if (decision.write) {
+    try {
+      await writeFilesAtomically(outcome.files);
+    } catch (error) {
+      if (!(error instanceof OrmAiError)) throw error;
+      if (options.json) io.stdout(JSON.stringify({ ...jsonReportOf({ outcome, written: false }), ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
+      else io.stderr(renderError(error));
+      return 1;
+    }
+  }
+  if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, written: decision.write }), null, 2));
+  else io.stdout(decision.write ? pc.green(`Wrote ${outcome.files.length} file(s).`) : pc.yellow(decision.reason));
+  return 0;
+}
+
+const STAGE_LABELS = {
+  'read-schema': 'reading the schema from the ORM source',
+  plan: 'planning the change',
+  'apply-plan': 'editing the schema source',
+  'orm-generate': 'generating the migration with the ORM\'s tool',
+  shadow: 'proving the migration on the shadow database',
+} as const;
+
+async function decideWrite(options: GenerateCommandOptions, io: CommandIo): Promise<{ write: boolean; reason: string }> {
+  if (options.dryRun) return { write: false, reason: 'Dry run: nothing was written.' };
+  if (options.yes) return { write: true, reason: '' };
+  if (!io.isInteractive) {
+    return { write: false, reason: 'No terminal to confirm on and no --yes: ran as --dry-run, nothing was written. Pass --yes to write.' };
+  }
+  const accepted = io.confirm ? await io.confirm('Write these changes?') : await terminalConfirm('Write these changes?');
+  return accepted ? { write: true, reason: '' } : { write: false, reason: 'Not accepted: nothing was written.' };
+}
+
+async function terminalConfirm(message: string): Promise<boolean> {
+  const answer = await confirm({ message, initialValue: false });
+  return !isCancel(answer) && answer === true;
+}

@@ -1,0 +1,47 @@
+/**
+ * Operational failures: one error class with a stable `code`, a message naming the bad
+ * value and the rule it broke, a `hint` saying what to do, and the `cause`. Findings and
+ * plan-validation problems are not errors: they come back as data.
+ */
+export type OrmAiErrorCode =
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_INVALID'
+  | 'SCHEMA_READ_FAILED'
+  | 'PLAN_FILE_INVALID'
+  | 'PLAN_REJECTED'
+  | 'PLAN_APPLY_FAILED'
+  | 'SOURCE_TYPECHECK_FAILED'
+  | 'LLM_NOT_CONFIGURED'
+  | 'LLM_REQUEST_FAILED'
+  | 'LLM_REFUSED'
+  | 'LLM_OUTPUT_INVALID'
+  | 'MIGRATION_GENERATE_FAILED'
+  | 'MIGRATION_AMBIGUOUS'
+  | 'SHADOW_UNAVAILABLE'
+  | 'SHADOW_REJECTED_MIGRATION'
+  | 'SHADOW_URL_INVALID'
+  | 'WRITE_FAILED'
+  | 'USAGE';
+
+export interface OrmAiErrorOptions {
+  readonly hint?: string;
+  readonly cause?: unknown;
+}
+
+export class OrmAiError extends Error {
+  override readonly name = 'OrmAiError';
+  readonly code: OrmAiErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: OrmAiErrorCode, message: string, options: OrmAiErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** The message of anything thrown, for wrapping causes into a sentence. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

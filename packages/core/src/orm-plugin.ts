@@ -1,0 +1,88 @@
+import type { ChangePlan } from './change-plan.js';
+import type { SchemaModel } from './schema-model.js';
+
+/**
+ * The boundary between core and one ORM. A plugin translates between its ORM and the
+ * neutral model and writes its ORM's files; core owns the plan, the model, the shadow
+ * database, safety and the report, and never asks which ORM it is talking to, only what
+ * it can do (`capabilities`).
+ *
+ * @example
+ * const project = await drizzlePlugin.openProject({ cwd: process.cwd() });
+ * const model = await project.readSchema();
+ */
+export interface OrmPlugin {
+  /** The ORM's name as people write it, for messages only: `Drizzle`. */
+  readonly displayName: string;
+  readonly capabilities: OrmCapabilities;
+  /** Finds and reads the project's ORM configuration; throws `CONFIG_NOT_FOUND` / `CONFIG_INVALID`. */
+  openProject(options: OpenProjectOptions): Promise<OrmProject>;
+}
+
+export interface OrmCapabilities {
+  /**
+   * How the ORM's migrator runs migrations: `all` in one transaction, `each` in its own
+   * transaction, or `none`. The shadow replays them the same way, so a statement that
+   * cannot run inside a transaction fails on the shadow exactly as it would in production.
+   */
+  readonly migrationTransaction: 'all' | 'each' | 'none';
+  /** Facts about this ORM the model must know to plan well (one sentence each). */
+  readonly promptNotes: readonly string[];
+}
+
+export interface OpenProjectOptions {
+  /** The directory the command runs in. */
+  readonly cwd: string;
+  /** The ORM config file the user named (`--config`, `--schema`, `-d`), relative to `cwd`. */
+  readonly configPath?: string;
+}
+
+/** A change to one file: `before` is null for a new file. Nothing is written until the plan is accepted. */
+export interface FileChange {
+  readonly path: string;
+  readonly before: string | null;
+  readonly after: string;
+}
+
+/** An existing migration, as its ORM's migrator would run it. */
+export interface MigrationScript {
+  /** The ORM's name for it: `0001_add_comments`. */
+  readonly id: string;
+  readonly path: string;
+  readonly sql: string;
+}
+
+export interface GenerateMigrationInput {
+  readonly plan: ChangePlan;
+  /** The schema source edits made by `applyPlan`, not yet on disk. */
+  readonly edits: readonly FileChange[];
+  /** A snake_case name from the plan or `--name`. */
+  readonly name: string;
+}
+
+/** A migration produced by the ORM's own tool; core may add steps before writing it. */
+export interface GeneratedMigration {
+  /** The ORM's id for the migration: `0002_add_post_tags`. */
+  readonly id: string;
+  /** The up statements the ORM's tool produced (renames included), in order. */
+  readonly statements: readonly string[];
+  /** The ORM's files for the final statements: the migration itself and any journal or snapshot. */
+  filesFor(statements: readonly string[]): FileChange[];
+}
+
+/** One ORM project, opened: everything core asks of it. */
+export interface OrmProject {
+  /** The project's root directory (where the ORM config lives). */
+  readonly root: string;
+  /** Reads the schema model from the ORM's source, never from a database. */
+  readSchema(): Promise<SchemaModel>;
+  /** The existing migrations, oldest first. */
+  readMigrations(): Promise<MigrationScript[]>;
+  /**
+   * Edits the schema source so it carries out the plan, keeping the user's formatting.
+   * Returns the edited files (type-checked); writes nothing.
+   */
+  applyPlan(plan: ChangePlan): Promise<FileChange[]>;
+  /** Produces the migration from the edited source with the ORM's own migration tool. */
+  generateMigration(input: GenerateMigrationInput): Promise<GeneratedMigration>;
+}

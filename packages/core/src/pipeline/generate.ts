@@ -1,0 +1,164 @@
+import { performance } from 'node:perf_hooks';
+import type { ChangePlan } from '../change-plan.js';
+import { OrmAiError } from '../errors.js';
+import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
+import { resolveLlmSettings } from '../llm/llm-settings.js';
+import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
+import type { SchemaModel } from '../schema-model.js';
+import { openShadowDatabase } from '../shadow/open-shadow.js';
+import { replayMigrations } from '../shadow/replay-migrations.js';
+import type { ShadowDatabase } from '../shadow/shadow-database.js';
+import { migrationNameFor } from './migration-name.js';
+import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
+import { composeStatements, proveOnShadow } from './prove-migration.js';
+
+export interface GenerateOptions {
+  readonly plugin: OrmPlugin;
+  readonly cwd: string;
+  readonly configPath?: string | undefined;
+  /** The request in words; optional with `planFile`, where the plan's own request is used. */
+  readonly request?: string | undefined;
+  readonly planFile?: string | undefined;
+  readonly shadowUrl?: string | undefined;
+  readonly model?: string | undefined;
+  readonly name?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Counts model calls and tokens as they happen, so a failed run still reports them. */
+  readonly usage?: LlmUsage | undefined;
+  /** Told each stage as it starts, for a progress line. */
+  readonly onStage?: ((stage: GenerateStage) => void) | undefined;
+}
+
+export type GenerateStage = 'read-schema' | 'plan' | 'apply-plan' | 'orm-generate' | 'shadow';
+
+/** Everything a run produced: the confirm screen, `--json` and the writer read this. */
+export interface GenerateOutcome {
+  readonly plan: ChangePlan;
+  readonly migrationId: string;
+  /** Schema source edits, then the ORM's migration files. Nothing is on disk yet. */
+  readonly files: readonly FileChange[];
+  readonly upStatements: readonly string[];
+  readonly shadow: string;
+  readonly usage: LlmUsage & { model: string | null };
+  /** Wall time per stage in milliseconds (the benchmark reads these). */
+  readonly timings: Readonly<Record<GenerateStage, number>>;
+}
+
+/**
+ * The generate pipeline: read the schema from the ORM's source, get a plan (file or model),
+ * apply it to the source, let the ORM's tool write the migration, and prove it on a shadow
+ * database holding every existing migration. A plan the shadow rejects goes back to the
+ * model with the database's error, within the repair budget. Writes nothing.
+ */
+export async function generateMigration(options: GenerateOptions): Promise<GenerateOutcome> {
+  const timings: Record<GenerateStage, number> = { 'read-schema': 0, plan: 0, 'apply-plan': 0, 'orm-generate': 0, shadow: 0 };
+  const timed = async <T>(stage: GenerateStage, work: () => Promise<T>): Promise<T> => {
+    options.onStage?.(stage);
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] += performance.now() - started;
+    }
+  };
+
+  const { project, model, scripts } = await timed('read-schema', async () => {
+    const opened = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
+    return { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
+  });
+  // PGlite takes seconds to start: prepare the shadow while the model thinks.
+  const preparing = prepareShadow({ url: options.shadowUrl, plugin: options.plugin, project, scripts });
+  preparing.catch(() => undefined);
+  let prepared: ShadowDatabase | undefined;
+  try {
+    const { source, planner } = planSourceFor(options, model);
+    let plan = await timed('plan', () => source.next());
+    for (;;) {
+      const candidate = await tryPlan({ options, project, plan, timed, shadow: async () => (prepared ??= await preparing) });
+      if (candidate.ok) {
+        return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
+      }
+      if (!planner) throw candidate.error;
+      plan = await timed('plan', () => source.next(`${candidate.error.message}`));
+    }
+  } finally {
+    await (prepared ?? (await preparing.catch(() => undefined)))?.close();
+  }
+}
+
+type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
+
+interface TryPlanOptions {
+  readonly options: GenerateOptions;
+  readonly project: OrmProject;
+  readonly plan: ChangePlan;
+  readonly timed: Timed;
+  readonly shadow: () => Promise<ShadowDatabase>;
+}
+
+type TryPlanResult =
+  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements'> }
+  | { ok: false; error: OrmAiError };
+
+/** Failures a corrected plan can fix go back to the model; anything else ends the run. */
+const REPAIRABLE: ReadonlySet<string> = new Set(['PLAN_APPLY_FAILED', 'SOURCE_TYPECHECK_FAILED', 'MIGRATION_AMBIGUOUS', 'SHADOW_REJECTED_MIGRATION']);
+
+async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
+  const repairable = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> => {
+    try {
+      return { ok: true, value: await work() };
+    } catch (error) {
+      if (error instanceof OrmAiError && REPAIRABLE.has(error.code)) return { ok: false, error };
+      throw error;
+    }
+  };
+  const generated = await repairable(async () => {
+    const edits = await timed('apply-plan', () => project.applyPlan(plan));
+    const name = migrationNameFor({ name: options.name, plan });
+    const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name }));
+    return { edits, migration, statements: await composeStatements(plan, migration) };
+  });
+  if (!generated.ok) return generated;
+  const { edits, migration, statements } = generated.value;
+  // Outside `repairable`: existing migrations failing on the shadow is not the plan's fault.
+  const prepared = await shadow();
+  const proven = await repairable(() =>
+    timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, transaction: options.plugin.capabilities.migrationTransaction })),
+  );
+  if (!proven.ok) return proven;
+  return { ok: true, outcome: { migrationId: migration.id, files: [...edits, ...migration.filesFor(statements)], upStatements: statements } };
+}
+
+function planSourceFor(options: GenerateOptions, model: SchemaModel): { source: PlanSource; planner: ChatPlanner | null } {
+  if (options.planFile) {
+    const path = options.planFile;
+    return { source: { next: () => planFromFile({ path, model, request: options.request }) }, planner: null };
+  }
+  if (!options.request?.trim()) {
+    throw new OrmAiError('USAGE', 'no request given', { hint: 'Say what to change, e.g. generate "add a tags text[] column to posts", or pass --plan FILE.' });
+  }
+  const planner = new ChatPlanner(resolveLlmSettings({ env: options.env, model: options.model }), options.usage);
+  const prompt = { model, request: options.request, ormName: options.plugin.displayName, capabilities: options.plugin.capabilities };
+  return { source: planFromModel({ planner, prompt }), planner };
+}
+
+async function prepareShadow(options: {
+  url: string | undefined;
+  plugin: OrmPlugin;
+  project: OrmProject;
+  scripts: Awaited<ReturnType<OrmProject['readMigrations']>>;
+}): Promise<ShadowDatabase> {
+  const shadow = await openShadowDatabase({ url: options.url });
+  try {
+    await replayMigrations({ shadow, scripts: options.scripts, transaction: options.plugin.capabilities.migrationTransaction });
+    return shadow;
+  } catch (error) {
+    await shadow.close();
+    throw error;
+  }
+}
+
+function usageOf(planner: ChatPlanner | null): GenerateOutcome['usage'] {
+  if (!planner) return { calls: 0, promptTokens: 0, completionTokens: 0, model: null };
+  return { ...planner.usage, model: planner.model };
+}

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import type { ChangePlan } from '../change-plan.js';
+import { describeError, OrmAiError } from '../errors.js';
+import type { ChatPlanner } from '../llm/chat-planner.js';
+import { planPromptMessages, repairMessage, type ChatMessage, type PlanPromptOptions } from '../llm/plan-prompt.js';
+import { formatPlanProblems, parsePlan, validatePlan } from '../plan-validation.js';
+import type { SchemaModel } from '../schema-model.js';
+
+/** At most this many calls after the first when a plan is rejected (invalid, or refused by the shadow). */
+export const MAX_REPAIR_CALLS = 2;
+
+/**
+ * Where candidate plans come from. `next(problem)` returns the first plan, or, given why
+ * the previous one failed, a corrected one; it throws when no corrected plan can be had.
+ */
+export interface PlanSource {
+  next(problem?: string): Promise<ChangePlan>;
+}
+
+/** Reads, parses and validates a plan file. A file gets no second chance: problems throw. */
+export async function planFromFile(options: { path: string; model: SchemaModel; request?: string }): Promise<ChangePlan> {
+  let text: string;
+  try {
+    text = await readFile(options.path, 'utf8');
+  } catch (error) {
+    throw new OrmAiError('PLAN_FILE_INVALID', `cannot read plan file ${options.path}: ${describeError(error)}`, { cause: error });
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new OrmAiError('PLAN_FILE_INVALID', `plan file ${options.path} is not JSON: ${describeError(error)}`, {
+      hint: 'A plan is one JSON document; see docs/plan.md.',
+    });
+  }
+  const parsed = parsePlan(document);
+  if (!parsed.ok) {
+    throw new OrmAiError('PLAN_FILE_INVALID', `plan file ${options.path} does not match the plan format:\n${formatPlanProblems(parsed.problems)}`, {
+      hint: 'See docs/plan.md for the format.',
+    });
+  }
+  const problems = await validatePlan({ plan: parsed.plan, model: options.model, request: options.request });
+  if (problems.length > 0) {
+    throw new OrmAiError('PLAN_REJECTED', `plan file ${options.path} cannot run against the current schema:\n${formatPlanProblems(problems)}`, {
+      hint: 'Fix the plan; nothing was changed.',
+    });
+  }
+  return parsed.plan;
+}
+
+/**
+ * Plans from the model: the first call, then up to `MAX_REPAIR_CALLS` corrections, each
+ * sent the reason the previous answer failed (invalid JSON, a rejected plan, the shadow's error).
+ */
+export function planFromModel(options: { planner: ChatPlanner; prompt: PlanPromptOptions }): PlanSource {
+  const messages: ChatMessage[] = planPromptMessages(options.prompt);
+  let calls = 0;
+  const ask = async (): Promise<ChangePlan> => {
+    let lastProblem = '';
+    while (calls <= MAX_REPAIR_CALLS) {
+      calls += 1;
+      const answer = await options.planner.proposePlan(messages);
+      messages.push({ role: 'assistant', content: answer.raw });
+      const problem = answer.ok ? await problemWith(answer.document, options.prompt) : answer.problem;
+      if (problem === null && answer.ok) return parsePlanOrThrow(answer.document);
+      lastProblem = problem ?? '';
+      messages.push(repairMessage(lastProblem));
+    }
+    throw repairBudgetSpent(lastProblem);
+  };
+  return {
+    async next(problem) {
+      if (problem !== undefined) {
+        if (calls > MAX_REPAIR_CALLS) throw repairBudgetSpent(problem);
+        messages.push(repairMessage(problem));
+      }
+      return ask();
+    },
+  };
+}
+
+async function problemWith(document: unknown, prompt: PlanPromptOptions): Promise<string | null> {
+  const parsed = parsePlan(document);
+  if (!parsed.ok) return `the plan does not match the format:\n${formatPlanProblems(parsed.problems)}`;
+  const problems = await validatePlan({ plan: parsed.plan, model: prompt.model, request: prompt.request });
+  return problems.length > 0 ? `the plan cannot run against the schema:\n${formatPlanProblems(problems)}` : null;
+}
+
+function parsePlanOrThrow(document: unknown): ChangePlan {
+  const parsed = parsePlan(document);
+  if (!parsed.ok) throw new OrmAiError('LLM_OUTPUT_INVALID', formatPlanProblems(parsed.problems));
+  return parsed.plan;
+}
+
+function repairBudgetSpent(problem: string): OrmAiError {
+  return new OrmAiError('LLM_OUTPUT_INVALID', `the model gave no usable plan after ${MAX_REPAIR_CALLS + 1} calls; the last problem:\n${problem}`, {
+    hint: 'Rephrase the request, try a stronger model (--model), or write the plan yourself and pass it with --plan FILE.',
+  });
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { changePlanSchema } from './change-plan.js';
+
+type JsonSchema = { [key: string]: unknown };
+
+/**
+ * The change plan as JSON Schema, in the subset OpenAI's strict structured output accepts:
+ * every property required (optional ones are nullable), no `default`, `anyOf` instead of
+ * `oneOf`, `enum` instead of `const`, and `additionalProperties: false` everywhere.
+ */
+export function planJsonSchema(): JsonSchema {
+  const generated = z.toJSONSchema(changePlanSchema, { io: 'output', target: 'draft-7' }) as JsonSchema;
+  const { $schema: _ignored, ...schema } = generated;
+  return toStrictSubset(schema) as JsonSchema;
+}
+
+function toStrictSubset(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toStrictSubset);
+  if (node === null || typeof node !== 'object') return node;
+  const result: JsonSchema = {};
+  for (const [key, value] of Object.entries(node as JsonSchema)) {
+    if (key === 'default') continue;
+    if (key === 'oneOf') result.anyOf = toStrictSubset(value);
+    else if (key === 'const') result.enum = [value];
+    else result[key] = toStrictSubset(value);
+  }
+  if (result.type === 'object' && result.properties) {
+    result.required = Object.keys(result.properties as JsonSchema);
+    result.additionalProperties = false;
+  }
+  return result;
+}

@@ -1,0 +1,118 @@
+import { changePlanSchema, DESTRUCTIVE_CHANGE_KINDS, type ChangePlan, type SchemaChange } from './change-plan.js';
+import { parseColumnType } from './column-type.js';
+import { applyChangeToModel } from './plan-model.js';
+import { checkChange } from './plan-change-checks.js';
+import { requestAsksToRemove } from './request-consent.js';
+import { parseSql } from './sql-parser.js';
+import type { SchemaModel } from './schema-model.js';
+
+/** One reason a plan cannot run, naming the offending item by its path in the plan. */
+export interface PlanProblem {
+  /** Where in the plan: `changes[2].column.type`, `migrationSteps[0].sql`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type PlanParseResult = { ok: true; plan: ChangePlan } | { ok: false; problems: PlanProblem[] };
+
+/** Parses untrusted JSON (a model's answer or a plan file) into a plan, or lists what is wrong. */
+export function parsePlan(document: unknown): PlanParseResult {
+  const parsed = changePlanSchema.safeParse(document);
+  if (parsed.success) return { ok: true, plan: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+    })),
+  };
+}
+
+export interface ValidatePlanOptions {
+  readonly plan: ChangePlan;
+  readonly model: SchemaModel;
+  /** The user's request; drops are allowed only when it asks for them. Defaults to `plan.request`. */
+  readonly request?: string;
+}
+
+/**
+ * Checks a parsed plan against the current schema: every name it refers to exists (or is
+ * created earlier in the same plan), every name it creates is new and a valid SQL
+ * identifier, types exist, and every drop was asked for. Returns the problems; an empty
+ * list means the plan may run.
+ */
+export async function validatePlan(options: ValidatePlanOptions): Promise<PlanProblem[]> {
+  const { plan } = options;
+  const request = options.request ?? plan.request;
+  const problems: PlanProblem[] = [];
+  const existingTables = new Set(options.model.tables.map((table) => table.name));
+  let working = structuredClone(options.model);
+  plan.changes.forEach((change, index) => {
+    const path = `changes[${index}]`;
+    const messages = checkChange({ model: working, change, existingTables, typeProblem: typeProblemIn(working) });
+    messages.push(...consentProblems({ change, plan, request }));
+    problems.push(...messages.map((message) => ({ path, message })));
+    // Later changes are checked against the schema as earlier valid changes leave it.
+    if (messages.length === 0) working = applyChangeToModel(working, change);
+  });
+  for (const [index, step] of plan.migrationSteps.entries()) {
+    const parsed = await parseSql(step.sql);
+    const path = `migrationSteps[${index}].sql`;
+    if (!parsed.ok) problems.push({ path, message: `does not parse as PostgreSQL: ${parsed.message}` });
+    else if (parsed.statements.length === 0) problems.push({ path, message: 'holds no SQL statement' });
+  }
+  return problems;
+}
+
+/** Formats problems as one message for errors and for the model's repair prompt. */
+export function formatPlanProblems(problems: readonly PlanProblem[]): string {
+  return problems.map((problem) => `- ${problem.path}: ${problem.message}`).join('\n');
+}
+
+function typeProblemIn(model: SchemaModel): (spelling: string) => string | null {
+  const enums = new Set(model.enums.map((item) => item.name));
+  return (spelling) => {
+    const parsed = parseColumnType(spelling, enums);
+    return parsed.ok ? null : parsed.reason;
+  };
+}
+
+function consentProblems(options: { change: SchemaChange; plan: ChangePlan; request: string }): string[] {
+  const { change, plan, request } = options;
+  if (!DESTRUCTIVE_CHANGE_KINDS.has(change.kind)) return [];
+  if (isReplacedInPlan(change, plan)) return [];
+  const target = removalTarget(change);
+  if (requestAsksToRemove(request, target.names)) return [];
+  return [
+    `${change.kind} of ${target.label} was not asked for: the request must ask to drop or remove it ("${request}"). Plans never remove anything on their own.`,
+  ];
+}
+
+function removalTarget(change: SchemaChange): { label: string; names: string[] } {
+  switch (change.kind) {
+    case 'drop_table':
+      return { label: `table "${change.table}"`, names: [change.table] };
+    case 'drop_column':
+      return { label: `column "${change.table}.${change.column}"`, names: [change.column] };
+    case 'drop_index':
+    case 'drop_foreign_key':
+    case 'drop_unique':
+      return { label: `"${change.name}" on "${change.table}"`, names: [change.name] };
+    default:
+      return { label: change.kind, names: [] };
+  }
+}
+
+/** Dropping an index or constraint to re-create it under the same name is not a removal. */
+function isReplacedInPlan(change: SchemaChange, plan: ChangePlan): boolean {
+  const recreates = (kind: SchemaChange['kind']) =>
+    plan.changes.some((other) => other.kind === kind && 'name' in other && 'name' in change && other.name === change.name);
+  if (change.kind === 'drop_index') return recreates('create_index');
+  if (change.kind === 'drop_foreign_key') return recreates('add_foreign_key');
+  if (change.kind === 'drop_unique') return recreates('add_unique');
+  return false;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '') || '(plan)';
+}

@@ -1,0 +1,65 @@
+import type { ChangePlan } from '../change-plan.js';
+import type { OrmAiError } from '../errors.js';
+import type { LlmUsage } from '../llm/chat-planner.js';
+import type { GenerateOutcome } from '../pipeline/generate.js';
+
+/** A safety finding on the migration (the safety analysis fills these in). */
+export interface Finding {
+  readonly rule: string;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** The one object `--json` prints, the same for every ORM's CLI. */
+export interface JsonReport {
+  readonly ok: boolean;
+  readonly plan: ChangePlan | null;
+  /** Paths written, or that would be written on a dry run. */
+  readonly files: string[];
+  readonly written: boolean;
+  readonly migration: string | null;
+  readonly upSql: string | null;
+  /** Null until rollback verification lands. */
+  readonly downSql: string | null;
+  readonly findings: Finding[];
+  readonly shadow: string | null;
+  readonly usage: LlmUsage & { model: string | null };
+  readonly timingsMs: Record<string, number> | null;
+  readonly error: { code: string; message: string; hint: string | null } | null;
+}
+
+export function jsonReportOf(options: { outcome: GenerateOutcome; written: boolean }): JsonReport {
+  const { outcome } = options;
+  return {
+    ok: true,
+    plan: outcome.plan,
+    files: outcome.files.map((file) => file.path),
+    written: options.written,
+    migration: outcome.migrationId,
+    upSql: outcome.upStatements.join('\n'),
+    downSql: null,
+    findings: [],
+    shadow: outcome.shadow,
+    usage: outcome.usage,
+    timingsMs: Object.fromEntries(Object.entries(outcome.timings).map(([stage, ms]) => [stage, Math.round(ms)])),
+    error: null,
+  };
+}
+
+export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage; model: string | null }): JsonReport {
+  return {
+    ok: false,
+    plan: null,
+    files: [],
+    written: false,
+    migration: null,
+    upSql: null,
+    downSql: null,
+    findings: [],
+    shadow: null,
+    usage: { ...options.usage, model: options.model },
+    timingsMs: null,
+    error: { code: options.error.code, message: options.error.message, hint: options.error.hint ?? null },
+  };
+}

@@ -1,0 +1,75 @@
+import { relative } from 'node:path';
+import { structuredPatch } from 'diff';
+import pc from 'picocolors';
+import type { ChangePlan } from '../change-plan.js';
+import type { OrmAiError } from '../errors.js';
+import type { FileChange } from '../orm-plugin.js';
+import type { GenerateOutcome } from '../pipeline/generate.js';
+
+/** The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof. */
+export function renderOutcome(outcome: GenerateOutcome, root: string): string {
+  const sections = [
+    renderPlan(outcome.plan),
+    ...outcome.files.map((file) => renderFileChange(file, root)),
+    `${pc.bold('Migration SQL')} ${pc.dim(`(${outcome.migrationId})`)}\n${outcome.upStatements.join('\n')}`,
+    `${pc.green('✔')} applied after every existing migration on the shadow database (${outcome.shadow})`,
+    renderUsage(outcome.usage),
+  ];
+  return sections.filter(Boolean).join('\n\n');
+}
+
+function renderPlan(plan: ChangePlan): string {
+  const lines = [pc.bold('Plan'), plan.summary, ''];
+  for (const change of plan.changes) lines.push(`  ${pc.cyan(change.kind)} ${describeTarget(change)} ${pc.dim(`— ${change.reason}`)}`);
+  for (const step of plan.migrationSteps) lines.push(`  ${pc.cyan(`sql (${step.position})`)} ${pc.dim(`— ${step.reason}; locks: ${step.locks}`)}`);
+  return lines.join('\n');
+}
+
+function describeTarget(change: ChangePlan['changes'][number]): string {
+  switch (change.kind) {
+    case 'create_enum':
+      return change.name;
+    case 'add_enum_value':
+      return `${change.enum} += '${change.value}'`;
+    case 'rename_table':
+      return `${change.from} → ${change.to}`;
+    case 'rename_column':
+      return `${change.table}.${change.from} → ${change.to}`;
+    case 'add_column':
+      return `${change.table}.${change.column.name} ${change.column.type}`;
+    case 'drop_column':
+    case 'alter_column':
+      return `${change.table}.${change.column}`;
+    case 'create_index':
+    case 'drop_index':
+    case 'drop_foreign_key':
+    case 'drop_unique':
+      return `${change.name} on ${change.table}`;
+    default:
+      return change.table;
+  }
+}
+
+/** A unified diff with + and - lines coloured; new files are shown whole. */
+export function renderFileChange(file: FileChange, root: string): string {
+  const name = relative(root, file.path) || file.path;
+  if (file.before === null) return `${pc.bold(name)} ${pc.green('(new)')}\n${pc.green(file.after)}`;
+  const patch = structuredPatch(name, name, file.before, file.after, '', '', { context: 2 });
+  const lines = [pc.bold(name)];
+  for (const hunk of patch.hunks) {
+    lines.push(pc.cyan(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`));
+    for (const line of hunk.lines) lines.push(line.startsWith('+') ? pc.green(line) : line.startsWith('-') ? pc.red(line) : pc.dim(line));
+  }
+  return lines.join('\n');
+}
+
+function renderUsage(usage: GenerateOutcome['usage']): string {
+  if (usage.calls === 0) return pc.dim('model: none (plan from file)');
+  return pc.dim(`model: ${usage.model}, ${usage.calls} call(s), ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`);
+}
+
+/** An error as a person reads it: what failed, and what to do. */
+export function renderError(error: OrmAiError): string {
+  const hint = error.hint ? `\n${pc.yellow('hint:')} ${error.hint}` : '';
+  return `${pc.red('error')} ${pc.dim(`[${error.code}]`)} ${error.message}${hint}`;
+}

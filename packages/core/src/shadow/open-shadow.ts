@@ -1,0 +1,17 @@
+import { describeError, OrmAiError } from '../errors.js';
+import { openPgliteShadow } from './pglite-shadow.js';
+import { openServerShadow } from './server-shadow.js';
+import type { OpenShadowOptions, ShadowDatabase } from './shadow-database.js';
+
+/** Opens the shadow the user chose: a server database for a URL, else embedded PGlite. */
+export async function openShadowDatabase(options: OpenShadowOptions = {}): Promise<ShadowDatabase> {
+  if (options.url) return openServerShadow(options.url);
+  try {
+    return await openPgliteShadow();
+  } catch (error) {
+    throw new OrmAiError('SHADOW_UNAVAILABLE', `the embedded PGlite shadow did not start: ${describeError(error)}`, {
+      hint: 'Pass --shadow-url postgres://... to use a PostgreSQL server instead.',
+      cause: error,
+    });
+  }
+}

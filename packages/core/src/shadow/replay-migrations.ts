@@ -1,0 +1,53 @@
+import { describeError, OrmAiError } from '../errors.js';
+import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
+import { parseSql, type ParsedStatement } from '../sql-parser.js';
+import type { ShadowDatabase } from './shadow-database.js';
+
+export interface ReplayOptions {
+  readonly shadow: ShadowDatabase;
+  readonly scripts: readonly MigrationScript[];
+  /** Replays them as the ORM's migrator runs them (see `OrmCapabilities`). */
+  readonly transaction: OrmCapabilities['migrationTransaction'];
+}
+
+/**
+ * Runs migrations on a shadow statement by statement, the way the ORM's migrator would
+ * (inside one transaction, one per migration, or none). A failure throws
+ * `SHADOW_REJECTED_MIGRATION` naming the file, the line, the statement and the database's error.
+ */
+export async function replayMigrations(options: ReplayOptions): Promise<void> {
+  const { shadow, scripts, transaction } = options;
+  const parsed = await Promise.all(scripts.map(async (script) => ({ script, statements: await statementsOf(script) })));
+  if (transaction === 'all') await shadow.exec('BEGIN');
+  try {
+    for (const { script, statements } of parsed) {
+      if (transaction === 'each') await shadow.exec('BEGIN');
+      for (const statement of statements) await runStatement(shadow, script, statement);
+      if (transaction === 'each') await shadow.exec('COMMIT');
+    }
+    if (transaction === 'all') await shadow.exec('COMMIT');
+  } catch (error) {
+    if (transaction !== 'none') await shadow.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+async function statementsOf(script: MigrationScript): Promise<readonly ParsedStatement[]> {
+  const parsed = await parseSql(script.sql);
+  if (parsed.ok) return parsed.statements;
+  throw new OrmAiError('SHADOW_REJECTED_MIGRATION', `${script.path}${parsed.line ? `:${parsed.line}` : ''}: does not parse as PostgreSQL: ${parsed.message}`, {
+    hint: 'Fix the SQL of this migration; nothing was written.',
+  });
+}
+
+async function runStatement(shadow: ShadowDatabase, script: MigrationScript, statement: ParsedStatement): Promise<void> {
+  try {
+    await shadow.exec(statement.sql);
+  } catch (error) {
+    throw new OrmAiError(
+      'SHADOW_REJECTED_MIGRATION',
+      `${script.path}:${statement.line}: the shadow database (${shadow.description}) rejected\n  ${statement.sql}\nwith: ${describeError(error)}`,
+      { hint: 'Nothing was written. The statement, not the tool, failed: fix the plan or the migration.', cause: error },
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangePlanInput } from '../src/change-plan.js';
+import { applyPlanToModel } from '../src/plan-model.js';
+import { parsePlan, validatePlan, type PlanProblem } from '../src/plan-validation.js';
+import { blogModel } from './blog-model.js';
+
+function plan(request: string, changes: unknown[], extra: Partial<ChangePlanInput> = {}) {
+  const parsed = parsePlan({ version: 1, request, summary: 's', changes, ...extra });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.plan;
+}
+
+async function problemsOf(request: string, changes: unknown[], extra: Partial<ChangePlanInput> = {}): Promise<PlanProblem[]> {
+  return validatePlan({ plan: plan(request, changes, extra), model: blogModel() });
+}
+
+const reason = 'because';
+const tagsColumn = { kind: 'add_column', table: 'posts', column: { name: 'tags', type: 'text[]', nullable: true }, reason };
+
+describe('parsePlan', () => {
+  it('fills optional fields with their defaults', () => {
+    const parsed = plan('add tags', [tagsColumn]);
+    expect(parsed.changes[0]).toEqual({ ...tagsColumn, column: { ...tagsColumn.column, default: null, primaryKey: false, unique: false } });
+    expect(parsed.migrationSteps).toEqual([]);
+  });
+
+  it('names the path of each problem', () => {
+    const parsed = parsePlan({ version: 2, request: 'x', summary: 's', changes: [{ kind: 'add_colum', table: 'posts' }] });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems.map((problem) => problem.path)).toEqual(['version', 'changes[0].kind']);
+  });
+
+  it('rejects unknown fields instead of ignoring them', () => {
+    const parsed = parsePlan({ version: 1, request: 'x', summary: 's', changes: [{ ...tagsColumn, sql: 'DROP TABLE users' }] });
+    expect(parsed.ok).toBe(false);
+  });
+});
+
+describe('validatePlan', () => {
+  it('accepts a valid additive plan', async () => {
+    expect(await problemsOf('add tags', [tagsColumn, { kind: 'create_index', table: 'posts', name: 'posts_tags_idx', columns: ['tags'], method: 'gin', reason }])).toEqual([]);
+  });
+
+  it('names unknown tables and columns', async () => {
+    expect(await problemsOf('x', [{ ...tagsColumn, table: 'articles' }])).toEqual([
+      { path: 'changes[0]', message: 'table "articles" does not exist (tables: users, posts)' },
+    ]);
+    const problems = await problemsOf('x', [{ kind: 'create_index', table: 'posts', name: 'i', columns: ['nope'], reason }]);
+    expect(problems[0]?.message).toContain('column "posts.nope" does not exist');
+  });
+
+  it('rejects duplicate names', async () => {
+    const problems = await problemsOf('x', [
+      { kind: 'add_column', table: 'users', column: { name: 'email', type: 'text', nullable: true }, reason },
+      { kind: 'create_index', table: 'posts', name: 'posts_author_id_idx', columns: ['title'], reason },
+      { kind: 'create_table', table: 't', columns: [{ name: 'a', type: 'text', nullable: true }, { name: 'a', type: 'text', nullable: true }], reason },
+    ]);
+    expect(problems.map((problem) => problem.message)).toEqual([
+      'column "users.email" already exists',
+      'the name "posts_author_id_idx" is already used by a table, index or constraint',
+      'column "a" is declared twice',
+    ]);
+  });
+
+  it('rejects identifiers that are not plain SQL identifiers', async () => {
+    const problems = await problemsOf('x', [{ ...tagsColumn, column: { name: 'tags"; DROP TABLE users; --', type: 'text', nullable: true } }]);
+    expect(problems[0]?.message).toContain('is not a plain SQL identifier');
+    const long = await problemsOf('x', [{ ...tagsColumn, column: { name: 'a'.repeat(64), type: 'text', nullable: true } }]);
+    expect(long[0]?.message).toContain('longer than 63 bytes');
+  });
+
+  it('rejects drops the request did not ask for, and accepts asked-for ones', async () => {
+    const drop = { kind: 'drop_column', table: 'users', column: 'bio', reason };
+    const refused = await problemsOf('add a tags column to posts', [drop]);
+    expect(refused[0]?.message).toContain('drop_column of column "users.bio" was not asked for');
+    expect(await problemsOf('remove the bio column from users', [drop])).toEqual([]);
+    expect(await problemsOf('drop users.bio', [drop])).toEqual([]);
+    // Naming the column without a verb of removal is not consent.
+    expect(await problemsOf('make bio longer', [drop])).toHaveLength(1);
+  });
+
+  it('checks consent against the given request, not the plan\'s own claim', async () => {
+    const dropTable = plan('drop the users table', [{ kind: 'drop_table', table: 'posts', reason }]);
+    const problems = await validatePlan({ plan: dropTable, model: blogModel(), request: 'add a column' });
+    expect(problems.map((problem) => problem.message)).toEqual([expect.stringContaining('drop_table of table "posts" was not asked for')]);
+  });
+
+  it('rejects a NOT NULL column without a default on an existing table, not on a new one', async () => {
+    const problems = await problemsOf('x', [{ ...tagsColumn, column: { name: 'slug', type: 'text', nullable: false } }]);
+    expect(problems[0]?.message).toContain('NOT NULL without a default on an existing table');
+    const created = await problemsOf('x', [{ kind: 'create_table', table: 'tags', columns: [{ name: 'id', type: 'serial', nullable: false, primaryKey: true }, { name: 'name', type: 'text', nullable: false }], reason }]);
+    expect(created).toEqual([]);
+  });
+
+  it('validates later changes against earlier ones in the same plan', async () => {
+    const problems = await problemsOf('x', [
+      { kind: 'create_table', table: 'tags', columns: [{ name: 'id', type: 'serial', nullable: false, primaryKey: true }], reason },
+      { kind: 'add_foreign_key', table: 'posts', columns: ['author_id'], referencedTable: 'tags', referencedColumns: ['id'], reason },
+      { kind: 'rename_column', table: 'posts', from: 'title', to: 'headline', reason },
+      { kind: 'create_index', table: 'posts', name: 'posts_headline_idx', columns: ['headline'], reason },
+    ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('checks types against built-ins and enums', async () => {
+    const problems = await problemsOf('x', [
+      { ...tagsColumn, column: { name: 'state', type: 'post_status', nullable: true } },
+      { ...tagsColumn, column: { name: 'mood', type: 'mood', nullable: true } },
+    ]);
+    expect(problems).toEqual([{ path: 'changes[1]', message: expect.stringContaining('unknown type "mood"') }]);
+  });
+
+  it('requires migration steps to parse as PostgreSQL', async () => {
+    const step = { position: 'after', sql: 'UPDATE posts SET tags = ARRAY[]::text[] WHERE', reason, locks: 'row locks' };
+    const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
+    expect(problems).toEqual([{ path: 'migrationSteps[0].sql', message: expect.stringContaining('does not parse as PostgreSQL') }]);
+  });
+});
+
+describe('applyPlanToModel', () => {
+  it('follows renames into indexes and foreign keys', () => {
+    const next = applyPlanToModel(blogModel(), plan('x', [
+      { kind: 'rename_column', table: 'posts', from: 'author_id', to: 'writer_id', reason },
+      { kind: 'rename_table', from: 'users', to: 'accounts', reason },
+    ]));
+    const posts = next.tables.find((table) => table.name === 'posts');
+    expect(posts?.indexes[0]?.columns).toEqual(['writer_id']);
+    expect(posts?.foreignKeys[0]).toMatchObject({ columns: ['writer_id'], referencedTable: 'accounts' });
+    expect(next.tables.map((table) => table.name)).toEqual(['accounts', 'posts']);
+  });
+});

@@ -1,0 +1,53 @@
+import { execSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import pg from 'pg';
+
+/**
+ * The real PostgreSQL server tests run against, from `SHADOW_TEST_URL` (`.ci/run` sets it).
+ * Null when unset: the suite then runs on embedded PGlite only.
+ */
+export function serverTestUrl(): string | null {
+  return process.env.SHADOW_TEST_URL?.trim() || null;
+}
+
+/** Shadow backends to run a suite against: always PGlite, plus the server when configured. */
+export function shadowBackends(): Array<{ name: string; url: string | undefined }> {
+  const url = serverTestUrl();
+  return [{ name: 'PGlite', url: undefined }, ...(url ? [{ name: 'PostgreSQL server', url }] : [])];
+}
+
+/** Connects to the server, starting the local cluster once if it is down (as on a fresh CI machine). */
+export async function ensurePostgresServer(url: string): Promise<void> {
+  if (await canConnect(url)) return;
+  const version = readdirSync('/etc/postgresql')[0];
+  execSync(`pg_ctlcluster --skip-systemctl-redirect ${version} main start`, { stdio: 'ignore' });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    if (await canConnect(url)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`PostgreSQL at ${url} is down and did not start`);
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Names of the databases on the server, to prove a run left nothing behind. */
+export async function listDatabases(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ datname: string }>('SELECT datname FROM pg_database ORDER BY datname');
+    return result.rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}
