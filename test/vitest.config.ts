@@ -1,9 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // In-process tests run the packages' sources; the bin test runs the built `dist`.
+    alias: {
+      '@orm-ai/core': source('../packages/core/src/index.ts'),
+      '@orm-ai/drizzle': source('../packages/drizzle/src/index.ts'),
+    },
+  },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**'],
+    exclude: ['**/node_modules/**', '.tmp/**'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     maxWorkers: 2,

@@ -40,6 +40,8 @@ export interface OpenProjectOptions {
 /** A change to one file: `before` is null for a new file. Nothing is written until the plan is accepted. */
 export interface FileChange {
   readonly path: string;
+  /** What the file is to the user: their schema source (shown as a diff), the migration, or ORM bookkeeping (a journal, a snapshot). */
+  readonly role: 'source' | 'migration' | 'metadata';
   readonly before: string | null;
   readonly after: string;
 }

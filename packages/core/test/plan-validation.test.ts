@@ -111,7 +111,7 @@ describe('validatePlan', () => {
   });
 
   it('requires migration steps to parse as PostgreSQL', async () => {
-    const step = { position: 'after', sql: 'UPDATE posts SET tags = ARRAY[]::text[] WHERE', reason, locks: 'row locks' };
+    const step = { position: 'after' as const, sql: 'UPDATE posts SET tags = ARRAY[]::text[] WHERE', reason, locks: 'row locks' };
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
     expect(problems).toEqual([{ path: 'migrationSteps[0].sql', message: expect.stringContaining('does not parse as PostgreSQL') }]);
   });

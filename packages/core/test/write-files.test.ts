@@ -29,8 +29,8 @@ describe('writeFilesAtomically', () => {
   it('writes new and changed files, creating folders', async () => {
     const root = project();
     await writeFilesAtomically([
-      { path: join(root, 'schema.ts'), before: 'old schema', after: 'new schema' },
-      { path: join(root, 'drizzle', 'meta', '0001_snapshot.json'), before: null, after: '{}' },
+      { path: join(root, 'schema.ts'), role: 'source', before: 'old schema', after: 'new schema' },
+      { path: join(root, 'drizzle', 'meta', '0001_snapshot.json'), role: 'metadata', before: null, after: '{}' },
     ]);
     expect(tree(root)).toEqual({ 'schema.ts': 'new schema', 'drizzle/journal.json': 'old journal', 'drizzle/meta/0001_snapshot.json': '{}' });
   });
@@ -42,9 +42,9 @@ describe('writeFilesAtomically', () => {
     mkdirSync(join(root, 'drizzle', 'blocked.sql'));
     writeFileSync(join(root, 'drizzle', 'blocked.sql', 'x'), 'occupied');
     const error = await writeFilesAtomically([
-      { path: join(root, 'schema.ts'), before: 'old schema', after: 'new schema' },
-      { path: join(root, 'drizzle', 'meta', 'snap.json'), before: null, after: '{}' },
-      { path: join(root, 'drizzle', 'blocked.sql'), before: null, after: 'sql' },
+      { path: join(root, 'schema.ts'), role: 'source', before: 'old schema', after: 'new schema' },
+      { path: join(root, 'drizzle', 'meta', 'snap.json'), role: 'metadata', before: null, after: '{}' },
+      { path: join(root, 'drizzle', 'blocked.sql'), role: 'migration', before: null, after: 'sql' },
     ]).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'WRITE_FAILED', message: expect.stringContaining('every change was undone') });
     expect(tree(root)).toEqual({ ...before, 'drizzle/blocked.sql/x': 'occupied' });
@@ -54,14 +54,14 @@ describe('writeFilesAtomically', () => {
   it('refuses to write over a file that changed since the plan was made', async () => {
     const root = project();
     writeFileSync(join(root, 'schema.ts'), 'edited by someone meanwhile');
-    await expect(writeFilesAtomically([{ path: join(root, 'schema.ts'), before: 'old schema', after: 'new schema' }])).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+    await expect(writeFilesAtomically([{ path: join(root, 'schema.ts'), role: 'source', before: 'old schema', after: 'new schema' }])).rejects.toMatchObject({ code: 'WRITE_FAILED' });
     expect(readFileSync(join(root, 'schema.ts'), 'utf8')).toBe('edited by someone meanwhile');
   });
 
   it('refuses to create a file that appeared meanwhile', async () => {
     const root = project();
     writeFileSync(join(root, 'new.sql'), 'someone else');
-    await expect(writeFilesAtomically([{ path: join(root, 'new.sql'), before: null, after: 'ours' }])).rejects.toMatchObject({ code: 'WRITE_FAILED' });
+    await expect(writeFilesAtomically([{ path: join(root, 'new.sql'), role: 'migration', before: null, after: 'ours' }])).rejects.toMatchObject({ code: 'WRITE_FAILED' });
     expect(readFileSync(join(root, 'new.sql'), 'utf8')).toBe('someone else');
   });
 });

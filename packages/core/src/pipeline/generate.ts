@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangePlan } from '../change-plan.js';
 import { OrmAiError } from '../errors.js';
@@ -131,7 +132,7 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
 
 function planSourceFor(options: GenerateOptions, model: SchemaModel): { source: PlanSource; planner: ChatPlanner | null } {
   if (options.planFile) {
-    const path = options.planFile;
+    const path = resolve(options.cwd, options.planFile);
     return { source: { next: () => planFromFile({ path, model, request: options.request }) }, planner: null };
   }
   if (!options.request?.trim()) {

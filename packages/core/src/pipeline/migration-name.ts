@@ -1,6 +1,8 @@
 import type { ChangePlan } from '../change-plan.js';
 
 const MAX_NAME_WORDS = 6;
+/** Words that carry no meaning in a file name. */
+const FILLER_WORDS = new Set(['a', 'an', 'the', 'please', 'so', 'that']);
 
 /**
  * The migration's name: `--name` when given, else the first words of the request in
@@ -12,7 +14,7 @@ export function migrationNameFor(options: { name?: string | undefined; plan: Cha
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
-    .filter(Boolean)
+    .filter((word) => word && !FILLER_WORDS.has(word))
     .slice(0, MAX_NAME_WORDS);
   return words.join('_') || 'schema_change';
 }

@@ -8,10 +8,15 @@ import type { GenerateOutcome } from '../pipeline/generate.js';
 
 /** The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof. */
 export function renderOutcome(outcome: GenerateOutcome, root: string): string {
+  const byRole = (role: FileChange['role']) => outcome.files.filter((file) => file.role === role);
+  const name = (file: FileChange) => relative(root, file.path) || file.path;
   const sections = [
     renderPlan(outcome.plan),
-    ...outcome.files.map((file) => renderFileChange(file, root)),
-    `${pc.bold('Migration SQL')} ${pc.dim(`(${outcome.migrationId})`)}\n${outcome.upStatements.join('\n')}`,
+    ...byRole('source').map((file) => renderFileChange(file, root)),
+    `${pc.bold('Migration')} ${byRole('migration').map(name).join(', ')}\n${outcome.upStatements.join('\n')}`,
+    byRole('metadata')
+      .map((file) => pc.dim(`${name(file)} ${file.before === null ? '(new)' : '(updated)'}`))
+      .join('\n'),
     `${pc.green('✔')} applied after every existing migration on the shadow database (${outcome.shadow})`,
     renderUsage(outcome.usage),
   ];

@@ -1,0 +1,120 @@
+import { describeError, OrmAiError } from '@orm-ai/core';
+import type { ChangePlan, SchemaChange } from '@orm-ai/core';
+import { alterColumn, addColumn, dropColumn, renameColumn } from './edit-columns.js';
+import { addForeignKey, addUnique, createIndex, dropForeignKey, dropIndex, dropUnique } from './edit-constraints.js';
+import { refresh, type EditState } from './edit-context.js';
+import { addEnumValue, createEnum } from './edit-enums.js';
+import { removeNewlyUnusedImports, usedImportNames } from './edit-imports.js';
+import { createTable, dropTable, renameTable } from './edit-tables.js';
+import type { DrizzleSchema } from './read-schema.js';
+
+/** One edited schema file: its absolute path and full contents before and after. */
+export interface SourceEdit {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+/**
+ * Applies a validated change plan to the Drizzle schema sources with minimal text edits and
+ * returns the files that changed (nothing is written to disk). The edits run in memory on
+ * `schema.project`, which is restored afterwards, so `schema` stays valid for another call.
+ * Throws OrmAiError('PLAN_APPLY_FAILED') naming the change that could not be applied.
+ */
+export function applyPlanToDrizzleSource(options: { schema: DrizzleSchema; plan: ChangePlan }): SourceEdit[] {
+  const { schema, plan } = options;
+  const files = schema.index.files.map((file) => file.path);
+  const sourceFiles = files.map((path) => schema.project.getSourceFileOrThrow(path));
+  const before = new Map(sourceFiles.map((sourceFile) => [sourceFile.getFilePath(), sourceFile.getFullText()]));
+  const usedBefore = new Map(sourceFiles.map((sourceFile) => [sourceFile.getFilePath(), usedImportNames(sourceFile)]));
+  const state: EditState = { project: schema.project, files, casing: schema.index.casing, plan, model: schema.model, index: schema.index };
+  try {
+    for (const change of plan.changes) {
+      applyChange(state, change);
+      refresh(state, describeChange(change));
+    }
+    for (const sourceFile of sourceFiles) removeNewlyUnusedImports(sourceFile, usedBefore.get(sourceFile.getFilePath())!);
+    return sourceFiles
+      .map((sourceFile) => ({ path: sourceFile.getFilePath(), before: before.get(sourceFile.getFilePath())!, after: sourceFile.getFullText() }))
+      .filter((edit) => edit.after !== edit.before);
+  } finally {
+    for (const sourceFile of sourceFiles) {
+      const original = before.get(sourceFile.getFilePath())!;
+      if (sourceFile.getFullText() !== original) sourceFile.replaceWithText(original);
+    }
+  }
+}
+
+/** `add_column posts.tags`: names a change in error messages. */
+export function describeChange(change: SchemaChange): string {
+  switch (change.kind) {
+    case 'create_table':
+    case 'drop_table':
+      return `${change.kind} ${change.table}`;
+    case 'rename_table':
+      return `rename_table ${change.from} → ${change.to}`;
+    case 'add_column':
+      return `add_column ${change.table}.${change.column.name}`;
+    case 'drop_column':
+    case 'alter_column':
+      return `${change.kind} ${change.table}.${change.column}`;
+    case 'rename_column':
+      return `rename_column ${change.table}.${change.from} → ${change.to}`;
+    case 'create_enum':
+      return `create_enum ${change.name}`;
+    case 'add_enum_value':
+      return `add_enum_value ${change.enum}.${change.value}`;
+    case 'add_foreign_key':
+    case 'add_unique':
+      return `${change.kind} ${change.table}(${change.columns.join(', ')})`;
+    default:
+      return `${change.kind} ${change.table}.${change.name}`;
+  }
+}
+
+function applyChange(state: EditState, change: SchemaChange): void {
+  try {
+    dispatch(state, change);
+  } catch (error) {
+    if (error instanceof OrmAiError) throw error;
+    throw new OrmAiError('PLAN_APPLY_FAILED', `${describeChange(change)}: ${describeError(error)}`, {
+      hint: 'The schema source has a shape drizzle-ai cannot edit here; apply this change by hand.',
+      cause: error,
+    });
+  }
+}
+
+function dispatch(state: EditState, change: SchemaChange): void {
+  switch (change.kind) {
+    case 'create_table':
+      return createTable(state, change);
+    case 'drop_table':
+      return dropTable(state, change);
+    case 'rename_table':
+      return renameTable(state, change);
+    case 'add_column':
+      return addColumn(state, change);
+    case 'drop_column':
+      return dropColumn(state, change);
+    case 'rename_column':
+      return renameColumn(state, change);
+    case 'alter_column':
+      return alterColumn(state, change);
+    case 'create_index':
+      return createIndex(state, change);
+    case 'drop_index':
+      return dropIndex(state, change);
+    case 'add_foreign_key':
+      return addForeignKey(state, change);
+    case 'drop_foreign_key':
+      return dropForeignKey(state, change);
+    case 'add_unique':
+      return addUnique(state, change);
+    case 'drop_unique':
+      return dropUnique(state, change);
+    case 'create_enum':
+      return createEnum(state, change);
+    case 'add_enum_value':
+      return addEnumValue(state, change);
+  }
+}

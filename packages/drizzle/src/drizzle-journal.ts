@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OrmAiError, describeError, type FileChange, type MigrationScript } from '@orm-ai/core';
+import type { DrizzleConfig } from './drizzle-config.js';
+
+/** drizzle-kit's `meta/_journal.json`. */
+export interface DrizzleJournal {
+  version: string;
+  dialect: string;
+  entries: Array<{ idx: number; version: string; when: number; tag: string; breakpoints: boolean }>;
+}
+
+/** drizzle-kit writes statements separated by this line, and its migrator splits on it. */
+export const STATEMENT_BREAKPOINT = '--> statement-breakpoint\n';
+
+/** The migrations folder as drizzle-kit left it: the journal (absent before the first migration) and the newest snapshot. */
+export interface DrizzleMigrationsFolder {
+  readonly journalPath: string;
+  readonly journalText: string | null;
+  readonly journal: DrizzleJournal;
+  /** The snapshot the next migration is diffed against (drizzle-kit's "previous" state), or null for the first. */
+  readonly latestSnapshot: Record<string, unknown> | null;
+}
+
+export async function readMigrationsFolder(config: DrizzleConfig): Promise<DrizzleMigrationsFolder> {
+  const journalPath = join(config.outDir, 'meta', '_journal.json');
+  const journalText = existsSync(journalPath) ? await readFile(journalPath, 'utf8') : null;
+  const journal = journalText === null ? { version: '7', dialect: 'postgresql', entries: [] } : parseJournal(journalPath, journalText);
+  const last = journal.entries.at(-1);
+  const latestSnapshot = last ? await readJson(join(config.outDir, 'meta', `${snapshotPrefix(last.tag)}_snapshot.json`)) : null;
+  return { journalPath, journalText, journal, latestSnapshot };
+}
+
+/** The existing migrations in journal order, as drizzle-orm's migrator runs them. */
+export async function readMigrationScripts(config: DrizzleConfig, folder: DrizzleMigrationsFolder): Promise<MigrationScript[]> {
+  return Promise.all(
+    folder.journal.entries.map(async (entry) => {
+      const path = join(config.outDir, `${entry.tag}.sql`);
+      const sql = await readFile(path, 'utf8').catch((error: unknown) => {
+        throw new OrmAiError('SCHEMA_READ_FAILED', `the journal lists ${entry.tag} but ${path} cannot be read: ${describeError(error)}`, {
+          hint: 'Restore the migration file, or regenerate the folder with drizzle-kit.',
+        });
+      });
+      return { id: entry.tag, path, sql };
+    }),
+  );
+}
+
+/** The files `drizzle-kit generate` writes for a new migration: SQL, snapshot and journal. */
+export function migrationFiles(options: {
+  config: DrizzleConfig;
+  folder: DrizzleMigrationsFolder;
+  tag: string;
+  snapshot: Record<string, unknown>;
+  statements: readonly string[];
+  when: number;
+}): FileChange[] {
+  const { config, folder, tag, snapshot } = options;
+  const journal: DrizzleJournal = structuredClone(folder.journal);
+  journal.entries.push({ idx: journal.entries.length === 0 ? 0 : journal.entries.at(-1)!.idx + 1, version: String(snapshot.version), when: options.when, tag, breakpoints: config.breakpoints });
+  const delimiter = config.breakpoints ? STATEMENT_BREAKPOINT : '\n';
+  return [
+    { path: join(config.outDir, `${tag}.sql`), role: 'migration', before: null, after: options.statements.join(delimiter) },
+    { path: join(config.outDir, 'meta', `${snapshotPrefix(tag)}_snapshot.json`), role: 'metadata', before: null, after: JSON.stringify(snapshot, null, 2) },
+    { path: folder.journalPath, role: 'metadata', before: folder.journalText, after: JSON.stringify(journal, null, 2) },
+  ];
+}
+
+/** The next tag, named as drizzle-kit names it for the config's prefix mode. */
+export function nextTag(options: { config: DrizzleConfig; folder: DrizzleMigrationsFolder; name: string; now: Date }): string {
+  const last = options.folder.journal.entries.at(-1);
+  const idx = last ? last.idx + 1 : 0;
+  const prefix = migrationPrefix(options.config.prefix, idx, options.now);
+  return `${prefix}_${options.name}`;
+}
+
+function migrationPrefix(mode: DrizzleConfig['prefix'], idx: number, now: Date): string {
+  switch (mode) {
+    case 'index':
+      return idx.toFixed(0).padStart(4, '0');
+    case 'timestamp':
+    case 'supabase':
+      return now.toISOString().replace('T', '').replaceAll('-', '').replaceAll(':', '').slice(0, 14);
+    case 'unix':
+      return String(Math.floor(now.getTime() / 1000));
+    case 'none':
+      return '';
+  }
+}
+
+/** drizzle-kit names a snapshot after the tag's prefix only: `0002_snapshot.json`. */
+function snapshotPrefix(tag: string): string {
+  return tag.slice(0, tag.indexOf('_'));
+}
+
+function parseJournal(path: string, text: string): DrizzleJournal {
+  try {
+    const journal = JSON.parse(text) as DrizzleJournal;
+    if (!Array.isArray(journal.entries)) throw new Error('no "entries" list');
+    return journal;
+  } catch (error) {
+    throw new OrmAiError('SCHEMA_READ_FAILED', `${path} is not a drizzle-kit journal: ${describeError(error)}`, {
+      hint: 'Restore meta/_journal.json from version control.',
+    });
+  }
+}
+
+async function readJson(path: string): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new OrmAiError('SCHEMA_READ_FAILED', `cannot read the latest drizzle-kit snapshot ${path}: ${describeError(error)}`, {
+      hint: 'Restore the meta folder from version control; drizzle-kit needs it too.',
+    });
+  }
+}

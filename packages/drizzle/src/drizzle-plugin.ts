@@ -1,0 +1,101 @@
+import { OrmAiError, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { applyPlanToDrizzleSource } from './apply-plan.js';
+import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
+import { loadDrizzleKit, snapshotOfSource, type DrizzleSnapshot } from './drizzle-kit-api.js';
+import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, type DrizzleMigrationsFolder } from './drizzle-journal.js';
+import { readDrizzleSchema, type DrizzleSchema } from './read-schema.js';
+import { diffSnapshots } from './snapshot-diff.js';
+import { typecheckSources } from './typecheck-sources.js';
+
+/**
+ * Drizzle behind core's plugin interface: reads `drizzle.config.ts` like drizzle-kit,
+ * reads and edits the TypeScript schema with ts-morph, and lets drizzle-kit's own differ
+ * write the migration, journal and snapshot.
+ */
+export const drizzlePlugin: OrmPlugin = {
+  displayName: 'Drizzle',
+  capabilities: {
+    // drizzle-orm's migrator runs every pending migration inside one transaction.
+    migrationTransaction: 'all',
+    promptNotes: [
+      'Column names are the database names; the tool picks the TypeScript property names.',
+      'Single-column foreign keys with a null name become .references() on the column; drizzle-kit names them <table>_<column>_<refTable>_<refColumn>_fk.',
+    ],
+  },
+  async openProject(options) {
+    const config = await loadDrizzleConfig(options);
+    return new DrizzleProject(config);
+  },
+};
+
+class DrizzleProject implements OrmProject {
+  #schema: DrizzleSchema | undefined;
+  #folder: DrizzleMigrationsFolder | undefined;
+
+  constructor(private readonly config: DrizzleConfig) {}
+
+  get root(): string {
+    return this.config.root;
+  }
+
+  async readSchema(): Promise<SchemaModel> {
+    return (await this.#source()).model;
+  }
+
+  async readMigrations() {
+    return readMigrationScripts(this.config, await this.#migrationsFolder());
+  }
+
+  async applyPlan(plan: Parameters<OrmProject['applyPlan']>[0]): Promise<FileChange[]> {
+    // A fresh read each time: a rejected plan's edits must not leak into the next attempt.
+    const schema = readDrizzleSchema({ files: this.config.schemaFiles, casing: this.config.casing });
+    const edits = applyPlanToDrizzleSource({ schema, plan });
+    const diagnostics = typecheckSources({ projectRoot: this.config.root, edits });
+    if (diagnostics.length > 0) {
+      throw new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited schema does not type-check:\n${diagnostics.join('\n')}`, {
+        hint: 'Nothing was written. The plan asks for something the Drizzle schema cannot express this way.',
+      });
+    }
+    return edits.map((edit) => ({ ...edit, role: 'source' as const }));
+  }
+
+  async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
+    const folder = await this.#migrationsFolder();
+    const api = await loadDrizzleKit(this.config.root);
+    const overrides = new Map(input.edits.map((edit) => [edit.path, edit.after]));
+    const prev = (folder.latestSnapshot as DrizzleSnapshot | null) ?? emptySnapshot(api);
+    const cur = await snapshotOfSource({ api, config: this.config, overrides, prevId: prev.id });
+    const diff = await diffSnapshots({ api, prev, cur, plan: input.plan });
+    if (diff.statements.length === 0) {
+      throw new OrmAiError('MIGRATION_GENERATE_FAILED', 'drizzle-kit found no schema change to migrate for this plan', {
+        hint: 'The plan changes nothing drizzle-kit stores in the database.',
+      });
+    }
+    const now = new Date();
+    const tag = nextTag({ config: this.config, folder, name: input.name, now });
+    const snapshot = { ...cur, _meta: diff.meta };
+    return {
+      id: tag,
+      statements: diff.statements,
+      filesFor: (statements) => migrationFiles({ config: this.config, folder, tag, snapshot, statements, when: now.getTime() }),
+    };
+  }
+
+  async #source(): Promise<DrizzleSchema> {
+    this.#schema ??= readDrizzleSchema({ files: this.config.schemaFiles, casing: this.config.casing });
+    return this.#schema;
+  }
+
+  async #migrationsFolder(): Promise<DrizzleMigrationsFolder> {
+    this.#folder ??= await readMigrationsFolder(this.config);
+    return this.#folder;
+  }
+}
+
+/** The state before a project's first migration, as drizzle-kit starts from it. */
+function emptySnapshot(api: Awaited<ReturnType<typeof loadDrizzleKit>>): DrizzleSnapshot {
+  return { ...api.generateDrizzleJson({}), id: ORIGIN_ID, prevId: ORIGIN_ID };
+}
+
+/** drizzle-kit's id for "no previous snapshot". */
+const ORIGIN_ID = '00000000-0000-0000-0000-000000000000';

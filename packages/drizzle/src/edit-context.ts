@@ -1,0 +1,143 @@
+import {
+  Node,
+  SyntaxKind,
+  type CallExpression,
+  type ObjectLiteralExpression,
+  type Project,
+  type PropertyAssignment,
+  type SourceFile,
+  type VariableStatement,
+} from 'ts-morph';
+import { type ColumnModel, describeError, findColumn, findTable, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
+import type { ChangePlan } from '@orm-ai/core';
+import { importChanges, type ImportNeed } from './edit-imports.js';
+import type { DrizzleCasing } from './naming.js';
+import {
+  readSchemaFromProject,
+  type DrizzleColumnEntry,
+  type DrizzleEnumEntry,
+  type DrizzleSchemaIndex,
+  type DrizzleTableEntry,
+} from './read-schema.js';
+import { tableConfigEntries, type TableConfigEntries } from './read-table-config.js';
+import { unwindChain, type ChainLink } from './source-utils.js';
+import { applyChanges, type TextChange } from './text-edits.js';
+
+/** The editor's working state: the project being edited and a model/index re-read after every change. */
+export interface EditState {
+  readonly project: Project;
+  readonly files: readonly string[];
+  readonly casing: DrizzleCasing | null;
+  readonly plan: ChangePlan;
+  model: SchemaModel;
+  index: DrizzleSchemaIndex;
+}
+
+/** A PLAN_APPLY_FAILED error. */
+export function applyError(message: string, hint?: string): OrmAiError {
+  return new OrmAiError('PLAN_APPLY_FAILED', message, {
+    hint: hint ?? 'Check the plan against the schema model (table, column and constraint names must exist).',
+  });
+}
+
+/** Re-reads model and index from the edited in-memory sources. */
+export function refresh(state: EditState, after: string): void {
+  try {
+    const read = readSchemaFromProject({ project: state.project, files: state.files, casing: state.casing });
+    state.model = read.model;
+    state.index = read.index;
+  } catch (error) {
+    throw new OrmAiError('PLAN_APPLY_FAILED', `after ${after}, the edited schema no longer reads: ${describeError(error)}`, {
+      hint: 'The plan may leave references to a removed table or column (drop dependent foreign keys and indexes first).',
+      cause: error,
+    });
+  }
+}
+
+/** Applies body changes plus the imports they need to one file. */
+export function commit(sourceFile: SourceFile, changes: readonly TextChange[], needs: readonly ImportNeed[]): void {
+  applyChanges(sourceFile, [...changes, ...importChanges(sourceFile, needs)]);
+}
+
+/** A table's model, index entry and current declaration nodes. */
+export interface LocatedTable {
+  readonly entry: DrizzleTableEntry;
+  readonly model: TableModel;
+  readonly sourceFile: SourceFile;
+  readonly statement: VariableStatement;
+  readonly call: CallExpression;
+  readonly columnsObject: ObjectLiteralExpression;
+  /** The third argument's entries, undefined when the table has none. */
+  readonly config: TableConfigEntries | undefined;
+}
+
+/** Finds a table's declaration nodes in the current source. */
+export function locateTable(state: EditState, name: string): LocatedTable {
+  const entry = state.index.tables.find((table) => table.name === name);
+  const model = findTable(state.model, name);
+  if (entry === undefined || model === undefined) throw applyError(`table "${name}" is not declared in the schema files`);
+  const sourceFile = state.project.getSourceFileOrThrow(entry.filePath);
+  const declaration = sourceFile.getVariableDeclarationOrThrow(entry.variableName);
+  const call = declaration.getInitializerIfKindOrThrow(SyntaxKind.CallExpression);
+  const [, columns, config] = call.getArguments();
+  return {
+    entry,
+    model,
+    sourceFile,
+    statement: declaration.getVariableStatementOrThrow(),
+    call,
+    columnsObject: columns!.asKindOrThrow(SyntaxKind.ObjectLiteralExpression),
+    config: config === undefined ? undefined : tableConfigEntries(config),
+  };
+}
+
+/** A column's model, index entry and current property nodes. */
+export interface LocatedColumn {
+  readonly entry: DrizzleColumnEntry;
+  readonly model: ColumnModel;
+  readonly property: PropertyAssignment;
+  /** The builder call (`text('x')`) and the chained modifiers. */
+  readonly base: CallExpression;
+  readonly links: ChainLink[];
+  /** The whole initializer expression (the end of the chain). */
+  readonly expression: Node;
+}
+
+/** Finds a column's property in a located table. */
+export function locateColumn(table: LocatedTable, name: string): LocatedColumn {
+  const entry = table.entry.columns.find((column) => column.name === name);
+  const model = findColumn(table.model, name);
+  if (entry === undefined || model === undefined) throw applyError(`column "${table.entry.name}.${name}" is not declared in ${table.entry.filePath}`);
+  const property = table.columnsObject
+    .getProperties()
+    .find((candidate) => Node.isPropertyAssignment(candidate) && propertyName(candidate) === entry.key)
+    ?.asKindOrThrow(SyntaxKind.PropertyAssignment);
+  if (property === undefined) throw applyError(`column "${table.entry.name}.${name}" was not found in ${table.entry.filePath}`);
+  const expression = property.getInitializerOrThrow();
+  const chain = unwindChain(expression)!;
+  return { entry, model, property, base: chain.base, links: chain.links, expression };
+}
+
+function propertyName(property: PropertyAssignment): string {
+  const name = property.getNameNode();
+  return Node.isStringLiteral(name) ? name.getLiteralValue() : name.getText();
+}
+
+/** A pgEnum's index entry, failing with PLAN_APPLY_FAILED when the enum is not declared. */
+export function locateEnum(state: EditState, name: string): DrizzleEnumEntry {
+  const entry = state.index.enums.find((candidate) => candidate.name === name);
+  if (entry === undefined) throw applyError(`enum "${name}" is not declared in the schema files`);
+  return entry;
+}
+
+/** The file's string quote, read from its first import (falls back to single quotes). */
+export function quoteOf(sourceFile: SourceFile): string {
+  const first = sourceFile.getImportDeclarations()[0]?.getModuleSpecifier().getText()[0];
+  return first === '"' ? '"' : "'";
+}
+
+/** A TypeScript string literal in the file's quote style. */
+export function quoted(value: string, quote: string): string {
+  const escaped = value.replaceAll('\\', '\\\\').replaceAll(quote, `\\${quote}`).replaceAll('\n', '\\n');
+  return `${quote}${escaped}${quote}`;
+}

@@ -1,0 +1,125 @@
+import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile, type VariableStatement } from 'ts-morph';
+import { importBindings, readError, stringValue } from './source-utils.js';
+
+/**
+ * Finds the exported `pgTable(...)` / `pgEnum(...)` declarations of one schema file.
+ * drizzle-kit only sees exported declarations, so unexported ones are skipped like it does.
+ */
+
+/** An exported `pgTable(...)` with the nodes the reader walks. */
+export interface TableDeclaration {
+  readonly name: string;
+  readonly filePath: string;
+  readonly variableName: string;
+  readonly statement: VariableStatement;
+  readonly call: CallExpression;
+  readonly columnsObject: ObjectLiteralExpression;
+  /** The third argument (`(t) => [...]`), if any. */
+  readonly configArgument: Node | undefined;
+}
+
+/** An exported `pgEnum(...)` with its values. */
+export interface EnumDeclaration {
+  readonly name: string;
+  readonly filePath: string;
+  readonly variableName: string;
+  readonly statement: VariableStatement;
+  readonly call: CallExpression;
+  readonly values: string[];
+}
+
+/** pg-core declarations of database objects the model cannot hold: reported rather than dropped. */
+const UNSUPPORTED_OBJECTS = new Set(['pgSchema', 'pgTableCreator', 'pgView', 'pgMaterializedView', 'pgSequence', 'pgRole', 'pgPolicy']);
+
+/** Names exported through `export { a, b }` lists (without a module specifier). */
+function exportListNames(sourceFile: SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const declaration of sourceFile.getExportDeclarations()) {
+    if (declaration.getModuleSpecifier() !== undefined) continue;
+    for (const specifier of declaration.getNamedExports()) names.add(specifier.getName());
+  }
+  return names;
+}
+
+/** Exported pgTable and pgEnum declarations of `sourceFile`, in source order. */
+export function collectDeclarations(sourceFile: SourceFile): { tables: TableDeclaration[]; enums: EnumDeclaration[] } {
+  const pgCore = pgCoreImports(sourceFile);
+  const exported = exportListNames(sourceFile);
+  const result = { tables: [] as TableDeclaration[], enums: [] as EnumDeclaration[] };
+  for (const statement of sourceFile.getVariableStatements()) {
+    for (const declaration of statement.getDeclarations()) {
+      const call = declaration.getInitializer();
+      if (!Node.isCallExpression(call) || (!statement.isExported() && !exported.has(declaration.getName()))) continue;
+      const callee = call.getExpression();
+      const kind = Node.isIdentifier(callee) ? pgCore.get(callee.getText()) : undefined;
+      if (kind === undefined) {
+        assertNotFactoryTable(call, sourceFile, pgCore);
+        continue;
+      }
+      const base = { filePath: sourceFile.getFilePath(), variableName: declaration.getName(), statement, call };
+      if (kind === 'pgTable') result.tables.push(tableDeclaration(base));
+      else if (kind === 'pgEnum') result.enums.push(enumDeclaration(base));
+      else if (UNSUPPORTED_OBJECTS.has(kind)) throw readError(call, `${kind}() declarations are not supported yet`);
+    }
+  }
+  return result;
+}
+
+/** Local names of the file's pg-core imports; a namespace import would hide tables, so it is refused. */
+function pgCoreImports(sourceFile: SourceFile): Map<string, string> {
+  const pgCore = new Map<string, string>();
+  for (const [local, binding] of importBindings(sourceFile)) {
+    if (binding.module !== 'drizzle-orm/pg-core') continue;
+    if (binding.imported === '*' || binding.imported === 'default') {
+      const declaration = sourceFile
+        .getImportDeclarations()
+        .find((candidate) => candidate.getNamespaceImport()?.getText() === local || candidate.getDefaultImport()?.getText() === local)!;
+      const hint = "Import the builders by name: import { pgTable, text } from 'drizzle-orm/pg-core'.";
+      throw readError(declaration, 'namespace imports of drizzle-orm/pg-core are not supported', hint);
+    }
+    pgCore.set(local, binding.imported);
+  }
+  return pgCore;
+}
+
+/**
+ * Refuses exported tables built by a factory (`pgTableCreator(...)`, `pgSchema(...).table`)
+ * declared in the same file: skipping them would silently drop tables from the model.
+ */
+function assertNotFactoryTable(call: CallExpression, sourceFile: SourceFile, pgCore: ReadonlyMap<string, string>): void {
+  let root: Node = call.getExpression();
+  while (Node.isPropertyAccessExpression(root)) root = root.getExpression();
+  if (!Node.isIdentifier(root)) return;
+  const factory = sourceFile.getVariableDeclaration(root.getText())?.getInitializer();
+  const factoryCallee = Node.isCallExpression(factory) ? factory.getExpression() : undefined;
+  const kind = Node.isIdentifier(factoryCallee) ? pgCore.get(factoryCallee.getText()) : undefined;
+  if (kind !== undefined && UNSUPPORTED_OBJECTS.has(kind)) throw readError(call, `tables declared through ${kind}() are not supported yet`);
+}
+
+type DeclarationBase = Pick<TableDeclaration, 'filePath' | 'variableName' | 'statement' | 'call'>;
+
+function tableDeclaration(base: DeclarationBase): TableDeclaration {
+  const [nameNode, columns, config, extra] = base.call.getArguments();
+  const name = stringValue(nameNode);
+  if (name === undefined) throw readError(base.call, 'pgTable name must be a string literal');
+  if (!Node.isObjectLiteralExpression(columns)) {
+    const hint = 'The column-builder callback form `(t) => ({ ... })` is not supported yet.';
+    throw readError(columns ?? base.call, 'pgTable columns must be an object literal', hint);
+  }
+  if (extra !== undefined) throw readError(extra, 'unexpected fourth pgTable argument');
+  return { ...base, name, columnsObject: columns, configArgument: config };
+}
+
+function enumDeclaration(base: DeclarationBase): EnumDeclaration {
+  const [nameNode, valuesNode] = base.call.getArguments();
+  const name = stringValue(nameNode);
+  if (name === undefined) throw readError(base.call, 'pgEnum name must be a string literal');
+  if (!Node.isArrayLiteralExpression(valuesNode)) throw readError(base.call, 'pgEnum values must be an array of string literals');
+  const values = valuesNode.getElements().map((element) => {
+    const value = stringValue(element);
+    if (value === undefined) throw readError(element, 'pgEnum values must be string literals');
+    return value;
+  });
+  if (values.length === 0) throw readError(base.call, 'pgEnum needs at least one value');
+  return { ...base, name, values };
+}

@@ -1,0 +1,43 @@
+import { SyntaxKind, type SourceFile } from 'ts-morph';
+import { locateTable, type EditState } from './edit-context.js';
+import { indentationAt } from './text-edits.js';
+
+/** Formatting habits of a schema file, copied into new declarations. */
+export interface SourceStyle {
+  /** One indentation level (`'  '`). */
+  readonly indent: string;
+  /** Whether multi-line lists end with a comma. */
+  readonly trailingComma: boolean;
+  /** `';'` or `''`. */
+  readonly semicolon: string;
+  /** Parameter name of table config callbacks (`t`, `table`). */
+  readonly param: string;
+}
+
+const DEFAULT_STYLE: SourceStyle = { indent: '  ', trailingComma: true, semicolon: ';', param: 't' };
+
+/** Reads the style of the file's first table (and first config callback); defaults when there is none. */
+export function sourceStyle(state: EditState, sourceFile: SourceFile): SourceStyle {
+  const entries = state.index.tables.filter((table) => table.filePath === sourceFile.getFilePath());
+  const first = entries[0];
+  if (first === undefined) return { ...DEFAULT_STYLE, semicolon: statementSemicolon(sourceFile) };
+  const table = locateTable(state, first.name);
+  const text = sourceFile.getFullText();
+  const properties = table.columnsObject.getProperties();
+  const firstProperty = properties[0];
+  const outer = indentationAt(text, table.columnsObject.getStart());
+  const inner = firstProperty === undefined ? outer + DEFAULT_STYLE.indent : indentationAt(text, firstProperty.getStart());
+  const last = properties.at(-1);
+  const withConfig = entries.map((entry) => locateTable(state, entry.name).config).find((config) => config?.param !== undefined);
+  return {
+    indent: inner.length > outer.length ? inner.slice(outer.length) : DEFAULT_STYLE.indent,
+    trailingComma: last === undefined ? true : last.getNextSiblingIfKind(SyntaxKind.CommaToken) !== undefined,
+    semicolon: table.statement.getText().endsWith(';') ? ';' : '',
+    param: withConfig?.param ?? DEFAULT_STYLE.param,
+  };
+}
+
+function statementSemicolon(sourceFile: SourceFile): string {
+  const statement = sourceFile.getStatements()[0];
+  return statement === undefined || statement.getText().endsWith(';') ? ';' : '';
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ts } from 'ts-morph';
+
+/** Extensions a relative TypeScript import may resolve to, in the compiler's order. */
+const CANDIDATE_SUFFIXES = ['', '.ts', '.tsx', '.mts', '/index.ts', '/index.tsx', '/index.mts'];
+
+/**
+ * A copy of the schema files (with edits applied) and of every project file they import
+ * by relative path, under `node_modules/.cache/orm-ai/` in the project, so the copies
+ * resolve the project's own packages. Lets drizzle-kit load the edited schema before a
+ * byte of the user's source is changed.
+ */
+export interface StagedSources {
+  /** The staged path of a project file. */
+  stagedPath(projectPath: string): string;
+  /** Removes the staging folder. */
+  dispose(): Promise<void>;
+}
+
+export async function stageSources(options: {
+  root: string;
+  entryFiles: readonly string[];
+  /** Edited contents by absolute project path; other files are copied as they are. */
+  overrides: ReadonlyMap<string, string>;
+}): Promise<StagedSources> {
+  const stageRoot = join(options.root, 'node_modules', '.cache', 'orm-ai', `stage-${randomBytes(6).toString('hex')}`);
+  const stagedPath = (projectPath: string) => join(stageRoot, relative(options.root, projectPath));
+  const pending = [...options.entryFiles];
+  const seen = new Set<string>();
+  try {
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const content = options.overrides.get(file) ?? (await readFile(file, 'utf8'));
+      await mkdir(dirname(stagedPath(file)), { recursive: true });
+      await writeFile(stagedPath(file), content);
+      pending.push(...relativeImports(file, content).filter((imported) => isInside(options.root, imported)));
+    }
+  } catch (error) {
+    await rm(stageRoot, { recursive: true, force: true });
+    throw error;
+  }
+  return { stagedPath, dispose: () => rm(stageRoot, { recursive: true, force: true }) };
+}
+
+/** Project files a module imports by relative specifier (`./users`, `../lib/ids.js`). */
+function relativeImports(file: string, content: string): string[] {
+  const info = ts.preProcessFile(content, true, true);
+  return info.importedFiles
+    .map((reference) => reference.fileName)
+    .filter((specifier) => specifier.startsWith('./') || specifier.startsWith('../'))
+    .map((specifier) => resolveSpecifier(dirname(file), specifier))
+    .filter((resolved): resolved is string => resolved !== null);
+}
+
+function resolveSpecifier(directory: string, specifier: string): string | null {
+  // ESM TypeScript imports name the emitted `.js`; the source is the `.ts` beside it.
+  const bases = [specifier, specifier.replace(/\.(m?)js$/, '.$1ts')];
+  for (const base of bases) {
+    for (const suffix of CANDIDATE_SUFFIXES) {
+      const candidate = resolve(directory, base + suffix);
+      if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+    }
+  }
+  return null;
+}
+
+function isInside(root: string, path: string): boolean {
+  const fromRoot = relative(root, path);
+  return !fromRoot.startsWith('..') && !fromRoot.split(/[\\/]/).includes('node_modules');
+}

@@ -1,0 +1,68 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDrizzleConfig } from '../src/drizzle-config.js';
+
+// Inside the repository so `drizzle-kit` and `drizzle-orm` resolve from the workspace.
+const scratch = fileURLToPath(new URL('../../../test/.tmp', import.meta.url));
+
+const created: string[] = [];
+afterAll(() => {
+  for (const root of created) rmSync(root, { recursive: true, force: true });
+});
+
+function projectWith(config: string, files: Record<string, string> = {}): string {
+  mkdirSync(scratch, { recursive: true });
+  const root = mkdtempSync(join(scratch, 'config-'));
+  created.push(root);
+  writeFileSync(join(root, 'drizzle.config.ts'), config);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+const schemaFile = "import { pgTable, serial } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: serial('id') });\n";
+
+describe('loadDrizzleConfig', () => {
+  it('reads drizzle.config.ts as drizzle-kit does, with its defaults', async () => {
+    const root = projectWith("import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/schema.ts' });\n", { 'src/schema.ts': schemaFile });
+    const config = await loadDrizzleConfig({ cwd: root });
+    expect(config).toMatchObject({ root, schemaFiles: [join(root, 'src/schema.ts')], outDir: join(root, 'drizzle'), breakpoints: true, prefix: 'index', casing: undefined });
+  });
+
+  it('expands globs and folders, and takes out, casing and the prefix mode', async () => {
+    const root = projectWith(
+      "export default { dialect: 'postgresql', schema: ['./db/*.schema.ts', './more'], out: './migrations', casing: 'snake_case', migrations: { prefix: 'timestamp' } };\n",
+      { 'db/a.schema.ts': schemaFile, 'db/helpers.ts': '', 'more/b.ts': schemaFile, 'more/nested/c.ts': schemaFile },
+    );
+    const config = await loadDrizzleConfig({ cwd: root });
+    expect(config.schemaFiles).toEqual([join(root, 'db/a.schema.ts'), join(root, 'more/b.ts'), join(root, 'more/nested/c.ts')]);
+    expect(config).toMatchObject({ outDir: join(root, 'migrations'), casing: 'snake_case', prefix: 'timestamp' });
+  });
+
+  it('follows --config to another file', async () => {
+    const root = projectWith('export default {};\n', { 'config/drizzle.pg.ts': "export default { dialect: 'postgresql', schema: '../schema.ts' };\n", 'schema.ts': schemaFile });
+    const config = await loadDrizzleConfig({ cwd: root, configPath: 'config/drizzle.pg.ts' });
+    expect(config.schemaFiles).toEqual([join(root, 'schema.ts')]);
+  });
+
+  it.each([
+    ["export default { dialect: 'mysql', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is "mysql"'],
+    ["export default { dialect: 'postgresql', schema: './nothing/*.ts' };\n", 'CONFIG_INVALID', 'matches no .ts or .js file'],
+    ["export default { dialect: 'postgresql' };\n", 'CONFIG_INVALID', '"schema" must be a path'],
+    ["export const x = 1;\n", 'CONFIG_INVALID', 'has no default export'],
+    ["import 'does-not-exist';\nexport default {};\n", 'CONFIG_INVALID', 'failed to load'],
+  ])('rejects a bad config with a reason: %s', async (config, code, message) => {
+    const root = projectWith(config);
+    await expect(loadDrizzleConfig({ cwd: root })).rejects.toMatchObject({ code, message: expect.stringContaining(message) });
+  });
+
+  it('says where it looked when there is no config', async () => {
+    const root = projectWith('');
+    await expect(loadDrizzleConfig({ cwd: join(root, '..') })).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND', hint: expect.stringContaining('--config') });
+    await expect(loadDrizzleConfig({ cwd: root, configPath: 'missing.ts' })).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
+  });
+});

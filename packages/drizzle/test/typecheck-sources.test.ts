@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { typecheckSources } from '../src/typecheck-sources.js';
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BLOG = path.join(packageRoot, 'test', 'fixtures', 'schemas', 'blog', 'schema.ts');
+const SPLIT_USERS = path.join(packageRoot, 'test', 'fixtures', 'schemas', 'split', 'users.ts');
+const SPLIT_POSTS = path.join(packageRoot, 'test', 'fixtures', 'schemas', 'split', 'posts.ts');
+
+const tempRoots: string[] = [];
+afterAll(() => {
+  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed after the tests. */
+function tempDir(prefix: string): string {
+  const root = mkdtempSync(path.join(tmpdir(), prefix));
+  tempRoots.push(root);
+  return root;
+}
+
+function edit(file: string, transform: (source: string) => string) {
+  const before = readFileSync(file, 'utf8');
+  return { path: file, before, after: transform(before) };
+}
+
+describe('typecheckSources', () => {
+  it('accepts the fixtures as they are', () => {
+    const edits = [BLOG, SPLIT_USERS, SPLIT_POSTS].map((file) => edit(file, (source) => source));
+    expect(typecheckSources({ projectRoot: packageRoot, edits })).toEqual([]);
+  });
+
+  it('reports the edited file as file:line: message, relative to the project root', () => {
+    const edits = [edit(BLOG, (source) => source.replace("serial('id').primaryKey(),", "serial(42).primaryKey(),"))];
+    expect(typecheckSources({ projectRoot: packageRoot, edits })).toEqual([
+      "test/fixtures/schemas/blog/schema.ts:24: Argument of type 'number' is not assignable to parameter of type 'string'.",
+    ]);
+  });
+
+  it('checks edited contents, not the files on disk, also for imports between edited files', () => {
+    const users = edit(SPLIT_USERS, (source) => `${source}\nexport const usersLabel = 'users';\n`);
+    const posts = edit(SPLIT_POSTS, (source) => source.replace("import { users } from './users.js';", "import { users, usersLabel } from './users.js';\nvoid usersLabel;"));
+    expect(typecheckSources({ projectRoot: packageRoot, edits: [users, posts] })).toEqual([]);
+    // Without the edited users.ts, the import cannot resolve: proof the in-memory version was used above.
+    expect(typecheckSources({ projectRoot: packageRoot, edits: [posts] })).toEqual([
+      `test/fixtures/schemas/split/posts.ts:2: Module '"./users.js"' has no exported member 'usersLabel'.`,
+    ]);
+  });
+
+  it('uses strict defaults and the project node_modules when there is no tsconfig.json', () => {
+    const root = tempDir('drizzle-ai-typecheck-');
+    symlinkSync(path.resolve(packageRoot, '..', '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const file = path.join(root, 'schema.ts');
+    const valid = "import { pgTable, text } from 'drizzle-orm/pg-core';\n\nexport const notes = pgTable('notes', { body: text('body') });\n";
+    writeFileSync(file, valid);
+    expect(typecheckSources({ projectRoot: root, edits: [{ path: file, before: valid, after: valid }] })).toEqual([]);
+    const implicitAny = `${valid}export function shout(value) {\n  return value;\n}\n`;
+    expect(typecheckSources({ projectRoot: root, edits: [{ path: 'schema.ts', before: valid, after: implicitAny }] })).toEqual([
+      "schema.ts:4: Parameter 'value' implicitly has an 'any' type.",
+    ]);
+  });
+});

@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDrizzleCli } from '@orm-ai/drizzle';
+import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
+import { applyWithDrizzleMigrator, openMigratorTarget, type MigratorTarget } from './support/drizzle-migrator.js';
+import { shadowBackends } from './support/postgres-server.js';
+
+const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function project() {
+  const copy = copyExample('drizzle-app');
+  cleanups.push(copy.dispose);
+  return copy.root;
+}
+
+async function generate(root: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const { io, out, err } = capturingIo({ cwd: root, env });
+  const code = await runDrizzleCli(['generate', ...args], io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function generateJson(root: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const result = await generate(root, [...args, '--json'], env);
+  return { ...result, report: JSON.parse(result.out) as Record<string, any> };
+}
+
+/** drizzle-kit's own CLI in the project; its exit code is 0 even on failure, so its output is returned. */
+function drizzleKitGenerate(root: string, args: string[] = []): string {
+  return execFileSync(process.execPath, [DRIZZLE_KIT, 'generate', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
+
+describe('drizzle-ai generate --plan on the example project', () => {
+  it.each(PLANS)('%s: writes the schema edit and a drizzle-kit migration that drizzle-kit then agrees with', async (plan) => {
+    const root = project();
+    const { code, report, err } = await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, written: true, downSql: null, findings: [], usage: { calls: 0 } });
+    expect(report.files).toEqual([
+      join(root, 'src/db/schema.ts'),
+      expect.stringMatching(/drizzle\/0002_.+\.sql$/),
+      join(root, 'drizzle/meta/0002_snapshot.json'),
+      join(root, 'drizzle/meta/_journal.json'),
+    ]);
+    expect(readFileSync(report.files[1], 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.upSql);
+    // A second generate after the written migration must produce nothing.
+    expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
+    expect(Object.keys(snapshotTree(root)).filter((path) => path.startsWith('drizzle/'))).toHaveLength(7);
+  });
+
+  it('writes exactly what drizzle-kit generate writes for the same schema edit', async () => {
+    const ours = project();
+    const theirs = project();
+    const { report } = await generateJson(ours, ['--plan', 'plans/add-bookmarks-table.json', '--name', 'bookmarks', '--yes']);
+    expect(report.ok).toBe(true);
+    writeFileSync(join(theirs, 'src/db/schema.ts'), readFileSync(join(ours, 'src/db/schema.ts'), 'utf8'));
+    drizzleKitGenerate(theirs, ['--name', 'bookmarks']);
+    const read = (root: string, path: string) => readFileSync(join(root, path), 'utf8');
+    expect(read(ours, 'drizzle/0002_bookmarks.sql')).toBe(read(theirs, 'drizzle/0002_bookmarks.sql'));
+    const withoutId = (text: string) => ({ ...JSON.parse(text), id: '(random)' });
+    expect(withoutId(read(ours, 'drizzle/meta/0002_snapshot.json'))).toEqual(withoutId(read(theirs, 'drizzle/meta/0002_snapshot.json')));
+    const entries = (text: string) => (JSON.parse(text) as { entries: Array<Record<string, unknown>> }).entries.map(({ when: _when, ...entry }) => entry);
+    expect(entries(read(ours, 'drizzle/meta/_journal.json'))).toEqual(entries(read(theirs, 'drizzle/meta/_journal.json')));
+  });
+
+  it('renames with RENAME COLUMN, where drizzle-kit alone would stop to ask', async () => {
+    const root = project();
+    const { report } = await generateJson(root, ['--plan', 'plans/rename-display-name.json', '--yes']);
+    expect(report.upSql).toBe('ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name";');
+    const snapshot = JSON.parse(readFileSync(join(root, 'drizzle/meta/0002_snapshot.json'), 'utf8'));
+    expect(snapshot._meta.columns).toEqual({ '"users"."display_name"': '"users"."full_name"' });
+    // The TypeScript key followed the old name, so it follows the new one.
+    expect(readFileSync(join(root, 'src/db/schema.ts'), 'utf8')).toContain("fullName: text('full_name').notNull(),");
+  });
+
+  it('a dry run, and a run with no terminal and no --yes, write nothing', async () => {
+    const root = project();
+    const before = snapshotTree(root);
+    const dry = await generate(root, ['--plan', 'plans/add-post-tags.json', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('Dry run: nothing was written.');
+    const noTty = await generate(root, ['--plan', 'plans/add-post-tags.json']);
+    expect(noTty.out).toContain('No terminal to confirm on and no --yes');
+    expect(noTty.out).toContain('CREATE INDEX "posts_tags_idx" ON "posts" USING gin ("tags");');
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('asks to confirm on a terminal and writes nothing when declined', async () => {
+    const root = project();
+    const before = snapshotTree(root);
+    const questions: string[] = [];
+    const { io, out } = capturingIo({ cwd: root, isInteractive: true, confirm: async (question) => (questions.push(question), false) });
+    expect(await runDrizzleCli(['generate', '--plan', 'plans/add-post-tags.json'], io)).toBe(0);
+    expect(questions).toEqual(['Write these changes?']);
+    expect(out.join('\n')).toContain('Not accepted: nothing was written.');
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('rejects a plan naming a missing column with a clear error and changes nothing', async () => {
+    const root = project();
+    writeFileSync(join(root, 'bad.json'), JSON.stringify({ version: 1, request: 'rename', summary: 's', changes: [{ kind: 'rename_column', table: 'users', from: 'nickname', to: 'handle', reason: 'r' }] }));
+    const before = snapshotTree(root);
+    const { code, report } = await generateJson(root, ['--plan', 'bad.json', '--yes']);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({ ok: false, files: [], error: { code: 'PLAN_REJECTED', message: expect.stringContaining('column "users.nickname" does not exist') } });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('refuses a drop the request did not ask for', async () => {
+    const root = project();
+    writeFileSync(join(root, 'drop.json'), JSON.stringify({ version: 1, request: 'tidy up users', summary: 's', changes: [{ kind: 'drop_column', table: 'users', column: 'bio', reason: 'unused' }] }));
+    const { code, err } = await generate(root, ['--plan', 'drop.json', '--yes']);
+    expect(code).toBe(1);
+    expect(err).toContain('drop_column of column "users.bio" was not asked for');
+  });
+
+  it('reports a migration step the shadow rejects, with the statement and the database error', async () => {
+    const root = project();
+    const before = snapshotTree(root);
+    const plan = JSON.parse(readFileSync(join(root, 'plans/add-post-tags.json'), 'utf8'));
+    plan.migrationSteps = [{ position: 'after', sql: "UPDATE posts SET labels = '{}'", reason: 'backfill', locks: 'row locks' }];
+    writeFileSync(join(root, 'step.json'), JSON.stringify(plan));
+    const { code, err } = await generate(root, ['--plan', 'step.json', '--yes']);
+    expect(code).toBe(1);
+    expect(err).toContain('SHADOW_REJECTED_MIGRATION');
+    expect(err).toContain("UPDATE posts SET labels = '{}'");
+    expect(err).toContain('column "labels" of relation "posts" does not exist');
+    expect(snapshotTree(root)).toEqual({ ...before, 'step.json': JSON.stringify(plan) });
+  });
+
+  it('without a model configured and without --plan, says how to set one up', async () => {
+    const root = project();
+    const { code, err } = await generate(root, ['add a nickname to users'], {});
+    expect(code).toBe(1);
+    expect(err).toContain('LLM_NOT_CONFIGURED');
+    expect(err).toContain('--plan FILE');
+  });
+
+  it('explains a missing config', async () => {
+    const { code, err } = await generate(join(REPO_ROOT, 'docs'), ['--plan', 'x.json']);
+    expect(code).toBe(1);
+    expect(err).toContain('no drizzle.config.ts in');
+  });
+});
+
+describe.each(shadowBackends())('migrations run by drizzle-orm\'s migrator on $name', ({ url }) => {
+  let target: MigratorTarget | undefined;
+  afterEach(async () => {
+    await target?.close();
+    target = undefined;
+  });
+
+  it('applies every example plan\'s migration, and a rename keeps its values', async () => {
+    const root = project();
+    target = await openMigratorTarget(url);
+    await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
+    await target.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace'), ('alan@example.com', 'Alan Turing')");
+    for (const plan of PLANS) {
+      const { report } = await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes', ...(url ? ['--shadow-url', url] : [])]);
+      expect(report.ok).toBe(true);
+      await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
+    }
+    const rows = await target.query('SELECT email, full_name FROM users ORDER BY id');
+    expect(rows).toEqual([
+      { email: 'ada@example.com', full_name: 'Ada Lovelace' },
+      { email: 'alan@example.com', full_name: 'Alan Turing' },
+    ]);
+    const tags = await target.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'posts_tags_idx'");
+    expect(tags).toEqual([{ indexdef: 'CREATE INDEX posts_tags_idx ON public.posts USING gin (tags)' }]);
+    const bookmarks = await target.query("SELECT conname FROM pg_constraint WHERE conrelid = 'bookmarks'::regclass AND contype IN ('p', 'f', 'u') ORDER BY conname");
+    expect(bookmarks.map((row) => row.conname)).toEqual(['bookmarks_pkey', 'bookmarks_post_id_posts_id_fk', 'bookmarks_user_id_post_id_unique', 'bookmarks_user_id_users_id_fk']);
+  });
+});

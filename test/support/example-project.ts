@@ -1,0 +1,53 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * A throwaway copy of an example project inside the repository (so it resolves the
+ * workspace's installed packages), without its node_modules.
+ */
+export function copyExample(name: string): { root: string; dispose: () => void } {
+  const parent = join(REPO_ROOT, 'test', '.tmp');
+  mkdirSync(parent, { recursive: true });
+  const root = mkdtempSync(join(parent, `${name}-`));
+  cpSync(join(REPO_ROOT, 'examples', name), root, {
+    recursive: true,
+    filter: (source) => !source.split(/[\\/]/).includes('node_modules'),
+  });
+  return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Every file under `root` (but node_modules) with its content: to prove what a run changed. */
+export function snapshotTree(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      if (entry === 'node_modules') continue;
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(root, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(root);
+  return files;
+}
+
+/** What a CLI printed, for in-process runs. */
+export function capturingIo(options: { cwd: string; env?: Record<string, string | undefined>; isInteractive?: boolean; confirm?: (question: string) => Promise<boolean> }) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      cwd: options.cwd,
+      env: options.env ?? {},
+      isInteractive: options.isInteractive ?? false,
+      ...(options.confirm ? { confirm: options.confirm } : {}),
+      stdout: (text: string) => out.push(text),
+      stderr: (text: string) => err.push(text),
+    },
+  };
+}
