@@ -136,6 +136,18 @@ describe('drizzle-ai generate --plan on the example project', () => {
     expect(snapshotTree(root)).toEqual({ ...before, 'step.json': JSON.stringify(plan) });
   });
 
+  it('refuses to run while the schema source has changes no migration holds', async () => {
+    const root = project();
+    const schemaPath = join(root, 'src/db/schema.ts');
+    writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8').replace("  bio: text('bio'),", "  bio: text('bio'),\n  nickname: text('nickname'),"));
+    const before = snapshotTree(root);
+    const { code, err } = await generate(root, ['--plan', 'plans/add-post-tags.json', '--yes']);
+    expect(code).toBe(1);
+    expect(err).toContain('SCHEMA_OUT_OF_SYNC');
+    expect(err).toContain('ALTER TABLE "users" ADD COLUMN "nickname" text;');
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
   it('without a model configured and without --plan, says how to set one up', async () => {
     const root = project();
     const { code, err } = await generate(root, ['add a nickname to users'], {});

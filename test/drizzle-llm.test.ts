@@ -117,7 +117,7 @@ describe('the built drizzle-ai bin', () => {
   it('runs as a process, prints --json and exits non-zero on a bad plan', async () => {
     const copy = copyExample('drizzle-app');
     cleanups.push(copy.dispose);
-    const bin = join(REPO_ROOT, 'packages/drizzle/dist/bin.js');
+    const bin = join(REPO_ROOT, 'node_modules/.bin/drizzle-ai');
     const run = promisify(execFile);
     const ok = await run(process.execPath, [bin, 'generate', '--plan', 'plans/rename-display-name.json', '--json'], { cwd: copy.root });
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, written: false, upSql: 'ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name";' });

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { runDrizzleCli } from './cli.js';
 
 const code = await runDrizzleCli(process.argv.slice(2), {

@@ -1,10 +1,10 @@
 import { OrmAiError, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
-import { loadDrizzleKit, snapshotOfSource, type DrizzleSnapshot } from './drizzle-kit-api.js';
+import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
 import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, type DrizzleMigrationsFolder } from './drizzle-journal.js';
 import { readDrizzleSchema, type DrizzleSchema } from './read-schema.js';
-import { diffSnapshots } from './snapshot-diff.js';
+import { diffSnapshots, pendingChanges } from './snapshot-diff.js';
 import { typecheckSources } from './typecheck-sources.js';
 
 /**
@@ -64,6 +64,7 @@ class DrizzleProject implements OrmProject {
     const api = await loadDrizzleKit(this.config.root);
     const overrides = new Map(input.edits.map((edit) => [edit.path, edit.after]));
     const prev = (folder.latestSnapshot as DrizzleSnapshot | null) ?? emptySnapshot(api);
+    await this.#assertInSync(api, prev);
     const cur = await snapshotOfSource({ api, config: this.config, overrides, prevId: prev.id });
     const diff = await diffSnapshots({ api, prev, cur, plan: input.plan });
     if (diff.statements.length === 0) {
@@ -79,6 +80,17 @@ class DrizzleProject implements OrmProject {
       statements: diff.statements,
       filesFor: (statements) => migrationFiles({ config: this.config, folder, tag, snapshot, statements, when: now.getTime() }),
     };
+  }
+
+  /** The schema source must match the latest migration, or the new one would carry unreviewed changes. */
+  async #assertInSync(api: DrizzleKitApi, prev: DrizzleSnapshot): Promise<void> {
+    const current = await snapshotOfSource({ api, config: this.config, overrides: new Map(), prevId: prev.id });
+    const pending = await pendingChanges({ api, prev, current });
+    if (pending.length > 0) {
+      throw new OrmAiError('SCHEMA_OUT_OF_SYNC', `the schema source has changes no migration holds yet:\n${pending.map((statement) => `  ${statement}`).join('\n')}`, {
+        hint: 'Run drizzle-kit generate for them first (or revert them), so the new migration holds only the change you asked for.',
+      });
+    }
   }
 
   async #source(): Promise<DrizzleSchema> {

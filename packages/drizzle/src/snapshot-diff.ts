@@ -40,6 +40,20 @@ export async function diffSnapshots(options: { api: DrizzleKitApi; prev: Drizzle
   return { statements: [...renameStatements, ...statements], meta };
 }
 
+/**
+ * The statements drizzle-kit would generate for the schema source as it is, before any
+ * edit. Anything here would ride along unnoticed in the new migration, so callers refuse
+ * to go on. An ambiguous pending change is reported as pending too.
+ */
+export async function pendingChanges(options: { api: DrizzleKitApi; prev: DrizzleSnapshot; current: DrizzleSnapshot }): Promise<string[]> {
+  try {
+    assertNoPrompt(options.prev, options.current);
+  } catch (error) {
+    return [describeError(error)];
+  }
+  return options.api.generateMigration(options.prev, options.current);
+}
+
 /** drizzle-kit's spelling of a table in SQL and in `_meta`: public tables have an empty schema. */
 function qualified(schema: string, name: string): string {
   return schema ? `"${schema}"."${name}"` : `"${name}"`;

@@ -122,7 +122,7 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
   if (!generated.ok) return generated;
   const { edits, migration, statements } = generated.value;
   // Outside `repairable`: existing migrations failing on the shadow is not the plan's fault.
-  const prepared = await shadow();
+  const prepared = await timed('shadow', shadow);
   const proven = await repairable(() =>
     timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, transaction: options.plugin.capabilities.migrationTransaction })),
   );
