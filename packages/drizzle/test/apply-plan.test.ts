@@ -8,25 +8,8 @@ import { applyPlanToDrizzleSource, type SourceEdit } from '../src/apply-plan.js'
 import type { DrizzleCasing } from '../src/naming.js';
 import { readDrizzleSchema } from '../src/read-schema.js';
 import { typecheckSources } from '../src/typecheck-sources.js';
+import { packageRoot, BLOG, SPLIT_USERS, SPLIT_POSTS, SPLIT, tempDir } from './fixtures.js';
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const fixtures = path.join(packageRoot, 'test', 'fixtures', 'schemas');
-const BLOG = path.join(fixtures, 'blog', 'schema.ts');
-const SPLIT_USERS = path.join(fixtures, 'split', 'users.ts');
-const SPLIT_POSTS = path.join(fixtures, 'split', 'posts.ts');
-const SPLIT = [SPLIT_USERS, SPLIT_POSTS];
-
-const tempRoots: string[] = [];
-afterAll(() => {
-  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
-});
-
-/** A fresh temp directory, removed after the tests. */
-function tempDir(prefix: string): string {
-  const root = mkdtempSync(path.join(tmpdir(), prefix));
-  tempRoots.push(root);
-  return root;
-}
 
 type ChangeInput = Record<string, unknown> & { kind: string };
 

@@ -6,23 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { columnModel, OrmAiError, parseColumnType, type SchemaModel, schemaModelSchema, tableModel } from '@orm-ai/core';
 import { builderForColumnType, columnTypeFromBuilder, renderBuilderCall } from '../src/column-builders.js';
 import { readDrizzleSchema } from '../src/read-schema.js';
+import { fixtures, BLOG, SPLIT_USERS, SPLIT_POSTS, tempDir } from './fixtures.js';
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'schemas');
-const BLOG = path.join(fixtures, 'blog', 'schema.ts');
-const SPLIT_USERS = path.join(fixtures, 'split', 'users.ts');
-const SPLIT_POSTS = path.join(fixtures, 'split', 'posts.ts');
-
-const tempRoots: string[] = [];
-afterAll(() => {
-  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
-});
-
-/** A fresh temp directory, removed after the tests. */
-function tempDir(prefix: string): string {
-  const root = mkdtempSync(path.join(tmpdir(), prefix));
-  tempRoots.push(root);
-  return root;
-}
 
 const EXPECTED_BLOG: SchemaModel = {
   dialect: 'postgresql',

@@ -4,23 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { typecheckSources } from '../src/typecheck-sources.js';
+import { packageRoot, fixtures, BLOG, SPLIT_USERS, SPLIT_POSTS, tempDir } from './fixtures.js';
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BLOG = path.join(packageRoot, 'test', 'fixtures', 'schemas', 'blog', 'schema.ts');
-const SPLIT_USERS = path.join(packageRoot, 'test', 'fixtures', 'schemas', 'split', 'users.ts');
-const SPLIT_POSTS = path.join(packageRoot, 'test', 'fixtures', 'schemas', 'split', 'posts.ts');
-
-const tempRoots: string[] = [];
-afterAll(() => {
-  for (const root of tempRoots) rmSync(root, { recursive: true, force: true });
-});
-
-/** A fresh temp directory, removed after the tests. */
-function tempDir(prefix: string): string {
-  const root = mkdtempSync(path.join(tmpdir(), prefix));
-  tempRoots.push(root);
-  return root;
-}
 
 function edit(file: string, transform: (source: string) => string) {
   const before = readFileSync(file, 'utf8');
