@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
 import { applyWithDrizzleMigrator, openMigratorTarget, type MigratorTarget } from './support/drizzle-migrator.js';
-import { shadowBackends } from './support/postgres-server.js';
+import { serverTestUrl, shadowBackends } from './support/postgres-server.js';
 
 const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
 const cleanups: Array<() => unknown> = [];
@@ -189,5 +189,21 @@ describe.each(shadowBackends())('migrations run by drizzle-orm\'s migrator on $n
     expect(tags).toEqual([{ indexdef: 'CREATE INDEX posts_tags_idx ON public.posts USING gin (tags)' }]);
     const bookmarks = await target.query("SELECT conname FROM pg_constraint WHERE conrelid = 'bookmarks'::regclass AND contype IN ('p', 'f', 'u') ORDER BY conname");
     expect(bookmarks.map((row) => row.conname)).toEqual(['bookmarks_pkey', 'bookmarks_post_id_posts_id_fk', 'bookmarks_user_id_post_id_unique', 'bookmarks_user_id_users_id_fk']);
+  });
+});
+
+describe.runIf(serverTestUrl())('drizzle-kit migrate on the real server', () => {
+  it('applies the project\'s migrations, ours included, with drizzle-kit\'s own CLI', async () => {
+    const url = serverTestUrl()!;
+    const root = project();
+    for (const plan of PLANS) expect((await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes'])).report.ok).toBe(true);
+    const target = await openMigratorTarget(url);
+    cleanups.push(() => target.close());
+    const output = execFileSync(process.execPath, [DRIZZLE_KIT, 'migrate'], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: target.url! }, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(output).toContain('migrations applied successfully');
+    const applied = await target.query('SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations');
+    expect(applied).toEqual([{ count: 5 }]);
+    const columns = await target.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND column_name IN ('full_name', 'display_name')");
+    expect(columns).toEqual([{ column_name: 'full_name' }]);
   });
 });

@@ -12,6 +12,8 @@ import { ensurePostgresServer } from './postgres-server.js';
  * migrator, as `npm run migrate` would. PGlite, or a fresh database on the test server.
  */
 export interface MigratorTarget {
+  /** The connection URL of a server target; null for PGlite. */
+  readonly url: string | null;
   query(sql: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
@@ -24,6 +26,7 @@ export async function openMigratorTarget(url: string | undefined): Promise<Migra
     const client = await PGlite.create();
     const db = drizzlePglite(client);
     const target: MigratorTarget = {
+      url: null,
       query: async (sql) => (await client.query<Record<string, unknown>>(sql)).rows,
       close: () => client.close(),
     };
@@ -41,6 +44,7 @@ export async function openMigratorTarget(url: string | undefined): Promise<Migra
   const pool = new pg.Pool({ connectionString: databaseUrl.toString() });
   const db = drizzlePg(pool);
   const target: MigratorTarget = {
+    url: databaseUrl.toString(),
     query: async (sql) => (await pool.query(sql)).rows,
     close: async () => {
       await pool.end();
