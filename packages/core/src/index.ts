@@ -1,6 +1,7 @@
 export * from './change-plan.js';
 export * from './column-type.js';
 export * from './errors.js';
+export * from './finding.js';
 export * from './orm-plugin.js';
 export * from './plan-json-schema.js';
 export * from './plan-model.js';
@@ -25,3 +26,4 @@ export * from './report/json-report.js';
 export * from './report/text-report.js';
 export * from './cli/generate-args.js';
 export * from './cli/run-generate-command.js';
+export * from './cli/run-cli.js';

@@ -1,4 +1,5 @@
 import type { ChangePlan } from './change-plan.js';
+import type { Finding } from './finding.js';
 import type { SchemaModel } from './schema-model.js';
 
 /**
@@ -60,14 +61,18 @@ export interface GenerateMigrationInput {
   readonly edits: readonly FileChange[];
   /** A snake_case name from the plan or `--name`. */
   readonly name: string;
+  /** The user's `--shadow-url`, for ORM tools that need a shadow database of their own (Prisma's engine). */
+  readonly shadowUrl: string | undefined;
 }
 
 /** A migration produced by the ORM's own tool; core may add steps before writing it. */
 export interface GeneratedMigration {
   /** The ORM's id for the migration: `0002_add_post_tags`. */
   readonly id: string;
-  /** The up statements the ORM's tool produced (renames included), in order. */
+  /** The up SQL the ORM's tool produced (renames included), in order: statements, or whole scripts with their comments. */
   readonly statements: readonly string[];
+  /** What the ORM's tool warned about (data loss), as findings. */
+  readonly findings: readonly Finding[];
   /** The ORM's files for the final statements: the migration itself and any journal or snapshot. */
   filesFor(statements: readonly string[]): FileChange[];
 }

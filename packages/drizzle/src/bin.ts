@@ -1,10 +1,4 @@
-import { runDrizzleCli } from './cli.js';
+import { processIo, runCli } from '@orm-ai/core';
+import { DRIZZLE_CLI } from './cli.js';
 
-const code = await runDrizzleCli(process.argv.slice(2), {
-  cwd: process.cwd(),
-  env: process.env,
-  isInteractive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
-  stdout: (text) => process.stdout.write(`${text}\n`),
-  stderr: (text) => process.stderr.write(`${text}\n`),
-});
-process.exitCode = code;
+process.exitCode = await runCli(DRIZZLE_CLI, process.argv.slice(2), processIo());

@@ -78,6 +78,8 @@ class DrizzleProject implements OrmProject {
     return {
       id: tag,
       statements: diff.statements,
+      // drizzle-kit warns only on its terminal; the safety analysis speaks for it.
+      findings: [],
       filesFor: (statements) => migrationFiles({ config: this.config, folder, tag, snapshot, statements, when: now.getTime() }),
     };
   }

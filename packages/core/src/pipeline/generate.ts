@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangePlan } from '../change-plan.js';
+import type { Finding } from '../finding.js';
 import { OrmAiError } from '../errors.js';
 import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
 import { resolveLlmSettings } from '../llm/llm-settings.js';
@@ -39,6 +40,7 @@ export interface GenerateOutcome {
   /** Schema source edits, then the ORM's migration files. Nothing is on disk yet. */
   readonly files: readonly FileChange[];
   readonly upStatements: readonly string[];
+  readonly findings: readonly Finding[];
   readonly shadow: string;
   readonly usage: LlmUsage & { model: string | null };
   /** Wall time per stage in milliseconds (the benchmark reads these). */
@@ -98,7 +100,7 @@ interface TryPlanOptions {
 }
 
 type TryPlanResult =
-  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements'> }
+  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'findings'> }
   | { ok: false; error: OrmAiError };
 
 /** Failures a corrected plan can fix go back to the model; anything else ends the run. */
@@ -116,7 +118,7 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
   const generated = await repairable(async () => {
     const edits = await timed('apply-plan', () => project.applyPlan(plan));
     const name = migrationNameFor({ name: options.name, plan });
-    const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name }));
+    const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowUrl: options.shadowUrl }));
     return { edits, migration, statements: await composeStatements(plan, migration) };
   });
   if (!generated.ok) return generated;
@@ -127,7 +129,8 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
     timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, transaction: options.plugin.capabilities.migrationTransaction })),
   );
   if (!proven.ok) return proven;
-  return { ok: true, outcome: { migrationId: migration.id, files: [...edits, ...migration.filesFor(statements)], upStatements: statements } };
+  const files = [...edits, ...migration.filesFor(statements)];
+  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, findings: migration.findings } };
 }
 
 function planSourceFor(options: GenerateOptions, model: SchemaModel): { source: PlanSource; planner: ChatPlanner | null } {

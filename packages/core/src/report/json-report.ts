@@ -1,15 +1,8 @@
 import type { ChangePlan } from '../change-plan.js';
+import type { Finding } from '../finding.js';
 import type { OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
-
-/** A safety finding on the migration (the safety analysis fills these in). */
-export interface Finding {
-  readonly rule: string;
-  readonly severity: 'error' | 'warning' | 'info';
-  readonly message: string;
-  readonly fix: string;
-}
 
 /** The one object `--json` prints, the same for every ORM's CLI. */
 export interface JsonReport {
@@ -39,7 +32,7 @@ export function jsonReportOf(options: { outcome: GenerateOutcome; written: boole
     migration: outcome.migrationId,
     upSql: outcome.upStatements.join('\n'),
     downSql: null,
-    findings: [],
+    findings: [...outcome.findings],
     shadow: outcome.shadow,
     usage: outcome.usage,
     timingsMs: Object.fromEntries(Object.entries(outcome.timings).map(([stage, ms]) => [stage, Math.round(ms)])),

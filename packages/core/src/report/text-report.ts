@@ -17,6 +17,7 @@ export function renderOutcome(outcome: GenerateOutcome, root: string): string {
     byRole('metadata')
       .map((file) => pc.dim(`${name(file)} ${file.before === null ? '(new)' : '(updated)'}`))
       .join('\n'),
+    renderFindings(outcome),
     `${pc.green('✔')} applied after every existing migration on the shadow database (${outcome.shadow})`,
     renderUsage(outcome.usage),
   ];
@@ -66,6 +67,13 @@ export function renderFileChange(file: FileChange, root: string): string {
     for (const line of hunk.lines) lines.push(line.startsWith('+') ? pc.green(line) : line.startsWith('-') ? pc.red(line) : pc.dim(line));
   }
   return lines.join('\n');
+}
+
+function renderFindings(outcome: GenerateOutcome): string {
+  const colour = { error: pc.red, warning: pc.yellow, info: pc.cyan } as const;
+  return outcome.findings
+    .map((finding) => `${colour[finding.severity](finding.severity)} ${pc.dim(`[${finding.rule}]`)} ${finding.message}\n  ${pc.dim(`fix: ${finding.fix}`)}`)
+    .join('\n');
 }
 
 function renderUsage(usage: GenerateOutcome['usage']): string {
