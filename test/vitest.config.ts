@@ -9,6 +9,7 @@ export default defineConfig({
     alias: {
       '@orm-ai/core': source('../packages/core/src/index.ts'),
       '@orm-ai/drizzle': source('../packages/drizzle/src/index.ts'),
+      '@orm-ai/prisma': source('../packages/prisma/src/index.ts'),
     },
   },
   test: {

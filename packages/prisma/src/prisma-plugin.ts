@@ -1,0 +1,108 @@
+import { OrmAiError, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { applyPlanToPrismaSource } from './apply-plan.js';
+import { assertLockedToPostgres, migrationFiles, migrationScripts, readPrismaMigrations, type PrismaMigrationsFolder } from './prisma-migrations.js';
+import { findPrismaProjectFiles, type PrismaProjectFiles } from './prisma-project-files.js';
+import { renameStatements } from './rename-statements.js';
+import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
+import { openPrismaSchemaEngine, type PrismaSchemaEngine } from './schema-engine/prisma-schema-engine.js';
+
+/**
+ * Prisma behind core's plugin interface: finds the schema as the Prisma CLI does, reads it
+ * through the DMMF, edits `schema.prisma` keeping the user's formatting, and lets Prisma's
+ * schema engine (WebAssembly: nothing to download) write the migration.
+ */
+export const prismaPlugin: OrmPlugin = {
+  displayName: 'Prisma',
+  capabilities: {
+    // The schema engine sends each migration.sql as one script: one implicit transaction.
+    migrationTransaction: 'each',
+    promptNotes: [
+      'Table and column names are the database names (@@map / @map); the tool picks the model and field names.',
+      'Partial indexes (where) need the partialIndexes preview feature in the generator block; without it leave where null.',
+      'Prisma list columns (text[]) are always nullable.',
+      'A relation needs a foreign key: add_foreign_key creates the relation fields on both models.',
+    ],
+  },
+  async openProject(options) {
+    return new PrismaProject(await findPrismaProjectFiles({ cwd: options.cwd, schemaPath: options.configPath }));
+  },
+};
+
+class PrismaProject implements OrmProject {
+  #schema: Promise<PrismaSchema> | undefined;
+  #folder: Promise<PrismaMigrationsFolder> | undefined;
+
+  constructor(private readonly files: PrismaProjectFiles) {}
+
+  get root(): string {
+    return this.files.root;
+  }
+
+  async readSchema(): Promise<SchemaModel> {
+    return (await this.#source()).model;
+  }
+
+  async readMigrations() {
+    return migrationScripts(await this.#migrationsFolder());
+  }
+
+  async applyPlan(plan: ChangePlan): Promise<FileChange[]> {
+    const edits = await applyPlanToPrismaSource({ schema: await this.#source(), files: [...this.files.schemaFiles], plan });
+    return edits.map((edit) => ({ ...edit, role: 'source' as const }));
+  }
+
+  async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
+    const folder = await this.#migrationsFolder();
+    assertLockedToPostgres(folder);
+    const edited = this.files.schemaFiles.map((file) => ({ path: file.path, content: input.edits.find((edit) => edit.path === file.path)?.after ?? file.content }));
+    const engine = await openPrismaSchemaEngine({ schema: edited, shadowUrl: input.shadowUrl });
+    try {
+      await assertInSync(engine, folder, this.files.schemaFiles);
+      // Prisma's engine turns a rename into DROP + ADD. Hand-editing the migration is Prisma's
+      // own remedy: the renames run first, and the engine diffs from the renamed state.
+      const renames = renameStatements(input.plan);
+      const renamed = renames.length > 0 ? [...folder.migrations, { directoryName: '99999999999999_orm_ai_renames', sql: renames.join('\n') }] : [...folder.migrations];
+      const created = await engine.createMigration({ migrations: renamed, schema: edited, name: input.name });
+      const parts = [...(renames.length > 0 ? [`-- Rename (planned: keeps the data)\n${renames.join('\n')}`] : []), ...(created.sql ? [created.sql] : [])];
+      if (parts.length === 0) {
+        throw new OrmAiError('MIGRATION_GENERATE_FAILED', "Prisma's schema engine found no change to migrate for this plan", { hint: 'The plan changes nothing Prisma stores in the database.' });
+      }
+      const loss = await engine.evaluateDataLoss({ migrations: renamed, schema: edited });
+      const warnings = [...created.warnings, ...[...loss.warnings, ...loss.unexecutable].map((warning) => warning.message)];
+      const directoryName = created.directoryName;
+      return {
+        id: directoryName,
+        statements: parts,
+        findings: [...new Set(warnings)].map((message) => ({
+          rule: 'prisma/data-loss',
+          severity: 'warning' as const,
+          message,
+          fix: 'If the data must stay, plan a rename or a copy instead of a drop; else say so in the request.',
+        })),
+        filesFor: (statements) => migrationFiles({ folder, directoryName, sql: `${statements.join('\n\n')}\n` }),
+      };
+    } finally {
+      await engine.dispose();
+    }
+  }
+
+  #source(): Promise<PrismaSchema> {
+    this.#schema ??= readPrismaSchema({ files: [...this.files.schemaFiles] });
+    return this.#schema;
+  }
+
+  #migrationsFolder(): Promise<PrismaMigrationsFolder> {
+    this.#folder ??= readPrismaMigrations(this.files.migrationsDir);
+    return this.#folder;
+  }
+}
+
+/** The schema must match the migrations, or the new migration would carry unreviewed changes. */
+async function assertInSync(engine: PrismaSchemaEngine, folder: PrismaMigrationsFolder, schema: PrismaProjectFiles['schemaFiles']): Promise<void> {
+  const pending = await engine.createMigration({ migrations: [...folder.migrations], schema: [...schema], name: 'pending' });
+  if (pending.sql) {
+    throw new OrmAiError('SCHEMA_OUT_OF_SYNC', `schema.prisma has changes no migration holds yet:\n${pending.sql}`, {
+      hint: 'Run prisma migrate dev for them first (or revert them), so the new migration holds only the change you asked for.',
+    });
+  }
+}

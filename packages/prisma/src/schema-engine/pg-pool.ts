@@ -1,0 +1,96 @@
+import { describeError, OrmAiError, redact } from '@orm-ai/core';
+import pg from 'pg';
+
+/** PostgreSQL's internal one-byte type `"char"`: `pg_class.relkind`, `pg_constraint.contype`, ... */
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+/**
+ * `@prisma/adapter-pg` 7.10 maps column types by OID and has no entry for `"char"`, so the
+ * schema engine's catalog queries fail with `Column type 'char' could not be deserialized`.
+ * Its values are already strings in pg's text format: reporting the column as `text` is
+ * exact. One subclass covers both paths the adapter uses: `pool.query` and a pool client.
+ */
+class CharAsTextClient extends pg.Client {
+  // One rest signature stands for pg's overloads: (config), (text, values), (..., callback).
+  override query(...args: any[]): any {
+    const query = super.query as (...queryArgs: unknown[]) => unknown;
+    const last = args.at(-1);
+    if (typeof last === 'function') {
+      const callback = last as (error: unknown, result: unknown) => void;
+      return query.apply(this, [...args.slice(0, -1), (error: unknown, result: unknown) => callback(error, charAsText(result))]);
+    }
+    const result = query.apply(this, args);
+    return result instanceof Promise ? result.then(charAsText) : result;
+  }
+}
+
+function charAsText(result: unknown): unknown {
+  // A multi-statement simple query answers with one result per statement.
+  for (const one of Array.isArray(result) ? result : [result]) {
+    const fields = (one as { fields?: unknown } | null | undefined)?.fields;
+    if (!Array.isArray(fields)) continue;
+    for (const field of fields as Array<{ dataTypeID: number }>) {
+      if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+    }
+  }
+  return result;
+}
+
+/**
+ * A pool whose results `@prisma/adapter-pg` can read (see `CharAsTextClient`); `max: 1`
+ * makes it one session, as the engine's native connection is. Idle-client
+ * errors (a server restart, a database dropped with FORCE) are absorbed instead of
+ * crashing the process; the next query reports them.
+ */
+export function openPgPool(connectionString: string, options: { max?: number } = {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: options.max, Client: CharAsTextClient as unknown as new () => pg.ClientBase });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Parses a `postgres://` URL, or throws `SHADOW_URL_INVALID` naming it with its password hidden. */
+export function parsePostgresUrl(url: string, role: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new OrmAiError('SHADOW_URL_INVALID', `${role} "${redact(url)}" is not a URL`, {
+      hint: 'Use postgres://user:password@host:5432/database.',
+      cause: error,
+    });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new OrmAiError('SHADOW_URL_INVALID', `${role} "${redact(url)}" is not a postgres:// URL`, {
+      hint: "Prisma's schema engine runs here on PostgreSQL only.",
+    });
+  }
+  return parsed;
+}
+
+/** The same server and credentials, another database. */
+export function withDatabase(url: URL, database: string): string {
+  const copy = new URL(url.toString());
+  copy.pathname = `/${database}`;
+  return copy.toString();
+}
+
+/** Runs `work` on one client connected to `url`; a failed connection is `SHADOW_UNAVAILABLE`. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new OrmAiError('SHADOW_UNAVAILABLE', `cannot connect to ${redact(url)}: ${describeError(error)}`, {
+      hint: 'Check that the server is running and the URL (user, password, database) is right.',
+      cause: error,
+    });
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

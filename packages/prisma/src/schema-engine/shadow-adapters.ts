@@ -1,0 +1,201 @@
+import { PGlite } from '@electric-sql/pglite';
+import { redact } from '@orm-ai/core';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { parsePostgresUrl, withDatabase } from './pg-pool.js';
+import { createDatabases, dropDatabases, ServerDatabase, serverTarget } from './server-databases.js';
+import { ScriptFailureLog, trialInTransaction, type ScriptTarget } from './script-runner.js';
+import { ScriptRunningAdapter } from './script-running-adapter.js';
+
+/**
+ * The two throwaway databases one schema-engine session works on; never the user's.
+ * - `connect()` gives the dev database, the one `prisma migrate dev` calls the development
+ *   database: migrations are applied there and `evaluateDataLoss` counts its rows.
+ * - `connectToShadowDb()` gives Prisma's shadow: ONE database, emptied before each hand-out,
+ *   where the engine replays the migration history.
+ */
+export interface ShadowAdapterFactory {
+  /** For messages: `embedded PGlite` or the redacted URL of the server. */
+  readonly description: string;
+  /** The factory to bind and give to `SchemaEngine.new`. */
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** The last migration script either database rejected (see `ScriptFailureLog`). */
+  readonly failures: ScriptFailureLog;
+  /** Runs SQL on the dev database, e.g. rows for `evaluateDataLoss` to count. */
+  execute(sql: string): Promise<void>;
+  /**
+   * Gives the dev database's one session a clean state (no open transaction, default
+   * settings, no advisory lock), as each run of Prisma's CLI starts with a new connection.
+   */
+  resetSession(): Promise<void>;
+  /** Closes every connection and PGlite instance and drops the server databases. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/** Empties a database: every schema but the system ones goes, an empty `public` comes back. */
+const EMPTY_DATABASE_SQL = `DO $$
+DECLARE
+  schema_name text;
+BEGIN
+  FOR schema_name IN SELECT nspname FROM pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\\_%' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', schema_name);
+  END LOOP;
+  CREATE SCHEMA public;
+END $$;`;
+
+/** Hands out one shadow connection at a time and empties the database before each but the first. */
+function shadowHandOut(options: { connect: (release: () => Promise<void>) => Promise<SqlDriverAdapter>; empty: () => Promise<void> }): () => Promise<SqlDriverAdapter> {
+  let used = false;
+  let inUse = false;
+  const release = async () => {
+    inUse = false;
+  };
+  return async () => {
+    if (inUse) throw new Error('the schema engine asked for a second shadow database while one was in use');
+    inUse = true;
+    try {
+      if (used) await options.empty();
+      used = true;
+      return await options.connect(release);
+    } catch (error) {
+      inUse = false;
+      throw error;
+    }
+  };
+}
+
+let pristineDataDir: Promise<File | Blob> | undefined;
+
+/** A fresh PGlite, loaded from a data directory dumped once per process: ~0.4 s instead of ~3 s. */
+async function newPglite(): Promise<PGlite> {
+  pristineDataDir ??= (async () => {
+    const first = await PGlite.create();
+    try {
+      return await first.dumpDataDir('none');
+    } finally {
+      await first.close();
+    }
+  })();
+  try {
+    return await PGlite.create({ loadDataDir: await pristineDataDir });
+  } catch (error) {
+    pristineDataDir = undefined;
+    throw error;
+  }
+}
+
+function pgliteTarget(db: PGlite, description: string): ScriptTarget {
+  return {
+    description,
+    async exec(script) {
+      try {
+        await db.exec(script);
+      } catch (error) {
+        // A script with its own BEGIN leaves the one session in a failed transaction.
+        await db.exec('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    },
+    trial: (statements) => trialInTransaction((sql) => db.exec(sql), statements),
+  };
+}
+
+/**
+ * A migration may leave its session in a transaction or with settings changed (pg_dump's
+ * `set_config('search_path', '', false)`): the next run must not inherit them.
+ */
+const CLEAN_SESSION_SQL = ['ROLLBACK', 'DISCARD ALL'];
+
+async function cleanSession(exec: (sql: string) => Promise<unknown>): Promise<void> {
+  // ROLLBACK outside a transaction is only a warning.
+  for (const sql of CLEAN_SESSION_SQL) await exec(sql);
+}
+
+/** Empties the one PGlite session as well as its database. */
+async function emptyPglite(db: PGlite): Promise<void> {
+  await cleanSession((sql) => db.exec(sql));
+  await db.exec(EMPTY_DATABASE_SQL);
+}
+
+/**
+ * Embedded PostgreSQL: two PGlite instances per session (dev and shadow), the shadow
+ * reused and emptied between uses. `pglite-prisma-adapter`'s own `connectToShadowDb()`
+ * starts a new PGlite per call and never closes it; this one never starts more than two.
+ */
+export async function pgliteShadowFactory(): Promise<ShadowAdapterFactory> {
+  const dev = await newPglite();
+  const shadow = await newPglite().catch(async (error: unknown) => {
+    await dev.close();
+    throw error;
+  });
+  const failures = new ScriptFailureLog();
+  const devTarget = pgliteTarget(dev, 'the dev database (embedded PGlite)');
+  const shadowTarget = pgliteTarget(shadow, "Prisma's shadow database (embedded PGlite)");
+  const connect = async (db: PGlite, target: ScriptTarget, onDispose?: () => Promise<void>) =>
+    new ScriptRunningAdapter((await new PrismaPGlite(db).connect()) as SqlDriverAdapter, { target, failures, onDispose });
+  let disposed = false;
+  return {
+    description: 'embedded PGlite',
+    failures,
+    adapterFactory: {
+      provider: 'postgres',
+      adapterName: 'pglite-prisma-adapter',
+      connect: () => connect(dev, devTarget),
+      connectToShadowDb: shadowHandOut({ connect: (release) => connect(shadow, shadowTarget, release), empty: () => emptyPglite(shadow) }),
+    },
+    execute: (sql) => dev.exec(sql).then(() => undefined),
+    resetSession: () => cleanSession((sql) => dev.exec(sql)),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await Promise.all([dev.close(), shadow.close()]);
+    },
+  };
+}
+
+/**
+ * A PostgreSQL server: creates two databases named `orm_ai_shadow_<hex>` (dev and shadow)
+ * and works only inside them. The URL's own database is used for nothing but
+ * `CREATE DATABASE` and, at `dispose()`, `DROP DATABASE … WITH (FORCE)` of those two.
+ * `@prisma/adapter-pg`'s own `connectToShadowDb()` is not used: given a URL naming a
+ * database it connects its "shadow" to that very database.
+ */
+export async function serverShadowFactory(url: string): Promise<ShadowAdapterFactory> {
+  const server = parsePostgresUrl(url, 'the shadow database URL');
+  const names = await createDatabases(server, 2);
+  const [devName, shadowName] = names as [string, string];
+  // One connection, as the engine's native one: session state and advisory locks stay on it.
+  const dev = new ServerDatabase(withDatabase(server, devName), { max: 1 });
+  const shadow = new ServerDatabase(withDatabase(server, shadowName));
+  const failures = new ScriptFailureLog();
+  const description = redact(dev.url);
+  const devTarget = serverTarget(dev, `the dev database (${description})`);
+  const shadowTarget = serverTarget(shadow, `Prisma's shadow database (${redact(shadow.url)})`);
+  const connect = async (database: ServerDatabase, target: ScriptTarget, onDispose?: () => Promise<void>) =>
+    new ScriptRunningAdapter(await new PrismaPg(database.pool).connect(), { target, failures, onDispose });
+  // New connections for each replay: a migration's settings must not reach the next one.
+  const emptyShadow = async () => {
+    await shadow.renew();
+    await shadow.pool.query(EMPTY_DATABASE_SQL);
+  };
+  let disposed = false;
+  return {
+    description,
+    failures,
+    adapterFactory: {
+      provider: 'postgres',
+      adapterName: '@prisma/adapter-pg',
+      connect: () => connect(dev, devTarget),
+      connectToShadowDb: shadowHandOut({ connect: (release) => connect(shadow, shadowTarget, release), empty: emptyShadow }),
+    },
+    execute: (sql) => dev.pool.query(sql).then(() => undefined),
+    resetSession: () => cleanSession((sql) => dev.pool.query(sql)),
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await Promise.all([dev.end(), shadow.end()]);
+      await dropDatabases(server, names);
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { deployMigrations, runPrismaCli } from '@orm-ai/prisma';
+import { startChatCompletionsServer } from './support/chat-completions-server.js';
+import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
+import { ensurePostgresServer, listDatabases, serverTestUrl } from './support/postgres-server.js';
+import { openPrismaSchemaEngine } from '../packages/prisma/src/schema-engine/prisma-schema-engine.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function project(): string {
+  const copy = copyExample('prisma-app');
+  cleanups.push(copy.dispose);
+  return copy.root;
+}
+
+async function migrate(root: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const { io, out, err } = capturingIo({ cwd: root, env });
+  const code = await runPrismaCli(['migrate', ...args, '--json'], io);
+  return { code, err: err.join('\n'), report: JSON.parse(out.join('\n')) as Record<string, any> };
+}
+
+function migrationsOf(root: string) {
+  const dir = join(root, 'prisma', 'migrations');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((directoryName) => ({ directoryName, sql: readFileSync(join(dir, directoryName, 'migration.sql'), 'utf8') }));
+}
+
+const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
+
+describe('prisma-ai migrate --plan on the example project', () => {
+  it.each(PLANS)('%s: writes schema.prisma and a migration Prisma\'s engine then agrees with', async (plan) => {
+    const root = project();
+    const before = migrationsOf(root).length;
+    const { code, report, err } = await migrate(root, ['--plan', `plans/${plan}.json`, '--yes']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, written: true, downSql: null, usage: { calls: 0 } });
+    expect(report.files).toEqual([join(root, 'prisma/schema.prisma'), expect.stringMatching(/prisma\/migrations\/\d{14}_[a-z0-9_]+\/migration\.sql$/)]);
+    const migrations = migrationsOf(root);
+    expect(migrations).toHaveLength(before + 1);
+    // Prisma's own engine, asked again, finds nothing left to migrate.
+    const schema = [{ path: join(root, 'prisma/schema.prisma'), content: readFileSync(join(root, 'prisma/schema.prisma'), 'utf8') }];
+    const engine = await openPrismaSchemaEngine({ schema });
+    cleanups.push(() => engine.dispose());
+    expect((await engine.createMigration({ migrations, schema, name: 'again' })).sql).toBeNull();
+  });
+
+  it('renames with RENAME COLUMN where Prisma\'s engine alone would drop and add', async () => {
+    const root = project();
+    const { report } = await migrate(root, ['--plan', 'plans/rename-display-name.json', '--yes']);
+    expect(report.upSql).toContain('ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name";');
+    expect(report.upSql).not.toMatch(/DROP COLUMN/);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('a plan naming a missing table is rejected and nothing changes', async () => {
+    const root = project();
+    writeFileSync(join(root, 'bad.json'), JSON.stringify({ version: 1, request: 'x', summary: 's', changes: [{ kind: 'add_column', table: 'articles', column: { name: 'x', type: 'text', nullable: true }, reason: 'r' }] }));
+    const before = snapshotTree(root);
+    const { code, report } = await migrate(root, ['--plan', 'bad.json', '--yes']);
+    expect(code).toBe(1);
+    expect(report.error).toMatchObject({ code: 'PLAN_REJECTED', message: expect.stringContaining('table "articles" does not exist') });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('plans with the model through a loopback Chat Completions server', async () => {
+    const root = project();
+    const request = 'rename users.display_name to full_name';
+    const plan = { ...JSON.parse(readFileSync(join(root, 'plans/rename-display-name.json'), 'utf8')), request };
+    const server = await startChatCompletionsServer([{ kind: 'content', content: JSON.stringify(plan) }]);
+    cleanups.push(() => server.close());
+    const { code, report } = await migrate(root, [request, '--dry-run'], { OPENAI_BASE_URL: server.baseURL });
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, written: false, usage: { calls: 1 } });
+    const prompt = server.requests[0]!.body.messages.map((message) => message.content).join('\n');
+    expect(prompt).toContain('Prisma');
+    expect(prompt).toContain('table users (');
+  });
+});
+
+describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
+  it('deploys every example plan\'s migration without the native engine, and a rename keeps its values', async () => {
+    const url = serverTestUrl()!;
+    await ensurePostgresServer(url);
+    const root = project();
+    const database = `orm_ai_e2e_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    cleanups.push(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    });
+    const target = new URL(url);
+    target.pathname = `/${database}`;
+    expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(migrationsOf(root).length);
+    const client = new pg.Client({ connectionString: target.toString() });
+    await client.connect();
+    cleanups.push(() => client.end());
+    await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");
+    const databasesBefore = await listDatabases(url);
+    for (const plan of PLANS) {
+      const { report } = await migrate(root, ['--plan', `plans/${plan}.json`, '--yes', '--shadow-url', url]);
+      expect(report.ok).toBe(true);
+    }
+    // Proving used throwaway databases only, and dropped them.
+    expect(await listDatabases(url)).toEqual(databasesBefore);
+    expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(3);
+    expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(0);
+    expect((await client.query('SELECT email, full_name FROM users')).rows).toEqual([{ email: 'ada@example.com', full_name: 'Ada Lovelace' }]);
+    const index = await client.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'posts' AND indexdef LIKE '%gin%'");
+    expect(index.rows).toHaveLength(1);
+  });
+});
+
+describe('the built prisma-ai bin and the example\'s migrate script', () => {
+  it('run as plain Node processes, with no engine binary', async () => {
+    const root = project();
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'node_modules/.bin/prisma-ai'), 'migrate', '--plan', 'plans/add-bookmarks-table.json', '--json'], { cwd: root });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, written: false, upSql: expect.stringContaining('CREATE TABLE "bookmarks"') });
+    const missing = await run(process.execPath, [join(root, 'scripts/migrate.mjs')], { cwd: root, env: { ...process.env, DATABASE_URL: '' } }).catch((error: { code: number; stderr: string }) => error);
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('DATABASE_URL is not set') });
+  });
+});
