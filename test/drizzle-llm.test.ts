@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
 import { startChatCompletionsServer, type ScriptedReply } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
-import { ensurePostgresServer, listDatabases, serverTestUrl } from './support/postgres-server.js';
+import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -104,12 +104,14 @@ describe.runIf(serverTestUrl())('--shadow-url on a real server', () => {
     await ensurePostgresServer(url);
     const copy = copyExample('drizzle-app');
     cleanups.push(copy.dispose);
-    const before = await listDatabases(url);
+    const before = await listUserDatabases(url);
     const { io, out } = capturingIo({ cwd: copy.root });
     expect(await runDrizzleCli(['generate', '--plan', 'plans/add-bookmarks-table.json', '--shadow-url', url, '--dry-run', '--json'], io)).toBe(0);
     const report = JSON.parse(out.join('\n'));
     expect(report.shadow).toMatch(/orm_ai_shadow_[0-9a-f]{12}/);
-    expect(await listDatabases(url)).toEqual(before);
+    // Other test files create databases meanwhile: check ours is gone and no other changed.
+    expect(await listDatabases(url)).not.toContain(shadowDatabaseName(report.shadow));
+    expect(await listUserDatabases(url)).toEqual(before);
   });
 });
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deployMigrations, runPrismaCli } from '@orm-ai/prisma';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
-import { ensurePostgresServer, listDatabases, serverTestUrl } from './support/postgres-server.js';
+import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 import { openPrismaSchemaEngine } from '../packages/prisma/src/schema-engine/prisma-schema-engine.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -110,13 +110,14 @@ describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
     await client.connect();
     cleanups.push(() => client.end());
     await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");
-    const databasesBefore = await listDatabases(url);
+    const databasesBefore = await listUserDatabases(url);
     for (const plan of PLANS) {
       const { report } = await migrate(root, ['--plan', `plans/${plan}.json`, '--yes', '--shadow-url', url]);
       expect(report.ok).toBe(true);
+      expect(await listDatabases(url)).not.toContain(shadowDatabaseName(report.shadow));
     }
     // Proving used throwaway databases only, and dropped them.
-    expect(await listDatabases(url)).toEqual(databasesBefore);
+    expect(await listUserDatabases(url)).toEqual(databasesBefore);
     expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(3);
     expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(0);
     expect((await client.query('SELECT email, full_name FROM users')).rows).toEqual([{ email: 'ada@example.com', full_name: 'Ada Lovelace' }]);

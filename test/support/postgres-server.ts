@@ -51,3 +51,15 @@ export async function listDatabases(url: string): Promise<string[]> {
     await client.end();
   }
 }
+
+/** The databases this project's tools never create: the ones that must never change. */
+export async function listUserDatabases(url: string): Promise<string[]> {
+  return (await listDatabases(url)).filter((name) => !name.startsWith('orm_ai_'));
+}
+
+/** The shadow database named in a report's `shadow` URL. */
+export function shadowDatabaseName(description: string): string {
+  const name = new URL(description).pathname.slice(1);
+  if (!name.startsWith('orm_ai_shadow_')) throw new Error(`not a shadow database: ${description}`);
+  return name;
+}
