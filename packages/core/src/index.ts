@@ -10,6 +10,7 @@ export * from './request-consent.js';
 export * from './schema-model.js';
 export * from './sql-identifier.js';
 export * from './sql-parser.js';
+export * from './stage-sources.js';
 export * from './write-files.js';
 export * from './llm/chat-planner.js';
 export * from './llm/llm-settings.js';

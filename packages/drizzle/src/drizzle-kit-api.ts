@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OrmAiError, describeError } from '@orm-ai/core';
+import { OrmAiError, describeError, stageSources } from '@orm-ai/core';
+import { ts } from 'ts-morph';
 import { tsImport } from 'tsx/esm/api';
 import type { DrizzleConfig } from './drizzle-config.js';
-import { stageSources } from './stage-sources.js';
 
 /** A drizzle-kit snapshot (`meta/NNNN_snapshot.json`), kept as drizzle-kit's own JSON. */
 export type DrizzleSnapshot = Record<string, unknown> & { id: string; prevId: string; version: string };
@@ -43,7 +43,7 @@ export async function snapshotOfSource(options: {
   prevId: string | undefined;
 }): Promise<DrizzleSnapshot> {
   const { config } = options;
-  const staged = await stageSources({ root: config.root, entryFiles: config.schemaFiles, overrides: options.overrides });
+  const staged = await stageSources({ root: config.root, entryFiles: config.schemaFiles, overrides: options.overrides, importsOf: importSpecifiers });
   try {
     const imports: Record<string, unknown> = {};
     for (const [fileIndex, file] of config.schemaFiles.entries()) {
@@ -66,4 +66,9 @@ async function importSchemaModule(stagedPath: string, originalPath: string): Pro
       cause: error,
     });
   }
+}
+
+/** The modules a TypeScript file imports, as the compiler's pre-processor finds them. */
+export function importSpecifiers(content: string): string[] {
+  return ts.preProcessFile(content, true, true).importedFiles.map((reference) => reference.fileName);
 }

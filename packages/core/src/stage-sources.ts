@@ -2,15 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ts } from 'ts-morph';
 
 /** Extensions a relative TypeScript import may resolve to, in the compiler's order. */
 const CANDIDATE_SUFFIXES = ['', '.ts', '.tsx', '.mts', '/index.ts', '/index.tsx', '/index.mts'];
 
 /**
- * A copy of the schema files (with edits applied) and of every project file they import
+ * A copy of some source files (with edits applied) and of every project file they import
  * by relative path, under `node_modules/.cache/orm-ai/` in the project, so the copies
- * resolve the project's own packages. Lets drizzle-kit load the edited schema before a
+ * resolve the project's own packages. Lets an ORM's tool load the edited schema before a
  * byte of the user's source is changed.
  */
 export interface StagedSources {
@@ -23,8 +22,10 @@ export interface StagedSources {
 export async function stageSources(options: {
   root: string;
   entryFiles: readonly string[];
-  /** Edited contents by absolute project path; other files are copied as they are. */
+  /** Edited contents by absolute project path (new files too); other files are copied as they are. */
   overrides: ReadonlyMap<string, string>;
+  /** The module specifiers a file imports (the plugin's parser knows its language). */
+  importsOf: (content: string) => string[];
 }): Promise<StagedSources> {
   const stageRoot = join(options.root, 'node_modules', '.cache', 'orm-ai', `stage-${randomBytes(6).toString('hex')}`);
   const stagedPath = (projectPath: string) => join(stageRoot, relative(options.root, projectPath));
@@ -38,7 +39,7 @@ export async function stageSources(options: {
       const content = options.overrides.get(file) ?? (await readFile(file, 'utf8'));
       await mkdir(dirname(stagedPath(file)), { recursive: true });
       await writeFile(stagedPath(file), content);
-      pending.push(...relativeImports(file, content).filter((imported) => isInside(options.root, imported)));
+      pending.push(...relativeImports(file, options.importsOf(content)).filter((imported) => isInside(options.root, imported)));
     }
   } catch (error) {
     await rm(stageRoot, { recursive: true, force: true });
@@ -48,10 +49,8 @@ export async function stageSources(options: {
 }
 
 /** Project files a module imports by relative specifier (`./users`, `../lib/ids.js`). */
-function relativeImports(file: string, content: string): string[] {
-  const info = ts.preProcessFile(content, true, true);
-  return info.importedFiles
-    .map((reference) => reference.fileName)
+function relativeImports(file: string, specifiers: readonly string[]): string[] {
+  return specifiers
     .filter((specifier) => specifier.startsWith('./') || specifier.startsWith('../'))
     .map((specifier) => resolveSpecifier(dirname(file), specifier))
     .filter((resolved): resolved is string => resolved !== null);
