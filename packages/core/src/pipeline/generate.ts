@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangePlan } from '../change-plan.js';
 import type { Finding } from '../finding.js';
-import { OrmAiError } from '../errors.js';
+import { OrmAiError, type OrmAiErrorCode } from '../errors.js';
 import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
 import { resolveLlmSettings } from '../llm/llm-settings.js';
 import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
@@ -82,7 +82,7 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
       if (!planner) throw candidate.error;
-      plan = await timed('plan', () => source.next(`${candidate.error.message}`));
+      plan = await timed('plan', () => source.next(candidate.error.message));
     }
   } finally {
     await (prepared ?? (await preparing.catch(() => undefined)))?.close();
@@ -104,7 +104,7 @@ type TryPlanResult =
   | { ok: false; error: OrmAiError };
 
 /** Failures a corrected plan can fix go back to the model; anything else ends the run. */
-const REPAIRABLE: ReadonlySet<string> = new Set(['PLAN_APPLY_FAILED', 'SOURCE_TYPECHECK_FAILED', 'MIGRATION_AMBIGUOUS', 'SHADOW_REJECTED_MIGRATION']);
+const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>(['PLAN_APPLY_FAILED', 'SOURCE_TYPECHECK_FAILED', 'MIGRATION_AMBIGUOUS', 'SHADOW_REJECTED_MIGRATION']);
 
 async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
   const repairable = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> => {
