@@ -55,6 +55,12 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     // Later changes are checked against the schema as earlier valid changes leave it.
     if (messages.length === 0) working = applyChangeToModel(working, change);
   });
+  for (const [index, change] of plan.changes.entries()) {
+    if (change.kind !== 'create_index' || change.where === null) continue;
+    // The predicate lands in DDL as written: it must be one SQL expression and nothing more.
+    const parsed = await parseSql(`SELECT 1 WHERE ${change.where}`);
+    if (!parsed.ok || parsed.statements.length !== 1) problems.push({ path: `changes[${index}].where`, message: 'is not a single SQL boolean expression' });
+  }
   for (const [index, step] of plan.migrationSteps.entries()) {
     const parsed = await parseSql(step.sql);
     const path = `migrationSteps[${index}].sql`;

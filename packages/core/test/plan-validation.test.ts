@@ -110,6 +110,13 @@ describe('validatePlan', () => {
     expect(problems).toEqual([{ path: 'changes[1]', message: expect.stringContaining('unknown type "mood"') }]);
   });
 
+  it('accepts a partial index predicate only when it is one SQL expression', async () => {
+    const index = { kind: 'create_index', table: 'posts', name: 'posts_live_idx', columns: ['title'], reason };
+    expect(await problemsOf('x', [{ ...index, where: "status = 'published'" }])).toEqual([]);
+    expect(await problemsOf('x', [{ ...index, where: 'true; DROP TABLE users' }])).toEqual([{ path: 'changes[0].where', message: 'is not a single SQL boolean expression' }]);
+    expect(await problemsOf('x', [{ ...index, where: 'status = ' }])).toEqual([{ path: 'changes[0].where', message: 'is not a single SQL boolean expression' }]);
+  });
+
   it('requires migration steps to parse as PostgreSQL', async () => {
     const step = { position: 'after' as const, sql: 'UPDATE posts SET tags = ARRAY[]::text[] WHERE', reason, locks: 'row locks' };
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
