@@ -10,6 +10,7 @@ export default defineConfig({
       '@orm-ai/core': source('../packages/core/src/index.ts'),
       '@orm-ai/drizzle': source('../packages/drizzle/src/index.ts'),
       '@orm-ai/prisma': source('../packages/prisma/src/index.ts'),
+      '@orm-ai/typeorm': source('../packages/typeorm/src/index.ts'),
     },
   },
   test: {

@@ -28,3 +28,4 @@ export * from './report/text-report.js';
 export * from './cli/generate-args.js';
 export * from './cli/run-generate-command.js';
 export * from './cli/run-cli.js';
+export * from './english-names.js';

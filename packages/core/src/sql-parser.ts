@@ -62,3 +62,21 @@ function lineAtByte(text: string, byteOffset: number): number {
   const prefix = Buffer.from(text, 'utf8').subarray(0, byteOffset).toString('utf8');
   return prefix.split('\n').length;
 }
+
+/**
+ * A constant with a cast, such as the default `'{}'::text[]`, without the cast (`'{}'`);
+ * anything else comes back unchanged. Some ORMs (TypeORM) read defaults back with casts
+ * stripped, so their entities must declare them that way to compare equal.
+ */
+export async function withoutOuterTypeCast(expression: string): Promise<string> {
+  const prefix = 'SELECT ';
+  const parsed = await parseSql(`${prefix}${expression}`);
+  if (!parsed.ok || parsed.statements.length !== 1) return expression;
+  const select = parsed.statements[0]!.ast.SelectStmt as { targetList?: Array<{ ResTarget?: { val?: Record<string, unknown> } }> } | undefined;
+  const cast = select?.targetList?.[0]?.ResTarget?.val?.TypeCast as { arg?: { A_Const?: { location?: number } }; location?: number } | undefined;
+  const start = cast?.arg?.A_Const?.location;
+  if (start === undefined || cast?.location === undefined) return expression;
+  // Locations are byte offsets into the parsed text; the cast's is that of `::`.
+  const bytes = Buffer.from(`${prefix}${expression}`, 'utf8');
+  return bytes.subarray(start, cast.location).toString('utf8').trim();
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSql, statementKind } from '../src/sql-parser.js';
+import { parseSql, statementKind, withoutOuterTypeCast } from '../src/sql-parser.js';
 
 describe('parseSql', () => {
   it('splits statements with their lines, past comments and non-ASCII text', async () => {
@@ -23,5 +23,18 @@ describe('parseSql', () => {
       expect(parsed.message).toMatch(/syntax error/);
       expect(parsed.line).toBe(2);
     }
+  });
+});
+
+describe('withoutOuterTypeCast', () => {
+  it.each([
+    ["'{}'::text[]", "'{}'"],
+    ["'draft'::post_status", "'draft'"],
+    ["'it''s'::varchar(10)", "'it''s'"],
+    ['now()', 'now()'],
+    ['0', '0'],
+    ["lower('A')::text", "lower('A')::text"],
+  ])('%s → %s', async (input, expected) => {
+    expect(await withoutOuterTypeCast(input)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Project, ts, type Diagnostic } from 'ts-morph';
+import { Project, ts, type Diagnostic, type SourceFile } from 'ts-morph';
 import type { SourceEdit } from './apply-plan.js';
 
 /** Strict settings for projects without a tsconfig.json; Bundler resolution accepts both `./x` and `./x.js`. */
@@ -18,7 +18,7 @@ function createProject(projectRoot: string): Project {
   const tsConfigFilePath = path.join(projectRoot, 'tsconfig.json');
   if (!existsSync(tsConfigFilePath)) return new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: DEFAULT_OPTIONS });
   // The project's own options (and module resolution), but only the edited files are checked.
-  return new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true } });
+  return new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ignoreDeprecations: '6.0' } });
 }
 
 function describe(diagnostic: Diagnostic, projectRoot: string): string {
@@ -40,5 +40,14 @@ export function typecheckSources(options: { projectRoot: string; edits: readonly
   const projectRoot = path.resolve(options.projectRoot);
   const project = createProject(projectRoot);
   const sourceFiles = options.edits.map((edit) => project.createSourceFile(path.resolve(projectRoot, edit.path), edit.after, { overwrite: true }));
-  return sourceFiles.flatMap((sourceFile) => sourceFile.getPreEmitDiagnostics().map((diagnostic) => describe(diagnostic, projectRoot)));
+  return sourceFiles.flatMap((sourceFile) => editedFileDiagnostics(sourceFile).map((diagnostic) => describe(diagnostic, projectRoot)));
+}
+
+/**
+ * Only what is wrong inside the edited file counts: option-level diagnostics belong to the
+ * project's setup, not to the edit (the bundled TypeScript 6 deprecates options, such as
+ * `moduleResolution: node`, that the project's own TypeScript accepts).
+ */
+function editedFileDiagnostics(sourceFile: SourceFile): Diagnostic[] {
+  return sourceFile.getPreEmitDiagnostics().filter((diagnostic) => diagnostic.getSourceFile()?.getFilePath() === sourceFile.getFilePath());
 }

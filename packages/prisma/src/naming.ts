@@ -1,3 +1,6 @@
+import { pluralize, singularize } from '@orm-ai/core';
+
+export { pluralize, singularize };
 /**
  * Names as Prisma derives them, and the names the editor gives new models and fields.
  *
@@ -66,21 +69,6 @@ export function toPascalCase(input: string): string {
   return words(input)
     .map((word) => capitalize(word.toLowerCase()))
     .join('');
-}
-
-/** `categories` → `category`, `posts` → `post`; words that do not look plural are kept. */
-export function singularize(word: string): string {
-  if (/ies$/i.test(word) && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (/(ss|x|ch|sh|z)es$/i.test(word)) return word.slice(0, -2);
-  if (/[^su]s$/i.test(word)) return word.slice(0, -1);
-  return word;
-}
-
-/** `category` → `categories`, `post` → `posts`. */
-export function pluralize(word: string): string {
-  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
-  if (/(s|x|ch|sh|z)$/i.test(word)) return `${word}es`;
-  return `${word}s`;
 }
 
 /** The model name for a new table: PascalCase and singular, `post_likes` → `PostLike`. */

@@ -1,6 +1,6 @@
 import type { ChangePlan } from '../change-plan.js';
 
-const MAX_NAME_WORDS = 6;
+const MAX_NAME_WORDS = 8;
 /** Words that carry no meaning in a file name. */
 const FILLER_WORDS = new Set(['a', 'an', 'the', 'please', 'so', 'that']);
 

@@ -1,0 +1,75 @@
+import { EventEmitter } from 'node:events';
+import { PGlite, type PGliteInterface, type Results } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+
+/**
+ * A `pg`-shaped module (what TypeORM's `driver` option expects: a `Pool` class) bound to one
+ * PGlite instance. typeorm-pglite's driver keeps one PGlite per process and closes it when any
+ * DataSource using it is destroyed; this one gives every shadow its own instance, closed by
+ * its owner, so concurrent sessions never see each other's tables.
+ *
+ * PGlite is a single connection: every "client" of the pool shares it, which is how
+ * TypeORM's schema builder and migration runner use it anyway (one query runner at a time).
+ */
+export function pgModuleFor(database: PGliteInterface): { Pool: new () => EventEmitter } {
+  class PGliteClient extends EventEmitter {
+    async query(sql: string, parameters?: unknown[]): Promise<PgResult> {
+      if (parameters && parameters.length > 0) return toPgResult(await database.query(sql, parameters));
+      // exec accepts several statements in one string (migrations often do this); TypeORM
+      // expects the result of the last one, as node-postgres returns.
+      const results = await database.exec(sql);
+      return toPgResult(results[results.length - 1]);
+    }
+  }
+
+  class PGlitePool extends EventEmitter {
+    readonly #client = new PGliteClient();
+
+    connect(callback: (error: Error | null, client: PGliteClient | null, release: () => void) => void): void {
+      callback(null, this.#client, () => undefined);
+    }
+
+    query(sql: string, parameters?: unknown[]): Promise<PgResult> {
+      return this.#client.query(sql, parameters);
+    }
+
+    // The instance belongs to whoever created it: ending the pool leaves it open.
+    end(callback?: (error: Error | null) => void): void {
+      callback?.(null);
+    }
+  }
+
+  return { Pool: PGlitePool };
+}
+
+interface PgResult {
+  rows: unknown[];
+  rowCount: number;
+  fields: unknown[];
+}
+
+function toPgResult(result: Results | undefined): PgResult {
+  if (!result) return { rows: [], rowCount: 0, fields: [] };
+  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, fields: result.fields };
+}
+
+let template: Promise<Blob> | undefined;
+
+/**
+ * A new, empty in-memory PGlite with the extensions TypeORM installs for uuid columns
+ * (`uuid-ossp`, `pgcrypto`). The first call in a process starts PostgreSQL from scratch
+ * (about 4 s) and keeps a dump of the empty data directory; later calls start from that dump
+ * (about 1 s). Close it with `close()`.
+ */
+export async function startEmptyPGlite(): Promise<PGliteInterface> {
+  const extensions = { uuid_ossp, pgcrypto };
+  if (template) {
+    const loadDataDir = await template.catch(() => undefined);
+    if (loadDataDir) return PGlite.create({ loadDataDir, extensions });
+  }
+  const database = await PGlite.create({ extensions });
+  template ??= database.dumpDataDir('none');
+  await template.catch(() => undefined);
+  return database;
+}

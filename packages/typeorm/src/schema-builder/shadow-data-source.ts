@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import type { PGliteInterface } from '@electric-sql/pglite';
+import { describeError, OrmAiError, redact, SHADOW_DATABASE_PREFIX } from '@orm-ai/core';
+import pg from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { pgModuleFor, startEmptyPGlite } from './pglite-driver.js';
+
+export interface OpenShadowDataSourceOptions {
+  /** The user's DataSource options (from `loadDataSourceOptions`). Only the model-related ones are used. */
+  readonly options: DataSourceOptions;
+  /** A PostgreSQL server URL; absent means embedded PGlite. Its database serves only CREATE/DROP DATABASE. */
+  readonly shadowUrl?: string | undefined;
+  /** The user's DataSource class, so the schema builder is the user's copy of typeorm. Default: ours. */
+  readonly DataSourceClass?: new (options: DataSourceOptions) => DataSource;
+}
+
+/** An initialized DataSource on a throwaway database. */
+export interface ShadowDataSource {
+  readonly dataSource: DataSource;
+  /** For reports: `embedded PGlite` or the shadow's URL with the password hidden. */
+  readonly description: string;
+  /** Destroys the DataSource, then closes PGlite or drops the shadow database WITH (FORCE). Safe twice. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The options that shape the schema TypeORM builds or migrates. Everything else, above all
+ * url/host/port/database/replication/extra, is left out: the shadow must never reach the
+ * user's own database.
+ */
+const MODEL_OPTION_KEYS = [
+  'entities',
+  'migrations',
+  'migrationsTableName',
+  'migrationsTransactionMode',
+  'metadataTableName',
+  'namingStrategy',
+  'entityPrefix',
+  'entitySkipConstructor',
+  'schema',
+  'uuidExtension',
+  'installExtensions',
+] as const;
+
+/**
+ * Opens the user's model on a shadow: a fresh embedded PGlite by default, or a new database
+ * `orm_ai_shadow_<hex>` on the server at `shadowUrl`. The DataSource is initialized with
+ * `synchronize: false`, `migrationsRun: false`, `dropSchema: false` and no logging, so nothing
+ * runs until the caller asks. Only PostgreSQL data sources are supported.
+ *
+ * Throws `CONFIG_INVALID` for other database types, `SHADOW_URL_INVALID` for a bad URL and
+ * `SHADOW_UNAVAILABLE` when the shadow cannot be created or connected.
+ */
+export async function openShadowDataSource(options: OpenShadowDataSourceOptions): Promise<ShadowDataSource> {
+  if (options.options.type !== 'postgres') {
+    throw new OrmAiError('CONFIG_INVALID', `the data source's type is "${options.options.type}", not "postgres"`, {
+      hint: 'typeorm-ai generates migrations for PostgreSQL data sources only.',
+    });
+  }
+  const modelOptions = pickModelOptions(options.options);
+  const DataSourceClass = options.DataSourceClass ?? DataSource;
+  return options.shadowUrl === undefined
+    ? openOnPGlite(modelOptions, DataSourceClass)
+    : openOnServer(modelOptions, DataSourceClass, options.shadowUrl);
+}
+
+function pickModelOptions(options: DataSourceOptions): Record<string, unknown> {
+  const picked: Record<string, unknown> = {
+    type: 'postgres',
+    synchronize: false,
+    migrationsRun: false,
+    dropSchema: false,
+    logging: false,
+  };
+  const source = options as unknown as Record<string, unknown>;
+  for (const key of MODEL_OPTION_KEYS) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
+}
+
+type DataSourceConstructor = new (options: DataSourceOptions) => DataSource;
+
+async function openOnPGlite(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor): Promise<ShadowDataSource> {
+  let database: PGliteInterface;
+  try {
+    database = await startEmptyPGlite();
+  } catch (error) {
+    throw new OrmAiError('SHADOW_UNAVAILABLE', `the embedded PGlite shadow did not start: ${describeError(error)}`, {
+      hint: 'Pass --shadow-url postgres://user@host:5432/postgres to use a throwaway database on a server instead.',
+      cause: error,
+    });
+  }
+  const dataSource = new DataSourceClass({ ...modelOptions, driver: pgModuleFor(database) } as DataSourceOptions);
+  const close = () => database.close();
+  await initializeOrClose(dataSource, 'embedded PGlite', close);
+  return withDispose(dataSource, 'embedded PGlite', close);
+}
+
+async function openOnServer(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor, shadowUrl: string): Promise<ShadowDataSource> {
+  const serverUrl = parseServerUrl(shadowUrl);
+  const name = `${SHADOW_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl.toString());
+  url.pathname = `/${name}`;
+  const description = redact(url.toString());
+  // The name is the fixed prefix and hex digits: safe to interpolate.
+  const drop = () => withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
+  const dataSource = new DataSourceClass({ ...modelOptions, url: url.toString() } as DataSourceOptions);
+  await initializeOrClose(dataSource, description, drop);
+  return withDispose(dataSource, description, drop);
+}
+
+async function initializeOrClose(dataSource: DataSource, description: string, close: () => Promise<void>): Promise<void> {
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw new OrmAiError('SHADOW_UNAVAILABLE', `TypeORM could not open the shadow (${description}): ${describeError(error)}`, {
+      hint: 'Check the entities and naming options of your data source; nothing was written.',
+      cause: error,
+    });
+  }
+}
+
+function withDispose(dataSource: DataSource, description: string, close: () => Promise<void>): ShadowDataSource {
+  let disposed: Promise<void> | undefined;
+  return {
+    dataSource,
+    description,
+    dispose() {
+      disposed ??= (async () => {
+        try {
+          if (dataSource.isInitialized) await dataSource.destroy();
+        } finally {
+          await close();
+        }
+      })();
+      return disposed;
+    },
+  };
+}
+
+function parseServerUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a URL`, {
+      hint: 'Use postgres://user:password@host:5432/database (the database is only used to create and drop the shadow).',
+      cause: error,
+    });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a postgres:// URL`, {
+      hint: 'Only PostgreSQL servers can hold a shadow database.',
+    });
+  }
+  return parsed;
+}
+
+/** Connects to the URL's own database for one CREATE or DROP DATABASE, nothing else. */
+async function withAdminClient<T>(serverUrl: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl.toString() });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw new OrmAiError('SHADOW_UNAVAILABLE', `cannot connect to ${redact(serverUrl.toString())}: ${describeError(error)}`, {
+      hint: 'Check that the server is running and the URL is right, or leave out --shadow-url to use the embedded PGlite shadow.',
+      cause: error,
+    });
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

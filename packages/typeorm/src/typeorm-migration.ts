@@ -1,0 +1,110 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { stageSources, type ChangePlan, type FileChange, type GeneratedMigration } from '@orm-ai/core';
+import { executeSql, runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
+import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
+import { renderMigrationFile } from './schema-builder/migration-file.js';
+import { inlineParameters } from './schema-builder/migration-sql.js';
+import { openShadowDataSource } from './schema-builder/shadow-data-source.js';
+import { importSpecifiers } from './typescript-imports.js';
+
+export interface TypeormMigrationInput {
+  readonly root: string;
+  readonly dataSourcePath: string;
+  /** Entity files and migration files: staged with the data source so globs find the copies. */
+  readonly projectFiles: readonly string[];
+  readonly migrationsDir: string;
+  readonly plan: ChangePlan;
+  readonly edits: readonly FileChange[];
+  readonly name: string;
+  readonly shadowUrl: string | undefined;
+}
+
+/**
+ * The migration TypeORM's own schema builder writes for the edited entities: the user's
+ * data source, loaded from a staged copy holding the edits, is pointed at a shadow; the
+ * existing migrations run there with TypeORM's runner; the plan's renames run next (the
+ * builder alone turns a rename into DROP + ADD); then `createSchemaBuilder().log()` gives
+ * the rest. Indexes TypeORM cannot declare (GIN, GiST, ...) are added as SQL.
+ */
+export async function generateTypeormMigration(input: TypeormMigrationInput): Promise<GeneratedMigration> {
+  const overrides = new Map(input.edits.map((edit) => [edit.path, edit.after]));
+  const newFiles = input.edits.filter((edit) => edit.before === null).map((edit) => edit.path);
+  // The existing migrations run on the shadow from the staged copy, so globs find them there.
+  const migrations = existsSync(input.migrationsDir) ? readdirSync(input.migrationsDir).filter((name) => /\.(c|m)?ts$/.test(name)).map((name) => join(input.migrationsDir, name)) : [];
+  const staged = await stageSources({
+    root: input.root,
+    entryFiles: [input.dataSourcePath, ...input.projectFiles, ...migrations, ...newFiles],
+    overrides,
+    importsOf: importSpecifiers,
+  });
+  try {
+    const stageRoot = staged.stagedPath(input.root);
+    const loaded = await loadDataSourceOptions({ dataSourcePath: staged.stagedPath(input.dataSourcePath), cwd: stageRoot });
+    const shadow = await openShadowDataSource({ options: loaded.options, shadowUrl: input.shadowUrl, DataSourceClass: loaded.DataSourceClass });
+    try {
+      await runExistingMigrations({ dataSource: shadow.dataSource });
+      const renames = renameQueries(input.plan);
+      if (renames.up.length > 0) await executeSql({ dataSource: shadow.dataSource, statements: renames.up.map((query) => query.query) });
+      const built = await schemaBuilderQueries({ dataSource: shadow.dataSource });
+      const indexes = unsynchronizedIndexQueries(input.plan);
+      // `down` lists are in builder order and written reversed: what must undo last comes first.
+      const up = [...renames.up, ...built.up, ...indexes.up];
+      const down = [...renames.down, ...built.down, ...indexes.down];
+      const timestamp = Date.now();
+      return {
+        id: renderMigrationFile({ name: input.name, timestamp, up, down }).className,
+        statements: up.map((query) => terminated(query.parameters ? inlineParameters(query.query, query.parameters) : query.query)),
+        findings: [],
+        filesFor: (statements) => {
+          const file = renderMigrationFile({ name: input.name, timestamp, up: statements.map((query) => ({ query })), down });
+          return [{ path: join(input.migrationsDir, file.fileName), role: 'migration', before: null, after: file.content }];
+        },
+      };
+    } finally {
+      await shadow.dispose();
+    }
+  } finally {
+    await staged.dispose();
+  }
+}
+
+function terminated(sql: string): string {
+  return sql.trimEnd().endsWith(';') ? sql : `${sql};`;
+}
+
+/** The plan's renames, with database names (what the plan speaks in), and their inverses. */
+function renameQueries(plan: ChangePlan): { up: BuilderQuery[]; down: BuilderQuery[] } {
+  const up: BuilderQuery[] = [];
+  const down: BuilderQuery[] = [];
+  for (const change of plan.changes) {
+    if (change.kind === 'rename_table') {
+      up.push({ query: `ALTER TABLE "${change.from}" RENAME TO "${change.to}"` });
+      down.push({ query: `ALTER TABLE "${change.to}" RENAME TO "${change.from}"` });
+    }
+    if (change.kind === 'rename_column') {
+      up.push({ query: `ALTER TABLE "${change.table}" RENAME COLUMN "${change.from}" TO "${change.to}"` });
+      down.push({ query: `ALTER TABLE "${change.table}" RENAME COLUMN "${change.to}" TO "${change.from}"` });
+    }
+  }
+  // Undone in reverse order, and after everything else in `down`.
+  return { up, down: down.reverse() };
+}
+
+/**
+ * TypeORM's `@Index` has no access method for PostgreSQL, so the entity carries
+ * `@Index(name, { synchronize: false })` (the builder then leaves it alone) and the
+ * migration creates it.
+ */
+function unsynchronizedIndexQueries(plan: ChangePlan): { up: BuilderQuery[]; down: BuilderQuery[] } {
+  const up: BuilderQuery[] = [];
+  const down: BuilderQuery[] = [];
+  for (const change of plan.changes) {
+    if (change.kind !== 'create_index' || change.method === 'btree') continue;
+    const columns = change.columns.map((column) => `"${column}"`).join(', ');
+    const where = change.where ? ` WHERE ${change.where}` : '';
+    up.push({ query: `CREATE ${change.unique ? 'UNIQUE ' : ''}INDEX "${change.name}" ON "${change.table}" USING ${change.method} (${columns})${where}` });
+    down.push({ query: `DROP INDEX "public"."${change.name}"` });
+  }
+  return { up, down };
+}

@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runTypeormCli } from '@orm-ai/typeorm';
+import { runExistingMigrations, schemaBuilderQueries } from '../packages/typeorm/src/schema-builder/builder-migration.js';
+import { loadDataSourceOptions } from '../packages/typeorm/src/schema-builder/load-data-source.js';
+import { openShadowDataSource } from '../packages/typeorm/src/schema-builder/shadow-data-source.js';
+import { startChatCompletionsServer } from './support/chat-completions-server.js';
+import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
+import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function project(): string {
+  const copy = copyExample('typeorm-app');
+  cleanups.push(copy.dispose);
+  return copy.root;
+}
+
+async function generate(root: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const { io, out, err } = capturingIo({ cwd: root, env });
+  const code = await runTypeormCli(['migration:generate', ...args, '-d', 'src/data-source.ts', '--json'], io);
+  return { code, err: err.join('\n'), report: JSON.parse(out.join('\n')) as Record<string, any> };
+}
+
+/** What TypeORM's own builder still wants after every migration ran: nothing, when ours is right. */
+async function pendingBuilderQueries(root: string): Promise<string[]> {
+  const loaded = await loadDataSourceOptions({ dataSourcePath: join(root, 'src/data-source.ts'), cwd: root });
+  const shadow = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
+  try {
+    await runExistingMigrations({ dataSource: shadow.dataSource });
+    return (await schemaBuilderQueries({ dataSource: shadow.dataSource })).up.map((query) => query.query);
+  } finally {
+    await shadow.dispose();
+  }
+}
+
+const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
+
+describe('typeorm-ai migration:generate --plan on the example project', () => {
+  it.each(PLANS)('%s: edits the entities and writes a migration TypeORM\'s builder then agrees with', async (plan) => {
+    const root = project();
+    const before = readdirSync(join(root, 'src/migrations')).length;
+    const { code, report, err } = await generate(root, ['--plan', `plans/${plan}.json`, '--yes']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, written: true, usage: { calls: 0 } });
+    expect(report.files.at(-1)).toMatch(/src\/migrations\/\d{13}-[A-Za-z]+\.ts$/);
+    expect(readdirSync(join(root, 'src/migrations'))).toHaveLength(before + 1);
+    expect(await pendingBuilderQueries(root)).toEqual([]);
+  });
+
+  it('renames with RENAME COLUMN and undoes it in down()', async () => {
+    const root = project();
+    const { report } = await generate(root, ['--plan', 'plans/rename-display-name.json', '--yes']);
+    expect(report.upSql).toContain('ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name"');
+    expect(report.upSql).not.toMatch(/DROP COLUMN/);
+    const migration = readFileSync(report.files.at(-1), 'utf8');
+    expect(migration).toContain('await queryRunner.query(`ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name"`);');
+  });
+
+  it('declares a GIN index TypeORM cannot express with synchronize: false, and creates it in the migration', async () => {
+    const root = project();
+    const { report } = await generate(root, ['--plan', 'plans/add-post-tags.json', '--yes']);
+    expect(readFileSync(join(root, 'src/entities/Post.ts'), 'utf8')).toContain("@Index('posts_tags_idx', { synchronize: false })");
+    expect(report.upSql).toContain('CREATE INDEX "posts_tags_idx" ON "posts" USING gin ("tags")');
+    expect(readFileSync(report.files.at(-1), 'utf8')).toContain('DROP INDEX "public"."posts_tags_idx"');
+  });
+
+  it('registers a new entity in a data source that lists its entities', async () => {
+    const root = project();
+    const { report } = await generate(root, ['--plan', 'plans/add-bookmarks-table.json', '--yes']);
+    expect(report.ok).toBe(true);
+    const dataSource = readFileSync(join(root, 'src/data-source.ts'), 'utf8');
+    expect(dataSource).toMatch(/entities: \[User, Post, Comment, Tag, Bookmark\]/);
+    expect(report.upSql).toContain('CREATE TABLE "bookmarks"');
+  });
+
+  it('a plan naming a missing column is rejected and nothing changes', async () => {
+    const root = project();
+    writeFileSync(join(root, 'bad.json'), JSON.stringify({ version: 1, request: 'x', summary: 's', changes: [{ kind: 'rename_column', table: 'users', from: 'nickname', to: 'handle', reason: 'r' }] }));
+    const before = snapshotTree(root);
+    const { code, report } = await generate(root, ['--plan', 'bad.json', '--yes']);
+    expect(code).toBe(1);
+    expect(report.error).toMatchObject({ code: 'PLAN_REJECTED', message: expect.stringContaining('column "users.nickname" does not exist') });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('plans with the model through a loopback Chat Completions server', async () => {
+    const root = project();
+    const request = 'rename users.display_name to full_name';
+    const plan = { ...JSON.parse(readFileSync(join(root, 'plans/rename-display-name.json'), 'utf8')), request };
+    const server = await startChatCompletionsServer([{ kind: 'content', content: JSON.stringify(plan) }]);
+    cleanups.push(() => server.close());
+    const { code, report } = await generate(root, [request, '--dry-run'], { OPENAI_BASE_URL: server.baseURL });
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, written: false, usage: { calls: 1 } });
+    expect(server.requests[0]!.body.messages[0]!.content).toContain('TypeORM');
+  });
+});
+
+describe.runIf(serverTestUrl())('TypeORM migrations on the real server', () => {
+  it('TypeORM\'s runner applies every example plan\'s migration, and a rename keeps its values', async () => {
+    const url = serverTestUrl()!;
+    await ensurePostgresServer(url);
+    const root = project();
+    const database = `orm_ai_e2e_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    cleanups.push(async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await admin.end();
+    });
+    const target = new URL(url);
+    target.pathname = `/${database}`;
+    const run = promisify(execFile);
+    const migrate = () => run(process.execPath, [join(root, 'scripts/migrate.mjs')], { cwd: root, env: { ...process.env, DATABASE_URL: target.toString() } });
+    expect((await migrate()).stdout).toContain('Applied 2 migration(s)');
+    const client = new pg.Client({ connectionString: target.toString() });
+    await client.connect();
+    cleanups.push(() => client.end());
+    await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");
+    const databasesBefore = await listUserDatabases(url);
+    for (const plan of PLANS) {
+      const { report } = await generate(root, ['--plan', `plans/${plan}.json`, '--yes', '--shadow-url', url]);
+      expect(report.ok).toBe(true);
+      expect(await listDatabases(url)).not.toContain(shadowDatabaseName(report.shadow));
+    }
+    expect(await listUserDatabases(url)).toEqual(databasesBefore);
+    expect((await migrate()).stdout).toContain('Applied 3 migration(s)');
+    expect((await migrate()).stdout).toContain('No pending migrations.');
+    expect((await client.query('SELECT email, full_name FROM users')).rows).toEqual([{ email: 'ada@example.com', full_name: 'Ada Lovelace' }]);
+    expect((await client.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'posts_tags_idx'")).rows).toEqual([{ indexdef: 'CREATE INDEX posts_tags_idx ON public.posts USING gin (tags)' }]);
+  });
+});
+
+describe('the built typeorm-ai bin', () => {
+  it('runs as a plain Node process', async () => {
+    const root = project();
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [join(REPO_ROOT, 'node_modules/.bin/typeorm-ai'), 'migration:generate', '--plan', 'plans/rename-display-name.json', '-d', 'src/data-source.ts', '--json'], { cwd: root });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, written: false });
+  });
+});
