@@ -139,3 +139,30 @@ export const DESTRUCTIVE_CHANGE_KINDS: ReadonlySet<SchemaChangeKind> = new Set([
   'drop_foreign_key',
   'drop_unique',
 ]);
+
+/** Names a change for messages and reports: `add_column posts.tags`, `rename_column users.a → b`. */
+export function describeChange(change: SchemaChange): string {
+  switch (change.kind) {
+    case 'create_table':
+    case 'drop_table':
+      return `${change.kind} ${change.table}`;
+    case 'rename_table':
+      return `rename_table ${change.from} → ${change.to}`;
+    case 'add_column':
+      return `add_column ${change.table}.${change.column.name}`;
+    case 'drop_column':
+    case 'alter_column':
+      return `${change.kind} ${change.table}.${change.column}`;
+    case 'rename_column':
+      return `rename_column ${change.table}.${change.from} → ${change.to}`;
+    case 'create_enum':
+      return `create_enum ${change.name}`;
+    case 'add_enum_value':
+      return `add_enum_value ${change.enum}.${change.value}`;
+    case 'add_foreign_key':
+    case 'add_unique':
+      return `${change.kind} ${change.table}(${change.columns.join(', ')})`;
+    default:
+      return `${change.kind} ${change.table}.${change.name}`;
+  }
+}

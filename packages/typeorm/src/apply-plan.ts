@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeError, OrmAiError, type ChangePlan, type SchemaChange } from '@orm-ai/core';
+import { type ChangePlan, describeChange, describeError, OrmAiError, type SchemaChange } from '@orm-ai/core';
 import { addColumn, alterColumn, dropColumn, renameColumn } from './edit-columns.js';
 import type { EditState } from './edit-context.js';
 import { addEnumValue, createEnum } from './edit-enums.js';
@@ -103,29 +103,3 @@ function applyChange(state: EditState, change: SchemaChange): string | void {
   }
 }
 
-/** `add_column posts.tags`: names a change in error messages. */
-export function describeChange(change: SchemaChange): string {
-  switch (change.kind) {
-    case 'create_table':
-    case 'drop_table':
-      return `${change.kind} ${change.table}`;
-    case 'rename_table':
-      return `rename_table ${change.from} → ${change.to}`;
-    case 'add_column':
-      return `add_column ${change.table}.${change.column.name}`;
-    case 'drop_column':
-    case 'alter_column':
-      return `${change.kind} ${change.table}.${change.column}`;
-    case 'rename_column':
-      return `rename_column ${change.table}.${change.from} → ${change.to}`;
-    case 'create_enum':
-      return `create_enum ${change.name}`;
-    case 'add_enum_value':
-      return `add_enum_value ${change.enum}.${change.value}`;
-    case 'add_foreign_key':
-    case 'add_unique':
-      return `${change.kind} ${change.table}(${change.columns.join(', ')})`;
-    default:
-      return `${change.kind} ${change.table}.${change.name}`;
-  }
-}

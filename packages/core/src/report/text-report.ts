@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { structuredPatch } from 'diff';
 import pc from 'picocolors';
-import type { ChangePlan } from '../change-plan.js';
+import { describeChange, type ChangePlan } from '../change-plan.js';
 import type { OrmAiError } from '../errors.js';
 import type { FileChange } from '../orm-plugin.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
@@ -26,35 +26,11 @@ export function renderOutcome(outcome: GenerateOutcome, root: string): string {
 
 function renderPlan(plan: ChangePlan): string {
   const lines = [pc.bold('Plan'), plan.summary, ''];
-  for (const change of plan.changes) lines.push(`  ${pc.cyan(change.kind)} ${describeTarget(change)} ${pc.dim(`— ${change.reason}`)}`);
+  for (const change of plan.changes) lines.push(`  ${pc.cyan(describeChange(change))} ${pc.dim(`— ${change.reason}`)}`);
   for (const step of plan.migrationSteps) lines.push(`  ${pc.cyan(`sql (${step.position})`)} ${pc.dim(`— ${step.reason}; locks: ${step.locks}`)}`);
   return lines.join('\n');
 }
 
-function describeTarget(change: ChangePlan['changes'][number]): string {
-  switch (change.kind) {
-    case 'create_enum':
-      return change.name;
-    case 'add_enum_value':
-      return `${change.enum} += '${change.value}'`;
-    case 'rename_table':
-      return `${change.from} → ${change.to}`;
-    case 'rename_column':
-      return `${change.table}.${change.from} → ${change.to}`;
-    case 'add_column':
-      return `${change.table}.${change.column.name} ${change.column.type}`;
-    case 'drop_column':
-    case 'alter_column':
-      return `${change.table}.${change.column}`;
-    case 'create_index':
-    case 'drop_index':
-    case 'drop_foreign_key':
-    case 'drop_unique':
-      return `${change.name} on ${change.table}`;
-    default:
-      return change.table;
-  }
-}
 
 /** A unified diff with + and - lines coloured; new files are shown whole. */
 export function renderFileChange(file: FileChange, root: string): string {
