@@ -33,6 +33,9 @@ interface CjsLoaderInternals {
   _cache: Record<string, unknown>;
 }
 
+/** Where core stages edited copies of the project (`stageSources`): project code, though under node_modules. */
+const STAGING_FOLDER = `${path.sep}node_modules${path.sep}.cache${path.sep}orm-ai${path.sep}`;
+
 export interface TypeScriptLoaderOptions {
   /**
    * Files under this directory (and not under `node_modules`) are compiled; anything
@@ -82,7 +85,7 @@ export function installTypeScriptLoader(options: TypeScriptLoaderOptions): TypeS
   const previousResolve = loader._resolveFilename;
 
   const isUserFile = (file: string): boolean =>
-    file.startsWith(root + path.sep) && !file.split(path.sep).includes('node_modules');
+    file.startsWith(root + path.sep) && (!file.split(path.sep).includes('node_modules') || file.includes(STAGING_FOLDER));
 
   const compile: ExtensionHandler = (module, filename) => {
     if (!isUserFile(filename)) {

@@ -9,27 +9,36 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { generateMigration, type GenerateOutcome } from '@orm-ai/core';
+import { generateMigration } from '@orm-ai/core';
 import { drizzlePlugin } from '@orm-ai/drizzle';
-import { WIDE_CONFIG, wideSchemaSource } from './wide-schema.js';
+import { prismaPlugin } from '@orm-ai/prisma';
+import { typeormPlugin } from '@orm-ai/typeorm';
+import { WIDE_CONFIG, wideSchemaSource } from './wide-schema.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const scratch = join(repo, 'bench', '.tmp');
 const drizzleKit = join(repo, 'node_modules', 'drizzle-kit', 'bin.cjs');
 
-interface Case {
-  readonly name: string;
-  readonly root: string;
-  readonly planFile: string;
-}
-
-function exampleCase(): Case {
+function exampleCase() {
   const root = join(scratch, 'example');
   cpSync(join(repo, 'examples', 'drizzle-app'), root, { recursive: true, filter: (path) => !path.includes('node_modules') });
   return { name: 'examples/drizzle-app (5 tables)', root, planFile: join(root, 'plans', 'add-post-tags.json') };
 }
 
-function wideCase(tables: number): Case {
+/** The other ORMs' examples, same plan: stage times only (drizzle-kit is no baseline for them). */
+async function otherOrmRows() {
+  const rows = [];
+  for (const [name, plugin, configPath] of [['prisma-app', prismaPlugin, undefined], ['typeorm-app', typeormPlugin, 'src/data-source.ts']]) {
+    const root = join(scratch, name);
+    cpSync(join(repo, 'examples', name), root, { recursive: true, filter: (path) => !path.includes('node_modules') });
+    const started = performance.now();
+    const outcome = await generateMigration({ plugin, cwd: root, configPath, planFile: join(root, 'plans', 'add-post-tags.json'), env: {} });
+    rows.push({ name: `examples/${name} (${plugin.displayName})`, timings: outcome.timings, total: performance.now() - started });
+  }
+  return rows;
+}
+
+function wideCase(tables) {
   const root = join(scratch, `wide-${tables}`);
   mkdirSync(join(root, 'src'), { recursive: true });
   writeFileSync(join(root, 'drizzle.config.ts'), WIDE_CONFIG);
@@ -48,13 +57,13 @@ function wideCase(tables: number): Case {
   return { name: `generated, ${tables} tables`, root, planFile: join(root, 'plan.json') };
 }
 
-function drizzleKitGenerate(root: string, args: string[] = []): void {
+function drizzleKitGenerate(root, args = []) {
   execFileSync(process.execPath, [drizzleKit, 'generate', ...args], { cwd: root, stdio: 'ignore' });
 }
 
-async function measure(bench: Case) {
+async function measure(bench) {
   const started = performance.now();
-  const outcome: GenerateOutcome = await generateMigration({ plugin: drizzlePlugin, cwd: bench.root, planFile: bench.planFile, env: {} });
+  const outcome = await generateMigration({ plugin: drizzlePlugin, cwd: bench.root, planFile: bench.planFile, env: {} });
   const total = performance.now() - started;
   // Baseline: drizzle-kit's own CLI making the same migration from the same edited schema.
   const baselineRoot = `${bench.root}-baseline`;
@@ -69,7 +78,7 @@ async function measure(bench: Case) {
   return { name: bench.name, timings: outcome.timings, total, kit, sameSql };
 }
 
-const ms = (value: number) => `${Math.round(value)} ms`;
+const ms = (value) => `${Math.round(value)} ms`;
 
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
@@ -81,6 +90,12 @@ try {
   for (const row of rows) {
     const t = row.timings;
     console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(row.total)} | ${ms(row.kit)} | ${(row.total / row.kit).toFixed(1)}× | ${row.sameSql ? 'yes' : 'NO'} |`);
+  }
+  console.log('\n| project | read schema | apply plan | ORM generate | shadow | total |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of await otherOrmRows()) {
+    const t = row.timings;
+    console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(row.total)} |`);
   }
   console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB, Node ${process.version}, ${process.arch}`);
 } finally {
