@@ -19,7 +19,7 @@ export * from './llm/render-schema.js';
 export * from './shadow/shadow-database.js';
 export * from './shadow/open-shadow.js';
 export * from './shadow/replay-migrations.js';
-export { SHADOW_DATABASE_PREFIX, redact } from './shadow/server-shadow.js';
+export * from './shadow/server-databases.js';
 export * from './pipeline/generate.js';
 export * from './pipeline/migration-name.js';
 export * from './pipeline/plan-source.js';

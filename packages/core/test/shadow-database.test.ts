@@ -1,9 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePostgresServer, listDatabases, serverTestUrl, shadowBackends } from '../../../test/support/postgres-server.js';
+import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowBackends, shadowDatabaseName } from '../../../test/support/postgres-server.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { SHADOW_DATABASE_PREFIX } from '../src/shadow/server-shadow.js';
+import { dropShadowDatabases, SHADOW_DATABASE_PREFIX } from '../src/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const scripts = [
@@ -76,21 +76,28 @@ describe.runIf(serverTestUrl())('server shadow safety', () => {
     const sentinel = new pg.Client({ connectionString: url });
     await sentinel.connect();
     await sentinel.query('CREATE TABLE IF NOT EXISTS orm_ai_sentinel (id int)');
-    const before = await listDatabases(url);
+    const before = await listUserDatabases(url);
     const tablesBefore = await sentinel.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
     const shadow = await openShadowDatabase({ url });
     expect(shadow.description).toContain(SHADOW_DATABASE_PREFIX);
     await shadow.exec('CREATE TABLE only_in_shadow (id int)');
     const fork = await shadow.fork();
-    expect((await listDatabases(url)).filter((name) => name.startsWith(SHADOW_DATABASE_PREFIX))).toHaveLength(2);
+    const ours = [shadowDatabaseName(shadow.description), shadowDatabaseName(fork.description)];
+    expect(await listDatabases(url)).toEqual(expect.arrayContaining(ours));
     await fork.close();
     await shadow.close();
     await shadow.close();
-    expect(await listDatabases(url)).toEqual(before);
+    // Other processes may create databases meanwhile: ours are gone and no other changed.
+    expect((await listDatabases(url)).filter((name) => ours.includes(name))).toEqual([]);
+    expect(await listUserDatabases(url)).toEqual(before);
     const tablesAfter = await sentinel.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
     expect(tablesAfter.rows).toEqual(tablesBefore.rows);
     await sentinel.query('DROP TABLE orm_ai_sentinel');
     await sentinel.end();
+  });
+
+  it('refuses to drop a database it did not name', async () => {
+    await expect(dropShadowDatabases({ server: new URL(url), names: ['test'] })).rejects.toMatchObject({ code: 'SHADOW_UNAVAILABLE', message: expect.stringContaining('refusing to touch "test"') });
   });
 
   it('rejects a URL that is not postgres://, naming it without its password', async () => {

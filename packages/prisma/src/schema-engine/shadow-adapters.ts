@@ -1,10 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
-import { redact } from '@orm-ai/core';
+import { createShadowDatabases, dropShadowDatabases, redact } from '@orm-ai/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { parsePostgresUrl, withDatabase } from './pg-pool.js';
-import { createDatabases, dropDatabases, ServerDatabase, serverTarget } from './server-databases.js';
+import { ServerDatabase, serverTarget } from './server-databases.js';
 import { ScriptFailureLog, trialInTransaction, type ScriptTarget } from './script-runner.js';
 import { ScriptRunningAdapter } from './script-running-adapter.js';
 
@@ -163,7 +163,7 @@ export async function pgliteShadowFactory(): Promise<ShadowAdapterFactory> {
  */
 export async function serverShadowFactory(url: string): Promise<ShadowAdapterFactory> {
   const server = parsePostgresUrl(url, 'the shadow database URL');
-  const names = await createDatabases(server, 2);
+  const names = await createShadowDatabases({ server, count: 2 });
   const [devName, shadowName] = names as [string, string];
   // One connection, as the engine's native one: session state and advisory locks stay on it.
   const dev = new ServerDatabase(withDatabase(server, devName), { max: 1 });
@@ -195,7 +195,7 @@ export async function serverShadowFactory(url: string): Promise<ShadowAdapterFac
       if (disposed) return;
       disposed = true;
       await Promise.all([dev.end(), shadow.end()]);
-      await dropDatabases(server, names);
+      await dropShadowDatabases({ server, names });
     },
   };
 }

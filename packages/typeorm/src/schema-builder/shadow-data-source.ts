@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { PGliteInterface } from '@electric-sql/pglite';
-import { describeError, OrmAiError, redact, SHADOW_DATABASE_PREFIX } from '@orm-ai/core';
-import pg from 'pg';
+import { createShadowDatabases, databaseUrl, describeError, dropShadowDatabases, OrmAiError, parseServerUrl, redact } from '@orm-ai/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { pgModuleFor, startEmptyPGlite } from './pglite-driver.js';
 
@@ -96,15 +94,12 @@ async function openOnPGlite(modelOptions: Record<string, unknown>, DataSourceCla
 }
 
 async function openOnServer(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor, shadowUrl: string): Promise<ShadowDataSource> {
-  const serverUrl = parseServerUrl(shadowUrl);
-  const name = `${SHADOW_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
-  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-  const url = new URL(serverUrl.toString());
-  url.pathname = `/${name}`;
-  const description = redact(url.toString());
-  // The name is the fixed prefix and hex digits: safe to interpolate.
-  const drop = () => withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined);
-  const dataSource = new DataSourceClass({ ...modelOptions, url: url.toString() } as DataSourceOptions);
+  const server = parseServerUrl(shadowUrl);
+  const [name] = (await createShadowDatabases({ server, count: 1 })) as [string];
+  const url = databaseUrl(server, name);
+  const description = redact(url);
+  const drop = () => dropShadowDatabases({ server, names: [name] });
+  const dataSource = new DataSourceClass({ ...modelOptions, url } as DataSourceOptions);
   await initializeOrClose(dataSource, description, drop);
   return withDispose(dataSource, description, drop);
 }
@@ -139,39 +134,3 @@ function withDispose(dataSource: DataSource, description: string, close: () => P
   };
 }
 
-function parseServerUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a URL`, {
-      hint: 'Use postgres://user:password@host:5432/database (the database is only used to create and drop the shadow).',
-      cause: error,
-    });
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a postgres:// URL`, {
-      hint: 'Only PostgreSQL servers can hold a shadow database.',
-    });
-  }
-  return parsed;
-}
-
-/** Connects to the URL's own database for one CREATE or DROP DATABASE, nothing else. */
-async function withAdminClient<T>(serverUrl: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl.toString() });
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw new OrmAiError('SHADOW_UNAVAILABLE', `cannot connect to ${redact(serverUrl.toString())}: ${describeError(error)}`, {
-      hint: 'Check that the server is running and the URL is right, or leave out --shadow-url to use the embedded PGlite shadow.',
-      cause: error,
-    });
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
