@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deployMigrations, runPrismaCli } from '@orm-ai/prisma';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
-import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
+import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 import { openPrismaSchemaEngine } from '../packages/prisma/src/schema-engine/prisma-schema-engine.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -93,20 +92,11 @@ describe('prisma-ai migrate --plan on the example project', () => {
 describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
   it('deploys every example plan\'s migration without the native engine, and a rename keeps its values', async () => {
     const url = serverTestUrl()!;
-    await ensurePostgresServer(url);
     const root = project();
-    const database = `orm_ai_e2e_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    cleanups.push(async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    });
-    const target = new URL(url);
-    target.pathname = `/${database}`;
-    expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(migrationsOf(root).length);
-    const client = new pg.Client({ connectionString: target.toString() });
+    const database = await createTestDatabase(url);
+    cleanups.push(() => database.drop());
+    expect((await deployMigrations({ url: database.url, migrations: migrationsOf(root) })).applied).toHaveLength(migrationsOf(root).length);
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     cleanups.push(() => client.end());
     await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");
@@ -118,8 +108,8 @@ describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
     }
     // Proving used throwaway databases only, and dropped them.
     expect(await listUserDatabases(url)).toEqual(databasesBefore);
-    expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(3);
-    expect((await deployMigrations({ url: target.toString(), migrations: migrationsOf(root) })).applied).toHaveLength(0);
+    expect((await deployMigrations({ url: database.url, migrations: migrationsOf(root) })).applied).toHaveLength(3);
+    expect((await deployMigrations({ url: database.url, migrations: migrationsOf(root) })).applied).toHaveLength(0);
     expect((await client.query('SELECT email, full_name FROM users')).rows).toEqual([{ email: 'ada@example.com', full_name: 'Ada Lovelace' }]);
     const index = await client.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'posts' AND indexdef LIKE '%gin%'");
     expect(index.rows).toHaveLength(1);

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +10,7 @@ import { loadDataSourceOptions } from '../packages/typeorm/src/schema-builder/lo
 import { openShadowDataSource } from '../packages/typeorm/src/schema-builder/shadow-data-source.js';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
-import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
+import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -109,22 +108,13 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
 describe.runIf(serverTestUrl())('TypeORM migrations on the real server', () => {
   it('TypeORM\'s runner applies every example plan\'s migration, and a rename keeps its values', async () => {
     const url = serverTestUrl()!;
-    await ensurePostgresServer(url);
     const root = project();
-    const database = `orm_ai_e2e_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    cleanups.push(async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    });
-    const target = new URL(url);
-    target.pathname = `/${database}`;
+    const database = await createTestDatabase(url);
+    cleanups.push(() => database.drop());
     const run = promisify(execFile);
-    const migrate = () => run(process.execPath, [join(root, 'scripts/migrate.mjs')], { cwd: root, env: { ...process.env, DATABASE_URL: target.toString() } });
+    const migrate = () => run(process.execPath, [join(root, 'scripts/migrate.mjs')], { cwd: root, env: { ...process.env, DATABASE_URL: database.url } });
     expect((await migrate()).stdout).toContain('Applied 2 migration(s)');
-    const client = new pg.Client({ connectionString: target.toString() });
+    const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     cleanups.push(() => client.end());
     await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { ensurePostgresServer } from './postgres-server.js';
+import { createTestDatabase } from './postgres-server.js';
 
 /**
  * A database that stands for the user's: migrations are applied to it by drizzle-orm's own
@@ -33,25 +32,15 @@ export async function openMigratorTarget(url: string | undefined): Promise<Migra
     migrators.set(target, (folder) => migratePglite(db, { migrationsFolder: folder }));
     return target;
   }
-  await ensurePostgresServer(url);
-  const name = `orm_ai_e2e_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const databaseUrl = new URL(url);
-  databaseUrl.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: databaseUrl.toString() });
+  const database = await createTestDatabase(url);
+  const pool = new pg.Pool({ connectionString: database.url });
   const db = drizzlePg(pool);
   const target: MigratorTarget = {
-    url: databaseUrl.toString(),
+    url: database.url,
     query: async (sql) => (await pool.query(sql)).rows,
     close: async () => {
       await pool.end();
-      const cleanup = new pg.Client({ connectionString: url });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
   migrators.set(target, (folder) => migratePg(db, { migrationsFolder: folder }));

@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
 
@@ -62,4 +63,29 @@ export function shadowDatabaseName(description: string): string {
   const name = new URL(description).pathname.slice(1);
   if (!name.startsWith('orm_ai_shadow_')) throw new Error(`not a shadow database: ${description}`);
   return name;
+}
+
+/** A fresh database on the test server standing for the user's own; `drop()` removes it. */
+export interface TestDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates `orm_ai_e2e_<hex>` on the server at `url` (starting the server if it is down). */
+export async function createTestDatabase(url: string): Promise<TestDatabase> {
+  await ensurePostgresServer(url);
+  const name = `orm_ai_e2e_${randomBytes(5).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return { url: target.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

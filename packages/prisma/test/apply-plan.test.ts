@@ -6,6 +6,7 @@ import { type ChangePlan, changePlanSchema, findColumn, findTable, OrmAiError } 
 import { applyPlanToPrismaSource, type SourceEdit } from '../src/apply-plan.js';
 import { formatPrismaFiles } from '../src/format-schema.js';
 import { readPrismaSchema, type PrismaSchema, type PrismaSourceFile } from '../src/read-schema.js';
+import { lineDiff } from '../../../test/support/line-diff.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'schemas');
 const BLOG = path.join(fixtures, 'blog', 'schema.prisma');
@@ -59,37 +60,6 @@ function editOf(edits: readonly SourceEdit[], file: string): SourceEdit {
   const edit = edits.find((candidate) => candidate.path === file);
   if (edit === undefined) throw new Error(`no edit of ${file}`);
   return edit;
-}
-
-/**
- * A minimal line diff: `-N|text` for removed lines (numbered in `before`), `+N|text` for added
- * lines (numbered in `after`). Every line not listed is byte-identical in both versions.
- */
-function lineDiff(edit: SourceEdit): string[] {
-  const a = edit.before.split('\n');
-  const b = edit.after.split('\n');
-  const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      i += 1;
-      j += 1;
-    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
-      out.push(`-${i + 1}|${a[i]}`);
-      i += 1;
-    } else {
-      out.push(`+${j + 1}|${b[j]}`);
-      j += 1;
-    }
-  }
-  return out;
 }
 
 describe('add_column', () => {
