@@ -1,5 +1,6 @@
 import type { ChangePlan } from './change-plan.js';
 import type { Finding } from './finding.js';
+import type { SafetyRule } from './safety/safety-rules.js';
 import type { SchemaModel } from './schema-model.js';
 
 /**
@@ -29,6 +30,8 @@ export interface OrmCapabilities {
   readonly migrationTransaction: 'all' | 'each' | 'none';
   /** Facts about this ORM the model must know to plan well (one sentence each). */
   readonly promptNotes: readonly string[];
+  /** The safe alternative for a safety rule in this ORM's own terms (`index().concurrently()`), where it differs from plain SQL. */
+  readonly safetyFixes?: Partial<Record<SafetyRule, string>>;
 }
 
 export interface OpenProjectOptions {

@@ -80,3 +80,61 @@ export async function withoutOuterTypeCast(expression: string): Promise<string> 
   const bytes = Buffer.from(`${prefix}${expression}`, 'utf8');
   return bytes.subarray(start, cast.location).toString('utf8').trim();
 }
+
+/**
+ * PostgreSQL 15 qualifies every column in a view over a single table, function or subquery
+ * (`SELECT t.id FROM t`); 16 and later print them bare (`SELECT id FROM t`), since views no longer
+ * carry OLD and NEW range entries. Both qualify alike everywhere else (joins, subqueries, CTE
+ * bodies, UNION arms), so dropping the qualifier in the outer query of a one-source view gives
+ * the same text on both, and cannot make two different views alike: there it names the only source.
+ * Edited at the positions the parser reports, so string literals are never touched.
+ */
+export async function withoutSingleSourceQualifiers(definition: string): Promise<string> {
+  const parsed = await parseSql(definition);
+  const select = parsed.ok && parsed.statements.length === 1 ? (parsed.statements[0]!.ast.SelectStmt as SelectNode | undefined) : undefined;
+  if (!select || (select.op !== undefined && select.op !== 'SETOP_NONE') || select.fromClause?.length !== 1) return definition;
+  const source = select.fromClause[0]!;
+  const sourceName = source.RangeVar ? (source.RangeVar.alias?.aliasname ?? source.RangeVar.relname) : (source.RangeSubselect ?? source.RangeFunction)?.alias?.aliasname;
+  if (sourceName === undefined) return definition;
+  const { fromClause, withClause, ...outerQuery } = select;
+  const bytes = Buffer.from(definition, 'utf8');
+  const cuts = qualifiedColumnLocations(outerQuery, sourceName)
+    .map((location) => ({ location, length: qualifierLength(bytes, location, sourceName) }))
+    .filter((cut) => cut.length > 0)
+    .sort((left, right) => right.location - left.location);
+  let edited = bytes;
+  for (const cut of cuts) edited = Buffer.concat([edited.subarray(0, cut.location), edited.subarray(cut.location + cut.length)]);
+  return edited.toString('utf8');
+}
+
+interface SelectNode {
+  readonly op?: string;
+  readonly fromClause?: ReadonlyArray<{
+    readonly RangeVar?: { readonly relname: string; readonly alias?: { readonly aliasname: string } };
+    readonly RangeSubselect?: { readonly alias?: { readonly aliasname: string } };
+    readonly RangeFunction?: { readonly alias?: { readonly aliasname: string } };
+  }>;
+  readonly withClause?: unknown;
+}
+
+/** Where `source.column` references start, not looking into subqueries (they qualify on every version). */
+function qualifiedColumnLocations(node: unknown, source: string): number[] {
+  if (Array.isArray(node)) return node.flatMap((item) => qualifiedColumnLocations(item, source));
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    if (key === 'SelectStmt') return [];
+    if (key !== 'ColumnRef') return qualifiedColumnLocations(value, source);
+    const { fields, location } = value as { fields?: Array<{ String?: { sval?: string } }>; location?: number };
+    const qualified = fields?.length === 2 && fields[0]?.String?.sval === source && fields[1]?.String !== undefined;
+    return qualified && location !== undefined ? [location] : [];
+  });
+}
+
+/** Bytes of `source.` (or `"Source".`) at `location`, as PostgreSQL printed it; 0 when it is not there. */
+function qualifierLength(bytes: Buffer, location: number, source: string): number {
+  for (const printed of [source, `"${source.replaceAll('"', '""')}"`]) {
+    const qualifier = Buffer.from(`${printed}.`, 'utf8');
+    if (bytes.subarray(location, location + qualifier.length).equals(qualifier)) return qualifier.length;
+  }
+  return 0;
+}

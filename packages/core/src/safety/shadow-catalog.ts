@@ -1,0 +1,145 @@
+import type { ShadowDatabase } from '../shadow/shadow-database.js';
+import { parseSql } from '../sql-parser.js';
+import type { TableRef } from '../table-ref.js';
+import { names, nodeOf } from './statement-ast.js';
+
+/** A column's type as the catalog holds it (information_schema's terms). */
+export interface CatalogColumn {
+  /** The type's internal name: `varchar`, `numeric`, `timestamptz`, `int4`. */
+  readonly udtName: string;
+  readonly characterMaximumLength: number | null;
+  readonly numericPrecision: number | null;
+  readonly numericScale: number | null;
+  readonly datetimePrecision: number | null;
+}
+
+/** One relation and its storage file: a changed `relfilenode` is a rewrite. */
+export interface RelationFile {
+  readonly oid: number;
+  readonly schema: string;
+  readonly name: string;
+  /** `r` table, `p` partitioned table, `m` materialized view, `i` index, ... */
+  readonly kind: string;
+  readonly filenode: number;
+}
+
+export interface HeldLock {
+  readonly oid: number;
+  readonly schema: string | null;
+  readonly name: string | null;
+  readonly mode: string;
+}
+
+export interface ForeignKey {
+  readonly oid: number;
+  readonly name: string;
+  readonly table: TableRef;
+  readonly columns: readonly string[];
+  /** Whether some index on the table has exactly these columns as its leading columns. */
+  readonly indexed: boolean;
+}
+
+const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
+
+/**
+ * What the safety analysis asks the shadow's catalog: the state just before a statement
+ * runs, so a rule judges `ALTER COLUMN TYPE` against the column's real type, not a guess.
+ */
+export class ShadowCatalog {
+  constructor(private readonly shadow: ShadowDatabase) {}
+
+  async column(table: TableRef, column: string): Promise<CatalogColumn | null> {
+    const rows = await this.shadow.query<{
+      udt_name: string;
+      character_maximum_length: number | null;
+      numeric_precision: number | null;
+      numeric_scale: number | null;
+      datetime_precision: number | null;
+    }>(
+      `SELECT udt_name, character_maximum_length, numeric_precision, numeric_scale, datetime_precision
+         FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3`,
+      [table.schema, table.name, column],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    // numeric without a precision reports the implementation's limits here: treat as unconstrained.
+    const unconstrainedNumeric = row.udt_name === 'numeric' && row.numeric_precision === null;
+    return {
+      udtName: row.udt_name,
+      characterMaximumLength: row.character_maximum_length,
+      numericPrecision: unconstrainedNumeric ? null : row.numeric_precision,
+      numericScale: unconstrainedNumeric ? null : row.numeric_scale,
+      datetimePrecision: row.datetime_precision,
+    };
+  }
+
+  /** Whether a validated `CHECK (column IS NOT NULL)` lets SET NOT NULL skip its scan. */
+  async hasValidatedNotNullCheck(table: TableRef, column: string): Promise<boolean> {
+    const rows = await this.shadow.query<{ definition: string }>(
+      `SELECT pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c
+         JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = $1 AND t.relname = $2 AND c.contype = 'c' AND c.convalidated`,
+      [table.schema, table.name],
+    );
+    for (const { definition } of rows) {
+      const parsed = await parseSql(`ALTER TABLE t ADD ${definition}`);
+      if (!parsed.ok) continue;
+      const command = nodeOf<{ cmds?: unknown[] }>(parsed.statements[0]!.ast, 'AlterTableStmt')?.cmds?.[0];
+      const check = nodeOf<{ raw_expr?: unknown }>(nodeOf<{ def?: unknown }>(command, 'AlterTableCmd')?.def, 'Constraint');
+      const test = nodeOf<{ nulltesttype?: string; arg?: unknown }>(check?.raw_expr, 'NullTest');
+      const tested = names(nodeOf<{ fields?: unknown }>(test?.arg, 'ColumnRef')?.fields).at(-1);
+      if (test?.nulltesttype === 'IS_NOT_NULL' && tested === column) return true;
+    }
+    return false;
+  }
+
+  /** Which of these functions are volatile (a default calling one rewrites the table). */
+  async volatileFunctions(functionNames: readonly string[]): Promise<string[]> {
+    if (functionNames.length === 0) return [];
+    const rows = await this.shadow.query<{ proname: string }>(
+      "SELECT DISTINCT proname FROM pg_proc WHERE proname = ANY($1::text[]) AND provolatile = 'v'",
+      [functionNames],
+    );
+    return rows.map((row) => row.proname);
+  }
+
+  /** Every user relation with its storage file, to tell a rewrite from an in-place change. */
+  async relationFiles(): Promise<RelationFile[]> {
+    const rows = await this.shadow.query<{ oid: number; schema: string; name: string; kind: string; filenode: number }>(
+      `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relfilenode::int8 AS filenode
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'm', 'i')`,
+    );
+    return rows.map((row) => ({ ...row, oid: Number(row.oid), filenode: Number(row.filenode) }));
+  }
+
+  /**
+   * The relation locks this session holds now (inside the statement's transaction). A
+   * relation dropped by the statement has no catalog row any more: its name is null here
+   * and the caller names it from the state before.
+   */
+  async heldLocks(): Promise<HeldLock[]> {
+    const rows = await this.shadow.query<{ oid: number; schema: string | null; name: string | null; mode: string }>(
+      `SELECT l.relation::int8 AS oid, n.nspname AS schema, c.relname AS name, l.mode
+         FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND (n.nspname IS NULL OR (${USER_SCHEMAS}))`,
+    );
+    return rows.map((row) => ({ ...row, oid: Number(row.oid) }));
+  }
+
+  async foreignKeys(): Promise<ForeignKey[]> {
+    const rows = await this.shadow.query<{ oid: number; name: string; schema: string; table: string; columns: string[]; indexed: boolean }>(
+      `SELECT c.oid::int8 AS oid, c.conname AS name, n.nspname AS schema, t.relname AS table,
+              ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(attnum, position)
+                      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.position) AS columns,
+              EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
+                        AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey
+                        AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] <@ c.conkey) AS indexed
+         FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE c.contype = 'f' AND ${USER_SCHEMAS}`,
+    );
+    return rows.map((row) => ({ oid: Number(row.oid), name: row.name, table: { schema: row.schema, name: row.table }, columns: row.columns, indexed: row.indexed }));
+  }
+
+}

@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import { describeError, OrmAiError } from '../errors.js';
+import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
+import type { ShadowDatabase } from './shadow-database.js';
+
+export interface SeedResult {
+  /** Tables that received rows, parents first, with how many rows were inserted. */
+  readonly seeded: ReadonlyArray<{ readonly table: TableRef; readonly rows: number }>;
+  /** Tables that could not be seeded, and why (the database's error, or an unsupported column type). */
+  readonly skipped: ReadonlyArray<{ readonly table: TableRef; readonly reason: string }>;
+}
+
+export interface SeedOptions {
+  readonly shadow: ShadowDatabase;
+  /** The tables to fill; their foreign-key parents are filled too, first. Unknown tables are ignored. */
+  readonly tables: readonly TableRef[];
+  /** Rows per table (default 100). */
+  readonly rowsPerTable?: number;
+}
+
+interface ForeignKey {
+  readonly name: string;
+  readonly parentOid: string;
+  readonly columns: readonly string[];
+  readonly referencedColumns: readonly string[];
+  /** All its columns are nullable, so a cycle through it can be broken with NULLs. */
+  readonly nullable: boolean;
+}
+
+interface CatalogTable {
+  readonly oid: string;
+  readonly ref: TableRef;
+  readonly foreignKeys: readonly ForeignKey[];
+}
+
+interface CatalogColumn {
+  readonly table_oid: string;
+  readonly name: string;
+  readonly not_null: boolean;
+  readonly has_default: boolean;
+  /** Identity, generated, or a defaulted primary-key column (serial): the database fills it. */
+  readonly database_filled: boolean;
+  /** `format_type(atttypid, atttypmod)`: the cast each parameter gets. */
+  readonly sql_type: string;
+  /** The type under any domains, with the typmod that applies to it. */
+  readonly base_type: string;
+  readonly category: string;
+  readonly typmod: number;
+  readonly enum_labels: readonly string[];
+}
+
+/** A column's value (as text, or NULL) for row index `row` of this seeding. */
+type ValuesAt = (row: number) => string | null;
+
+const DEFAULT_ROWS_PER_TABLE = 100;
+// PostgreSQL's Bind message counts parameters in 16 bits.
+const MAX_PARAMETERS = 65_535;
+
+/**
+ * Fills the given tables of a shadow (and, first, the tables they reference) with `rowsPerTable`
+ * rows each, one INSERT per table, so migrations can be measured on non-empty tables. Every
+ * column gets a non-null value except those the database fills and the foreign keys of a
+ * self-reference or cycle. A table the database rejects is reported in `skipped`, with its children.
+ *
+ * @example
+ * const { seeded, skipped } = await seedTables({ shadow, tables: [{ schema: 'public', name: 'comments' }] });
+ */
+export async function seedTables(options: SeedOptions): Promise<SeedResult> {
+  const { shadow, rowsPerTable = DEFAULT_ROWS_PER_TABLE } = options;
+  if (!Number.isInteger(rowsPerTable) || rowsPerTable < 1) {
+    throw new OrmAiError('USAGE', `rowsPerTable must be a positive integer, got ${rowsPerTable}`, { hint: 'Omit it for 100 rows per table.' });
+  }
+  const tables = await readTables(shadow, options.tables);
+  const { order, cycleKeys } = orderParentsFirst(tables);
+  const columns = await readColumns(shadow, [...tables.keys()]);
+  const run: SeedRun = { shadow, tables, cycleKeys, rowsPerTable };
+  const seeded: Array<{ table: TableRef; rows: number }> = [];
+  const skipped: Array<{ table: TableRef; reason: string }> = [];
+  const unseeded = new Set<string>();
+  for (const table of order) {
+    const skippedParent = table.foreignKeys.find((key) => !cycleKeys.has(key) && unseeded.has(key.parentOid));
+    const reason = skippedParent
+      ? `its parent ${quotedTableName(tables.get(skippedParent.parentOid)!.ref)} was not seeded`
+      : await seedTable(run, table, columns.filter((column) => column.table_oid === table.oid));
+    if (reason === null) seeded.push({ table: table.ref, rows: rowsPerTable });
+    else {
+      unseeded.add(table.oid);
+      skipped.push({ table: table.ref, reason });
+    }
+  }
+  return { seeded, skipped };
+}
+
+/** The requested ordinary tables and, recursively, every table their foreign keys reference. */
+async function readTables(shadow: ShadowDatabase, refs: readonly TableRef[]): Promise<Map<string, CatalogTable>> {
+  const found = await shadow.query<{ oid: string; schema: string; name: string }>(
+    `SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND (n.nspname::text, c.relname::text) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [refs.map((ref) => ref.schema), refs.map((ref) => ref.name)],
+  );
+  // Keys cloned onto partitions (conparentid <> 0) repeat their parent key.
+  const keys = await shadow.query<{ name: string; child: string; parent: string; parent_schema: string; parent_name: string; columns: string[]; referenced: string[]; nullable: boolean }>(
+    `SELECT k.conname::text AS name, k.conrelid::text AS child, k.confrelid::text AS parent,
+            n.nspname::text AS parent_schema, p.relname::text AS parent_name,
+            ARRAY(SELECT a.attname::text FROM unnest(k.conkey) WITH ORDINALITY AS u(attnum, position)
+                  JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum ORDER BY u.position) AS columns,
+            ARRAY(SELECT a.attname::text FROM unnest(k.confkey) WITH ORDINALITY AS u(attnum, position)
+                  JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.attnum ORDER BY u.position) AS referenced,
+            NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey) AND a.attnotnull) AS nullable
+     FROM pg_constraint k JOIN pg_class p ON p.oid = k.confrelid JOIN pg_namespace n ON n.oid = p.relnamespace
+     WHERE k.contype = 'f' AND k.conparentid = 0
+     ORDER BY k.conname`,
+  );
+  const tables = new Map<string, CatalogTable>();
+  const pending = found.map((row) => ({ oid: row.oid, ref: { schema: row.schema, name: row.name } }));
+  for (const { oid, ref } of pending) {
+    if (tables.has(oid)) continue;
+    const own = keys.filter((key) => key.child === oid);
+    const foreignKeys = own.map((key) => ({ name: key.name, parentOid: key.parent, columns: key.columns, referencedColumns: key.referenced, nullable: key.nullable }));
+    tables.set(oid, { oid, ref, foreignKeys });
+    pending.push(...own.map((key) => ({ oid: key.parent, ref: { schema: key.parent_schema, name: key.parent_name } })));
+  }
+  return tables;
+}
+
+/**
+ * Parents before children. When every table left waits on a cycle (a self-reference included),
+ * a table in a cycle whose unplaced parents are all behind nullable keys goes next, and those
+ * keys are set to NULL; a cycle of NOT NULL keys breaks anywhere, and that table is skipped.
+ */
+function orderParentsFirst(tables: Map<string, CatalogTable>): { order: CatalogTable[]; cycleKeys: Set<ForeignKey> } {
+  const order: CatalogTable[] = [];
+  const cycleKeys = new Set<ForeignKey>();
+  const placed = new Set<string>();
+  const remaining = [...tables.values()];
+  const waiting = (table: CatalogTable) => table.foreignKeys.filter((key) => key.parentOid === table.oid || !placed.has(key.parentOid));
+  const inCycle = (table: CatalogTable): boolean => {
+    const seen = new Set<string>();
+    const stack = waiting(table).map((key) => key.parentOid);
+    for (let oid = stack.pop(); oid !== undefined; oid = stack.pop()) {
+      if (oid === table.oid) return true;
+      if (!seen.has(oid)) stack.push(...waiting(tables.get(oid)!).map((key) => key.parentOid));
+      seen.add(oid);
+    }
+    return false;
+  };
+  while (remaining.length > 0) {
+    let index = remaining.findIndex((table) => waiting(table).length === 0);
+    if (index < 0) index = remaining.findIndex((table) => waiting(table).every((key) => key.nullable) && inCycle(table));
+    if (index < 0) index = remaining.findIndex(inCycle);
+    const [next] = remaining.splice(index, 1) as [CatalogTable];
+    for (const key of waiting(next)) cycleKeys.add(key);
+    placed.add(next.oid);
+    order.push(next);
+  }
+  return { order, cycleKeys };
+}
+
+async function readColumns(shadow: ShadowDatabase, tableOids: readonly string[]): Promise<CatalogColumn[]> {
+  // A domain column's atttypmod is -1: the length of varchar(3) under it is the domain's typtypmod.
+  return shadow.query<CatalogColumn & Record<string, unknown>>(
+    `WITH RECURSIVE resolved AS (
+       SELECT a.attrelid, a.attnum, a.atttypid AS type_oid, a.atttypmod AS typmod
+       FROM pg_attribute a WHERE a.attrelid = ANY ($1::text[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+       UNION ALL
+       SELECT r.attrelid, r.attnum, t.typbasetype, CASE WHEN r.typmod = -1 THEN t.typtypmod ELSE r.typmod END
+       FROM resolved r JOIN pg_type t ON t.oid = r.type_oid WHERE t.typtype = 'd'
+     )
+     SELECT a.attrelid::text AS table_oid, a.attname::text AS name, a.attnotnull AS not_null, a.atthasdef AS has_default,
+            (a.attidentity <> '' OR a.attgenerated <> '' OR (a.atthasdef AND EXISTS (
+              SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND a.attnum = ANY (k.conkey)))) AS database_filled,
+            format_type(a.atttypid, a.atttypmod) AS sql_type, b.typname::text AS base_type,
+            b.typcategory::text AS category, r.typmod,
+            ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder) AS enum_labels
+     FROM resolved r
+     JOIN pg_attribute a ON a.attrelid = r.attrelid AND a.attnum = r.attnum
+     JOIN pg_type b ON b.oid = r.type_oid AND b.typtype <> 'd'
+     ORDER BY a.attrelid, a.attnum`,
+    [tableOids],
+  );
+}
+
+/** What every table's seeding shares. */
+interface SeedRun {
+  readonly shadow: ShadowDatabase;
+  readonly tables: Map<string, CatalogTable>;
+  /** Keys that close a cycle (or point at their own table): their columns get NULL. */
+  readonly cycleKeys: Set<ForeignKey>;
+  readonly rowsPerTable: number;
+}
+
+/** Seeds one table in one statement; null when done, else why not. */
+async function seedTable(run: SeedRun, table: CatalogTable, columns: readonly CatalogColumn[]): Promise<string | null> {
+  try {
+    const sources = await columnSources(run, table, columns);
+    if (typeof sources === 'string') return sources;
+    await insertRows(run.shadow, table.ref, [...sources], run.rowsPerTable);
+    return null;
+  } catch (error) {
+    return `the database rejected it: ${describeError(error)}`;
+  }
+}
+
+/** Where each inserted column's values come from, or why the table cannot be seeded. */
+async function columnSources(run: SeedRun, table: CatalogTable, columns: readonly CatalogColumn[]): Promise<Map<CatalogColumn, ValuesAt> | string> {
+  const existing = await readExisting(run.shadow, table.ref, columns);
+  const sources = new Map<CatalogColumn, ValuesAt>();
+  const byName = new Map(columns.map((column) => [column.name, column]));
+  for (const key of table.foreignKeys) {
+    if (run.cycleKeys.has(key)) {
+      if (!key.nullable) return `its foreign key "${key.name}" closes a cycle of NOT NULL keys (or references its own table), so no row can be first`;
+      for (const name of key.columns) sources.set(byName.get(name)!, () => null);
+      continue;
+    }
+    const parent = run.tables.get(key.parentOid)!.ref;
+    const parentRows = await readParentKeys(run.shadow, key, parent);
+    if (parentRows.length === 0) return `its parent ${quotedTableName(parent)} has no rows for foreign key "${key.name}" to reference`;
+    // Offset by the rows already there, so a second seeding pairs with other parents and unique keys do not repeat.
+    key.columns.forEach((name, index) => sources.set(byName.get(name)!, (row) => parentRows[(existing.rows + row) % parentRows.length]![`v${index}`] ?? null));
+  }
+  for (const column of columns) {
+    if (sources.has(column) || column.database_filled) continue;
+    const generate = valueGenerator(column);
+    if (generate) {
+      const start = Math.max(existing.rows, existing.maxima.get(column.name) ?? 0);
+      sources.set(column, (row) => generate(start + row + 1, row));
+    } else if (!column.has_default) {
+      if (column.not_null) return `column "${column.name}" has type ${column.sql_type}, which seeding does not support`;
+      sources.set(column, () => null);
+    }
+  }
+  return sources;
+}
+
+/** How many rows the table holds, and the largest value of each integer column, to start after. */
+async function readExisting(shadow: ShadowDatabase, table: TableRef, columns: readonly CatalogColumn[]): Promise<{ rows: number; maxima: Map<string, number> }> {
+  const integers = columns.filter((column) => ['int2', 'int4', 'int8'].includes(column.base_type));
+  const maxima = integers.map((column, index) => `max(${quoteIdentifier(column.name)})::text AS "max${index}"`);
+  const [row] = await shadow.query<Record<string, string | null>>(`SELECT ${['count(*)::text AS count', ...maxima].join(', ')} FROM ${quotedTableName(table)}`);
+  return {
+    rows: Number(row?.count ?? 0),
+    maxima: new Map(integers.map((column, index) => [column.name, Number(row?.[`max${index}`] ?? 0)])),
+  };
+}
+
+/** The parent's referenced values as text, `v0`, `v1`..., in insertion order (so new parents come last). */
+async function readParentKeys(shadow: ShadowDatabase, key: ForeignKey, parent: TableRef): Promise<Array<Record<string, string>>> {
+  const selected = key.referencedColumns.map((name, index) => `${quoteIdentifier(name)}::text AS "v${index}"`);
+  const present = key.referencedColumns.map((name) => `${quoteIdentifier(name)} IS NOT NULL`);
+  return shadow.query(`SELECT ${selected.join(', ')} FROM ${quotedTableName(parent)} WHERE ${present.join(' AND ')} ORDER BY ctid`);
+}
+
+/** A value for serial number `n` (unique per column) and row index `row`; null when unsupported. */
+function valueGenerator(column: CatalogColumn): ((n: number, row: number) => string) | null {
+  const labels = column.enum_labels;
+  if (labels.length > 0) return (_n, row) => labels[row % labels.length]!;
+  if (column.category === 'A') return () => '{}';
+  if (column.category === 'S') {
+    const maxLength = column.typmod >= 4 ? column.typmod - 4 : column.base_type === 'name' ? 63 : null;
+    return (n) => textValue(column.name, n, maxLength);
+  }
+  const minutes = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString();
+  switch (column.base_type) {
+    case 'int2': return (n) => String(((n - 1) % 32_767) + 1);
+    case 'int4': case 'int8': return (n) => String(n);
+    case 'float4': case 'float8': return (n) => `${n}.5`;
+    case 'numeric': return (n) => numericValue(n, column.typmod);
+    case 'money': return (n) => `${n}.25`;
+    case 'bool': return (_n, row) => String(row % 2 === 0);
+    case 'date': return (n) => minutes(n * 1440).slice(0, 10);
+    case 'timestamp': return (n) => minutes(n).replace('Z', '');
+    case 'timestamptz': return (n) => minutes(n);
+    case 'time': return (n) => minutes(n).slice(11, 19);
+    case 'timetz': return (n) => `${minutes(n).slice(11, 19)}+00`;
+    case 'interval': return (n) => `${n} minutes`;
+    case 'uuid': return () => randomUUID();
+    case 'json': case 'jsonb': return (n) => JSON.stringify({ seed: n });
+    case 'bytea': return (n) => `\\x${n.toString(16).padStart(8, '0')}`;
+    case 'inet': case 'cidr': return (n) => `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/32`;
+    case 'macaddr': return (n) => `08:00:2b:${[16, 8, 0].map((shift) => ((n >>> shift) & 255).toString(16).padStart(2, '0')).join(':')}`;
+    default: return null;
+  }
+}
+
+/** `email_2s` when it fits; else base 36 of `n`, wrapped to fit: distinct across 36^maxLength rows. */
+function textValue(columnName: string, n: number, maxLength: number | null): string {
+  const named = `${columnName}_${n.toString(36)}`;
+  if (maxLength === null || named.length <= maxLength) return named;
+  return (n % 36 ** Math.min(maxLength, 10)).toString(36);
+}
+
+/** `n` wrapped into numeric(precision, scale): 10^precision distinct values. */
+function numericValue(n: number, typmod: number): string {
+  if (typmod < 4) return String(n);
+  const precision = ((typmod - 4) >> 16) & 0xffff;
+  // Since PostgreSQL 15 the scale is an 11-bit signed number and may be negative.
+  const scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024;
+  const digits = (BigInt(n) % 10n ** BigInt(precision)).toString();
+  if (scale <= 0) return digits + '0'.repeat(-scale);
+  const padded = digits.padStart(scale + 1, '0');
+  return `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+}
+
+/**
+ * One multi-row INSERT, so the table is seeded fully or not at all. Parameters go through text,
+ * so both drivers send plain strings and each type's own input function parses them.
+ */
+async function insertRows(shadow: ShadowDatabase, table: TableRef, sources: ReadonlyArray<[CatalogColumn, ValuesAt]>, rowCount: number): Promise<void> {
+  if (sources.length === 0) {
+    await shadow.query(`INSERT INTO ${quotedTableName(table)} SELECT FROM generate_series(1, ${rowCount})`);
+    return;
+  }
+  const rowsPerStatement = Math.floor(MAX_PARAMETERS / sources.length);
+  const statements: Array<{ sql: string; params: Array<string | null> }> = [];
+  for (let first = 0; first < rowCount; first += rowsPerStatement) {
+    const params: Array<string | null> = [];
+    const tuples: string[] = [];
+    for (let row = first; row < Math.min(rowCount, first + rowsPerStatement); row += 1) {
+      tuples.push(`(${sources.map(([column, valueAt]) => `$${params.push(valueAt(row))}::text::${column.sql_type}`).join(', ')})`);
+    }
+    const columnList = sources.map(([column]) => quoteIdentifier(column.name)).join(', ');
+    statements.push({ sql: `INSERT INTO ${quotedTableName(table)} (${columnList}) VALUES ${tuples.join(', ')}`, params });
+  }
+  // Past the parameter limit the rows take several statements: a transaction keeps them all-or-nothing.
+  const inTransaction = statements.length > 1;
+  if (inTransaction) await shadow.exec('BEGIN');
+  try {
+    for (const statement of statements) await shadow.query(statement.sql, statement.params);
+    if (inTransaction) await shadow.exec('COMMIT');
+  } catch (error) {
+    if (inTransaction) await shadow.exec('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, ensurePostgresServer, serverTestUrl, shadowBackends, type TestDatabase } from '../../../test/support/postgres-server.js';
+import { OrmAiError } from '../src/errors.js';
+import { analyzeMigration, type MigrationAnalysis, type StatementAnalysis } from '../src/safety/analyze-migration.js';
+import { parseRowsFlags, productionRowsFrom, readTableStatistics } from '../src/safety/production-rows.js';
+import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+
+const SETUP = readFileSync(join(import.meta.dirname, 'fixtures', 'safety', 'setup.sql'), 'utf8');
+
+const MIGRATION = [
+  "SET lock_timeout = '5s';",
+  'CREATE INDEX posts_body_idx ON posts (body);',
+  'ALTER TABLE users ADD COLUMN bio text;',
+  'ALTER TABLE audit ADD COLUMN user_id integer;',
+  'ALTER TABLE audit ADD CONSTRAINT audit_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+  'ALTER TABLE audit VALIDATE CONSTRAINT audit_user_fk;',
+  'ALTER TABLE posts ALTER COLUMN title TYPE varchar(200);',
+  'ALTER TABLE posts ALTER COLUMN author_id TYPE bigint;',
+  'CREATE TABLE tags (id serial PRIMARY KEY, name text NOT NULL);',
+  'ALTER TABLE tags ADD COLUMN slug text NOT NULL;',
+  'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+].join('\n');
+
+describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }) => {
+  let prepared: ShadowDatabase;
+  let analysis: MigrationAnalysis;
+  const at = (line: number): StatementAnalysis => analysis.statements.find((statement) => statement.line === line)!;
+  const lockOn = (line: number, relation: string) => at(line).locks.find((lock) => lock.relation === relation)?.mode;
+
+  beforeAll(async () => {
+    if (url) await ensurePostgresServer(url);
+    prepared = await openShadowDatabase({ url });
+    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
+    analysis = await analyzeMigration({ prepared, path: 'migration.sql', sql: MIGRATION, transaction: 'none', productionRows: new Map([['public.posts', 1_000_000]]) });
+  });
+  afterAll(async () => {
+    await prepared?.close();
+  });
+
+  it('seeds the touched tables, parents first, before measuring', () => {
+    const seeded = analysis.seeded.map((entry) => entry.table);
+    expect(seeded).toEqual(expect.arrayContaining(['users', 'posts', 'audit']));
+    expect(seeded.indexOf('users')).toBeLessThan(seeded.indexOf('posts'));
+    expect(analysis.seeded.every((entry) => entry.rows > 0)).toBe(true);
+  });
+
+  it('reads the lock each statement takes from pg_locks', () => {
+    expect(lockOn(2, 'posts')).toBe('SHARE');
+    expect(lockOn(3, 'users')).toBe('ACCESS EXCLUSIVE');
+    expect(lockOn(5, 'audit')).toBe('SHARE ROW EXCLUSIVE');
+    expect(lockOn(5, 'users')).toBe('SHARE ROW EXCLUSIVE');
+    expect(lockOn(6, 'audit')).toBe('SHARE UPDATE EXCLUSIVE');
+    expect(at(2).locks.find((lock) => lock.relation === 'posts')?.blocks).toMatch(/writes/);
+    expect(at(2).locks.every((lock) => lock.measured)).toBe(true);
+  });
+
+  it('reports no lock on a table the migration created, and the documented lock for CONCURRENTLY', () => {
+    expect(at(10).locks).toEqual([]);
+    expect(at(11).locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'SHARE UPDATE EXCLUSIVE', measured: false })]);
+  });
+
+  it('detects rewrites from relfilenode: a widening is none, int to bigint is one', () => {
+    expect(at(7).rewrites).toEqual([]);
+    expect(at(7).findings.map((finding) => finding.rule)).not.toContain('alter-column-type-rewrites-table');
+    expect(at(8).rewrites).toEqual(['posts']);
+    expect(at(8).findings.map((finding) => finding.rule)).toContain('alter-column-type-rewrites-table');
+    expect(at(8).findings.find((finding) => finding.rule === 'alter-column-type-rewrites-table')?.message).toMatch(/Measured on the shadow/);
+  });
+
+  it('times every statement and scales scans and rewrites to the production row count', () => {
+    expect(analysis.statements.every((statement) => statement.durationMs !== null && statement.durationMs >= 0)).toBe(true);
+    const estimate = at(8).estimates.find((entry) => entry.table === 'posts');
+    expect(estimate?.rows).toBe(1_000_000);
+    expect(estimate!.ms).toBeGreaterThan(at(8).durationMs!);
+    expect(at(3).estimates).toEqual([]);
+  });
+
+  it('does not ask for a lock_timeout the migration sets', () => {
+    expect(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule))).not.toContain('lock-timeout-missing');
+  });
+
+  it('overrules a suspected rewrite the shadow does not see', async () => {
+    const overruled = await analyzeMigration({ prepared, path: 'using.sql', sql: 'ALTER TABLE posts ALTER COLUMN title TYPE varchar(300) USING title::varchar(300);', transaction: 'none' });
+    expect(overruled.statements[0]!.rewrites).toEqual([]);
+    expect(overruled.statements[0]!.findings.map((finding) => finding.rule)).not.toContain('alter-column-type-rewrites-table');
+  });
+
+  it('reports a statement the shadow rejects, and does not run the ones after it', async () => {
+    const failed = await analyzeMigration({ prepared, path: 'bad.sql', sql: 'ALTER TABLE posts ADD COLUMN slug text NOT NULL;\nALTER TABLE users ADD COLUMN bio text;', transaction: 'none' });
+    expect(failed.statements[0]!.error).toMatch(/null/i);
+    expect(failed.statements[0]!.findings.map((finding) => finding.rule)).toEqual(expect.arrayContaining(['add-column-not-null-without-default', 'statement-failed']));
+    expect(failed.statements[1]!.error).toMatch(/not run/);
+    expect(failed.statements[1]!.durationMs).toBeNull();
+  });
+
+  it('leaves the prepared shadow as it was', async () => {
+    const columns = await prepared.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'users' ORDER BY column_name");
+    expect(columns.map((row) => row.column_name)).toEqual(['created_at', 'email', 'id', 'name']);
+    const rows = await prepared.query<{ count: number }>('SELECT count(*)::int AS count FROM users');
+    expect(rows[0]!.count).toBe(0);
+  });
+});
+
+describe('production row counts', () => {
+  it('parses --rows flags with public as the default schema', () => {
+    expect(parseRowsFlags(['users=1200', 'audit.events=5e6'])).toEqual(new Map([['public.users', 1200], ['audit.events', 5_000_000]]));
+    expect(() => parseRowsFlags(['users'])).toThrow(OrmAiError);
+    expect(() => parseRowsFlags(['users=many'])).toThrow(/TABLE=N/);
+  });
+
+  it('fails clearly when the statistics server cannot be reached', async () => {
+    await expect(readTableStatistics('postgres://nobody@127.0.0.1:1/none')).rejects.toMatchObject({ code: 'STATS_UNAVAILABLE' });
+  });
+
+  const url = serverTestUrl();
+  describe.runIf(url)('--stats-url on the local server', () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestDatabase(url!);
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      await client.query('CREATE TABLE events (id serial PRIMARY KEY, note text); INSERT INTO events (note) SELECT g::text FROM generate_series(1, 5000) g; ANALYZE events;');
+      await client.query('CREATE TABLE never_analyzed (id int)');
+      await client.end();
+    });
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    it('reads reltuples, skips tables never analyzed, and lets --rows win', async () => {
+      const statistics = await readTableStatistics(database.url);
+      expect(statistics.get('public.events')).toBe(5000);
+      expect(statistics.has('public.never_analyzed')).toBe(false);
+      const merged = await productionRowsFrom({ rows: ['events=42'], statsUrl: database.url });
+      expect(merged?.get('public.events')).toBe(42);
+    });
+  });
+});

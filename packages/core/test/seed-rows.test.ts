@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
+import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { seedTables, type SeedResult } from '../src/shadow/seed-rows.js';
+import { quotedTableName, quoteIdentifier, type TableRef } from '../src/table-ref.js';
+import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+
+// Stands for what migrations left behind: every column kind the seeder must fill, foreign-key
+// chains, a join table, another schema, a CHECK no generated row passes, a self-reference and a
+// cycle whose nullable key breaks it.
+const schema = `
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE DOMAIN short_label AS varchar(3);
+CREATE SCHEMA billing;
+CREATE TABLE users (
+  id serial PRIMARY KEY,
+  code varchar(3) NOT NULL UNIQUE,
+  country char(2) NOT NULL,
+  score numeric(4,2) NOT NULL,
+  bio text,
+  mood mood NOT NULL,
+  active boolean NOT NULL,
+  nicknames text[] NOT NULL,
+  born date,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  external_id uuid NOT NULL UNIQUE,
+  settings jsonb NOT NULL,
+  code_upper text GENERATED ALWAYS AS (upper(code)) STORED
+);
+CREATE TABLE posts (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, author_id integer NOT NULL REFERENCES users (id), title varchar(200) NOT NULL, body json);
+CREATE TABLE comments (id bigserial PRIMARY KEY, post_id integer NOT NULL REFERENCES posts (id), author_id integer REFERENCES users (id), body text NOT NULL);
+CREATE TABLE tags (id serial PRIMARY KEY, label short_label NOT NULL UNIQUE);
+CREATE TABLE post_tags (post_id integer REFERENCES posts (id), tag_id integer REFERENCES tags (id), PRIMARY KEY (post_id, tag_id));
+CREATE TABLE billing."Invoice ""Lines""" (id serial PRIMARY KEY, user_id integer NOT NULL REFERENCES users (id), amount numeric(10,2) NOT NULL, address inet, payload bytea, due timestamp, slot time, term interval);
+CREATE TABLE strict_prices (id serial PRIMARY KEY, price integer NOT NULL, CONSTRAINT strict_prices_price_negative CHECK (price < 0));
+CREATE TABLE strict_price_notes (id serial PRIMARY KEY, price_id integer NOT NULL REFERENCES strict_prices (id), note text NOT NULL);
+CREATE TABLE categories (id serial PRIMARY KEY, parent_id integer REFERENCES categories (id), name text NOT NULL);
+CREATE TABLE teams (id serial PRIMARY KEY, captain_id integer);
+CREATE TABLE players (id serial PRIMARY KEY, team_id integer NOT NULL REFERENCES teams (id));
+ALTER TABLE teams ADD FOREIGN KEY (captain_id) REFERENCES players (id);
+CREATE TABLE matches (id serial PRIMARY KEY, team_id integer REFERENCES teams (id));
+CREATE TABLE shapes (id serial PRIMARY KEY, outline polygon NOT NULL);
+CREATE TABLE ranks (position integer PRIMARY KEY, title text NOT NULL);
+INSERT INTO ranks VALUES (7, 'seventh');
+CREATE VIEW user_codes AS SELECT code FROM users;
+`;
+
+const table = (name: string, schemaName = 'public'): TableRef => ({ schema: schemaName, name });
+const invoiceLines = table('Invoice "Lines"', 'billing');
+const everything = [
+  table('matches'), table('post_tags'), invoiceLines, table('strict_price_notes'), table('categories'), table('players'), table('shapes'), table('ranks'),
+  table('user_codes'), table('no_such_table'),
+];
+const names = (entries: ReadonlyArray<{ table: TableRef }>) => entries.map((entry) => entry.table.name);
+
+describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
+  let shadow: ShadowDatabase;
+  let commentsOnly: SeedResult;
+  let first: SeedResult;
+  let second: SeedResult;
+
+  // One shadow per backend: the seedings build on each other, the tests read what they left.
+  beforeAll(async () => {
+    if (url) await ensurePostgresServer(url);
+    shadow = await openShadowDatabase({ url });
+    await shadow.exec(schema);
+    commentsOnly = await seedTables({ shadow, tables: [table('comments')] });
+    first = await seedTables({ shadow, tables: everything, rowsPerTable: 50 });
+    second = await seedTables({ shadow, tables: everything, rowsPerTable: 50 });
+  }, 60_000);
+  afterAll(async () => {
+    await shadow?.close();
+  });
+
+  const count = async (sql: string) => Number((await shadow.query<{ count: string }>(`SELECT count(*)::text AS count FROM (${sql}) AS rows`))[0]!.count);
+
+  it('seeds the foreign-key parents of the requested table first', () => {
+    expect(commentsOnly).toEqual({
+      seeded: [{ table: table('users'), rows: 100 }, { table: table('posts'), rows: 100 }, { table: table('comments'), rows: 100 }],
+      skipped: [],
+    });
+  });
+
+  it('orders every table after its parents and ignores views and unknown tables', () => {
+    const order = names(first.seeded);
+    expect([...order].sort()).toEqual(['Invoice "Lines"', 'categories', 'matches', 'players', 'post_tags', 'posts', 'ranks', 'tags', 'teams', 'users']);
+    for (const [parent, child] of [['users', 'posts'], ['posts', 'post_tags'], ['tags', 'post_tags'], ['users', 'Invoice "Lines"'], ['teams', 'players'], ['teams', 'matches']] as const) {
+      expect(order.indexOf(parent)).toBeLessThan(order.indexOf(child));
+    }
+    expect(first.seeded.every((entry) => entry.rows === 50)).toBe(true);
+    expect(names(first.skipped).sort()).toEqual(['shapes', 'strict_price_notes', 'strict_prices']);
+  });
+
+  it('skips a table the database rejects with its message, and its children', () => {
+    const reasons = Object.fromEntries(first.skipped.map((entry) => [entry.table.name, entry.reason]));
+    expect(reasons.strict_prices).toContain('strict_prices_price_negative');
+    expect(reasons.strict_price_notes).toContain('"public"."strict_prices"');
+    expect(reasons.shapes).toMatch(/"outline".*polygon/);
+  });
+
+  it('seeds again without colliding with the rows already there', async () => {
+    expect(second).toEqual(first);
+    expect(await count('SELECT * FROM users')).toBe(200);
+    expect(await count('SELECT * FROM post_tags')).toBe(100);
+    expect(await count('SELECT * FROM ranks')).toBe(101);
+    expect(await count("SELECT * FROM ranks WHERE position = 7 AND title = 'seventh'")).toBe(1);
+  });
+
+  it('fills every column it writes with a non-null value', async () => {
+    const columns = await shadow.query<{ schema: string; table: string; column: string }>(
+      `SELECT n.nspname AS schema, c.relname AS table, a.attname AS column
+       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname IN ('public', 'billing') AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''`,
+    );
+    const withNulls: string[] = [];
+    for (const { schema: schemaName, table: tableName, column } of columns) {
+      const nulls = await count(`SELECT 1 FROM ${quotedTableName({ schema: schemaName, name: tableName })} WHERE ${quoteIdentifier(column)} IS NULL`);
+      if (nulls > 0) withNulls.push(`${tableName}.${column}`);
+    }
+    // A self-reference or cycle has no earlier row to point at: its nullable key is the one NULL allowed.
+    expect(withNulls.sort()).toEqual(['categories.parent_id', 'teams.captain_id']);
+    expect(await count('SELECT * FROM categories')).toBe(100);
+  });
+
+  it('keeps foreign keys and unique values intact', async () => {
+    expect(await count('SELECT 1 FROM comments c JOIN posts p ON p.id = c.post_id JOIN users u ON u.id = p.author_id')).toBe(100);
+    expect(await count('SELECT 1 FROM post_tags pt JOIN posts p ON p.id = pt.post_id JOIN tags t ON t.id = pt.tag_id')).toBe(100);
+    expect(await count('SELECT DISTINCT code FROM users')).toBe(200);
+    expect(await count('SELECT DISTINCT label FROM tags WHERE length(label) <= 3')).toBe(100);
+    expect(await count('SELECT 1 FROM users WHERE length(code) > 3 OR octet_length(country) <> 2 OR score >= 100')).toBe(0);
+    expect(await count('SELECT DISTINCT mood FROM users')).toBe(3);
+    expect(await count(`SELECT 1 FROM users WHERE settings ? 'seed' AND nicknames = '{}' AND code_upper = upper(code)`)).toBe(200);
+  });
+});
