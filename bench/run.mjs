@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { generateMigration } from '@orm-ai/core';
+import { checkMigrations, generateMigration } from '@orm-ai/core';
 import { drizzlePlugin } from '@orm-ai/drizzle';
 import { prismaPlugin } from '@orm-ai/prisma';
 import { typeormPlugin } from '@orm-ai/typeorm';
@@ -34,6 +34,20 @@ async function otherOrmRows() {
     const started = performance.now();
     const outcome = await generateMigration({ plugin, cwd: root, configPath, planFile: join(root, 'plans', 'add-post-tags.json'), env: {} });
     rows.push({ name: `examples/${name} (${plugin.displayName})`, timings: outcome.timings, total: performance.now() - started });
+  }
+  return rows;
+}
+
+/** `check` with no files on each example: every migration judged on a seeded fork of the shadow. */
+async function checkRows() {
+  const rows = [];
+  for (const [name, plugin, configPath] of [['drizzle-app', drizzlePlugin, undefined], ['prisma-app', prismaPlugin, undefined], ['typeorm-app', typeormPlugin, 'src/data-source.ts']]) {
+    const root = join(scratch, `check-${name}`);
+    cpSync(join(repo, 'examples', name), root, { recursive: true, filter: (path) => !path.includes('node_modules') });
+    const started = performance.now();
+    const outcome = await checkMigrations({ plugin, cwd: root, configPath, files: [] });
+    const statements = outcome.files.reduce((sum, file) => sum + file.statements.length, 0);
+    rows.push({ name: `examples/${name}`, migrations: outcome.files.length, statements, total: performance.now() - started });
   }
   return rows;
 }
@@ -97,6 +111,9 @@ try {
     const t = row.timings;
     console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(row.total)} |`);
   }
+  console.log('\n| `check` on the project\'s migrations | migrations | statements | total |');
+  console.log('|---|---|---|---|');
+  for (const row of await checkRows()) console.log(`| ${row.name} | ${row.migrations} | ${row.statements} | ${ms(row.total)} |`);
   console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB, Node ${process.version}, ${process.arch}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -46,8 +47,9 @@ export function capturingIo(options: { cwd: string; env?: Record<string, string 
       env: options.env ?? {},
       isInteractive: options.isInteractive ?? false,
       ...(options.confirm ? { confirm: options.confirm } : {}),
-      stdout: (text: string) => out.push(text),
-      stderr: (text: string) => err.push(text),
+      // picocolors turns colour on whenever CI is set; assertions read plain text.
+      stdout: (text: string) => out.push(stripVTControlCharacters(text)),
+      stderr: (text: string) => err.push(stripVTControlCharacters(text)),
     },
   };
 }

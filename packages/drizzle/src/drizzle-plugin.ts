@@ -6,6 +6,7 @@ import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, ty
 import { readDrizzleSchema, type DrizzleSchema } from './read-schema.js';
 import { diffSnapshots, pendingChanges } from './snapshot-diff.js';
 import { typecheckSources } from './typecheck-sources.js';
+import { DRIZZLE_SAFETY_FIXES } from './safety-fixes.js';
 
 /**
  * Drizzle behind core's plugin interface: reads `drizzle.config.ts` like drizzle-kit,
@@ -21,6 +22,7 @@ export const drizzlePlugin: OrmPlugin = {
       'Column names are the database names; the tool picks the TypeScript property names.',
       'Single-column foreign keys with a null name become .references() on the column; drizzle-kit names them <table>_<column>_<refTable>_<refColumn>_fk.',
     ],
+    safetyFixes: DRIZZLE_SAFETY_FIXES,
   },
   async openProject(options) {
     const config = await loadDrizzleConfig(options);

@@ -5,6 +5,7 @@ import { findPrismaProjectFiles, type PrismaProjectFiles } from './prisma-projec
 import { renameStatements } from './rename-statements.js';
 import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
 import { openPrismaSchemaEngine, type PrismaSchemaEngine } from './schema-engine/prisma-schema-engine.js';
+import { PRISMA_SAFETY_FIXES } from './safety-fixes.js';
 
 /**
  * Prisma behind core's plugin interface: finds the schema as the Prisma CLI does, reads it
@@ -22,6 +23,7 @@ export const prismaPlugin: OrmPlugin = {
       'Prisma list columns (text[]) are always nullable.',
       'A relation needs a foreign key: add_foreign_key creates the relation fields on both models.',
     ],
+    safetyFixes: PRISMA_SAFETY_FIXES,
   },
   async openProject(options) {
     return new PrismaProject(await findPrismaProjectFiles({ cwd: options.cwd, schemaPath: options.configPath }));

@@ -11,6 +11,7 @@ import { entityFiles, findDataSourcePath, migrationsDirOf, projectRootOf } from 
 import { withTypeormDefaults } from './typeorm-defaults.js';
 import { generateTypeormMigration } from './typeorm-migration.js';
 import { withUnsynchronizedIndexes } from './unsynchronized-indexes.js';
+import { TYPEORM_SAFETY_FIXES } from './safety-fixes.js';
 
 /**
  * TypeORM behind core's plugin interface: the data source file gives entities and the
@@ -26,6 +27,7 @@ export const typeormPlugin: OrmPlugin = {
       'Table and column names are the database names; the tool picks the entity class and property names.',
       'A foreign key becomes a @ManyToOne relation with @JoinColumn on the referencing entity.',
     ],
+    safetyFixes: TYPEORM_SAFETY_FIXES,
   },
   async openProject(options) {
     const dataSourcePath = findDataSourcePath({ cwd: options.cwd, dataSourcePath: options.configPath });

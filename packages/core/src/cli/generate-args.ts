@@ -10,6 +10,9 @@ export const COMMON_GENERATE_FLAGS = {
   'shadow-url': { type: 'string' },
   model: { type: 'string' },
   name: { type: 'string' },
+  'allow-unsafe': { type: 'boolean', default: false },
+  rows: { type: 'string', multiple: true, default: [] },
+  'stats-url': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
@@ -22,6 +25,9 @@ export interface ParsedGenerateArgs {
   readonly shadowUrl: string | undefined;
   readonly model: string | undefined;
   readonly name: string | undefined;
+  readonly allowUnsafe: boolean;
+  readonly rows: readonly string[];
+  readonly statsUrl: string | undefined;
   readonly help: boolean;
   /** The plugin's own flags, by name. */
   readonly extra: Readonly<Record<string, string | boolean | undefined>>;
@@ -41,7 +47,7 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
       hint: 'Quote the request: generate "add a tags column to posts".',
     });
   }
-  const extra = Object.fromEntries(Object.keys(extraFlags).map((key) => [key, (values as Record<string, string | boolean | undefined>)[key]]));
+  const extra = Object.fromEntries(Object.keys(extraFlags).map((key) => [key, (values as Record<string, unknown>)[key] as string | boolean | undefined]));
   return {
     request: positionals[0],
     plan: values.plan as string | undefined,
@@ -51,6 +57,9 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
     shadowUrl: values['shadow-url'] as string | undefined,
     model: values.model as string | undefined,
     name: values.name as string | undefined,
+    allowUnsafe: values['allow-unsafe'] === true,
+    rows: (values.rows as string[] | undefined) ?? [],
+    statsUrl: values['stats-url'] as string | undefined,
     help: values.help === true,
     extra,
   };

@@ -2,7 +2,9 @@ import type { ParseArgsConfig } from 'node:util';
 import { OrmAiError } from '../errors.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import { renderError } from '../report/text-report.js';
+import { parseCheckArgs } from './check-args.js';
 import { parseGenerateArgs } from './generate-args.js';
+import { runCheckCommand } from './run-check-command.js';
 import { runGenerateCommand, type CommandIo } from './run-generate-command.js';
 
 /** What one ORM's CLI declares; `runCli` does the rest. */
@@ -29,21 +31,16 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
     io.stdout(definition.usage);
     return command === undefined ? 2 : 0;
   }
+  const { name, short } = definition.configFlag;
+  const configFlag: NonNullable<ParseArgsConfig['options']> = { [name]: short ? { type: 'string', short } : { type: 'string' } };
+  if (command === 'check') return runCheck(definition, configFlag, rest, io);
   if (command !== definition.generateCommand) {
-    const hint = `Commands: ${definition.generateCommand}. Run ${definition.bin} --help.`;
+    const hint = `Commands: ${definition.generateCommand}, check. Run ${definition.bin} --help.`;
     io.stderr(renderError(new OrmAiError('USAGE', `unknown command "${command}"`, { hint })));
     return 2;
   }
-  const { name, short } = definition.configFlag;
-  const configFlag: NonNullable<ParseArgsConfig['options']> = { [name]: short ? { type: 'string', short } : { type: 'string' } };
-  let args;
-  try {
-    args = parseGenerateArgs(rest, configFlag);
-  } catch (error) {
-    if (!(error instanceof OrmAiError)) throw error;
-    io.stderr(renderError(error));
-    return 2;
-  }
+  const args = usageErrorToStderr(() => parseGenerateArgs(rest, configFlag), io);
+  if (!args) return 2;
   if (args.help) {
     io.stdout(definition.usage);
     return 0;
@@ -62,9 +59,48 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
       yes: args.yes,
       dryRun: args.dryRun,
       json: args.json,
+      allowUnsafe: args.allowUnsafe,
+      rows: args.rows,
+      statsUrl: args.statsUrl,
     },
     io,
   );
+}
+
+function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsConfig['options']>, argv: readonly string[], io: CliIo): Promise<number> | number {
+  const args = usageErrorToStderr(() => parseCheckArgs(argv, configFlag), io);
+  if (!args) return 2;
+  if (args.help) {
+    io.stdout(definition.usage);
+    return 0;
+  }
+  return runCheckCommand(
+    {
+      plugin: definition.plugin,
+      cwd: io.cwd,
+      configPath: args.extra[definition.configFlag.name] as string | undefined,
+      files: args.files,
+      setupFile: args.setup,
+      since: args.since,
+      shadowUrl: args.shadowUrl,
+      rows: args.rows,
+      statsUrl: args.statsUrl,
+      json: args.json,
+      format: args.format,
+    },
+    io,
+  );
+}
+
+/** Parses arguments; a `USAGE` error is printed and comes back as undefined (exit 2). */
+function usageErrorToStderr<T>(parse: () => T, io: CliIo): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof OrmAiError)) throw error;
+    io.stderr(renderError(error));
+    return undefined;
+  }
 }
 
 /** The flags every generate command shares, for usage texts. */
@@ -75,8 +111,26 @@ export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change pla
   --json             print one JSON object for scripts and agents
   --shadow-url URL   prove on a fresh database on this PostgreSQL server (default: embedded PGlite)
   --model M          the model (default: OPENAI_MODEL or gpt-4.1-mini)
+  --allow-unsafe     write even when the safety analysis reports errors
+  --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
+  --stats-url URL    read row counts from pg_class.reltuples over a read-only connection
 
 Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL.`;
+
+/** The `check` command's usage, the same on every CLI. */
+export function checkUsage(bin: string): string {
+  return `  ${bin} check [FILES...] [flags]
+
+Check flags (exit 1 when any finding is an error):
+  FILES              SQL files to judge, each on a fresh shadow (default: the project's migrations)
+  --setup FILE       SQL applied before each file, never judged
+  --since ID         judge only this migration and the newer ones
+  --format F         text (default) or markdown (a pull-request comment)
+  --json             print the analysis as JSON
+  --shadow-url URL   measure on a fresh database on this PostgreSQL server (default: embedded PGlite)
+  --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
+  --stats-url URL    read row counts from pg_class.reltuples over a read-only connection`;
+}
 
 /** The running process as a CLI's IO: its arguments' cwd, environment and terminal. */
 export function processIo(): CliIo {

@@ -5,6 +5,7 @@ import type { LlmUsage } from '../llm/chat-planner.js';
 import { generateMigration, type GenerateOptions, type GenerateOutcome } from '../pipeline/generate.js';
 import { jsonReportOf, jsonReportOfError } from '../report/json-report.js';
 import { renderError, renderOutcome } from '../report/text-report.js';
+import { productionRowsFrom } from '../safety/production-rows.js';
 import { writeFilesAtomically } from '../write-files.js';
 
 /** Where a command reads and writes; tests pass their own. */
@@ -16,7 +17,10 @@ export interface CommandIo {
   readonly confirm?: (question: string) => Promise<boolean>;
 }
 
-export interface GenerateCommandOptions extends Omit<GenerateOptions, 'usage' | 'onStage'> {
+export interface GenerateCommandOptions extends Omit<GenerateOptions, 'usage' | 'onStage' | 'productionRows'> {
+  /** `--rows TABLE=N` flags and `--stats-url`, for duration estimates. */
+  readonly rows: readonly string[];
+  readonly statsUrl: string | undefined;
   readonly yes: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
@@ -33,6 +37,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
   try {
     outcome = await generateMigration({
       ...options,
+      productionRows: await productionRowsFrom({ rows: options.rows, statsUrl: options.statsUrl }),
       usage,
       onStage: options.json ? undefined : (stage) => io.stderr(pc.dim(`… ${STAGE_LABELS[stage]}`)),
     });
@@ -65,6 +70,7 @@ const STAGE_LABELS = {
   'apply-plan': 'editing the schema source',
   'orm-generate': 'generating the migration with the ORM\'s tool',
   shadow: 'proving the migration on the shadow database',
+  safety: 'measuring locks and rewrites on the shadow database',
 } as const;
 
 async function decideWrite(options: GenerateCommandOptions, io: CommandIo): Promise<{ write: boolean; reason: string }> {

@@ -7,6 +7,7 @@ import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
 import { resolveLlmSettings } from '../llm/llm-settings.js';
 import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
+import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
@@ -24,6 +25,10 @@ export interface GenerateOptions {
   readonly shadowUrl?: string | undefined;
   readonly model?: string | undefined;
   readonly name?: string | undefined;
+  /** Write even when the safety analysis reports errors. */
+  readonly allowUnsafe?: boolean | undefined;
+  /** Production row counts, for duration estimates. */
+  readonly productionRows?: ProductionRows | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Counts model calls and tokens as they happen, so a failed run still reports them. */
   readonly usage?: LlmUsage | undefined;
@@ -31,7 +36,7 @@ export interface GenerateOptions {
   readonly onStage?: ((stage: GenerateStage) => void) | undefined;
 }
 
-export type GenerateStage = 'read-schema' | 'plan' | 'apply-plan' | 'orm-generate' | 'shadow';
+export type GenerateStage = 'read-schema' | 'plan' | 'apply-plan' | 'orm-generate' | 'shadow' | 'safety';
 
 /** Everything a run produced: the confirm screen, `--json` and the writer read this. */
 export interface GenerateOutcome {
@@ -40,7 +45,10 @@ export interface GenerateOutcome {
   /** Schema source edits, then the ORM's migration files. Nothing is on disk yet. */
   readonly files: readonly FileChange[];
   readonly upStatements: readonly string[];
+  /** The ORM tool's own warnings, then the safety analysis' findings. */
   readonly findings: readonly Finding[];
+  /** The safety analysis of the new migration, statement by statement. */
+  readonly analysis: MigrationAnalysis;
   readonly shadow: string;
   readonly usage: LlmUsage & { model: string | null };
   /** Wall time per stage in milliseconds (the benchmark reads these). */
@@ -54,7 +62,7 @@ export interface GenerateOutcome {
  * model with the database's error, within the repair budget. Writes nothing.
  */
 export async function generateMigration(options: GenerateOptions): Promise<GenerateOutcome> {
-  const timings: Record<GenerateStage, number> = { 'read-schema': 0, plan: 0, 'apply-plan': 0, 'orm-generate': 0, shadow: 0 };
+  const timings: Record<GenerateStage, number> = { 'read-schema': 0, plan: 0, 'apply-plan': 0, 'orm-generate': 0, shadow: 0, safety: 0 };
   const timed = async <T>(stage: GenerateStage, work: () => Promise<T>): Promise<T> => {
     options.onStage?.(stage);
     const started = performance.now();
@@ -100,11 +108,11 @@ interface TryPlanOptions {
 }
 
 type TryPlanResult =
-  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'findings'> }
+  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'findings' | 'analysis'> }
   | { ok: false; error: OrmAiError };
 
 /** Failures a corrected plan can fix go back to the model; anything else ends the run. */
-const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>(['PLAN_APPLY_FAILED', 'SOURCE_TYPECHECK_FAILED', 'MIGRATION_AMBIGUOUS', 'SHADOW_REJECTED_MIGRATION']);
+const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>(['PLAN_APPLY_FAILED', 'SOURCE_TYPECHECK_FAILED', 'MIGRATION_AMBIGUOUS', 'SHADOW_REJECTED_MIGRATION', 'MIGRATION_UNSAFE']);
 
 async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
   const repairable = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> => {
@@ -129,8 +137,33 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
     timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, transaction: options.plugin.capabilities.migrationTransaction })),
   );
   if (!proven.ok) return proven;
+  const { capabilities } = options.plugin;
+  const analysis = await timed('safety', () =>
+    analyzeMigration({
+      prepared,
+      path: migration.id,
+      sql: statements.join('\n'),
+      transaction: capabilities.migrationTransaction,
+      fixes: capabilities.safetyFixes,
+      productionRows: options.productionRows,
+    }),
+  );
+  const safe = await repairable(async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis)));
+  if (!safe.ok) return safe;
   const files = [...edits, ...migration.filesFor(statements)];
-  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, findings: migration.findings } };
+  const findings = [...migration.findings, ...analysis.statements.flatMap((statement) => statement.findings)];
+  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, findings, analysis } };
+}
+
+/** Errors from the safety analysis stop the run (and go back to the model) unless `--allow-unsafe`. */
+function refuseUnsafe(analysis: MigrationAnalysis): void {
+  const errors = analysis.statements.flatMap((statement) =>
+    statement.findings.filter((finding) => finding.severity === 'error').map((finding) => `  line ${statement.line} [${finding.rule}] ${finding.message}\n    safer: ${finding.fix}`),
+  );
+  if (errors.length === 0) return;
+  throw new OrmAiError('MIGRATION_UNSAFE', `the safety analysis found ${errors.length} error(s) in the migration:\n${errors.join('\n')}`, {
+    hint: 'Nothing was written. Change the request (or the plan) to the safer form, or pass --allow-unsafe to write it anyway.',
+  });
 }
 
 function planSourceFor(options: GenerateOptions, model: SchemaModel): { source: PlanSource; planner: ChatPlanner | null } {

@@ -3,6 +3,7 @@ import type { Finding } from '../finding.js';
 import type { OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
+import type { MigrationAnalysis } from '../safety/analyze-migration.js';
 
 /** The one object `--json` prints, the same for every ORM's CLI. */
 export interface JsonReport {
@@ -16,6 +17,8 @@ export interface JsonReport {
   /** Null until rollback verification lands. */
   readonly downSql: string | null;
   readonly findings: Finding[];
+  /** The safety analysis, statement by statement (the shape of `check --json`'s files). */
+  readonly analysis: MigrationAnalysis | null;
   readonly shadow: string | null;
   readonly usage: LlmUsage & { model: string | null };
   readonly timingsMs: Record<string, number> | null;
@@ -33,6 +36,7 @@ export function jsonReportOf(options: { outcome: GenerateOutcome; written: boole
     upSql: outcome.upStatements.join('\n'),
     downSql: null,
     findings: [...outcome.findings],
+    analysis: outcome.analysis,
     shadow: outcome.shadow,
     usage: outcome.usage,
     timingsMs: Object.fromEntries(Object.entries(outcome.timings).map(([stage, ms]) => [stage, Math.round(ms)])),
@@ -50,6 +54,7 @@ export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage;
     upSql: null,
     downSql: null,
     findings: [],
+    analysis: null,
     shadow: null,
     usage: { ...options.usage, model: options.model },
     timingsMs: null,

@@ -5,6 +5,7 @@ import { describeChange, type ChangePlan } from '../change-plan.js';
 import type { OrmAiError } from '../errors.js';
 import type { FileChange } from '../orm-plugin.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
+import { renderAnalysisText } from './safety-report.js';
 
 /** The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof. */
 export function renderOutcome(outcome: GenerateOutcome, root: string): string {
@@ -45,11 +46,17 @@ export function renderFileChange(file: FileChange, root: string): string {
   return lines.join('\n');
 }
 
+/** The ORM tool's own warnings, then the statements the safety analysis has something to say about. */
 function renderFindings(outcome: GenerateOutcome): string {
   const colour = { error: pc.red, warning: pc.yellow, info: pc.cyan } as const;
-  return outcome.findings
+  const safety = new Set(outcome.analysis.statements.flatMap((statement) => statement.findings));
+  const notable = outcome.analysis.statements.some((statement) => statement.findings.length > 0 || statement.rewrites.length > 0);
+  const ormFindings = outcome.findings
+    .filter((finding) => !safety.has(finding))
     .map((finding) => `${colour[finding.severity](finding.severity)} ${pc.dim(`[${finding.rule}]`)} ${finding.message}\n  ${pc.dim(`fix: ${finding.fix}`)}`)
     .join('\n');
+  const analysis = notable ? `${pc.bold('Safety')} (measured on the shadow with seeded rows)\n${renderAnalysisText(outcome.analysis, { onlyNotable: true })}` : `${pc.green('✔')} safety: no findings; locks and rewrites measured on the shadow`;
+  return [ormFindings, analysis].filter(Boolean).join('\n');
 }
 
 function renderUsage(usage: GenerateOutcome['usage']): string {

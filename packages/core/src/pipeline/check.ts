@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { describeError, OrmAiError } from '../errors.js';
+import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
+import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
+import { openShadowDatabase } from '../shadow/open-shadow.js';
+import { replayMigrations } from '../shadow/replay-migrations.js';
+
+export interface CheckOptions {
+  readonly cwd: string;
+  /** SQL files to judge; none means the project's own migrations (which needs `plugin`). */
+  readonly files: readonly string[];
+  readonly plugin: OrmPlugin;
+  readonly configPath?: string | undefined;
+  /** With files: SQL applied to each file's shadow first, never judged. */
+  readonly setupFile?: string | undefined;
+  /** Without files: judge this migration (by id or id prefix) and the newer ones only. */
+  readonly since?: string | undefined;
+  readonly shadowUrl?: string | undefined;
+  readonly productionRows?: ProductionRows | undefined;
+}
+
+export interface CheckOutcome {
+  readonly shadow: string;
+  readonly files: readonly MigrationAnalysis[];
+  /** Migrations after one the shadow rejected: they were not judged. */
+  readonly unchecked?: readonly string[];
+}
+
+/**
+ * `check`: the safety analysis of existing migrations. Project migrations are judged each
+ * on the state their predecessors leave, replayed the way the ORM's migrator runs them;
+ * loose SQL files each on a fresh state built from `--setup`, run as psql would.
+ */
+export async function checkMigrations(options: CheckOptions): Promise<CheckOutcome> {
+  return options.files.length > 0 ? checkFiles(options) : checkProjectMigrations(options);
+}
+
+async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
+  if (options.since) throw new OrmAiError('USAGE', '--since selects project migrations; it cannot be combined with files', { hint: 'Drop --since, or drop the files.' });
+  const files = await Promise.all(options.files.map((file) => readSql(options.cwd, file)));
+  const setup = options.setupFile ? await readSql(options.cwd, options.setupFile) : null;
+  const prepared = await openShadowDatabase({ url: options.shadowUrl });
+  try {
+    if (setup) await replayMigrations({ shadow: prepared, scripts: [setup], transaction: 'none' });
+    const analyses: MigrationAnalysis[] = [];
+    for (const file of files) {
+      analyses.push(await analyzeMigration({ prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows }));
+    }
+    return { shadow: prepared.description, files: analyses };
+  } finally {
+    await prepared.close();
+  }
+}
+
+async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutcome> {
+  if (options.setupFile) throw new OrmAiError('USAGE', '--setup builds the state for SQL files; project migrations build their own', { hint: 'Pass the SQL files to check, or drop --setup.' });
+  const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
+  const scripts = await project.readMigrations();
+  const first = options.since === undefined ? 0 : scripts.findIndex((script) => script.id === options.since || script.id.startsWith(options.since!));
+  if (first === -1) {
+    throw new OrmAiError('USAGE', `no migration "${options.since}" in this project`, { hint: `Migrations: ${scripts.map((script) => script.id).join(', ') || 'none'}.` });
+  }
+  const { capabilities } = options.plugin;
+  const prepared = await openShadowDatabase({ url: options.shadowUrl });
+  try {
+    await replayMigrations({ shadow: prepared, scripts: scripts.slice(0, first), transaction: capabilities.migrationTransaction });
+    const analyses: MigrationAnalysis[] = [];
+    for (const script of scripts.slice(first)) {
+      analyses.push(
+        await analyzeMigration({
+          prepared,
+          path: relative(options.cwd, script.path) || script.path,
+          sql: script.sql,
+          transaction: capabilities.migrationTransaction,
+          fixes: capabilities.safetyFixes,
+          productionRows: options.productionRows,
+        }),
+      );
+      // A migration the shadow rejects leaves no state to judge the next ones on.
+      if (analyses.at(-1)!.statements.some((statement) => statement.error !== undefined)) break;
+      // The next migration is judged on the state this one leaves, without the seeded rows.
+      await replayMigrations({ shadow: prepared, scripts: [script], transaction: capabilities.migrationTransaction });
+    }
+    const unchecked = scripts.slice(first + analyses.length).map((script) => relative(options.cwd, script.path) || script.path);
+    return { shadow: prepared.description, files: analyses, unchecked };
+  } finally {
+    await prepared.close();
+  }
+}
+
+async function readSql(cwd: string, file: string): Promise<MigrationScript> {
+  const path = resolve(cwd, file);
+  try {
+    return { id: file, path: file, sql: await readFile(path, 'utf8') };
+  } catch (error) {
+    throw new OrmAiError('USAGE', `cannot read ${file}: ${describeError(error)}`, { hint: 'Name SQL files that exist, relative to the current directory.' });
+  }
+}

@@ -1,0 +1,136 @@
+import pc from 'picocolors';
+import type { Finding } from '../finding.js';
+import type { CheckOutcome } from '../pipeline/check.js';
+import type { MigrationAnalysis, StatementAnalysis } from '../safety/analyze-migration.js';
+
+/**
+ * How the safety analysis reads: as a terminal report, as a pull-request comment
+ * (markdown), and as `check --json`. The generate confirm screen reuses the text form.
+ */
+
+export interface SeverityCounts {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+}
+
+export function countFindings(files: readonly MigrationAnalysis[]): SeverityCounts {
+  const findings = files.flatMap((file) => file.statements.flatMap((statement) => statement.findings));
+  const count = (severity: Finding['severity']) => findings.filter((finding) => finding.severity === severity).length;
+  return { errors: count('error'), warnings: count('warning'), infos: count('info') };
+}
+
+/** `check --json`: the issue's documented shape, plus a summary and what was seeded. */
+export function checkJsonReport(outcome: CheckOutcome): object {
+  const summary = countFindings(outcome.files);
+  return {
+    ok: summary.errors === 0,
+    shadow: outcome.shadow,
+    summary,
+    files: outcome.files.map((file) => ({
+      path: file.path,
+      statements: file.statements.map((statement) => ({
+        line: statement.line,
+        sql: statement.sql,
+        findings: statement.findings,
+        locks: statement.locks,
+        rewrites: statement.rewrites,
+        durationMs: statement.durationMs === null ? null : Math.round(statement.durationMs * 100) / 100,
+        estimates: statement.estimates,
+        ...(statement.error ? { error: statement.error } : {}),
+      })),
+      seeded: file.seeded,
+      unseeded: file.unseeded,
+    })),
+    unchecked: outcome.unchecked ?? [],
+  };
+}
+
+const COLOUR = { error: pc.red, warning: pc.yellow, info: pc.cyan } as const;
+
+/** One migration's statements with their locks, rewrites and findings, for a terminal. */
+export function renderAnalysisText(analysis: MigrationAnalysis, options: { onlyNotable?: boolean } = {}): string {
+  const lines = [pc.bold(analysis.path)];
+  for (const statement of analysis.statements) {
+    const notable = statement.findings.length > 0 || statement.rewrites.length > 0 || statement.error !== undefined;
+    if (options.onlyNotable && !notable) continue;
+    lines.push(`  ${pc.dim(`line ${statement.line}`)}  ${firstLine(statement.sql)}`);
+    for (const lock of statement.locks) {
+      lines.push(`    ${pc.dim('lock')} ${lock.mode} on ${lock.relation}${lock.measured ? '' : ' (documented)'} ${pc.dim(`— blocks ${lock.blocks}`)}`);
+    }
+    if (statement.rewrites.length > 0) lines.push(`    ${pc.red('rewrites')} ${statement.rewrites.join(', ')}`);
+    for (const estimate of statement.estimates) {
+      lines.push(`    ${pc.dim('estimate')} ${formatDuration(estimate.ms)} at ${estimate.rows.toLocaleString('en-US')} rows in ${estimate.table}`);
+    }
+    if (statement.error) lines.push(`    ${pc.red('failed')} ${statement.error}`);
+    for (const finding of statement.findings) {
+      lines.push(`    ${COLOUR[finding.severity](finding.severity)} ${pc.dim(`[${finding.rule}]`)} ${finding.message}`);
+      lines.push(`      ${pc.dim(`fix: ${finding.fix}`)}`);
+    }
+  }
+  if (analysis.unseeded.length > 0) {
+    lines.push(pc.dim(`  not seeded: ${analysis.unseeded.map((entry) => `${entry.table} (${entry.reason})`).join('; ')}`));
+  }
+  return lines.join('\n');
+}
+
+export function renderCheckText(outcome: CheckOutcome): string {
+  const summary = countFindings(outcome.files);
+  const sections = outcome.files.map((file) => renderAnalysisText(file));
+  if (outcome.unchecked?.length) sections.push(pc.yellow(`Not checked (after a failed migration): ${outcome.unchecked.join(', ')}`));
+  const verdict = summary.errors > 0 ? pc.red('✖') : pc.green('✔');
+  sections.push(`${verdict} ${describeCounts(summary)} in ${outcome.files.length} migration(s), measured on ${outcome.shadow}`);
+  return sections.join('\n\n');
+}
+
+/** A pull-request comment: a verdict, then a table per migration and the fixes. */
+export function renderCheckMarkdown(outcome: CheckOutcome): string {
+  const summary = countFindings(outcome.files);
+  const lines = [`## ${summary.errors > 0 ? '❌' : '✅'} Migration safety: ${describeCounts(summary)}`, ''];
+  lines.push(`Each statement ran on a shadow database (${escapeMarkdown(outcome.shadow)}) holding every earlier migration and seeded rows; locks and rewrites are measured there.`, '');
+  for (const file of outcome.files) {
+    lines.push(`### \`${file.path}\``, '');
+    lines.push('| Line | Statement | Locks | Rewrites | Findings |', '| ---: | --- | --- | --- | --- |');
+    for (const statement of file.statements) lines.push(markdownRow(statement));
+    const findings = file.statements.flatMap((statement) => statement.findings.map((finding) => ({ line: statement.line, finding })));
+    if (findings.length > 0) {
+      lines.push('', '<details><summary>Safe alternatives</summary>', '');
+      for (const { line, finding } of findings) lines.push(`- **${finding.rule}** (line ${line}): ${escapeMarkdown(finding.message)}<br>Fix: ${escapeMarkdown(finding.fix)}`);
+      lines.push('', '</details>');
+    }
+    lines.push('');
+  }
+  if (outcome.unchecked?.length) lines.push(`Not checked (after a failed migration): ${outcome.unchecked.map((path) => `\`${path}\``).join(', ')}`);
+  return lines.join('\n').trimEnd();
+}
+
+function markdownRow(statement: StatementAnalysis): string {
+  const icon = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
+  const locks = statement.locks.map((lock) => `${lock.mode} on ${lock.relation}`).join('<br>') || '—';
+  const findings = [
+    ...statement.findings.map((finding) => `${icon[finding.severity]} \`${finding.rule}\``),
+    ...(statement.error ? [`❌ failed: ${escapeMarkdown(statement.error)}`] : []),
+  ].join('<br>');
+  return `| ${statement.line} | \`${escapeMarkdown(firstLine(statement.sql), true)}\` | ${locks} | ${statement.rewrites.join(', ') || '—'} | ${findings || '✅'} |`;
+}
+
+function describeCounts(counts: SeverityCounts): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}${counts.infos > 0 ? `, ${plural(counts.infos, 'note')}` : ''}`;
+}
+
+function firstLine(sql: string): string {
+  const [first = '', ...rest] = sql.split('\n');
+  const line = first.length > 100 ? `${first.slice(0, 97)}...` : first;
+  return rest.length > 0 && !line.endsWith('...') ? `${line} ...` : line;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+function escapeMarkdown(text: string, inCode = false): string {
+  return inCode ? text.replaceAll('`', "'").replaceAll('|', '\\|') : text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}

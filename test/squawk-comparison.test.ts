@@ -1,0 +1,254 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  analyzeMigration,
+  openShadowDatabase,
+  replayMigrations,
+  SAFETY_RULES,
+  type AnalyzeOptions,
+  type MigrationAnalysis,
+  type SafetyRule,
+  type ShadowDatabase,
+} from '@orm-ai/core';
+import { REPO_ROOT } from './support/example-project.js';
+
+/**
+ * The issue's comparison with squawk: every safety fixture is judged by squawk and by our
+ * analysis (on the state setup.sql builds), our findings are mapped to squawk's rule names
+ * through `SAFETY_RULES[rule].squawk`, and what is left on either side must be exactly the
+ * documented disagreements below, each with the reason our answer is right (or `OPEN:`
+ * where squawk is right and the rule has to change).
+ */
+const FIXTURES = join(REPO_ROOT, 'packages', 'core', 'test', 'fixtures', 'safety');
+const SETUP = join(FIXTURES, 'setup.sql');
+const SQUAWK = join(REPO_ROOT, 'node_modules', '.bin', 'squawk');
+
+/** Squawk's rules about style or robustness, not locks, rewrites or data: left out of the comparison. */
+const IGNORED_SQUAWK_RULES: Readonly<Record<string, string>> = {
+  'prefer-robust-stmts': 'asks for IF [NOT] EXISTS so a failed migration can be rerun; says nothing about locks or data',
+  'require-statement-timeout': 'caps run time; the lock-queue danger is require-lock-timeout, which is compared',
+  'prefer-bigint-over-int': 'a column type choice at creation (id range), not a migration danger',
+  'prefer-bigint-over-smallint': 'a column type choice at creation (id range), not a migration danger',
+  'prefer-identity': 'serial versus identity is a style choice; the rewrite of adding either is compared through our add-column-rewrites-table',
+};
+
+/** Names in SAFETY_RULES' `squawk` lists that squawk itself does not know. */
+const NOT_SQUAWK_RULES: Readonly<Record<string, string>> = {
+};
+
+/** What the shadow shows for a disagreement, asserted so a `why` cannot drift from the facts. */
+type ShadowFact =
+  /** Every statement ran and no table's storage file (relfilenode) changed. */
+  | { readonly kind: 'no-rewrite' }
+  /** The table's storage file changed: PostgreSQL rewrote it. */
+  | { readonly kind: 'rewrite'; readonly table: string }
+  /** The shadow, with seeded rows, rejected a statement of the fixture. */
+  | { readonly kind: 'rejected'; readonly error: string }
+  /** The lock modes held on tables that existed before the migration (at one line, or over the file). */
+  | { readonly kind: 'locks'; readonly line?: number; readonly modes: readonly string[] }
+  /** PostgreSQL rejects this SQL (the fix squawk proposes, or a use our rule warns about). */
+  | { readonly kind: 'rejects'; readonly sql: string; readonly error: string };
+
+interface Disagreement {
+  /** `<rule folder>/<file>` under packages/core/test/fixtures/safety. */
+  readonly fixture: string;
+  readonly side: 'squawk only' | 'ours only';
+  /** A squawk rule name for `squawk only`, one of our rule ids for `ours only`. */
+  readonly rule: string;
+  readonly why: string;
+  readonly shadow?: ShadowFact;
+}
+
+const NO_OLD_TABLE = 'the table is created earlier in the same migration: no running code uses it, and no table that existed before is locked (measured)';
+const WEAK_LOCK = 'SHARE UPDATE EXCLUSIVE conflicts with neither reads nor writes, so no read or write queues behind it while it waits';
+
+const DISAGREEMENTS: readonly Disagreement[] = [
+  { fixture: 'add-column-not-null-without-default/dangerous.sql', side: 'ours only', rule: 'statement-failed', why: 'PostgreSQL rejects it as soon as the table has a row (measured on the shadow with seeded rows); squawk has no rows to run it on', shadow: { kind: 'rejected', error: 'contains null values' } },
+  { fixture: 'add-column-not-null-without-default/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the statement cannot run on a table with rows, so it has to be rewritten first; its fixed form (safe.sql, with a DEFAULT) gets our lock-timeout-missing', shadow: { kind: 'rejected', error: 'contains null values' } },
+  { fixture: 'add-column-rewrites-table/dangerous-serial.sql', side: 'ours only', rule: 'add-column-rewrites-table', why: "squawk's adding-serial-primary-key-field needs PRIMARY KEY; a bigserial column alone fills every row from nextval() and rewrites the table (measured)", shadow: { kind: 'rewrite', table: 'audit' } },
+  { fixture: 'alter-column-type-rewrites-table/safe-cidr-to-inet.sql', side: 'squawk only', rule: 'changing-column-type', why: 'cidr to inet is binary-coercible: no rewrite (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
+  { fixture: 'alter-column-type-rewrites-table/safe-numeric-precision.sql', side: 'squawk only', rule: 'changing-column-type', why: 'raising numeric precision at the same scale is catalog-only: no rewrite (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
+  { fixture: 'alter-column-type-rewrites-table/safe-timestamp-precision.sql', side: 'squawk only', rule: 'changing-column-type', why: 'raising timestamp precision is catalog-only: no rewrite (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
+  { fixture: 'alter-column-type-rewrites-table/safe-to-text.sql', side: 'squawk only', rule: 'changing-column-type', why: 'varchar to text is binary-coercible: no rewrite (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
+  { fixture: 'alter-column-type-rewrites-table/safe.sql', side: 'squawk only', rule: 'changing-column-type', why: 'varchar(100) to varchar(200) is catalog-only: no rewrite (relfilenode unchanged on the shadow); its brief ACCESS EXCLUSIVE is our lock-timeout-missing', shadow: { kind: 'no-rewrite' } },
+  { fixture: 'alter-column-type-rewrites-table/safe.sql', side: 'squawk only', rule: 'prefer-text-field', why: 'raising a varchar limit neither rewrites nor scans the table (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
+  { fixture: 'concurrently-in-transaction/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}; the real danger here is our concurrently-in-transaction, which squawk agrees with`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'concurrently-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'create-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'ban-drop-column', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'drop-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented; squawk's own message says so): ${WEAK_LOCK}` },
+  { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'ban-drop-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'foreign-key-without-index/dangerous.sql', side: 'ours only', rule: 'foreign-key-without-index', why: 'after the migration no index leads with comments.post_id (catalog on the shadow): every DELETE on posts, or update of posts.id, scans comments; squawk has no such rule' },
+  { fixture: 'foreign-key-without-index/safe.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: 'comments is created by the line before: no running code uses it, and the index locks no table that existed before (measured)', shadow: { kind: 'locks', line: 2, modes: [] } },
+  { fixture: 'prefer-jsonb/dangerous.sql', side: 'ours only', rule: 'prefer-jsonb', why: 'squawk 2.66 has no rule about json; json has no equality operator, so DISTINCT, GROUP BY and UNION on the column fail', shadow: { kind: 'rejects', sql: "SELECT DISTINCT '{}'::json", error: 'could not identify an equality operator for type json' } },
+  { fixture: 'rename-table/safe.sql', side: 'squawk only', rule: 'renaming-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'rename-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'statement-failed/dangerous.sql', side: 'ours only', rule: 'statement-failed', why: 'missing_table does not exist after the earlier migrations (the shadow rejected it); squawk has no catalog', shadow: { kind: 'rejected', error: 'does not exist' } },
+  { fixture: 'statement-failed/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the table does not exist, so the statement fails before any lock can be waited for; it has to be fixed first', shadow: { kind: 'rejected', error: 'does not exist' } },
+  { fixture: 'table-rewrite/dangerous.sql', side: 'ours only', rule: 'table-rewrite', why: 'SET UNLOGGED rewrites audit under ACCESS EXCLUSIVE (relfilenode changed on the shadow); squawk has no rule for it', shadow: { kind: 'rewrite', table: 'audit' } },
+  { fixture: 'table-rewrite/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `SET (fillfactor) takes SHARE UPDATE EXCLUSIVE (measured): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'truncate-table/dangerous.sql', side: 'ours only', rule: 'truncate-table', why: "squawk's ban-truncate-cascade needs CASCADE; a plain TRUNCATE also deletes every row, under ACCESS EXCLUSIVE (measured)", shadow: { kind: 'locks', modes: ['ACCESS EXCLUSIVE'] } },
+  { fixture: 'unbatched-backfill/dangerous-no-where.sql', side: 'ours only', rule: 'unbatched-backfill', why: 'an UPDATE without WHERE locks every row until commit; squawk has no rule about UPDATE or DELETE' },
+  { fixture: 'unbatched-backfill/dangerous.sql', side: 'ours only', rule: 'unbatched-backfill', why: 'WHERE body IS NULL is no batch: it reaches the whole table in one statement; squawk has no rule about UPDATE or DELETE' },
+  { fixture: 'unique-without-using-index/dangerous.sql', side: 'squawk only', rule: 'constraint-missing-not-valid', why: "squawk's fix cannot be written: PostgreSQL rejects UNIQUE ... NOT VALID; our unique-without-using-index (squawk's disallowed-unique-constraint) gives the fix that works", shadow: { kind: 'rejects', sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email) NOT VALID', error: 'cannot be marked NOT VALID' } },
+];
+
+interface Fixture {
+  readonly name: string;
+  /** The rule whose folder holds it. */
+  readonly rule: SafetyRule;
+  readonly path: string;
+  readonly dangerous: boolean;
+  readonly transaction: AnalyzeOptions['transaction'];
+}
+
+interface SquawkViolation {
+  readonly file: string;
+  readonly line: number;
+  readonly rule_name: string;
+  readonly level: string;
+  readonly message: string;
+  readonly help: string | null;
+}
+
+const fixtures: Fixture[] = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap(({ name: rule }) => {
+    const folder = join(FIXTURES, rule);
+    const settings = existsSync(join(folder, 'fixture.json')) ? (JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) as { transaction?: Fixture['transaction'] }) : {};
+    return readdirSync(folder)
+      .filter((file) => file.endsWith('.sql'))
+      .map((file) => ({ name: `${rule}/${file}`, rule: rule as SafetyRule, path: join(folder, file), dangerous: file.startsWith('dangerous'), transaction: settings.transaction ?? 'none' }));
+  })
+  .sort((a, b) => a.name.localeCompare(b.name));
+
+describe('safety rules compared with squawk on the same fixtures', () => {
+  let prepared: ShadowDatabase;
+  let pgVersion: string;
+  const compared = new Map<string, string[]>();
+
+  beforeAll(async () => {
+    prepared = await openShadowDatabase();
+    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(SETUP, 'utf8') }], transaction: 'none' });
+    // Squawk's version-dependent rules (adding-field-with-default) must judge the PostgreSQL the shadow runs.
+    const [row] = await prepared.query<{ server_version: string }>('SHOW server_version');
+    pgVersion = row!.server_version.split(' ')[0]!;
+  });
+  afterAll(async () => {
+    await prepared?.close();
+  });
+
+  it('names only squawk rules that exist', () => {
+    const named = new Set([...Object.values(SAFETY_RULES).flatMap((rule): readonly string[] => rule.squawk), ...Object.keys(IGNORED_SQUAWK_RULES)]);
+    expect([...named].filter((name) => !squawkKnows(name)).sort()).toEqual(Object.keys(NOT_SQUAWK_RULES).sort());
+  });
+
+  it.each(fixtures)('$name: the disagreements are the documented ones', async (fixture) => {
+    const squawk = new Set(runSquawk(fixture, pgVersion).map((violation) => violation.rule_name));
+    const analysis = await analyzeMigration({ prepared, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction });
+    const ours = new Set(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule as SafetyRule)));
+    const actual = disagreementsOf(squawk, ours);
+    compared.set(fixture.name, actual);
+
+    const documented = DISAGREEMENTS.filter((entry) => entry.fixture === fixture.name);
+    expect(actual).toEqual(documented.map(keyOf).sort());
+    for (const entry of documented) if (entry.shadow) await expectShadowFact(entry.shadow, analysis, prepared);
+
+    // On a dangerous fixture whose danger squawk has a rule for, both must catch it.
+    const counterparts = squawkNamesOf(fixture.rule);
+    if (fixture.dangerous && counterparts.length > 0 && !documented.some((entry) => entry.side === 'ours only' && entry.rule === fixture.rule)) {
+      expect([...ours]).toContain(fixture.rule);
+      expect(counterparts.filter((name) => squawk.has(name))).not.toEqual([]);
+    }
+  });
+
+  it('documents no disagreement that was not found (prints the table)', () => {
+    expect([...compared.keys()]).toEqual(fixtures.map((fixture) => fixture.name));
+    const found = [...compared].flatMap(([fixture, keys]) => keys.map((key) => `${fixture} ${key}`)).sort();
+    expect(DISAGREEMENTS.map((entry) => `${entry.fixture} ${keyOf(entry)}`).sort()).toEqual(found);
+    console.log(markdownTable(DISAGREEMENTS));
+  });
+});
+
+/** What is left on either side once our findings are mapped to squawk's names and squawk's style rules are set aside. */
+function disagreementsOf(squawk: ReadonlySet<string>, ours: ReadonlySet<SafetyRule>): string[] {
+  const covered = new Set([...ours].flatMap(squawkNamesOf));
+  const squawkOnly = [...squawk].filter((name) => !(name in IGNORED_SQUAWK_RULES) && !covered.has(name));
+  const oursOnly = [...ours].filter((rule) => !squawkNamesOf(rule).some((name) => squawk.has(name)));
+  return [...squawkOnly.map((rule) => keyOf({ side: 'squawk only', rule })), ...oursOnly.map((rule) => keyOf({ side: 'ours only', rule }))].sort();
+}
+
+function squawkNamesOf(rule: SafetyRule): readonly string[] {
+  return SAFETY_RULES[rule].squawk;
+}
+
+function keyOf(entry: Pick<Disagreement, 'side' | 'rule'>): string {
+  return `${entry.side}: ${entry.rule}`;
+}
+
+async function expectShadowFact(fact: ShadowFact, analysis: MigrationAnalysis, prepared: ShadowDatabase): Promise<void> {
+  const statements = analysis.statements;
+  switch (fact.kind) {
+    case 'no-rewrite':
+      expect(statements.map((statement) => statement.error ?? null)).toEqual(statements.map(() => null));
+      expect(statements.flatMap((statement) => statement.rewrites)).toEqual([]);
+      return;
+    case 'rewrite':
+      expect(statements.flatMap((statement) => statement.rewrites)).toContain(fact.table);
+      return;
+    case 'rejected':
+      expect(statements.map((statement) => statement.error ?? '').join('\n')).toContain(fact.error);
+      return;
+    case 'locks': {
+      const at = fact.line === undefined ? statements : statements.filter((statement) => statement.line === fact.line);
+      expect(at).not.toEqual([]);
+      expect([...new Set(at.flatMap((statement) => statement.locks.map((lock) => lock.mode)))].sort()).toEqual([...fact.modes].sort());
+      return;
+    }
+    case 'rejects': {
+      const shadow = await prepared.fork();
+      try {
+        await expect(shadow.exec(fact.sql)).rejects.toThrow(fact.error);
+      } finally {
+        await shadow.close();
+      }
+    }
+  }
+}
+
+/** Squawk's JSON report; it exits 1 when it reports something, 2 when it cannot run. */
+function runSquawk(fixture: Fixture, pgVersion: string): SquawkViolation[] {
+  const args = ['--reporter', 'json', `--pg-version=${pgVersion}`, ...(fixture.transaction === 'none' ? [] : ['--assume-in-transaction']), fixture.path];
+  try {
+    return JSON.parse(execFileSync(SQUAWK, args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as SquawkViolation[];
+  } catch (error) {
+    const failed = error as { status?: number; stdout?: string; stderr?: string };
+    if (failed.status !== 1 || !failed.stdout) throw new Error(`squawk failed on ${fixture.name}: ${failed.stderr ?? String(error)}`, { cause: error });
+    return JSON.parse(failed.stdout) as SquawkViolation[];
+  }
+}
+
+/** Squawk refuses `--include` of a rule it does not have. */
+function squawkKnows(rule: string): boolean {
+  try {
+    execFileSync(SQUAWK, ['--reporter', 'json', '--include', rule, SETUP], { cwd: REPO_ROOT, stdio: 'pipe' });
+    return true;
+  } catch (error) {
+    const failed = error as { status?: number; stderr?: Buffer };
+    if (failed.status === 1) return true;
+    if (failed.stderr?.toString().includes('invalid rule name')) return false;
+    throw new Error(`squawk failed checking rule ${rule}: ${failed.stderr?.toString() ?? String(error)}`, { cause: error });
+  }
+}
+
+function markdownTable(entries: readonly Disagreement[]): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const rows = entries.map((entry) => `| ${entry.fixture} | ${entry.side} | ${entry.rule} | ${cell(entry.why)} |`);
+  return ['squawk and orm-ai disagree on these fixtures:', '', '| fixture | side | rule | why we are right |', '|---|---|---|---|', ...rows].join('\n');
+}
