@@ -108,6 +108,9 @@ export const migrationStepSchema = z.strictObject({
   sql: z.string().describe('One or more SQL statements.'),
   reason,
   locks: z.string().describe('What this step locks and for how long, in plain words.'),
+  down: optional(z.string()).describe(
+    'SQL that undoes this step when the migration is rolled back (it runs in reverse order around the ORM\'s own down), or null when the ORM\'s down already undoes it (a backfill of a column the migration adds) or nothing can (say which in reason). The rollback is proved on a shadow database either way.',
+  ),
 });
 
 export const CHANGE_PLAN_VERSION = 1;
@@ -139,6 +142,26 @@ export const DESTRUCTIVE_CHANGE_KINDS: ReadonlySet<SchemaChangeKind> = new Set([
   'drop_foreign_key',
   'drop_unique',
 ]);
+
+type RenameChange = ChangeOf<'rename_table'> | ChangeOf<'rename_column'>;
+
+/**
+ * The plan's renames turned around, in the order that undoes them: what a down migration
+ * runs so a renamed table or column gets its old name back with its data, where the ORM's
+ * differ alone would drop and add.
+ *
+ * @example
+ * // plan: rename_column users.name → display_name
+ * renamesUndone(plan) // [{ kind: 'rename_column', table: 'users', from: 'display_name', to: 'name', ... }]
+ */
+export function renamesUndone(plan: ChangePlan): RenameChange[] {
+  const undone: RenameChange[] = [];
+  for (const change of plan.changes) {
+    if (change.kind === 'rename_table') undone.unshift({ ...change, from: change.to, to: change.from });
+    if (change.kind === 'rename_column') undone.unshift({ ...change, from: change.to, to: change.from });
+  }
+  return undone;
+}
 
 /** Names a change for messages and reports: `add_column posts.tags`, `rename_column users.a → b`. */
 export function describeChange(change: SchemaChange): string {

@@ -135,3 +135,50 @@ export function normalizeColumnType(spelling: string, enumNames: ReadonlySet<str
 export function isSerialType(type: ColumnType): boolean {
   return type.arrayDimensions === 0 && ['smallserial', 'serial', 'bigserial'].includes(type.base);
 }
+
+/** Integer types by width, with the decimal digits each can hold. */
+const INTEGER_DIGITS: Readonly<Record<string, number>> = { smallint: 5, smallserial: 5, integer: 10, serial: 10, bigint: 19, bigserial: 19 };
+/** Binary precision of the floating types, in decimal digits integers fit into exactly. */
+const FLOAT_EXACT_DIGITS: Readonly<Record<string, number>> = { real: 7, 'double precision': 15 };
+const TIME_FAMILIES: ReadonlyArray<readonly string[]> = [['date', 'timestamp', 'timestamptz'], ['time', 'timetz'], ['interval']];
+
+/**
+ * Whether every value of type `from` survives a change to type `to` as the same value:
+ * widening (`integer` to `bigint`, `varchar(50)` to `varchar(200)` or `text`, `numeric(10,2)`
+ * to `numeric(12,2)`, `timestamp(0)` to `timestamp(3)`), anything to `text`, `json` to
+ * `jsonb`. Narrowing and cross-family changes (`bigint` to `integer`, `text` to
+ * `varchar(20)`, `numeric(10,2)` to `numeric(10,0)`, `timestamptz` to `date`) are not:
+ * the plan must ask for them as data loss.
+ */
+export function isLosslessTypeChange(from: ColumnType, to: ColumnType): boolean {
+  if (from.arrayDimensions !== to.arrayDimensions) return false;
+  if (from.base === to.base && from.args.join() === to.args.join()) return true;
+  if (to.base === 'text') return true;
+  if (from.isEnum || to.isEnum) return false;
+  if (to.base === 'varchar') return to.args.length === 0 || (['varchar', 'char'].includes(from.base) && from.args.length > 0 && from.args[0]! <= to.args[0]!);
+  if (from.base === 'json' && to.base === 'jsonb') return true;
+  const fromDigits = INTEGER_DIGITS[from.base];
+  if (fromDigits !== undefined) {
+    if (INTEGER_DIGITS[to.base] !== undefined) return INTEGER_DIGITS[to.base]! >= fromDigits;
+    if (FLOAT_EXACT_DIGITS[to.base] !== undefined) return FLOAT_EXACT_DIGITS[to.base]! >= fromDigits;
+    if (to.base === 'numeric') return to.args.length === 0 || to.args[0]! - (to.args[1] ?? 0) >= fromDigits;
+    return false;
+  }
+  if (from.base === 'real' && to.base === 'double precision') return true;
+  if (from.base === 'numeric' && to.base === 'numeric') {
+    if (to.args.length === 0) return true;
+    if (from.args.length === 0) return false;
+    const [fromPrecision, fromScale = 0] = from.args;
+    const [toPrecision, toScale = 0] = to.args;
+    return toScale >= fromScale && toPrecision! - toScale >= fromPrecision! - fromScale;
+  }
+  const family = TIME_FAMILIES.find((members) => members.includes(from.base));
+  if (family?.includes(to.base)) {
+    // Within a family: no narrower unit (timestamp to date), no dropped zone (timestamptz to timestamp), no lower precision.
+    const rank = (base: string) => family.indexOf(base);
+    if (rank(to.base) < rank(from.base)) return false;
+    const precision = (type: ColumnType) => (type.base === 'date' ? 6 : (type.args[0] ?? 6));
+    return precision(to) >= precision(from);
+  }
+  return false;
+}

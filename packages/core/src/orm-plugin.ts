@@ -74,10 +74,25 @@ export interface GeneratedMigration {
   readonly id: string;
   /** The up SQL the ORM's tool produced (renames included), in order: statements, or whole scripts with their comments. */
   readonly statements: readonly string[];
+  /**
+   * The down SQL, in the order it runs: the same ORM tool run in reverse (from the edited
+   * schema back to the current one), with the plan's renames undone as renames
+   * (`renamesUndone`). Never written by the model; core proves it on the shadow.
+   */
+  readonly downStatements: readonly string[];
   /** What the ORM's tool warned about (data loss), as findings. */
   readonly findings: readonly Finding[];
-  /** The ORM's files for the final statements: the migration itself and any journal or snapshot. */
-  filesFor(statements: readonly string[]): FileChange[];
+  /**
+   * The ORM's files for the final up and down (core adds the plan's steps and their
+   * inverses): the migration, its down where the ORM's users keep one, and any journal or snapshot.
+   */
+  filesFor(migration: MigrationSql): FileChange[];
+}
+
+/** A migration's statements both ways, each in the order it runs. */
+export interface MigrationSql {
+  readonly up: readonly string[];
+  readonly down: readonly string[];
 }
 
 /** One ORM project, opened: everything core asks of it. */

@@ -2,7 +2,8 @@ import { changePlanSchema, DESTRUCTIVE_CHANGE_KINDS, type ChangePlan, type Schem
 import { parseColumnType } from './column-type.js';
 import { applyChangeToModel } from './plan-model.js';
 import { checkChange } from './plan-change-checks.js';
-import { requestAsksToRemove } from './request-consent.js';
+import { requestAsksToRemove, requestMentions } from './request-consent.js';
+import { changeLoss } from './rollback/data-loss-steps.js';
 import { parseSql } from './sql-parser.js';
 import type { SchemaModel } from './schema-model.js';
 
@@ -50,7 +51,7 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
   plan.changes.forEach((change, index) => {
     const path = `changes[${index}]`;
     const messages = checkChange({ model: working, change, existingTables, typeProblem: typeProblemIn(working) });
-    messages.push(...consentProblems({ change, plan, request }));
+    messages.push(...consentProblems({ change, plan, request, model: working }));
     problems.push(...messages.map((message) => ({ path, message })));
     // Later changes are checked against the schema as earlier valid changes leave it.
     if (messages.length === 0) working = applyChangeToModel(working, change);
@@ -66,6 +67,9 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     const path = `migrationSteps[${index}].sql`;
     if (!parsed.ok) problems.push({ path, message: `does not parse as PostgreSQL: ${parsed.message}` });
     else if (parsed.statements.length === 0) problems.push({ path, message: 'holds no SQL statement' });
+    if (step.down === null) continue;
+    const inverse = await parseSql(step.down);
+    if (!inverse.ok) problems.push({ path: `migrationSteps[${index}].down`, message: `does not parse as PostgreSQL: ${inverse.message}` });
   }
   return problems;
 }
@@ -83,8 +87,13 @@ function typeProblemIn(model: SchemaModel): (spelling: string) => string | null 
   };
 }
 
-function consentProblems(options: { change: SchemaChange; plan: ChangePlan; request: string }): string[] {
+function consentProblems(options: { change: SchemaChange; plan: ChangePlan; request: string; model: SchemaModel }): string[] {
   const { change, plan, request } = options;
+  if (change.kind === 'alter_column') {
+    const loss = changeLoss(change, options.model);
+    if (!loss || requestMentions(request, [change.column])) return [];
+    return [`alter_column of "${change.table}.${change.column}" ${loss}, and the request does not name that column ("${request}"). Plans never narrow a column on their own.`];
+  }
   if (!DESTRUCTIVE_CHANGE_KINDS.has(change.kind)) return [];
   if (isReplacedInPlan(change, plan)) return [];
   const target = removalTarget(change);

@@ -23,6 +23,11 @@ function normalizeRequest(request: string): string {
 export function requestAsksToRemove(request: string, names: readonly string[]): boolean {
   const text = normalizeRequest(request);
   const hasVerb = REMOVAL_VERBS.some((verb) => text.includes(` ${verb} `));
-  if (!hasVerb) return false;
+  return hasVerb && requestMentions(request, names);
+}
+
+/** True when the request names one of `names` in any usual spelling: a narrowing type change must be asked for by name. */
+export function requestMentions(request: string, names: readonly string[]): boolean {
+  const text = normalizeRequest(request);
   return names.some((name) => spellings(name).some((spelling) => text.includes(` ${normalizeRequest(spelling).trim()} `)));
 }

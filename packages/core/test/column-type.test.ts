@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatColumnType, normalizeColumnType, parseColumnType } from '../src/column-type.js';
+import { formatColumnType, isLosslessTypeChange, normalizeColumnType, parseColumnType, type ColumnType } from '../src/column-type.js';
 
 describe('column types', () => {
   it.each([
@@ -32,5 +32,55 @@ describe('column types', () => {
     const parsed = parseColumnType(input);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toContain(reason);
+  });
+});
+
+describe('isLosslessTypeChange', () => {
+  const type = (spelling: string): ColumnType => {
+    const parsed = parseColumnType(spelling, new Set(['post_status']));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.type;
+  };
+  it.each([
+    ['integer', 'bigint'],
+    ['smallint', 'integer'],
+    ['serial', 'bigint'],
+    ['integer', 'numeric(12,2)'],
+    ['integer', 'double precision'],
+    ['varchar(50)', 'varchar(200)'],
+    ['varchar(50)', 'varchar'],
+    ['varchar(50)', 'text'],
+    ['post_status', 'text'],
+    ['numeric(10,2)', 'numeric(12,2)'],
+    ['numeric(10,2)', 'numeric(12,4)'],
+    ['numeric(10,2)', 'numeric'],
+    ['real', 'double precision'],
+    ['json', 'jsonb'],
+    ['timestamp(0)', 'timestamp(3)'],
+    ['timestamp', 'timestamptz'],
+    ['date', 'timestamp'],
+    ['text[]', 'text[]'],
+  ])('%s to %s keeps every value', (from, to) => {
+    expect(isLosslessTypeChange(type(from), type(to))).toBe(true);
+  });
+  it.each([
+    ['bigint', 'integer'],
+    ['integer', 'smallint'],
+    ['bigint', 'double precision'],
+    ['integer', 'numeric(8,2)'],
+    ['text', 'varchar(20)'],
+    ['varchar(200)', 'varchar(50)'],
+    ['numeric(10,2)', 'numeric(10,0)'],
+    ['numeric(10,2)', 'numeric(11,4)'],
+    ['numeric', 'numeric(10,2)'],
+    ['double precision', 'real'],
+    ['timestamptz', 'timestamp'],
+    ['timestamptz', 'date'],
+    ['timestamp(3)', 'timestamp(0)'],
+    ['text', 'integer'],
+    ['text', 'post_status'],
+    ['text[]', 'text'],
+  ])('%s to %s can lose or change values', (from, to) => {
+    expect(isLosslessTypeChange(type(from), type(to))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangePlanInput } from '../src/change-plan.js';
+import { describeChange, renamesUndone, type ChangePlanInput } from '../src/change-plan.js';
 import { applyPlanToModel } from '../src/plan-model.js';
 import { parsePlan, validatePlan, type PlanProblem } from '../src/plan-validation.js';
 import { blogModel } from './blog-model.js';
@@ -122,6 +122,20 @@ describe('validatePlan', () => {
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
     expect(problems).toEqual([{ path: 'migrationSteps[0].sql', message: expect.stringContaining('does not parse as PostgreSQL') }]);
   });
+
+  it('requires a step\'s inverse to parse as PostgreSQL too', async () => {
+    const step = { position: 'after' as const, sql: 'UPDATE posts SET title = upper(title);', reason, locks: 'row locks', down: 'UPDATE posts SET' };
+    const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
+    expect(problems).toEqual([{ path: 'migrationSteps[0].down', message: expect.stringContaining('does not parse as PostgreSQL') }]);
+  });
+
+  it('allows a narrowing type change only when the request names the column', async () => {
+    const narrow = { kind: 'alter_column', table: 'posts', column: 'title', type: 'varchar(80)', reason };
+    expect(await problemsOf('make posts shorter', [narrow])).toEqual([{ path: 'changes[0]', message: expect.stringContaining('posts.title" changes the type from text to varchar(80)') }]);
+    expect(await problemsOf('limit the title to 80 characters', [narrow])).toEqual([]);
+    // Widening needs no consent.
+    expect(await problemsOf('make author ids bigger', [{ kind: 'alter_column', table: 'posts', column: 'author_id', type: 'bigint', reason }])).toEqual([]);
+  });
 });
 
 describe('applyPlanToModel', () => {
@@ -134,5 +148,18 @@ describe('applyPlanToModel', () => {
     expect(posts?.indexes[0]?.columns).toEqual(['writer_id']);
     expect(posts?.foreignKeys[0]).toMatchObject({ columns: ['writer_id'], referencedTable: 'accounts' });
     expect(next.tables.map((table) => table.name)).toEqual(['accounts', 'posts']);
+  });
+});
+
+describe('renamesUndone', () => {
+  it('turns the plan\'s renames around, last first, so each names the table as it is at that point', () => {
+    const renames = renamesUndone(
+      plan('rename', [
+        { kind: 'rename_table', from: 'posts', to: 'articles', reason },
+        { kind: 'rename_column', table: 'articles', from: 'title', to: 'headline', reason },
+        tagsColumn,
+      ]),
+    );
+    expect(renames.map((change) => describeChange(change))).toEqual(['rename_column articles.headline → title', 'rename_table articles → posts']);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OrmAiError, describeError, type FileChange, type MigrationScript } from '@orm-ai/core';
+import { OrmAiError, describeError, type FileChange, type MigrationScript, type MigrationSql } from '@orm-ai/core';
 import type { DrizzleConfig } from './drizzle-config.js';
 
 /** drizzle-kit's `meta/_journal.json`. */
@@ -47,21 +47,27 @@ export async function readMigrationScripts(config: DrizzleConfig, folder: Drizzl
   );
 }
 
-/** The files `drizzle-kit generate` writes for a new migration: SQL, snapshot and journal. */
+/**
+ * The files `drizzle-kit generate` writes for a new migration (SQL, snapshot and journal),
+ * plus the down migration beside it as `<tag>.down.sql`: drizzle-kit has no down
+ * migrations, and its migrator reads only the journal's tags, so it never runs this file.
+ */
 export function migrationFiles(options: {
   config: DrizzleConfig;
   folder: DrizzleMigrationsFolder;
   tag: string;
   snapshot: Record<string, unknown>;
-  statements: readonly string[];
+  migration: MigrationSql;
   when: number;
 }): FileChange[] {
   const { config, folder, tag, snapshot } = options;
   const journal: DrizzleJournal = structuredClone(folder.journal);
   journal.entries.push({ idx: journal.entries.length === 0 ? 0 : journal.entries.at(-1)!.idx + 1, version: String(snapshot.version), when: options.when, tag, breakpoints: config.breakpoints });
   const delimiter = config.breakpoints ? STATEMENT_BREAKPOINT : '\n';
+  const down: FileChange[] = options.migration.down.length > 0 ? [{ path: join(config.outDir, `${tag}.down.sql`), role: 'migration', before: null, after: options.migration.down.join(delimiter) }] : [];
   return [
-    { path: join(config.outDir, `${tag}.sql`), role: 'migration', before: null, after: options.statements.join(delimiter) },
+    { path: join(config.outDir, `${tag}.sql`), role: 'migration', before: null, after: options.migration.up.join(delimiter) },
+    ...down,
     { path: join(config.outDir, 'meta', `${snapshotPrefix(tag)}_snapshot.json`), role: 'metadata', before: null, after: JSON.stringify(snapshot, null, 2) },
     { path: folder.journalPath, role: 'metadata', before: folder.journalText, after: JSON.stringify(journal, null, 2) },
   ];

@@ -1,4 +1,4 @@
-import { OrmAiError, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
@@ -74,15 +74,18 @@ class DrizzleProject implements OrmProject {
         hint: 'The plan changes nothing drizzle-kit stores in the database.',
       });
     }
+    // The down is drizzle-kit's differ run the other way, from the edited schema back to the latest snapshot.
+    const down = await diffSnapshots({ api, prev: cur, cur: prev, plan: { ...input.plan, changes: renamesUndone(input.plan) } });
     const now = new Date();
     const tag = nextTag({ config: this.config, folder, name: input.name, now });
     const snapshot = { ...cur, _meta: diff.meta };
     return {
       id: tag,
       statements: diff.statements,
+      downStatements: down.statements,
       // drizzle-kit warns only on its terminal; the safety analysis speaks for it.
       findings: [],
-      filesFor: (statements) => migrationFiles({ config: this.config, folder, tag, snapshot, statements, when: now.getTime() }),
+      filesFor: (migration) => migrationFiles({ config: this.config, folder, tag, snapshot, migration, when: now.getTime() }),
     };
   }
 

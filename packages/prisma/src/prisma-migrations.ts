@@ -44,9 +44,15 @@ export function migrationScripts(folder: PrismaMigrationsFolder): MigrationScrip
   return folder.migrations.map((migration) => ({ id: migration.directoryName, path: join(folder.dir, migration.directoryName, 'migration.sql'), sql: migration.sql }));
 }
 
-/** What `prisma migrate dev --create-only` writes: the migration, and the lock file when it is missing. */
-export function migrationFiles(options: { folder: PrismaMigrationsFolder; directoryName: string; sql: string }): FileChange[] {
-  const files: FileChange[] = [{ path: join(options.folder.dir, options.directoryName, 'migration.sql'), role: 'migration', before: null, after: options.sql }];
+/**
+ * What `prisma migrate dev --create-only` writes: the migration, and the lock file when it
+ * is missing; plus `down.sql` beside `migration.sql` when there is a down, where Prisma's
+ * documentation on down migrations keeps it (`prisma db execute --file down.sql` runs it).
+ */
+export function migrationFiles(options: { folder: PrismaMigrationsFolder; directoryName: string; sql: string; downSql: string | null }): FileChange[] {
+  const migrationDir = join(options.folder.dir, options.directoryName);
+  const files: FileChange[] = [{ path: join(migrationDir, 'migration.sql'), role: 'migration', before: null, after: options.sql }];
+  if (options.downSql !== null) files.push({ path: join(migrationDir, 'down.sql'), role: 'migration', before: null, after: options.downSql });
   if (options.folder.lockText === null) files.push({ path: options.folder.lockPath, role: 'metadata', before: null, after: MIGRATION_LOCK_TOML });
   return files;
 }

@@ -1,10 +1,10 @@
-import { OrmAiError, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { OrmAiError, renamesUndone, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToPrismaSource } from './apply-plan.js';
 import { assertLockedToPostgres, migrationFiles, migrationScripts, readPrismaMigrations, type PrismaMigrationsFolder } from './prisma-migrations.js';
 import { findPrismaProjectFiles, type PrismaProjectFiles } from './prisma-project-files.js';
 import { renameStatements } from './rename-statements.js';
 import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
-import { openPrismaSchemaEngine, type PrismaSchemaEngine } from './schema-engine/prisma-schema-engine.js';
+import { openPrismaSchemaEngine, type PrismaMigrationSource, type PrismaSchemaEngine, type PrismaSchemaFile } from './schema-engine/prisma-schema-engine.js';
 import { PRISMA_SAFETY_FIXES } from './safety-fixes.js';
 
 /**
@@ -62,7 +62,7 @@ class PrismaProject implements OrmProject {
       await assertInSync(engine, folder, this.files.schemaFiles);
       // Prisma's engine turns a rename into DROP + ADD. Hand-editing the migration is Prisma's
       // own remedy: the renames run first, and the engine diffs from the renamed state.
-      const renames = renameStatements(input.plan);
+      const renames = renameStatements(input.plan.changes);
       const renamed = renames.length > 0 ? [...folder.migrations, { directoryName: '99999999999999_orm_ai_renames', sql: renames.join('\n') }] : [...folder.migrations];
       const created = await engine.createMigration({ migrations: renamed, schema: edited, name: input.name });
       const parts = [...(renames.length > 0 ? [`-- Rename (planned: keeps the data)\n${renames.join('\n')}`] : []), ...(created.sql ? [created.sql] : [])];
@@ -75,13 +75,14 @@ class PrismaProject implements OrmProject {
       return {
         id: directoryName,
         statements: parts,
+        downStatements: await downStatements({ engine, edited, renamed, plan: input.plan }),
         findings: [...new Set(warnings)].map((message) => ({
           rule: 'prisma/data-loss',
           severity: 'warning' as const,
           message,
           fix: 'If the data must stay, plan a rename or a copy instead of a drop; else say so in the request.',
         })),
-        filesFor: (statements) => migrationFiles({ folder, directoryName, sql: `${statements.join('\n\n')}\n` }),
+        filesFor: (migration) => migrationFiles({ folder, directoryName, sql: joinScripts(migration.up), downSql: migration.down.length > 0 ? joinScripts(migration.down) : null }),
       };
     } finally {
       await engine.dispose();
@@ -97,6 +98,29 @@ class PrismaProject implements OrmProject {
     this.#folder ??= readPrismaMigrations(this.files.migrationsDir);
     return this.#folder;
   }
+}
+
+/** Prisma's empty diff: a script that changes nothing. */
+const EMPTY_MIGRATION = '-- This is an empty migration.';
+
+/**
+ * The down, mirroring the up: Prisma's documented recipe (`migrate diff --from-schema <edited>
+ * --to-migrations <dir>`, made before the new migration exists) back to the renamed state,
+ * so the engine sees no renamed column to drop and add; then the renames undone, last
+ * because the up ran them first.
+ */
+async function downStatements(options: { engine: PrismaSchemaEngine; edited: readonly PrismaSchemaFile[]; renamed: readonly PrismaMigrationSource[]; plan: ChangePlan }): Promise<string[]> {
+  const script = await options.engine.diffToMigrations({ from: options.edited, migrations: options.renamed });
+  const renamesBack = renameStatements(renamesUndone(options.plan));
+  return [
+    ...(script.trim() === '' || script.trim() === EMPTY_MIGRATION ? [] : [script]),
+    ...(renamesBack.length > 0 ? [`-- Undo the planned renames\n${renamesBack.join('\n')}`] : []),
+  ];
+}
+
+/** A migration file from its statements, as the up has always been written: blank line between, newline at the end. */
+function joinScripts(statements: readonly string[]): string {
+  return `${statements.join('\n\n')}\n`;
 }
 
 /** The schema must match the migrations, or the new migration would carry unreviewed changes. */

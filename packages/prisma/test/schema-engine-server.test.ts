@@ -9,6 +9,7 @@ import { ADD_BIO_SQL, addBioMigration, blogSchema, blogWithBio, blogWithoutName,
 import { serverShadowFactory } from '../src/schema-engine/shadow-adapters.js';
 import { describeShadowAdapters } from './fixtures/engine/adapter-suite.js';
 import { describeSchemaEngine } from './fixtures/engine/engine-suite.js';
+import { generateExampleMigration, remainingDiffs } from './fixtures/example-app.js';
 
 // Every test that creates databases on the server lives in this one file: files run in
 // parallel, and the database lists compared below must not see another file's databases.
@@ -120,6 +121,20 @@ describe.skipIf(!url)('deployMigrations on a real database', () => {
     // As with prisma migrate deploy, a failed migration blocks the next deploy until resolved.
     const blocked = await deployMigrations({ url: target, migrations }).catch((caught: unknown) => caught);
     expect(blocked).toMatchObject({ code: 'MIGRATION_GENERATE_FAILED', message: expect.stringContaining('20240103000000_broken') });
+  });
+});
+
+describe.skipIf(!url)('down migrations with the shadow on a PostgreSQL server', () => {
+  const serverUrl = url ?? '';
+  beforeAll(() => ensurePostgresServer(serverUrl));
+
+  // Which databases the server holds is proven above: other processes may share the server.
+  it('renames a renamed column back instead of dropping it, and the down replayed on the server restores the schema', async () => {
+    const { edited, migration } = await generateExampleMigration('rename-display-name', serverUrl);
+    expect(migration.downStatements).toEqual(['-- Undo the planned renames\nALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name";']);
+    expect(migration.downStatements.join('\n')).not.toContain('DROP COLUMN');
+    const empty = '-- This is an empty migration.\n';
+    expect(await remainingDiffs({ edited, migration, shadowUrl: serverUrl })).toEqual({ afterUp: empty, afterDown: empty });
   });
 });
 

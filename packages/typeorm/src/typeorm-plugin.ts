@@ -84,6 +84,7 @@ class TypeormProject implements OrmProject {
       projectFiles: this.#entityFiles(),
       migrationsDir: await this.#migrations(),
       plan: input.plan,
+      model: this.#entities().model,
       edits: input.edits,
       name: pascalName(input.name),
       shadowUrl: input.shadowUrl,

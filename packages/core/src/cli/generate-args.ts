@@ -11,6 +11,8 @@ export const COMMON_GENERATE_FLAGS = {
   model: { type: 'string' },
   name: { type: 'string' },
   'allow-unsafe': { type: 'boolean', default: false },
+  'allow-data-loss': { type: 'boolean', default: false },
+  'allow-irreversible': { type: 'boolean', default: false },
   rows: { type: 'string', multiple: true, default: [] },
   'stats-url': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -26,6 +28,8 @@ export interface ParsedGenerateArgs {
   readonly model: string | undefined;
   readonly name: string | undefined;
   readonly allowUnsafe: boolean;
+  readonly allowDataLoss: boolean;
+  readonly allowIrreversible: boolean;
   readonly rows: readonly string[];
   readonly statsUrl: string | undefined;
   readonly help: boolean;
@@ -58,6 +62,8 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
     model: values.model as string | undefined,
     name: values.name as string | undefined,
     allowUnsafe: values['allow-unsafe'] === true,
+    allowDataLoss: values['allow-data-loss'] === true,
+    allowIrreversible: values['allow-irreversible'] === true,
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
     help: values.help === true,

@@ -60,6 +60,8 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
       dryRun: args.dryRun,
       json: args.json,
       allowUnsafe: args.allowUnsafe,
+      allowDataLoss: args.allowDataLoss,
+      allowIrreversible: args.allowIrreversible,
       rows: args.rows,
       statsUrl: args.statsUrl,
     },
@@ -112,6 +114,8 @@ export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change pla
   --shadow-url URL   prove on a fresh database on this PostgreSQL server (default: embedded PGlite)
   --model M          the model (default: OPENAI_MODEL or gpt-4.1-mini)
   --allow-unsafe     write even when the safety analysis reports errors
+  --allow-data-loss  allow drops and narrowing changes the request asks for, and measured data loss
+  --allow-irreversible  write even when down does not restore the schema and the data
   --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
   --stats-url URL    read row counts from pg_class.reltuples over a read-only connection
 

@@ -71,6 +71,7 @@ const STAGE_LABELS = {
   'orm-generate': 'generating the migration with the ORM\'s tool',
   shadow: 'proving the migration on the shadow database',
   safety: 'measuring locks and rewrites on the shadow database',
+  rollback: 'proving the down migration and the data on the shadow database',
 } as const;
 
 async function decideWrite(options: GenerateCommandOptions, io: CommandIo): Promise<{ write: boolean; reason: string }> {

@@ -13,7 +13,10 @@ import { replayMigrations } from '../shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { migrationNameFor } from './migration-name.js';
 import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
-import { composeStatements, proveOnShadow } from './prove-migration.js';
+import { composeDownStatements, composeStatements } from './compose-migration.js';
+import { proveOnShadow } from './prove-migration.js';
+import { refuseDataLossSteps } from '../rollback/data-loss-steps.js';
+import { dataLossFindings, describeDataChange, proveRoundTrip, type RoundTripProof } from '../rollback/prove-round-trip.js';
 
 export interface GenerateOptions {
   readonly plugin: OrmPlugin;
@@ -27,6 +30,10 @@ export interface GenerateOptions {
   readonly name?: string | undefined;
   /** Write even when the safety analysis reports errors. */
   readonly allowUnsafe?: boolean | undefined;
+  /** Allow steps that destroy data (the request must ask for them too) and measured data loss. */
+  readonly allowDataLoss?: boolean | undefined;
+  /** Write even when the down migration does not restore the schema and the data. */
+  readonly allowIrreversible?: boolean | undefined;
   /** Production row counts, for duration estimates. */
   readonly productionRows?: ProductionRows | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -36,7 +43,7 @@ export interface GenerateOptions {
   readonly onStage?: ((stage: GenerateStage) => void) | undefined;
 }
 
-export type GenerateStage = 'read-schema' | 'plan' | 'apply-plan' | 'orm-generate' | 'shadow' | 'safety';
+export type GenerateStage = 'read-schema' | 'plan' | 'apply-plan' | 'orm-generate' | 'shadow' | 'safety' | 'rollback';
 
 /** Everything a run produced: the confirm screen, `--json` and the writer read this. */
 export interface GenerateOutcome {
@@ -45,7 +52,11 @@ export interface GenerateOutcome {
   /** Schema source edits, then the ORM's migration files. Nothing is on disk yet. */
   readonly files: readonly FileChange[];
   readonly upStatements: readonly string[];
-  /** The ORM tool's own warnings, then the safety analysis' findings. */
+  /** The down migration, in the order it runs: step inverses around the ORM's own down. */
+  readonly downStatements: readonly string[];
+  /** The round trip up, down, up on seeded rows: whether down restores the schema and the data. */
+  readonly rollback: RoundTripProof;
+  /** The ORM tool's own warnings, the safety analysis' findings, then measured data loss. */
   readonly findings: readonly Finding[];
   /** The safety analysis of the new migration, statement by statement. */
   readonly analysis: MigrationAnalysis;
@@ -62,7 +73,7 @@ export interface GenerateOutcome {
  * model with the database's error, within the repair budget. Writes nothing.
  */
 export async function generateMigration(options: GenerateOptions): Promise<GenerateOutcome> {
-  const timings: Record<GenerateStage, number> = { 'read-schema': 0, plan: 0, 'apply-plan': 0, 'orm-generate': 0, shadow: 0, safety: 0 };
+  const timings: Record<GenerateStage, number> = { 'read-schema': 0, plan: 0, 'apply-plan': 0, 'orm-generate': 0, shadow: 0, safety: 0, rollback: 0 };
   const timed = async <T>(stage: GenerateStage, work: () => Promise<T>): Promise<T> => {
     options.onStage?.(stage);
     const started = performance.now();
@@ -85,6 +96,8 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
     const { source, planner } = planSourceFor(options, model);
     let plan = await timed('plan', () => source.next());
     for (;;) {
+      // Before anything of the plan runs: data may only be destroyed when the user says so.
+      await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
       const candidate = await tryPlan({ options, project, plan, timed, shadow: async () => (prepared ??= await preparing) });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
@@ -108,11 +121,19 @@ interface TryPlanOptions {
 }
 
 type TryPlanResult =
-  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'findings' | 'analysis'> }
+  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'downStatements' | 'rollback' | 'findings' | 'analysis'> }
   | { ok: false; error: OrmAiError };
 
 /** Failures a corrected plan can fix go back to the model; anything else ends the run. */
-const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>(['PLAN_APPLY_FAILED', 'SOURCE_TYPECHECK_FAILED', 'MIGRATION_AMBIGUOUS', 'SHADOW_REJECTED_MIGRATION', 'MIGRATION_UNSAFE']);
+const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>([
+  'PLAN_APPLY_FAILED',
+  'SOURCE_TYPECHECK_FAILED',
+  'MIGRATION_AMBIGUOUS',
+  'SHADOW_REJECTED_MIGRATION',
+  'MIGRATION_UNSAFE',
+  'MIGRATION_LOSES_DATA',
+  'MIGRATION_IRREVERSIBLE',
+]);
 
 async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
   const repairable = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> => {
@@ -127,10 +148,10 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
     const edits = await timed('apply-plan', () => project.applyPlan(plan));
     const name = migrationNameFor({ name: options.name, plan });
     const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowUrl: options.shadowUrl }));
-    return { edits, migration, statements: await composeStatements(plan, migration) };
+    return { edits, migration, statements: await composeStatements(plan, migration), downStatements: await composeDownStatements(plan, migration) };
   });
   if (!generated.ok) return generated;
-  const { edits, migration, statements } = generated.value;
+  const { edits, migration, statements, downStatements } = generated.value;
   // Outside `repairable`: existing migrations failing on the shadow is not the plan's fault.
   const prepared = await timed('shadow', shadow);
   const proven = await repairable(() =>
@@ -150,9 +171,32 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
   );
   const safe = await repairable(async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis)));
   if (!safe.ok) return safe;
-  const files = [...edits, ...migration.filesFor(statements)];
-  const findings = [...migration.findings, ...analysis.statements.flatMap((statement) => statement.findings)];
-  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, findings, analysis } };
+  const rollback = await timed('rollback', () =>
+    proveRoundTrip({ prepared, migrationId: migration.id, up: statements, down: downStatements, transaction: capabilities.migrationTransaction }),
+  );
+  const kept = await repairable(async () => refuseLostData(rollback, options));
+  if (!kept.ok) return kept;
+  const files = [...edits, ...migration.filesFor({ up: statements, down: downStatements })];
+  const findings = [...migration.findings, ...analysis.statements.flatMap((statement) => statement.findings), ...dataLossFindings(rollback)];
+  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, downStatements, rollback, findings, analysis } };
+}
+
+/**
+ * Data the migration measurably loses stops the run unless `--allow-data-loss`; a down that
+ * does not give back the schema and every value stops it unless `--allow-irreversible`.
+ * Dropping a column needs both: it loses the values, and its down cannot bring them back.
+ */
+function refuseLostData(proof: RoundTripProof, options: GenerateOptions): void {
+  if (proof.dataLoss.length > 0 && !options.allowDataLoss) {
+    throw new OrmAiError('MIGRATION_LOSES_DATA', `the migration loses data, measured on the shadow with seeded rows:\n${proof.dataLoss.map((change) => `  ${describeDataChange(change)}`).join('\n')}`, {
+      hint: 'Nothing was written. Keep the data (a rename, a wider type, a copy), or, if the request means it, pass --allow-data-loss.',
+    });
+  }
+  if (proof.reversible || options.allowIrreversible) return;
+  const details = [...proof.schemaDifferences, ...proof.notRestored.map((change) => `not brought back: ${describeDataChange(change)}`)].map((line) => `  ${line}`);
+  throw new OrmAiError('MIGRATION_IRREVERSIBLE', `the down migration does not undo it: ${proof.reason}${details.length > 0 ? `\n${details.join('\n')}` : ''}`, {
+    hint: 'Nothing was written. Give each migration step an inverse (its "down"), or pass --allow-irreversible to write it with a down that does not restore everything.',
+  });
 }
 
 /** Errors from the safety analysis stop the run (and go back to the model) unless `--allow-unsafe`. */

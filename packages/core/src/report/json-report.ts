@@ -4,6 +4,7 @@ import type { OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
 import type { MigrationAnalysis } from '../safety/analyze-migration.js';
+import type { RoundTripProof } from '../rollback/prove-round-trip.js';
 
 /** The one object `--json` prints, the same for every ORM's CLI. */
 export interface JsonReport {
@@ -14,8 +15,14 @@ export interface JsonReport {
   readonly written: boolean;
   readonly migration: string | null;
   readonly upSql: string | null;
-  /** Null until rollback verification lands. */
+  /** The down migration, in the order it runs. */
   readonly downSql: string | null;
+  /** Whether down, proved on the shadow, restored the schema and every value up kept. */
+  readonly reversible: boolean | null;
+  /** Why not, when `reversible` is false. */
+  readonly irreversibleReason: string | null;
+  /** The round trip's evidence: catalog differences after down, data lost by up, data down did not bring back. */
+  readonly rollback: RoundTripProof | null;
   readonly findings: Finding[];
   /** The safety analysis, statement by statement (the shape of `check --json`'s files). */
   readonly analysis: MigrationAnalysis | null;
@@ -34,7 +41,10 @@ export function jsonReportOf(options: { outcome: GenerateOutcome; written: boole
     written: options.written,
     migration: outcome.migrationId,
     upSql: outcome.upStatements.join('\n'),
-    downSql: null,
+    downSql: outcome.downStatements.join('\n'),
+    reversible: outcome.rollback.reversible,
+    irreversibleReason: outcome.rollback.reason,
+    rollback: outcome.rollback,
     findings: [...outcome.findings],
     analysis: outcome.analysis,
     shadow: outcome.shadow,
@@ -53,6 +63,9 @@ export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage;
     migration: null,
     upSql: null,
     downSql: null,
+    reversible: null,
+    irreversibleReason: null,
+    rollback: null,
     findings: [],
     analysis: null,
     shadow: null,

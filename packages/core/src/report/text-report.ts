@@ -5,6 +5,7 @@ import { describeChange, type ChangePlan } from '../change-plan.js';
 import type { OrmAiError } from '../errors.js';
 import type { FileChange } from '../orm-plugin.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
+import { describeDataChange } from '../rollback/prove-round-trip.js';
 import { renderAnalysisText } from './safety-report.js';
 
 /** The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof. */
@@ -15,11 +16,13 @@ export function renderOutcome(outcome: GenerateOutcome, root: string): string {
     renderPlan(outcome.plan),
     ...byRole('source').map((file) => renderFileChange(file, root)),
     `${pc.bold('Migration')} ${byRole('migration').map(name).join(', ')}\n${outcome.upStatements.join('\n')}`,
+    `${pc.bold('Down')}\n${outcome.downStatements.join('\n') || pc.dim('(nothing)')}`,
     byRole('metadata')
       .map((file) => pc.dim(`${name(file)} ${file.before === null ? '(new)' : '(updated)'}`))
       .join('\n'),
     renderFindings(outcome),
     `${pc.green('✔')} applied after every existing migration on the shadow database (${outcome.shadow})`,
+    renderRollback(outcome),
     renderUsage(outcome.usage),
   ];
   return sections.filter(Boolean).join('\n\n');
@@ -57,6 +60,18 @@ function renderFindings(outcome: GenerateOutcome): string {
     .join('\n');
   const analysis = notable ? `${pc.bold('Safety')} (measured on the shadow with seeded rows)\n${renderAnalysisText(outcome.analysis, { onlyNotable: true })}` : `${pc.green('✔')} safety: no findings; locks and rewrites measured on the shadow`;
   return [ormFindings, analysis].filter(Boolean).join('\n');
+}
+
+/** The round trip's verdict, then its evidence: what up lost, what down left different or did not bring back. */
+function renderRollback(outcome: GenerateOutcome): string {
+  const proof = outcome.rollback;
+  const lines = proof.reversible
+    ? [`${pc.green('✔')} down restores the schema and the data (up, down, up on seeded rows)`]
+    : [`${pc.red('✖')} not reversible: ${proof.reason}`];
+  for (const change of proof.dataLoss) lines.push(`  ${pc.red('data-loss')} ${describeDataChange(change)} after up`);
+  for (const line of proof.schemaDifferences) lines.push(`  ${pc.dim('after down:')} ${line}`);
+  for (const change of proof.notRestored) lines.push(`  ${pc.dim('not brought back:')} ${describeDataChange(change)}`);
+  return lines.join('\n');
 }
 
 function renderUsage(usage: GenerateOutcome['usage']): string {

@@ -48,6 +48,12 @@ export interface PrismaSchemaEngine {
   /** The SQL from one datamodel to another, as `prisma migrate diff --script` (`-- This is an empty migration.` when equal). */
   diffSchemas(options: { from: readonly PrismaSchemaFile[]; to: readonly PrismaSchemaFile[] }): Promise<string>;
   /**
+   * The SQL from a datamodel back to what `migrations` build, as
+   * `prisma migrate diff --from-schema <schema> --to-migrations <dir> --script`: Prisma's
+   * recipe for a down migration. The migrations are replayed on the shadow.
+   */
+  diffToMigrations(options: { from: readonly PrismaSchemaFile[]; migrations: readonly PrismaMigrationSource[] }): Promise<string>;
+  /**
    * The next migration for `schema` after `migrations` (oldest first), in `prisma migrate dev`'s
    * order: the migrations are applied to the dev database, `devDiagnostic` replays them on the
    * shadow (skipped when this session already did for the same list), then `createMigration`.

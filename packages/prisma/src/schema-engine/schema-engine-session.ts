@@ -48,6 +48,10 @@ export class PrismaSchemaEngineSession implements PrismaSchemaEngine {
     return this.#diff({ tag: 'schemaDatamodel', files: toSchemaContainers(options.from) }, { tag: 'schemaDatamodel', files: toSchemaContainers(options.to) });
   }
 
+  diffToMigrations(options: { from: readonly PrismaSchemaFile[]; migrations: readonly PrismaMigrationSource[] }): Promise<string> {
+    return this.#diff({ tag: 'schemaDatamodel', files: toSchemaContainers(options.from) }, { tag: 'migrations', ...toMigrationList(options.migrations) }, options.migrations);
+  }
+
   createMigration(options: { migrations: readonly PrismaMigrationSource[]; schema: readonly PrismaSchemaFile[]; name: string }): Promise<CreatedMigration> {
     return this.#call('create the migration', options.migrations, async () => {
       if (!MIGRATION_NAME.test(options.name)) {
@@ -99,8 +103,9 @@ export class PrismaSchemaEngineSession implements PrismaSchemaEngine {
     }
   }
 
-  #diff(from: DiffTarget, to: DiffTarget): Promise<string> {
-    return this.#call('diff the schemas', [], async () => {
+  /** `migrations`: those a target replays on the shadow, for naming the one that fails. */
+  #diff(from: DiffTarget, to: DiffTarget, migrations: readonly PrismaMigrationSource[] = []): Promise<string> {
+    return this.#call('diff the schemas', migrations, async () => {
       const result = await this.engine.diff({ from, to, script: true, exitCode: null, filters: NO_SCHEMA_FILTER });
       return result.stdout ?? '';
     });

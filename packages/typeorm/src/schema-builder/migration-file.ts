@@ -51,6 +51,9 @@ ${downSqls.join('\n')}
 }
 
 function renderQuery(query: BuilderQuery): string {
+  // A comment-only entry (a plan step with no inverse says so in down) is a TypeScript comment, not a query.
+  const lines = query.query.split('\n').map((line) => line.trim());
+  if (!query.parameters?.length && lines.every((line) => line.startsWith('--'))) return lines.map((line) => `        // ${line.replace(/^--\s*/, '')}`).join('\n');
   const parameters = query.parameters?.length ? `, ${JSON.stringify(query.parameters)}` : '';
   return `        await queryRunner.query(\`${escapeTemplateLiteral(query.query)}\`${parameters});`;
 }

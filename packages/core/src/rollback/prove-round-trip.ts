@@ -1,0 +1,154 @@
+import { describeError, OrmAiError } from '../errors.js';
+import type { Finding } from '../finding.js';
+import type { OrmCapabilities } from '../orm-plugin.js';
+import { tablesNamedIn } from '../safety/statement-ast.js';
+import { takeCatalogSnapshot, diffCatalogSnapshots } from '../shadow/catalog-snapshot.js';
+import { replayMigrations } from '../shadow/replay-migrations.js';
+import { seedTables } from '../shadow/seed-rows.js';
+import type { ShadowDatabase } from '../shadow/shadow-database.js';
+import { parseSql } from '../sql-parser.js';
+import { tableLabel, type TableRef } from '../table-ref.js';
+import { changesAfterMigration, changesAfterRollback, readTableContents, type DataChange } from './table-contents.js';
+
+export interface RoundTripOptions {
+  /** A shadow holding every existing migration; it is forked, never changed. */
+  readonly prepared: ShadowDatabase;
+  readonly migrationId: string;
+  readonly up: readonly string[];
+  readonly down: readonly string[];
+  readonly transaction: OrmCapabilities['migrationTransaction'];
+}
+
+/** What the round trip up, down, up proved on seeded rows. */
+export interface RoundTripProof {
+  /** True when down gave back the schema, line for line, and every value up had kept, and up ran again after it. */
+  readonly reversible: boolean;
+  /** Why not, in one sentence a person can act on; null when reversible. */
+  readonly reason: string | null;
+  /** Catalog differences between before up and after down, one line each (`- index posts_tags_idx on posts: ...`). */
+  readonly schemaDifferences: readonly string[];
+  /** What up did to existing rows: rows lost, columns dropped, values nulled, truncated or changed. */
+  readonly dataLoss: readonly DataChange[];
+  /** What down did not bring back, compared by name with the rows before up. */
+  readonly notRestored: readonly DataChange[];
+  /** The database's error when up (on seeded rows), down, or up again failed; else null. */
+  readonly failure: { readonly step: 'up' | 'down' | 'up again'; readonly message: string } | null;
+  /** Tables that held generated rows during the proof, with how many. */
+  readonly seeded: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
+}
+
+/**
+ * Proves a migration's down on a fork of the prepared shadow: seeds the tables it touches
+ * (parents first), snapshots the catalog and the rows, runs up and measures what it did to
+ * the rows, runs down and compares both snapshots and the rows with those before up, then
+ * runs up again, which must still work. Each run goes the ORM migrator's way (one
+ * transaction, one per migration, or none).
+ *
+ * @example
+ * const proof = await proveRoundTrip({ prepared, migrationId: '0002_add_tags', up, down, transaction: 'all' });
+ * if (!proof.reversible) console.log(proof.reason, proof.schemaDifferences);
+ */
+export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {
+  const touched = await tablesTouched([...options.up, ...options.down]);
+  const fork = await options.prepared.fork();
+  try {
+    const seeded = await seedTables({ shadow: fork, tables: touched });
+    const tables: TableRef[] = [...new Map([...touched, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];
+    const seededReport = seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows }));
+    const run = async (step: 'up' | 'down' | 'up again', statements: readonly string[]): Promise<string | null> => {
+      try {
+        const path = `${options.migrationId} (${step === 'down' ? 'down' : 'up'})`;
+        await replayMigrations({ shadow: fork, scripts: [{ id: options.migrationId, path, sql: statements.join('\n') }], transaction: options.transaction });
+        return null;
+      } catch (error) {
+        return error instanceof OrmAiError ? error.message : describeError(error);
+      }
+    };
+
+    const schemaBefore = await takeCatalogSnapshot(fork);
+    const rowsBefore = await readTableContents(fork, { tables });
+    const oids = rowsBefore.map((table) => table.oid);
+    const upFailure = await run('up', options.up);
+    if (upFailure) return unproved({ step: 'up', message: upFailure }, seededReport);
+    const dataLoss = await changesAfterMigration(fork, rowsBefore, await readTableContents(fork, { oids }));
+
+    const downFailure = await run('down', options.down);
+    if (downFailure) return { ...unproved({ step: 'down', message: downFailure }, seededReport), dataLoss };
+    const schemaDifferences = diffCatalogSnapshots(schemaBefore, await takeCatalogSnapshot(fork));
+    const notRestored = await changesAfterRollback(fork, rowsBefore, await readTableContents(fork, { tables }));
+
+    const againFailure = await run('up again', options.up);
+    const failure = againFailure ? { step: 'up again' as const, message: againFailure } : null;
+    const reason = reasonFor({ schemaDifferences, notRestored, failure });
+    return { reversible: reason === null, reason, schemaDifferences, dataLoss, notRestored, failure, seeded: seededReport };
+  } finally {
+    await fork.close();
+  }
+}
+
+function unproved(failure: NonNullable<RoundTripProof['failure']>, seeded: RoundTripProof['seeded']): RoundTripProof {
+  return { reversible: false, reason: reasonFor({ schemaDifferences: [], notRestored: [], failure }), schemaDifferences: [], dataLoss: [], notRestored: [], failure, seeded };
+}
+
+function reasonFor(proof: Pick<RoundTripProof, 'schemaDifferences' | 'notRestored' | 'failure'>): string | null {
+  if (proof.failure?.step === 'up') return `up failed on the shadow with seeded rows, so its down could not be proved: ${oneLine(proof.failure.message)}`;
+  if (proof.failure?.step === 'down') return `down failed on the shadow after up: ${oneLine(proof.failure.message)}`;
+  const parts: string[] = [];
+  if (proof.schemaDifferences.length > 0) parts.push(`down leaves ${proof.schemaDifferences.length} difference(s) in the schema (${proof.schemaDifferences[0]}${proof.schemaDifferences.length > 1 ? ', ...' : ''})`);
+  if (proof.notRestored.length > 0) parts.push(`down does not bring back ${proof.notRestored.map(describeDataChange).join('; ')}`);
+  if (proof.failure?.step === 'up again') parts.push(`up fails again after down: ${oneLine(proof.failure.message)}`);
+  return parts.length > 0 ? `${parts.join('; ')}.` : null;
+}
+
+/** The replay's error (file, line, statement, the database's words) on one line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** `posts.title: 40 of 100 values truncated ('title_abcdef' → 'title_')`. */
+export function describeDataChange(change: DataChange): string {
+  const target = change.target.replace(/^public\./, '');
+  const example = change.example ? ` (${literal(change.example.before)} → ${literal(change.example.after)})` : '';
+  switch (change.kind) {
+    case 'table-dropped':
+      return `${target}: the table and its ${change.of} row(s)`;
+    case 'rows-lost':
+      return `${target}: ${change.count} of ${change.of} row(s) gone`;
+    case 'column-dropped':
+      return `${target}: the column and its ${change.count} value(s)`;
+    default:
+      return `${target}: ${change.count} of ${change.of} value(s) ${change.kind}${example}`;
+  }
+}
+
+function literal(value: string | null): string {
+  if (value === null) return 'NULL';
+  return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
+}
+
+/**
+ * The up migration's effect on existing rows as `data-loss` error findings, one per table or
+ * column: measured on seeded rows, not guessed from the SQL.
+ */
+export function dataLossFindings(proof: RoundTripProof): Finding[] {
+  return proof.dataLoss.map((change) => ({
+    rule: 'data-loss',
+    severity: 'error' as const,
+    message: `Measured on the shadow with seeded rows: ${describeDataChange(change)} after the migration.`,
+    fix:
+      change.kind === 'table-dropped' || change.kind === 'column-dropped'
+        ? 'Keep the data: rename instead of dropping, or copy it elsewhere in an earlier migration; drop only when the request asks and --allow-data-loss is given.'
+        : 'Change the type or the backfill so every existing value survives (a wider type, or a new column beside the old one); else ask for it and pass --allow-data-loss.',
+  }));
+}
+
+/** Tables the statements name, up and down both (a down may touch a table up only renamed). */
+async function tablesTouched(statements: readonly string[]): Promise<TableRef[]> {
+  const found = new Map<string, TableRef>();
+  for (const statement of statements) {
+    const parsed = await parseSql(statement);
+    if (!parsed.ok) continue;
+    for (const table of parsed.statements.flatMap((candidate) => tablesNamedIn(candidate.ast))) found.set(tableLabel(table), table);
+  }
+  return [...found.values()];
+}
