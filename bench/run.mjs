@@ -99,17 +99,17 @@ mkdirSync(scratch, { recursive: true });
 try {
   const rows = [];
   for (const bench of [exampleCase(), wideCase(200)]) rows.push(await measure(bench));
-  console.log('| project | read schema | apply plan | drizzle-kit generate (ours) | shadow (start + replay + prove) | total | `drizzle-kit generate` CLI alone | ratio | same SQL |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| project | read schema | apply plan | drizzle-kit generate (ours) | shadow (start + replay + prove) | safety | rollback proof | total | `drizzle-kit generate` CLI alone | ratio | same SQL |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     const t = row.timings;
-    console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(row.total)} | ${ms(row.kit)} | ${(row.total / row.kit).toFixed(1)}× | ${row.sameSql ? 'yes' : 'NO'} |`);
+    console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(t.safety)} | ${ms(t.rollback)} | ${ms(row.total)} | ${ms(row.kit)} | ${(row.total / row.kit).toFixed(1)}× | ${row.sameSql ? 'yes' : 'NO'} |`);
   }
-  console.log('\n| project | read schema | apply plan | ORM generate | shadow | total |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('\n| project | read schema | apply plan | ORM generate | shadow | safety | rollback proof | total |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const row of await otherOrmRows()) {
     const t = row.timings;
-    console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(row.total)} |`);
+    console.log(`| ${row.name} | ${ms(t['read-schema'])} | ${ms(t['apply-plan'])} | ${ms(t['orm-generate'])} | ${ms(t.shadow)} | ${ms(t.safety)} | ${ms(t.rollback)} | ${ms(row.total)} |`);
   }
   console.log('\n| `check` on the project\'s migrations | migrations | statements | total |');
   console.log('|---|---|---|---|');

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffCatalogSnapshots } from '@orm-ai/core';
 import { runDrizzleCli } from '@orm-ai/drizzle';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
+import { catalogOf } from './support/catalog.js';
 import { applyWithDrizzleMigrator, openMigratorTarget, type MigratorTarget } from './support/drizzle-migrator.js';
 import { serverTestUrl, shadowBackends } from './support/postgres-server.js';
 
@@ -43,19 +45,22 @@ describe('drizzle-ai generate --plan on the example project', () => {
     const { code, report, err } = await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes']);
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(report).toMatchObject({ ok: true, written: true, downSql: null, usage: { calls: 0 } });
+    expect(report).toMatchObject({ ok: true, written: true, reversible: true, irreversibleReason: null, usage: { calls: 0 } });
+    expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
     expect(report.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([]);
     expect(report.analysis.statements.length).toBeGreaterThan(0);
     expect(report.files).toEqual([
       join(root, 'src/db/schema.ts'),
-      expect.stringMatching(/drizzle\/0002_.+\.sql$/),
+      expect.stringMatching(/drizzle\/0002_.+(?<!\.down)\.sql$/),
+      report.files[1].replace(/\.sql$/, '.down.sql'),
       join(root, 'drizzle/meta/0002_snapshot.json'),
       join(root, 'drizzle/meta/_journal.json'),
     ]);
     expect(readFileSync(report.files[1], 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.upSql);
+    expect(readFileSync(report.files[2], 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.downSql);
     // A second generate after the written migration must produce nothing.
     expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
-    expect(Object.keys(snapshotTree(root)).filter((path) => path.startsWith('drizzle/'))).toHaveLength(7);
+    expect(Object.keys(snapshotTree(root)).filter((path) => path.startsWith('drizzle/'))).toHaveLength(8);
   });
 
   it('writes exactly what drizzle-kit generate writes for the same schema edit', async () => {
@@ -177,9 +182,12 @@ describe.each(shadowBackends())('migrations run by drizzle-orm\'s migrator on $n
     target = await openMigratorTarget(url);
     await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
     await target.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace'), ('alan@example.com', 'Alan Turing')");
+    const before = await catalogOf(target);
+    const downFiles: string[] = [];
     for (const plan of PLANS) {
       const { report } = await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes', ...(url ? ['--shadow-url', url] : [])]);
-      expect(report.ok).toBe(true);
+      expect(report).toMatchObject({ ok: true, reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [] } });
+      downFiles.push(report.files.find((file: string) => file.endsWith('.down.sql')));
       await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
     }
     const rows = await target.query('SELECT email, full_name FROM users ORDER BY id');
@@ -191,6 +199,10 @@ describe.each(shadowBackends())('migrations run by drizzle-orm\'s migrator on $n
     expect(tags).toEqual([{ indexdef: 'CREATE INDEX posts_tags_idx ON public.posts USING gin (tags)' }]);
     const bookmarks = await target.query("SELECT conname FROM pg_constraint WHERE conrelid = 'bookmarks'::regclass AND contype IN ('p', 'f', 'u') ORDER BY conname");
     expect(bookmarks.map((row) => row.conname)).toEqual(['bookmarks_pkey', 'bookmarks_post_id_posts_id_fk', 'bookmarks_user_id_post_id_unique', 'bookmarks_user_id_users_id_fk']);
+    // The written .down.sql files, newest first, give back the schema and the renamed column's values.
+    for (const file of downFiles.reverse()) await target.exec(readFileSync(file, 'utf8'));
+    expect(diffCatalogSnapshots(before, await catalogOf(target))).toEqual([]);
+    expect(await target.query('SELECT display_name FROM users ORDER BY id')).toEqual([{ display_name: 'Ada Lovelace' }, { display_name: 'Alan Turing' }]);
   });
 });
 

@@ -4,8 +4,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffCatalogSnapshots } from '@orm-ai/core';
 import { deployMigrations, runPrismaCli } from '@orm-ai/prisma';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
+import { catalogOf } from './support/catalog.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
 import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 import { openPrismaSchemaEngine } from '../packages/prisma/src/schema-engine/prisma-schema-engine.js';
@@ -45,8 +47,15 @@ describe('prisma-ai migrate --plan on the example project', () => {
     const { code, report, err } = await migrate(root, ['--plan', `plans/${plan}.json`, '--yes']);
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(report).toMatchObject({ ok: true, written: true, downSql: null, usage: { calls: 0 } });
-    expect(report.files).toEqual([join(root, 'prisma/schema.prisma'), expect.stringMatching(/prisma\/migrations\/\d{14}_[a-z0-9_]+\/migration\.sql$/)]);
+    expect(report).toMatchObject({ ok: true, written: true, reversible: true, irreversibleReason: null, usage: { calls: 0 } });
+    expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
+    expect(report.files).toEqual([
+      join(root, 'prisma/schema.prisma'),
+      expect.stringMatching(/prisma\/migrations\/\d{14}_[a-z0-9_]+\/migration\.sql$/),
+      report.files[1].replace(/migration\.sql$/, 'down.sql'),
+    ]);
+    const words = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+    expect(words(readFileSync(report.files[2], 'utf8'))).toBe(words(report.downSql));
     const migrations = migrationsOf(root);
     expect(migrations).toHaveLength(before + 1);
     // Prisma's own engine, asked again, finds nothing left to migrate.
@@ -103,10 +112,13 @@ describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
     cleanups.push(() => client.end());
     await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");
     const databasesBefore = await listUserDatabases(url);
+    const before = await catalogOf(client);
+    const downFiles: string[] = [];
     for (const plan of PLANS) {
       const { report } = await migrate(root, ['--plan', `plans/${plan}.json`, '--yes', '--shadow-url', url]);
-      expect(report.ok).toBe(true);
+      expect(report).toMatchObject({ ok: true, reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [] } });
       expect(await listDatabases(url)).not.toContain(shadowDatabaseName(report.shadow));
+      downFiles.push(report.files.find((file: string) => file.endsWith('/down.sql')));
     }
     // Proving used throwaway databases only, and dropped them.
     expect(await listUserDatabases(url)).toEqual(databasesBefore);
@@ -115,6 +127,10 @@ describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
     expect((await client.query('SELECT email, full_name FROM users')).rows).toEqual([{ email: 'ada@example.com', full_name: 'Ada Lovelace' }]);
     const index = await client.query("SELECT indexdef FROM pg_indexes WHERE tablename = 'posts' AND indexdef LIKE '%gin%'");
     expect(index.rows).toHaveLength(1);
+    // Each down.sql, newest first, as `prisma db execute --file` would run it: the schema and the renamed values come back.
+    for (const file of downFiles.reverse()) await client.query(readFileSync(file, 'utf8'));
+    expect(diffCatalogSnapshots(before, await catalogOf(client))).toEqual([]);
+    expect((await client.query('SELECT display_name FROM users')).rows).toEqual([{ display_name: 'Ada Lovelace' }]);
   });
 });
 

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffCatalogSnapshots } from '@orm-ai/core';
 import { runTypeormCli } from '@orm-ai/typeorm';
 import { runExistingMigrations, schemaBuilderQueries } from '../packages/typeorm/src/schema-builder/builder-migration.js';
 import { loadDataSourceOptions } from '../packages/typeorm/src/schema-builder/load-data-source.js';
 import { openShadowDataSource } from '../packages/typeorm/src/schema-builder/shadow-data-source.js';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
+import { catalogOf } from './support/catalog.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
 import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 
@@ -50,8 +52,13 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     const { code, report, err } = await generate(root, ['--plan', `plans/${plan}.json`, '--yes']);
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(report).toMatchObject({ ok: true, written: true, usage: { calls: 0 } });
+    expect(report).toMatchObject({ ok: true, written: true, reversible: true, irreversibleReason: null, usage: { calls: 0 } });
+    expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
     expect(report.files.at(-1)).toMatch(/src\/migrations\/\d{13}-[A-Za-z]+\.ts$/);
+    // down() runs the proved down, statement for statement.
+    const downBody = readFileSync(report.files.at(-1), 'utf8').split('public async down')[1]!;
+    const downQueries = [...downBody.matchAll(/queryRunner\.query\(`([^`]*)`/g)].map((match) => `${match[1]};`);
+    expect(downQueries.join('\n')).toBe(report.downSql);
     expect(readdirSync(join(root, 'src/migrations'))).toHaveLength(before + 1);
     expect(await pendingBuilderQueries(root)).toEqual([]);
   });
@@ -63,6 +70,21 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     expect(report.upSql).not.toMatch(/DROP COLUMN/);
     const migration = readFileSync(report.files.at(-1), 'utf8');
     expect(migration).toContain('await queryRunner.query(`ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name"`);');
+  });
+
+  it('changes a column\'s type in place, where TypeORM\'s builder would drop and re-add it, and the proof finds every value kept', async () => {
+    const root = project();
+    writeFileSync(join(root, 'bigint.json'), JSON.stringify({
+      version: 1,
+      request: 'make posts.reading_minutes a bigint',
+      summary: 'Widens the column in place.',
+      changes: [{ kind: 'alter_column', table: 'posts', column: 'reading_minutes', type: 'bigint', reason: 'The request asks for bigint.' }],
+    }));
+    const { report } = await generate(root, ['--plan', 'bigint.json', '--yes', '--allow-unsafe']);
+    expect(report.upSql).toBe('ALTER TABLE "posts" ALTER COLUMN "reading_minutes" TYPE bigint;');
+    expect(report.downSql).toBe('ALTER TABLE "posts" ALTER COLUMN "reading_minutes" TYPE integer;');
+    expect(report).toMatchObject({ reversible: true, rollback: { dataLoss: [], notRestored: [], schemaDifferences: [] } });
+    expect(await pendingBuilderQueries(root)).toEqual([]);
   });
 
   it('declares a GIN index TypeORM cannot express with synchronize: false, and creates it in the migration', async () => {
@@ -119,9 +141,10 @@ describe.runIf(serverTestUrl())('TypeORM migrations on the real server', () => {
     cleanups.push(() => client.end());
     await client.query("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada Lovelace')");
     const databasesBefore = await listUserDatabases(url);
+    const before = await catalogOf(client);
     for (const plan of PLANS) {
       const { report } = await generate(root, ['--plan', `plans/${plan}.json`, '--yes', '--shadow-url', url]);
-      expect(report.ok).toBe(true);
+      expect(report).toMatchObject({ ok: true, reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [] } });
       expect(await listDatabases(url)).not.toContain(shadowDatabaseName(report.shadow));
     }
     expect(await listUserDatabases(url)).toEqual(databasesBefore);
@@ -129,6 +152,10 @@ describe.runIf(serverTestUrl())('TypeORM migrations on the real server', () => {
     expect((await migrate()).stdout).toContain('No pending migrations.');
     expect((await client.query('SELECT email, full_name FROM users')).rows).toEqual([{ email: 'ada@example.com', full_name: 'Ada Lovelace' }]);
     expect((await client.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'posts_tags_idx'")).rows).toEqual([{ indexdef: 'CREATE INDEX posts_tags_idx ON public.posts USING gin (tags)' }]);
+    // TypeORM's runner reverts the three through their down(): the schema and the renamed values come back.
+    for (let count = 0; count < 3; count += 1) expect((await run(process.execPath, [join(root, 'scripts/migrate.mjs'), 'revert'], { cwd: root, env: { ...process.env, DATABASE_URL: database.url } })).stdout).toContain('Reverted');
+    expect(diffCatalogSnapshots(before, await catalogOf(client))).toEqual([]);
+    expect((await client.query('SELECT display_name FROM users')).rows).toEqual([{ display_name: 'Ada Lovelace' }]);
   });
 });
 

@@ -13,7 +13,9 @@ import { createTestDatabase } from './postgres-server.js';
 export interface MigratorTarget {
   /** The connection URL of a server target; null for PGlite. */
   readonly url: string | null;
-  query(sql: string): Promise<Array<Record<string, unknown>>>;
+  query(sql: string, params?: readonly unknown[]): Promise<Array<Record<string, unknown>>>;
+  /** Runs a script of several statements, as `psql -f` would (a down file). */
+  exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,20 +28,28 @@ export async function openMigratorTarget(url: string | undefined): Promise<Migra
     const db = drizzlePglite(client);
     const target: MigratorTarget = {
       url: null,
-      query: async (sql) => (await client.query<Record<string, unknown>>(sql)).rows,
+      query: async (sql, params) => (await client.query<Record<string, unknown>>(sql, params ? [...params] : undefined)).rows,
+      exec: async (sql) => {
+        await client.exec(sql);
+      },
       close: () => client.close(),
     };
     migrators.set(target, (folder) => migratePglite(db, { migrationsFolder: folder }));
     return target;
   }
   const database = await createTestDatabase(url);
-  const pool = new pg.Pool({ connectionString: database.url });
-  const db = drizzlePg(pool);
+  // One connection, so session settings (a catalog snapshot's search_path) hold across queries.
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const db = drizzlePg(client);
   const target: MigratorTarget = {
     url: database.url,
-    query: async (sql) => (await pool.query(sql)).rows,
+    query: async (sql, params) => (await client.query(sql, params ? [...params] : undefined)).rows,
+    exec: async (sql) => {
+      await client.query(sql);
+    },
     close: async () => {
-      await pool.end();
+      await client.end();
       await database.drop();
     },
   };
@@ -51,3 +61,4 @@ export async function openMigratorTarget(url: string | undefined): Promise<Migra
 export async function applyWithDrizzleMigrator(target: MigratorTarget, folder: string): Promise<void> {
   await migrators.get(target)!(folder);
 }
+

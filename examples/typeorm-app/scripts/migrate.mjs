@@ -1,5 +1,6 @@
-// Runs src/migrations against DATABASE_URL with TypeORM's own migration runner. The data
-// source is TypeScript; @orm-ai/typeorm loads it with decorator metadata, no build step.
+// Runs src/migrations against DATABASE_URL with TypeORM's own migration runner; with
+// `revert`, undoes the newest one through its down(), as `typeorm migration:revert` does.
+// The data source is TypeScript; @orm-ai/typeorm loads it with decorator metadata, no build step.
 import { fileURLToPath } from 'node:url';
 import { loadDataSourceOptions } from '@orm-ai/typeorm';
 
@@ -12,8 +13,13 @@ const loaded = await loadDataSourceOptions({ dataSourcePath: `${root}src/data-so
 const dataSource = new loaded.DataSourceClass(loaded.options);
 await dataSource.initialize();
 try {
-  const applied = await dataSource.runMigrations({ transaction: 'all' });
-  console.log(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration(s): ${applied.map((migration) => migration.name).join(', ')}`);
+  if (process.argv[2] === 'revert') {
+    await dataSource.undoLastMigration({ transaction: 'all' });
+    console.log('Reverted the newest migration.');
+  } else {
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    console.log(applied.length === 0 ? 'No pending migrations.' : `Applied ${applied.length} migration(s): ${applied.map((migration) => migration.name).join(', ')}`);
+  }
 } finally {
   await dataSource.destroy();
 }
