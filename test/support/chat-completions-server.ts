@@ -14,10 +14,14 @@ export type ScriptedReply =
   /** An HTTP error such as 429 or 500, with an OpenAI-style error body. */
   | { kind: 'http-error'; status: number; message: string; headers?: Record<string, string> }
   /** Accepts the request and never answers (the client's timeout must fire). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Sends the status line, the headers and the start of the body, then goes silent: a proxy or server that stalls mid-answer. */
+  | { kind: 'stall' };
 
 export interface RecordedRequest {
   readonly path: string;
+  /** `Date.now()` when the request had arrived in full: the gaps show how long the client waited between retries. */
+  readonly receivedAt: number;
   readonly headers: IncomingMessage['headers'];
   readonly body: {
     model: string;
@@ -50,7 +54,7 @@ export async function startChatCompletionsServer(script: readonly ScriptedReply[
       sendJson(response, 404, { error: { message: `no route ${request.method} ${request.url}`, type: 'invalid_request_error' } });
       return;
     }
-    requests.push({ path: request.url, headers: request.headers, body: JSON.parse(body) as RecordedRequest['body'] });
+    requests.push({ path: request.url, receivedAt: Date.now(), headers: request.headers, body: JSON.parse(body) as RecordedRequest['body'] });
     const reply = queue.shift();
     if (!reply) {
       sendJson(response, 500, { error: { message: 'the test script has no more replies', type: 'server_error' } });
@@ -63,6 +67,11 @@ export async function startChatCompletionsServer(script: readonly ScriptedReply[
     switch (reply.kind) {
       case 'hang':
         hanging.add(response);
+        return;
+      case 'stall':
+        hanging.add(response);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"id":"chatcmpl-stalled","object":"chat.completion","choices":[');
         return;
       case 'http-error':
         sendJson(response, reply.status, { error: { message: reply.message, type: 'server_error' } }, reply.headers);

@@ -39,8 +39,8 @@ export interface ValidatePlanOptions {
 /**
  * Checks a parsed plan against the current schema: every name it refers to exists (or is
  * created earlier in the same plan), every name it creates is new and a valid SQL
- * identifier, types exist, and every drop was asked for. Returns the problems; an empty
- * list means the plan may run.
+ * identifier, types exist, defaults and predicates are single SQL expressions, and every
+ * drop was asked for. Returns the problems; an empty list means the plan may run.
  */
 export async function validatePlan(options: ValidatePlanOptions): Promise<PlanProblem[]> {
   const { plan } = options;
@@ -58,9 +58,12 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
   });
   for (const [index, change] of plan.changes.entries()) {
     if (change.kind !== 'create_index' || change.where === null) continue;
-    // The predicate lands in DDL as written: it must be one SQL expression and nothing more.
-    const parsed = await parseSql(`SELECT 1 WHERE ${change.where}`);
-    if (!parsed.ok || parsed.statements.length !== 1) problems.push({ path: `changes[${index}].where`, message: 'is not a single SQL boolean expression' });
+    if (!(await isOneExpression(change.where, (where) => `SELECT 1 WHERE (${where})`))) {
+      problems.push({ path: `changes[${index}].where`, message: 'is not a single SQL boolean expression' });
+    }
+  }
+  for (const { path, sql } of defaultExpressions(plan)) {
+    if (!(await isOneExpression(sql, (expression) => `SELECT (${expression})`))) problems.push({ path, message: 'is not a single SQL expression' });
   }
   for (const [index, step] of plan.migrationSteps.entries()) {
     const parsed = await parseSql(step.sql);
@@ -72,6 +75,30 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     if (!inverse.ok) problems.push({ path: `migrationSteps[${index}].down`, message: `does not parse as PostgreSQL: ${inverse.message}` });
   }
   return problems;
+}
+
+/**
+ * Whether `expression` is one SQL expression and nothing more. Defaults and index predicates
+ * land in the ORM's DDL as written, so `now(); DROP TABLE users` must not pass, nor `0 --`,
+ * whose comment would swallow the rest of the generated statement: inside parentheses, the
+ * first parses as several statements and the second does not parse.
+ */
+async function isOneExpression(expression: string, statementAround: (expression: string) => string): Promise<boolean> {
+  const parsed = await parseSql(statementAround(expression));
+  return parsed.ok && parsed.statements.length === 1;
+}
+
+/** Every SQL default expression a plan sets, with its path. */
+function defaultExpressions(plan: ChangePlan): Array<{ path: string; sql: string }> {
+  return plan.changes.flatMap((change, index) => {
+    const path = `changes[${index}]`;
+    if (change.kind === 'add_column') return change.column.default === null ? [] : [{ path: `${path}.column.default`, sql: change.column.default }];
+    if (change.kind === 'create_table') {
+      return change.columns.flatMap((column, position) => (column.default === null ? [] : [{ path: `${path}.columns[${position}].default`, sql: column.default }]));
+    }
+    if (change.kind === 'alter_column' && change.default?.sql) return [{ path: `${path}.default.sql`, sql: change.default.sql }];
+    return [];
+  });
 }
 
 /** Formats problems as one message for errors and for the model's repair prompt. */

@@ -120,6 +120,35 @@ describe('the model side, through a real HTTP server', () => {
     await expect(source.next()).rejects.toMatchObject({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('did not answer within 300 ms') });
   });
 
+  it('times out a server that sends the headers and then stalls mid-body', async () => {
+    // The SDK's own timeout stops at the headers: without reading the body under it, this hangs forever.
+    const { source } = await plannerFor([{ kind: 'stall' }, { kind: 'stall' }], { timeoutMs: 300, maxRetries: 1 });
+    await expect(source.next()).rejects.toMatchObject({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('did not answer within 300 ms (after 1 retries)') });
+    expect(server!.requests).toHaveLength(2);
+  });
+
+  it('fails at once when the server asks to wait longer than a run waits', async () => {
+    const { source } = await plannerFor([
+      { kind: 'http-error', status: 429, message: 'rate limited', headers: { 'retry-after': '3600' } },
+      { kind: 'content', content: JSON.stringify(goodPlan) },
+    ]);
+    const error = await source.next().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('asked to wait 3600 s before retrying, longer than the 60 s'), hint: expect.stringContaining('try again later') });
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it('reads the timeout and the retries from OPENAI_TIMEOUT_MS and OPENAI_MAX_RETRIES, flags first', () => {
+    const env = { OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '1500', OPENAI_MAX_RETRIES: '0' };
+    expect(resolveLlmSettings({ env })).toMatchObject({ timeoutMs: 1500, maxRetries: 0 });
+    expect(resolveLlmSettings({ env, timeoutMs: 10, maxRetries: 4 })).toMatchObject({ timeoutMs: 10, maxRetries: 4 });
+    expect(resolveLlmSettings({ env: { OPENAI_API_KEY: 'k' } })).toMatchObject({ timeoutMs: 60_000, maxRetries: 2 });
+    for (const [name, value] of [['OPENAI_TIMEOUT_MS', '0'], ['OPENAI_TIMEOUT_MS', '2s'], ['OPENAI_MAX_RETRIES', '-1'], ['OPENAI_MAX_RETRIES', '1.5']] as const) {
+      expect(() => resolveLlmSettings({ env: { OPENAI_API_KEY: 'k', [name]: value } })).toThrow(
+        expect.objectContaining({ code: 'CONFIG_INVALID', message: `${name} is "${value}", not a whole number of at least ${name === 'OPENAI_TIMEOUT_MS' ? 1 : 0}` }),
+      );
+    }
+  });
+
   it('without a key or a base URL, says how to configure one or use --plan', () => {
     expect(() => resolveLlmSettings({ env: {} })).toThrow(expect.objectContaining({ code: 'LLM_NOT_CONFIGURED', hint: expect.stringContaining('--plan FILE') }));
   });

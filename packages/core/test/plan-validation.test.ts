@@ -117,6 +117,27 @@ describe('validatePlan', () => {
     expect(await problemsOf('x', [{ ...index, where: 'status = ' }])).toEqual([{ path: 'changes[0].where', message: 'is not a single SQL boolean expression' }]);
   });
 
+  it('rejects a predicate whose comment would swallow the rest of the generated statement', async () => {
+    const index = { kind: 'create_index', table: 'posts', name: 'posts_live_idx', columns: ['title'], reason };
+    expect(await problemsOf('x', [{ ...index, where: 'true --' }])).toEqual([{ path: 'changes[0].where', message: 'is not a single SQL boolean expression' }]);
+  });
+
+  it('accepts a default only when it is one SQL expression, wherever the plan sets one', async () => {
+    const column = (name: string, defaultSql: string) => ({ name, type: 'text', nullable: true, default: defaultSql });
+    expect(await problemsOf('x', [{ ...tagsColumn, column: { ...column('tags', "'{}'::text[]"), type: 'text[]' } }])).toEqual([]);
+    const problems = await problemsOf('x', [
+      { ...tagsColumn, column: column('nickname', "'x'; DROP TABLE comments") },
+      { kind: 'create_table', table: 'notes', columns: [{ name: 'id', type: 'serial', nullable: false, primaryKey: true }, column('body', "'' --")], reason },
+      { kind: 'alter_column', table: 'posts', column: 'title', default: { sql: "now()) ; DROP TABLE users; SELECT (1" }, reason },
+      { kind: 'alter_column', table: 'posts', column: 'status', default: { sql: null }, reason },
+    ]);
+    expect(problems).toEqual([
+      { path: 'changes[0].column.default', message: 'is not a single SQL expression' },
+      { path: 'changes[1].columns[1].default', message: 'is not a single SQL expression' },
+      { path: 'changes[2].default.sql', message: 'is not a single SQL expression' },
+    ]);
+  });
+
   it('requires migration steps to parse as PostgreSQL', async () => {
     const step = { position: 'after' as const, sql: 'UPDATE posts SET tags = ARRAY[]::text[] WHERE', reason, locks: 'row locks' };
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });

@@ -2,9 +2,11 @@ import { confirm, isCancel } from '@clack/prompts';
 import pc from 'picocolors';
 import { OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
+import { resolveModelName } from '../llm/llm-settings.js';
+import { DEFAULT_MODEL_PRICES, loadModelPrices, type ModelPrices } from '../llm/model-prices.js';
 import { generateMigration, type GenerateOptions, type GenerateOutcome } from '../pipeline/generate.js';
 import { jsonReportOf, jsonReportOfError } from '../report/json-report.js';
-import { renderError, renderOutcome } from '../report/text-report.js';
+import { renderError, renderOutcome, renderUsage } from '../report/text-report.js';
 import { productionRowsFrom } from '../safety/production-rows.js';
 import { writeFilesAtomically } from '../write-files.js';
 
@@ -33,8 +35,11 @@ export interface GenerateCommandOptions extends Omit<GenerateOptions, 'usage' | 
  */
 export async function runGenerateCommand(options: GenerateCommandOptions, io: CommandIo): Promise<number> {
   const usage: LlmUsage = { calls: 0, promptTokens: 0, completionTokens: 0 };
+  let prices: ModelPrices = DEFAULT_MODEL_PRICES;
   let outcome: GenerateOutcome;
   try {
+    // Before the model is called: a broken price table must not cost a paid run its report.
+    prices = await loadModelPrices({ env: options.env, cwd: options.cwd });
     outcome = await generateMigration({
       ...options,
       productionRows: await productionRowsFrom({ rows: options.rows, statsUrl: options.statsUrl }),
@@ -43,23 +48,25 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
     });
   } catch (error) {
     if (!(error instanceof OrmAiError)) throw error;
-    if (options.json) io.stdout(JSON.stringify(jsonReportOfError({ error, usage, model: options.model ?? null }), null, 2));
-    else io.stderr(renderError(error));
+    // A failed run may still have paid for model calls: report them with the model they went to.
+    const model = options.planFile ? null : resolveModelName({ env: options.env, model: options.model });
+    if (options.json) io.stdout(JSON.stringify(jsonReportOfError({ error, usage, model, prices }), null, 2));
+    else io.stderr(usage.calls > 0 ? `${renderError(error)}\n${renderUsage({ ...usage, model }, prices)}` : renderError(error));
     return 1;
   }
-  if (!options.json) io.stdout(renderOutcome(outcome, options.cwd));
+  if (!options.json) io.stdout(renderOutcome(outcome, options.cwd, prices));
   const decision = await decideWrite(options, io);
   if (decision.write) {
     try {
       await writeFilesAtomically(outcome.files);
     } catch (error) {
       if (!(error instanceof OrmAiError)) throw error;
-      if (options.json) io.stdout(JSON.stringify({ ...jsonReportOf({ outcome, written: false }), ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
+      if (options.json) io.stdout(JSON.stringify({ ...jsonReportOf({ outcome, written: false, prices }), ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
       else io.stderr(renderError(error));
       return 1;
     }
   }
-  if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, written: decision.write }), null, 2));
+  if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, written: decision.write, prices }), null, 2));
   else io.stdout(decision.write ? pc.green(`Wrote ${outcome.files.length} file(s).`) : pc.yellow(decision.reason));
   return 0;
 }

@@ -18,9 +18,16 @@ export interface LlmUsage {
 export type PlanAnswer = { ok: true; document: unknown; raw: string } | { ok: false; problem: string; raw: string };
 
 /**
+ * The longest `Retry-After` a run waits out. The SDK honours any value, so a server asking
+ * for an hour would hang the CLI silently; past this the call fails and says so.
+ */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/**
  * Asks an OpenAI-compatible Chat Completions endpoint for change plans, with the plan's
  * JSON Schema as strict structured output. Retries and backoff on 429/5xx are the SDK's
- * (bounded by `maxRetries`); a refusal or a failed request throws, and usage is counted.
+ * (bounded by `maxRetries`, waiting out `Retry-After` up to `MAX_RETRY_AFTER_MS`); the
+ * timeout covers the whole answer; a refusal or a failed request throws, and usage is counted.
  */
 export class ChatPlanner {
   readonly usage: LlmUsage;
@@ -36,6 +43,7 @@ export class ChatPlanner {
       baseURL: settings.baseURL,
       timeout: settings.timeoutMs,
       maxRetries: settings.maxRetries,
+      fetch: wholeAnswerFetch,
     });
   }
 
@@ -85,6 +93,35 @@ export class ChatPlanner {
   }
 }
 
+/**
+ * `fetch` for the SDK that reads the whole body before returning. The SDK stops its timeout
+ * once the headers arrive, so a server that sends headers and then stalls mid-body would
+ * hang forever; read here, the body is covered by the same timeout and abort signal.
+ * It also turns off the SDK's retry when the server asks to wait longer than we will.
+ */
+const wholeAnswerFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const response = await fetch(input, init);
+  const headers = new Headers(response.headers);
+  const wait = requestedWaitMs(headers);
+  // `x-should-retry` is the SDK's own override of its retry decision.
+  if (!response.ok && wait !== null && wait > MAX_RETRY_AFTER_MS) headers.set('x-should-retry', 'false');
+  const bodyless = [101, 204, 205, 304].includes(response.status);
+  const body = bodyless ? null : await response.arrayBuffer();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+};
+
+/** The wait a response asks for before a retry, read as the SDK reads it: `retry-after-ms`, then `Retry-After` (seconds or a date). */
+function requestedWaitMs(headers: Headers): number | null {
+  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (!Number.isNaN(milliseconds)) return milliseconds;
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter === null) return null;
+  const seconds = Number.parseFloat(retryAfter);
+  if (!Number.isNaN(seconds)) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? null : date - Date.now();
+}
+
 function requestFailed(error: unknown, settings: LlmSettings): OrmAiError {
   const where = settings.baseURL ?? 'the OpenAI API';
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
@@ -92,6 +129,14 @@ function requestFailed(error: unknown, settings: LlmSettings): OrmAiError {
       hint: 'Check OPENAI_BASE_URL and that the server is up, or use --plan FILE.',
       cause: error,
     });
+  }
+  const wait = error instanceof OpenAI.APIError && error.headers ? requestedWaitMs(error.headers) : null;
+  if (error instanceof OpenAI.APIError && wait !== null && wait > MAX_RETRY_AFTER_MS) {
+    return new OrmAiError(
+      'LLM_REQUEST_FAILED',
+      `the model at ${where} answered HTTP ${error.status ?? '(no status)'} and asked to wait ${Math.round(wait / 1000)} s before retrying, longer than the ${MAX_RETRY_AFTER_MS / 1000} s a run waits`,
+      { hint: 'The provider is rate-limiting or down: try again later, check your quota, or use --plan FILE.', cause: error },
+    );
   }
   if (error instanceof OpenAI.APIError) {
     const status = error.status === undefined ? 'no status' : `HTTP ${error.status}`;

@@ -20,6 +20,7 @@ const RULES = [
   'A rename is rename_table or rename_column, never a drop plus an add: renames keep the data.',
   'A new NOT NULL column on an existing table needs a default (a constant default does not rewrite the table in PostgreSQL 11+); otherwise add it nullable and say how to backfill it.',
   'Put SQL the ORM cannot generate (a backfill UPDATE) in migrationSteps, each with its reason and the locks it takes; backfills of large tables should be batched.',
+  'Give each migration step its inverse in "down" (DROP INDEX for a CREATE INDEX step), or null when the ORM\'s own down already undoes it (a backfill of a column the migration adds). The down migration is run on the shadow database and must restore the schema and every value exactly.',
   'Use the schema\'s naming style for new names (snake_case tables and columns unless the schema differs). Index names: <table>_<columns>_idx.',
   'The migration is run on a shadow database with rows in every table it touches, its locks and table rewrites are measured, and errors block it: never change a column type in a way that rewrites a table (widening varchar or numeric precision is fine), never add a column with a volatile default (gen_random_uuid(), random(), clock_timestamp()), serial or identity to an existing table, never add NOT NULL without a default to an existing table. Say what the safer plan is instead (a new column and a batched backfill).',
   'Index every new foreign key column. Use a GIN index for array and jsonb containment queries.',

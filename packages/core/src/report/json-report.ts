@@ -2,9 +2,16 @@ import type { ChangePlan } from '../change-plan.js';
 import type { Finding } from '../finding.js';
 import type { OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
+import { DEFAULT_MODEL_PRICES, estimateCost, type CostEstimate, type ModelPrices } from '../llm/model-prices.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
 import type { MigrationAnalysis } from '../safety/analyze-migration.js';
 import type { RoundTripProof } from '../rollback/prove-round-trip.js';
+
+/**
+ * Model calls and tokens, and their estimated cost in USD: `costUsd` is null, and
+ * `costUnknownReason` says why, when the price table has no price for the model.
+ */
+export type ReportedUsage = LlmUsage & { readonly model: string | null } & CostEstimate;
 
 /** The one object `--json` prints, the same for every ORM's CLI. */
 export interface JsonReport {
@@ -27,12 +34,13 @@ export interface JsonReport {
   /** The safety analysis, statement by statement (the shape of `check --json`'s files). */
   readonly analysis: MigrationAnalysis | null;
   readonly shadow: string | null;
-  readonly usage: LlmUsage & { model: string | null };
+  readonly usage: ReportedUsage;
   readonly timingsMs: Record<string, number> | null;
   readonly error: { code: string; message: string; hint: string | null } | null;
 }
 
-export function jsonReportOf(options: { outcome: GenerateOutcome; written: boolean }): JsonReport {
+/** `prices` defaults to the built-in table; the CLI passes the one `ORM_AI_PRICES` adjusts. */
+export function jsonReportOf(options: { outcome: GenerateOutcome; written: boolean; prices?: ModelPrices | undefined }): JsonReport {
   const { outcome } = options;
   return {
     ok: true,
@@ -48,13 +56,13 @@ export function jsonReportOf(options: { outcome: GenerateOutcome; written: boole
     findings: [...outcome.findings],
     analysis: outcome.analysis,
     shadow: outcome.shadow,
-    usage: outcome.usage,
+    usage: reportedUsage(outcome.usage, options.prices),
     timingsMs: Object.fromEntries(Object.entries(outcome.timings).map(([stage, ms]) => [stage, Math.round(ms)])),
     error: null,
   };
 }
 
-export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage; model: string | null }): JsonReport {
+export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage; model: string | null; prices?: ModelPrices | undefined }): JsonReport {
   return {
     ok: false,
     plan: null,
@@ -69,8 +77,14 @@ export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage;
     findings: [],
     analysis: null,
     shadow: null,
-    usage: { ...options.usage, model: options.model },
+    usage: reportedUsage({ ...options.usage, model: options.model }, options.prices),
     timingsMs: null,
     error: { code: options.error.code, message: options.error.message, hint: options.error.hint ?? null },
   };
+}
+
+/** A run's usage with its estimated cost; the text report's usage line shows the same numbers. */
+export function reportedUsage(usage: LlmUsage & { model: string | null }, prices: ModelPrices = DEFAULT_MODEL_PRICES): ReportedUsage {
+  const { calls, promptTokens, completionTokens, model } = usage;
+  return { calls, promptTokens, completionTokens, model, ...estimateCost({ usage, model, prices }) };
 }

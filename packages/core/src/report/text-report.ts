@@ -5,11 +5,16 @@ import { describeChange, type ChangePlan } from '../change-plan.js';
 import type { OrmAiError } from '../errors.js';
 import type { FileChange } from '../orm-plugin.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
+import { formatUsd, type ModelPrices } from '../llm/model-prices.js';
+import { reportedUsage } from './json-report.js';
 import { describeDataChange } from '../rollback/prove-round-trip.js';
 import { renderAnalysisText } from './safety-report.js';
 
-/** The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof. */
-export function renderOutcome(outcome: GenerateOutcome, root: string): string {
+/**
+ * The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof.
+ * `prices` defaults to the built-in table; the CLI passes the one `ORM_AI_PRICES` adjusts.
+ */
+export function renderOutcome(outcome: GenerateOutcome, root: string, prices?: ModelPrices): string {
   const byRole = (role: FileChange['role']) => outcome.files.filter((file) => file.role === role);
   const name = (file: FileChange) => relative(root, file.path) || file.path;
   const sections = [
@@ -23,7 +28,7 @@ export function renderOutcome(outcome: GenerateOutcome, root: string): string {
     renderFindings(outcome),
     `${pc.green('✔')} applied after every existing migration on the shadow database (${outcome.shadow})`,
     renderRollback(outcome),
-    renderUsage(outcome.usage),
+    renderUsage(outcome.usage, prices),
   ];
   return sections.filter(Boolean).join('\n\n');
 }
@@ -74,9 +79,12 @@ function renderRollback(outcome: GenerateOutcome): string {
   return lines.join('\n');
 }
 
-function renderUsage(usage: GenerateOutcome['usage']): string {
+/** One line: the model, its calls and tokens, and the estimated cost (or why there is none). */
+export function renderUsage(usage: GenerateOutcome['usage'], prices?: ModelPrices): string {
   if (usage.calls === 0) return pc.dim('model: none (plan from file)');
-  return pc.dim(`model: ${usage.model}, ${usage.calls} call(s), ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens`);
+  const reported = reportedUsage(usage, prices);
+  const cost = reported.costUsd === null ? `cost unknown (${reported.costUnknownReason})` : `~${formatUsd(reported.costUsd)}`;
+  return pc.dim(`model: ${usage.model}, ${usage.calls} call(s), ${usage.promptTokens} prompt + ${usage.completionTokens} completion tokens, ${cost}`);
 }
 
 /** An error as a person reads it: what failed, and what to do. */
