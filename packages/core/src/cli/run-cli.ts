@@ -1,5 +1,6 @@
-import type { ParseArgsConfig } from 'node:util';
-import { OrmAiError } from '../errors.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { describeError, OrmAiError } from '../errors.js';
+import { startMcpServer } from '../mcp/mcp-server.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import { renderError } from '../report/text-report.js';
 import { parseCheckArgs } from './check-args.js';
@@ -34,8 +35,9 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
   const { name, short } = definition.configFlag;
   const configFlag: NonNullable<ParseArgsConfig['options']> = { [name]: short ? { type: 'string', short } : { type: 'string' } };
   if (command === 'check') return runCheck(definition, configFlag, rest, io);
+  if (command === 'mcp') return runMcp(definition, configFlag, rest, io);
   if (command !== definition.generateCommand) {
-    const hint = `Commands: ${definition.generateCommand}, check. Run ${definition.bin} --help.`;
+    const hint = `Commands: ${definition.generateCommand}, check, mcp. Run ${definition.bin} --help.`;
     io.stderr(renderError(new OrmAiError('USAGE', `unknown command "${command}"`, { hint })));
     return 2;
   }
@@ -94,6 +96,32 @@ function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsCo
   );
 }
 
+/** `mcp`: serves the pipeline to a coding agent over stdio until the client hangs up. */
+async function runMcp(definition: CliDefinition, configFlag: NonNullable<ParseArgsConfig['options']>, argv: readonly string[], io: CliIo): Promise<number> {
+  const args = usageErrorToStderr(() => {
+    try {
+      const options = { ...configFlag, help: { type: 'boolean', short: 'h', default: false } } as const;
+      return parseArgs({ args: [...argv], options, strict: true }).values as Record<string, string | boolean | undefined>;
+    } catch (error) {
+      throw new OrmAiError('USAGE', describeError(error), { hint: `Run ${definition.bin} --help to see the flags.` });
+    }
+  }, io);
+  if (!args) return 2;
+  if (args.help) {
+    io.stdout(definition.usage);
+    return 0;
+  }
+  const server = await startMcpServer({
+    plugin: definition.plugin,
+    name: definition.bin,
+    cwd: io.cwd,
+    configPath: args[definition.configFlag.name] as string | undefined,
+    env: io.env,
+  });
+  await server.closed;
+  return 0;
+}
+
 /** Parses arguments; a `USAGE` error is printed and comes back as undefined (exit 2). */
 function usageErrorToStderr<T>(parse: () => T, io: CliIo): T | undefined {
   try {
@@ -103,6 +131,11 @@ function usageErrorToStderr<T>(parse: () => T, io: CliIo): T | undefined {
     io.stderr(renderError(error));
     return undefined;
   }
+}
+
+/** The `mcp` command's usage line; `configUsage` is the ORM's config flag, as in `[--config FILE]`. */
+export function mcpUsage(bin: string, configUsage: string): string {
+  return `  ${bin} mcp ${configUsage}   serve the pipeline to a coding agent (MCP over stdio; writes nothing)`;
 }
 
 /** The flags every generate command shares, for usage texts. */
