@@ -4,7 +4,7 @@ import { applyChangeToModel } from './plan-model.js';
 import { checkChange } from './plan-change-checks.js';
 import { requestAsksToRemove, requestMentions } from './request-consent.js';
 import { changeLoss } from './rollback/data-loss-steps.js';
-import { parseSql } from './sql-parser.js';
+import { parseSql, type ParsedStatement } from './sql-parser.js';
 import type { SchemaModel } from './schema-model.js';
 
 /** One reason a plan cannot run, naming the offending item by its path in the plan. */
@@ -70,11 +70,48 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     const path = `migrationSteps[${index}].sql`;
     if (!parsed.ok) problems.push({ path, message: `does not parse as PostgreSQL: ${parsed.message}` });
     else if (parsed.statements.length === 0) problems.push({ path, message: 'holds no SQL statement' });
+    else problems.push(...stepStatementProblems(path, parsed.statements));
     if (step.down === null) continue;
     const inverse = await parseSql(step.down);
     if (!inverse.ok) problems.push({ path: `migrationSteps[${index}].down`, message: `does not parse as PostgreSQL: ${inverse.message}` });
+    else problems.push(...stepStatementProblems(`migrationSteps[${index}].down`, inverse.statements));
   }
   return problems;
+}
+
+/**
+ * Statement kinds a migration step may hold: data and schema changes, and session settings
+ * (`SET lock_timeout`). Anything else (COPY ... TO PROGRAM, DO blocks, functions, roles,
+ * grants, extensions, transaction control) could act outside the schema change, and on a
+ * superuser's shadow connection outside the database; a step is the model's SQL, so it is
+ * held to this list.
+ */
+const STEP_STATEMENT_KINDS: ReadonlySet<string> = new Set([
+  'UpdateStmt',
+  'InsertStmt',
+  'DeleteStmt',
+  'TruncateStmt',
+  'CreateStmt',
+  'CreateTableAsStmt',
+  'AlterTableStmt',
+  'RenameStmt',
+  'DropStmt',
+  'IndexStmt',
+  'CreateEnumStmt',
+  'AlterEnumStmt',
+  'CommentStmt',
+  'VariableSetStmt',
+  'ViewStmt',
+  'CreateSeqStmt',
+  'AlterSeqStmt',
+]);
+
+function stepStatementProblems(path: string, statements: readonly ParsedStatement[]): PlanProblem[] {
+  return statements.flatMap((statement) => {
+    const kind = Object.keys(statement.ast)[0] ?? 'unknown';
+    if (STEP_STATEMENT_KINDS.has(kind)) return [];
+    return [{ path, message: `holds a statement a migration step may not run (${kind}): ${statement.sql.replace(/\s+/g, ' ').slice(0, 60)}; steps are limited to data and schema changes` }];
+  });
 }
 
 /**

