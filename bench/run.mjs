@@ -13,6 +13,7 @@ import { checkMigrations, generateMigration } from '@orm-ai/core';
 import { drizzlePlugin } from '@orm-ai/drizzle';
 import { prismaPlugin } from '@orm-ai/prisma';
 import { typeormPlugin } from '@orm-ai/typeorm';
+import { printPromptTokenRows, promptTokenRows } from './prompt-tokens.mjs';
 import { WIDE_CONFIG, wideSchemaSource } from './wide-schema.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -114,6 +115,8 @@ try {
   console.log('\n| `check` on the project\'s migrations | migrations | statements | total |');
   console.log('|---|---|---|---|');
   for (const row of await checkRows()) console.log(`| ${row.name} | ${row.migrations} | ${row.statements} | ${ms(row.total)} |`);
+  console.log('\nPrompt tokens for a two-table change (o200k_base):\n');
+  printPromptTokenRows(await promptTokenRows());
   console.log(`\npeak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB, Node ${process.version}, ${process.arch}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

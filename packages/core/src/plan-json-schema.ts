@@ -30,3 +30,22 @@ function toStrictSubset(node: unknown): unknown {
   }
   return result;
 }
+
+/**
+ * What the model answers with: the plan, plus `needTables` (names of tables it was not
+ * shown in full and needs, or null). Not part of the plan format: plan files never carry it.
+ */
+export function modelAnswerJsonSchema(): JsonSchema {
+  const plan = planJsonSchema() as JsonSchema & { properties: JsonSchema; required: string[] };
+  return {
+    ...plan,
+    properties: {
+      ...plan.properties,
+      needTables: {
+        anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'null' }],
+        description: 'Tables shown only by name that you need in full before planning; null when the schema shown is enough.',
+      },
+    },
+    required: [...plan.required, 'needTables'],
+  };
+}

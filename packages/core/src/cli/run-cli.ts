@@ -152,7 +152,7 @@ export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change pla
   --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
   --stats-url URL    read row counts from pg_class.reltuples over a read-only connection
 
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL.`;
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL, OPENAI_TIMEOUT_MS, OPENAI_MAX_RETRIES, ORM_AI_PRICES (a JSON price table or its path).`;
 
 /** The `check` command's usage, the same on every CLI. */
 export function checkUsage(bin: string): string {

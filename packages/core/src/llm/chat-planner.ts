@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describeError, OrmAiError } from '../errors.js';
-import { planJsonSchema } from '../plan-json-schema.js';
+import { modelAnswerJsonSchema } from '../plan-json-schema.js';
 import type { LlmSettings } from './llm-settings.js';
 import type { ChatMessage } from './plan-prompt.js';
 
@@ -81,7 +81,7 @@ export class ChatPlanner {
         messages: messages.map((message) => ({ role: message.role, content: message.content })),
         response_format: {
           type: 'json_schema',
-          json_schema: { name: 'change_plan', strict: true, schema: planJsonSchema() },
+          json_schema: { name: 'change_plan', strict: true, schema: modelAnswerJsonSchema() },
         },
       });
     } catch (error) {

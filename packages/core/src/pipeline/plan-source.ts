@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ChangePlan } from '../change-plan.js';
 import { describeError, OrmAiError } from '../errors.js';
 import type { ChatPlanner } from '../llm/chat-planner.js';
-import { planPromptMessages, repairMessage, type ChatMessage, type PlanPromptOptions } from '../llm/plan-prompt.js';
+import { planPromptMessages, repairMessage, tablesShownMessage, type ChatMessage, type PlanPromptOptions } from '../llm/plan-prompt.js';
 import { formatPlanProblems, parsePlan, validatePlan } from '../plan-validation.js';
 import type { SchemaModel } from '../schema-model.js';
 
@@ -55,14 +55,22 @@ export async function planFromFile(options: { path: string; model: SchemaModel; 
 export function planFromModel(options: { planner: ChatPlanner; prompt: PlanPromptOptions }): PlanSource {
   const messages: ChatMessage[] = planPromptMessages(options.prompt);
   let calls = 0;
+  // One extra call, outside the repair budget, for tables the model asks to see in full.
+  let tablesShown = false;
   const ask = async (): Promise<ChangePlan> => {
     let lastProblem = '';
-    while (calls <= MAX_REPAIR_CALLS) {
+    while (calls <= MAX_REPAIR_CALLS + (tablesShown ? 1 : 0)) {
       calls += 1;
       const answer = await options.planner.proposePlan(messages);
       messages.push({ role: 'assistant', content: answer.raw });
-      const problem = answer.ok ? await problemWith(answer.document, options.prompt) : answer.problem;
-      if (problem === null && answer.ok) return parsePlanOrThrow(answer.document);
+      const { needTables, plan } = answer.ok ? splitAnswer(answer.document) : { needTables: [], plan: undefined };
+      if (needTables.length > 0 && !tablesShown) {
+        tablesShown = true;
+        messages.push(tablesShownMessage(options.prompt.model, needTables));
+        continue;
+      }
+      const problem = answer.ok ? await problemWith(plan, options.prompt) : answer.problem;
+      if (problem === null && answer.ok) return parsePlanOrThrow(plan);
       lastProblem = problem ?? '';
       messages.push(repairMessage(lastProblem));
     }
@@ -71,12 +79,20 @@ export function planFromModel(options: { planner: ChatPlanner; prompt: PlanPromp
   return {
     async next(problem) {
       if (problem !== undefined) {
-        if (calls > MAX_REPAIR_CALLS) throw repairBudgetSpent(problem);
+        if (calls > MAX_REPAIR_CALLS + (tablesShown ? 1 : 0)) throw repairBudgetSpent(problem);
         messages.push(repairMessage(problem));
       }
       return ask();
     },
   };
+}
+
+/** The model's answer is the plan plus `needTables`, which is not part of the plan format. */
+function splitAnswer(document: unknown): { needTables: string[]; plan: unknown } {
+  if (!document || typeof document !== 'object' || Array.isArray(document) || !('needTables' in document)) return { needTables: [], plan: document };
+  const { needTables, ...plan } = document as Record<string, unknown>;
+  const names = Array.isArray(needTables) ? needTables.filter((name): name is string => typeof name === 'string') : [];
+  return { needTables: names, plan };
 }
 
 async function problemWith(document: unknown, prompt: PlanPromptOptions): Promise<string | null> {
