@@ -73,7 +73,7 @@ function renderRollback(outcome: GenerateOutcome): string {
   const lines = proof.reversible
     ? [`${pc.green('✔')} down restores the schema and the data (up, down, up on seeded rows)`]
     : [`${pc.red('✖')} not reversible: ${proof.reason}`];
-  for (const change of proof.dataLoss) lines.push(`  ${pc.red('data-loss')} ${describeDataChange(change)} after up`);
+  for (const change of proof.dataLoss) lines.push(`  ${pc.red('lost by up:')} ${describeDataChange(change)}`);
   for (const line of proof.schemaDifferences) lines.push(`  ${pc.dim('after down:')} ${line}`);
   for (const change of proof.notRestored) lines.push(`  ${pc.dim('not brought back:')} ${describeDataChange(change)}`);
   return lines.join('\n');

@@ -134,7 +134,7 @@ export function dataLossFindings(proof: RoundTripProof): Finding[] {
   return proof.dataLoss.map((change) => ({
     rule: 'data-loss',
     severity: 'error' as const,
-    message: `Measured on the shadow with seeded rows: ${describeDataChange(change)} after the migration.`,
+    message: `Measured on the shadow with seeded rows, the migration loses ${describeDataChange(change)}.`,
     fix:
       change.kind === 'table-dropped' || change.kind === 'column-dropped'
         ? 'Keep the data: rename instead of dropping, or copy it elsewhere in an earlier migration; drop only when the request asks and --allow-data-loss is given.'
