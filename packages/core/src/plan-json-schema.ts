@@ -14,15 +14,17 @@ export function planJsonSchema(): JsonSchema {
   return toStrictSubset(schema) as JsonSchema;
 }
 
-function toStrictSubset(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(toStrictSubset);
+/** `isPropertyMap`: `node` is a `properties` object, whose keys are field names (a column's `default` among them), not keywords. */
+function toStrictSubset(node: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(node)) return node.map((child) => toStrictSubset(child));
   if (node === null || typeof node !== 'object') return node;
   const result: JsonSchema = {};
   for (const [key, value] of Object.entries(node as JsonSchema)) {
-    if (key === 'default') continue;
-    if (key === 'oneOf') result.anyOf = toStrictSubset(value);
+    if (isPropertyMap) result[key] = toStrictSubset(value);
+    else if (key === 'default') continue;
+    else if (key === 'oneOf') result.anyOf = toStrictSubset(value);
     else if (key === 'const') result.enum = [value];
-    else result[key] = toStrictSubset(value);
+    else result[key] = toStrictSubset(value, key === 'properties');
   }
   if (result.type === 'object' && result.properties) {
     result.required = Object.keys(result.properties as JsonSchema);

@@ -17,7 +17,8 @@ describe('plan JSON Schema', () => {
   it('is in the subset strict structured output accepts', () => {
     const problems: string[] = [];
     walk(planJsonSchema(), (node, path) => {
-      for (const banned of ['oneOf', 'const', 'default', '$schema']) if (banned in node) problems.push(`${path} has ${banned}`);
+      // A `properties` map's keys are field names: a column spec has a field called `default`.
+      if (!path.endsWith('/properties')) for (const banned of ['oneOf', 'const', 'default', '$schema']) if (banned in node) problems.push(`${path} has ${banned}`);
       if (node.type === 'object' && node.properties) {
         const keys = Object.keys(node.properties as Node).sort();
         if (node.additionalProperties !== false) problems.push(`${path} allows additional properties`);
@@ -25,6 +26,16 @@ describe('plan JSON Schema', () => {
       }
     });
     expect(problems).toEqual([]);
+  });
+
+  it('offers the model every field of the plan, a column\'s default and alter_column\'s default included', () => {
+    const schema = planJsonSchema() as any;
+    const variants = schema.properties.changes.items.anyOf as any[];
+    const addColumn = variants.find((variant) => variant.properties.kind.enum[0] === 'add_column');
+    expect(Object.keys(addColumn.properties.column.properties)).toEqual(['name', 'type', 'nullable', 'default', 'primaryKey', 'unique']);
+    expect(addColumn.properties.column.required).toContain('default');
+    const alterColumn = variants.find((variant) => variant.properties.kind.enum[0] === 'alter_column');
+    expect(alterColumn.required).toContain('default');
   });
 
   it('offers every change kind to the model', () => {
