@@ -43,6 +43,12 @@ async function pendingBuilderQueries(root: string): Promise<string[]> {
   }
 }
 
+/** Writes a plan into the project copy; returns its relative path. */
+function planFile(root: string, plan: { request: string; changes: object[] }): string {
+  writeFileSync(join(root, 'plan.json'), JSON.stringify({ version: 1, summary: 'For the test.', ...plan }));
+  return 'plan.json';
+}
+
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
 
 describe('typeorm-ai migration:generate --plan on the example project', () => {
@@ -84,6 +90,53 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     expect(report.upSql).toBe('ALTER TABLE "posts" ALTER COLUMN "reading_minutes" TYPE bigint;');
     expect(report.downSql).toBe('ALTER TABLE "posts" ALTER COLUMN "reading_minutes" TYPE integer;');
     expect(report).toMatchObject({ reversible: true, rollback: { dataLoss: [], notRestored: [], schemaDifferences: [] } });
+    expect(await pendingBuilderQueries(root)).toEqual([]);
+  });
+
+  it('renames a table through TypeORM\'s own renameTable: its primary key, id sequence and unique constraints follow, and down() puts them back', async () => {
+    const root = project();
+    const plan = planFile(root, { request: 'Rename the tags table to topics', changes: [{ kind: 'rename_table', from: 'tags', to: 'topics', reason: 'The request asks for it.' }] });
+    const { code, report } = await generate(root, ['--plan', plan, '--yes']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [], failure: null } });
+    expect(report.upSql.split('\n')[0]).toBe('ALTER TABLE "tags" RENAME TO "topics";');
+    expect(report.upSql).toContain('ALTER SEQUENCE "tags_id_seq" RENAME TO "topics_id_seq";');
+    // Before, the builder saw a foreign sequence and swapped in a new one starting at 1 (then no default at all).
+    expect(report.upSql).not.toMatch(/CREATE SEQUENCE|DROP DEFAULT|DROP CONSTRAINT/);
+    expect(report.downSql.split('\n').at(-1)).toBe('ALTER TABLE "topics" RENAME TO "tags";');
+    expect(await pendingBuilderQueries(root)).toEqual([]);
+  });
+
+  it('adds an enum value; down() drops and restores the column default and re-creates the index in its own column order', async () => {
+    const root = project();
+    const plan = planFile(root, { request: "Add a post status 'scheduled'", changes: [{ kind: 'add_enum_value', enum: 'post_status', value: 'scheduled', reason: 'The request asks for it.' }] });
+    const { code, report } = await generate(root, ['--plan', plan, '--yes']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [], failure: null } });
+    expect(report.upSql).toContain(`ALTER TYPE "public"."post_status" ADD VALUE 'scheduled';`);
+    const down: string[] = report.downSql.split('\n');
+    const retype = down.findIndex((line) => line.startsWith('ALTER TABLE "posts" ALTER COLUMN "status" TYPE "public"."post_status_old"'));
+    expect(down.indexOf('ALTER TABLE "public"."posts" ALTER COLUMN "status" DROP DEFAULT;')).toBeLessThan(retype);
+    expect(down.at(-1)).toBe(`ALTER TABLE "public"."posts" ALTER COLUMN "status" SET DEFAULT 'draft'::post_status;`);
+    // TypeORM reads index columns back in table order; the entity says (status, publishedAt).
+    expect(down).toContain('CREATE INDEX posts_status_published_at_idx ON public.posts USING btree (status, published_at);');
+    expect(await pendingBuilderQueries(root)).toEqual([]);
+  });
+
+  it('renames a column and changes its type in one plan, and down() undoes them newest first', async () => {
+    const root = project();
+    const plan = planFile(root, {
+      request: 'rename posts.reading_minutes to minutes_to_read and make it a bigint',
+      changes: [
+        { kind: 'rename_column', table: 'posts', from: 'reading_minutes', to: 'minutes_to_read', reason: 'Asked.' },
+        { kind: 'alter_column', table: 'posts', column: 'minutes_to_read', type: 'bigint', reason: 'Asked.' },
+      ],
+    });
+    const { code, report } = await generate(root, ['--plan', plan, '--yes', '--allow-unsafe']);
+    expect(code).toBe(0);
+    expect(report.upSql).toBe('ALTER TABLE "posts" RENAME COLUMN "reading_minutes" TO "minutes_to_read";\nALTER TABLE "posts" ALTER COLUMN "minutes_to_read" TYPE bigint;');
+    expect(report.downSql).toBe('ALTER TABLE "posts" ALTER COLUMN "minutes_to_read" TYPE integer;\nALTER TABLE "posts" RENAME COLUMN "minutes_to_read" TO "reading_minutes";');
+    expect(report).toMatchObject({ reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [] } });
     expect(await pendingBuilderQueries(root)).toEqual([]);
   });
 

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyChangeToModel, formatColumnType, parseColumnType, stageSources, type ChangePlan, type FileChange, type GeneratedMigration, type SchemaModel } from '@orm-ai/core';
-import { executeSql, runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
+import { stageSources, type ChangePlan, type FileChange, type GeneratedMigration, type SchemaModel } from '@orm-ai/core';
+import { runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
+import { prepareBuilderDownRepairs } from './schema-builder/builder-down-repairs.js';
+import { runInPlaceChanges } from './schema-builder/in-place-changes.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
 import { renderMigrationFile } from './schema-builder/migration-file.js';
 import { inlineParameters } from './schema-builder/migration-sql.js';
@@ -26,8 +28,7 @@ export interface TypeormMigrationInput {
  * The migration TypeORM's own schema builder writes for the edited entities: the user's
  * data source, loaded from a staged copy holding the edits, is pointed at a shadow; the
  * existing migrations run there with TypeORM's runner; the plan's renames and type changes
- * run next (the builder alone turns a rename, and any change of type or length, into
- * DROP + ADD, losing the values); then `createSchemaBuilder().log()` gives the rest. Indexes TypeORM cannot declare (GIN, GiST, ...) are added as SQL.
+ * run next (`runInPlaceChanges`); then `createSchemaBuilder().log()` gives the rest. Indexes TypeORM cannot declare (GIN, GiST, ...) are added as SQL.
  */
 export async function generateTypeormMigration(input: TypeormMigrationInput): Promise<GeneratedMigration> {
   const overrides = new Map(input.edits.map((edit) => [edit.path, edit.after]));
@@ -46,13 +47,14 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
     const shadow = await openShadowDataSource({ options: loaded.options, shadowUrl: input.shadowUrl, DataSourceClass: loaded.DataSourceClass });
     try {
       await runExistingMigrations({ dataSource: shadow.dataSource });
-      const renames = plannedInPlaceQueries(input.plan, input.model);
-      if (renames.up.length > 0) await executeSql({ dataSource: shadow.dataSource, statements: renames.up.map((query) => query.query) });
+      const inPlace = await runInPlaceChanges({ dataSource: shadow.dataSource, plan: input.plan, model: input.model });
+      const repairDown = await prepareBuilderDownRepairs({ dataSource: shadow.dataSource, plan: input.plan });
       const built = await schemaBuilderQueries({ dataSource: shadow.dataSource });
+      const builtDown = await repairDown(built.down);
       const indexes = unsynchronizedIndexQueries(input.plan);
       // `down` lists are in builder order and run reversed: what must undo last comes first.
-      const up = [...renames.up, ...built.up, ...indexes.up];
-      const down = [...renames.down, ...built.down, ...indexes.down];
+      const up = [...inPlace.up, ...built.up, ...indexes.up];
+      const down = [...inPlace.down, ...builtDown, ...indexes.down];
       const timestamp = Date.now();
       // Core hands back SQL text (with the plan's steps added); the builder's own queries are written as the builder gave them.
       const builderQuery = new Map([...up, ...down].map((query) => [statementOf(query), query]));
@@ -79,47 +81,6 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
 function statementOf(query: BuilderQuery): string {
   const sql = query.parameters ? inlineParameters(query.query, query.parameters) : query.query;
   return sql.trimEnd().endsWith(';') ? sql : `${sql};`;
-}
-
-/**
- * The plan's renames and type changes as in-place statements, with database names (what the
- * plan speaks in), and their inverses in builder order. A type change goes without `USING`:
- * PostgreSQL's assignment cast refuses a value the new type cannot hold instead of cutting
- * it, and enum types are left to the builder.
- */
-function plannedInPlaceQueries(plan: ChangePlan, model: SchemaModel): { up: BuilderQuery[]; down: BuilderQuery[] } {
-  const up: BuilderQuery[] = [];
-  const down: BuilderQuery[] = [];
-  let working = structuredClone(model);
-  for (const change of plan.changes) {
-    if (change.kind === 'rename_table') {
-      up.push({ query: `ALTER TABLE "${change.from}" RENAME TO "${change.to}"` });
-      down.push({ query: `ALTER TABLE "${change.to}" RENAME TO "${change.from}"` });
-    } else if (change.kind === 'rename_column') {
-      up.push({ query: `ALTER TABLE "${change.table}" RENAME COLUMN "${change.from}" TO "${change.to}"` });
-      down.push({ query: `ALTER TABLE "${change.table}" RENAME COLUMN "${change.to}" TO "${change.from}"` });
-    } else if (change.kind === 'alter_column' && change.type !== null) {
-      const enums = new Set(working.enums.map((item) => item.name));
-      const before = storedType(working.tables.find((table) => table.name === change.table)?.columns.find((column) => column.name === change.column)?.type, enums);
-      const after = storedType(change.type, enums);
-      if (before && after && before !== after) {
-        up.push({ query: `ALTER TABLE "${change.table}" ALTER COLUMN "${change.column}" TYPE ${after}` });
-        down.push({ query: `ALTER TABLE "${change.table}" ALTER COLUMN "${change.column}" TYPE ${before}` });
-      }
-    }
-    working = applyChangeToModel(working, change);
-  }
-  // Builder order runs reversed: these go first here to run last, undoing the newest first.
-  return { up, down: down.reverse() };
-}
-
-/** A built-in type as a column stores it (`serial` is `integer` with a sequence); null for enums and unknown spellings. */
-function storedType(spelling: string | undefined, enums: ReadonlySet<string>): string | null {
-  if (spelling === undefined) return null;
-  const parsed = parseColumnType(spelling, enums);
-  if (!parsed.ok || parsed.type.isEnum) return null;
-  const base = { smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' }[parsed.type.base] ?? parsed.type.base;
-  return formatColumnType({ ...parsed.type, base });
 }
 
 /**

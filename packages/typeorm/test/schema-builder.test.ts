@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { changePlanSchema, type SchemaModel } from '@orm-ai/core';
 import {
-  executeSql,
   migrationSqlById,
   runExistingMigrations,
   schemaBuilderQueries,
 } from '../src/schema-builder/builder-migration.js';
+import { runInPlaceChanges } from '../src/schema-builder/in-place-changes.js';
 import { loadDataSourceOptions, type LoadedDataSource } from '../src/schema-builder/load-data-source.js';
 import { renderMigrationFile } from '../src/schema-builder/migration-file.js';
 import { openShadowDataSource, type ShadowDataSource } from '../src/schema-builder/shadow-data-source.js';
@@ -17,6 +18,10 @@ const targets = [
   { target: 'pglite', shadowUrl: undefined as string | undefined },
   ...(process.env.SHADOW_TEST_URL ? [{ target: 'server', shadowUrl: process.env.SHADOW_TEST_URL }] : []),
 ];
+
+/** Renames need no model: it only gives a planned type change its old type. */
+const EMPTY_MODEL: SchemaModel = { dialect: 'postgresql', tables: [], enums: [] };
+const plan = (changes: object[]) => changePlanSchema.parse({ version: 1, request: 'r', summary: 's', changes, migrationSteps: [] });
 
 const timings: string[] = [];
 afterAll(() => console.info(`schema-builder timings:\n  ${timings.join('\n  ')}`));
@@ -89,7 +94,7 @@ describe.each(targets)('TypeORM schema builder on the $target shadow', ({ target
     }
   });
 
-  it('a rename applied with executeSql first leaves no DROP/ADD of that column', async () => {
+  it('a rename run first through TypeORM\'s query runner leaves no DROP/ADD of that column, and down holds its inverse', async () => {
     const copy = copyFixture();
     try {
       copy.edit('user.entity.ts', '  name: string;', '  fullName: string;');
@@ -99,7 +104,11 @@ describe.each(targets)('TypeORM schema builder on the $target shadow', ({ target
         await runExistingMigrations({ dataSource });
         const unplanned = await schemaBuilderQueries({ dataSource });
         expect(unplanned.up.map((query) => query.query)).toContain('ALTER TABLE "users" DROP COLUMN "name"');
-        await executeSql({ dataSource, statements: ['ALTER TABLE "users" RENAME COLUMN "name" TO "fullName"'] });
+        const inPlace = await runInPlaceChanges({ dataSource, plan: plan([{ kind: 'rename_column', table: 'users', from: 'name', to: 'fullName', reason: 'r' }]), model: EMPTY_MODEL });
+        expect(inPlace).toEqual({
+          up: [{ query: 'ALTER TABLE "users" RENAME COLUMN "name" TO "fullName"' }],
+          down: [{ query: 'ALTER TABLE "users" RENAME COLUMN "fullName" TO "name"' }],
+        });
         expect(await schemaBuilderQueries({ dataSource })).toEqual({
           up: [{ query: 'ALTER TABLE "users" ADD "bio" character varying' }],
           down: [{ query: 'ALTER TABLE "users" DROP COLUMN "bio"' }],
@@ -110,14 +119,17 @@ describe.each(targets)('TypeORM schema builder on the $target shadow', ({ target
     }
   });
 
-  it('executeSql rolls back and names the statement the shadow rejects', async () => {
+  it('runInPlaceChanges rolls back every change and names the one the shadow rejects', async () => {
     const loaded = await loadFixture();
     await withShadow(loaded, async ({ dataSource }) => {
       await runExistingMigrations({ dataSource });
-      const statements = ['ALTER TABLE "users" RENAME COLUMN "name" TO "fullName"', 'ALTER TABLE "users" DROP COLUMN "missing"'];
-      await expect(executeSql({ dataSource, statements })).rejects.toMatchObject({
+      const changes = [
+        { kind: 'rename_column', table: 'users', from: 'name', to: 'fullName', reason: 'r' },
+        { kind: 'rename_column', table: 'users', from: 'missing', to: 'other', reason: 'r' },
+      ];
+      await expect(runInPlaceChanges({ dataSource, plan: plan(changes), model: EMPTY_MODEL })).rejects.toMatchObject({
         code: 'SHADOW_REJECTED_MIGRATION',
-        message: expect.stringContaining('DROP COLUMN "missing"'),
+        message: expect.stringMatching(/rename_column failed on the shadow: .*"missing"/),
       });
       const columns: Array<{ column_name: string }> = await dataSource.query(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND column_name IN ('name', 'fullName')`,
@@ -139,7 +151,7 @@ describe.each(targets)('TypeORM schema builder on the $target shadow', ({ target
     );
     // Replaying the text on a fresh shadow gives a schema with nothing left to do.
     await withShadow(loaded, async ({ dataSource }) => {
-      await executeSql({ dataSource, statements: recorded.map((migration) => migration.sql) });
+      for (const migration of recorded) await dataSource.query(migration.sql);
       expect(await schemaBuilderQueries({ dataSource })).toEqual({ up: [], down: [] });
     });
   });

@@ -43,39 +43,6 @@ export async function runExistingMigrations(options: RunExistingMigrationsOption
   }
 }
 
-export interface ExecuteSqlOptions extends ShadowOperationOptions {
-  /** Statements run in order inside one transaction, e.g. planned `ALTER TABLE … RENAME COLUMN`. */
-  readonly statements: readonly string[];
-}
-
-/**
- * Runs SQL on the shadow in one transaction, so that the schema builder diffs from the
- * state after them: applying a planned rename first is how a rename comes out as a rename
- * instead of DROP + ADD. Throws `SHADOW_REJECTED_MIGRATION` naming the failing statement.
- */
-export async function executeSql(options: ExecuteSqlOptions): Promise<void> {
-  const runner = options.dataSource.createQueryRunner();
-  try {
-    await runner.startTransaction();
-    for (const statement of options.statements) {
-      try {
-        await runner.query(statement);
-      } catch (error) {
-        throw new OrmAiError('SHADOW_REJECTED_MIGRATION', `the shadow rejected\n  ${statement}\nwith: ${describeError(error)}`, {
-          hint: 'The planned statement does not fit the schema your migrations build; fix the plan.',
-          cause: error,
-        });
-      }
-    }
-    await runner.commitTransaction();
-  } catch (error) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw error;
-  } finally {
-    await runner.release();
-  }
-}
-
 /**
  * The statements TypeORM's schema builder would run to bring the shadow to the entities:
  * exactly what `typeorm migration:generate` puts in a migration, from
@@ -92,9 +59,12 @@ export async function schemaBuilderQueries(options: ShadowOperationOptions): Pro
       cause: error,
     });
   }
-  const toQuery = (query: { query: string; parameters?: unknown[] | undefined }): BuilderQuery =>
-    query.parameters && query.parameters.length > 0 ? { query: query.query, parameters: [...query.parameters] } : { query: query.query };
-  return { up: log.upQueries.map(toQuery), down: log.downQueries.map(toQuery) };
+  return { up: log.upQueries.map(toBuilderQuery), down: log.downQueries.map(toBuilderQuery) };
+}
+
+/** A TypeORM `Query` as a plain builder query, parameters kept only when there are some. */
+export function toBuilderQuery(query: { query: string; parameters?: unknown[] | undefined }): BuilderQuery {
+  return query.parameters && query.parameters.length > 0 ? { query: query.query, parameters: [...query.parameters] } : { query: query.query };
 }
 
 export { migrationSqlById, type MigrationSql } from './migration-sql.js';
