@@ -38,6 +38,14 @@ function migrationsOf(root: string) {
     .map((directoryName) => ({ directoryName, sql: readFileSync(join(dir, directoryName, 'migration.sql'), 'utf8') }));
 }
 
+/** What Prisma's own engine, asked again, would migrate next: null when the written migrations match the schema. */
+async function nextPrismaMigration(root: string): Promise<string | null> {
+  const schema = [{ path: join(root, 'prisma/schema.prisma'), content: readFileSync(join(root, 'prisma/schema.prisma'), 'utf8') }];
+  const engine = await openPrismaSchemaEngine({ schema });
+  cleanups.push(() => engine.dispose());
+  return (await engine.createMigration({ migrations: migrationsOf(root), schema, name: 'again' })).sql;
+}
+
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
 
 describe('prisma-ai migrate --plan on the example project', () => {
@@ -58,11 +66,7 @@ describe('prisma-ai migrate --plan on the example project', () => {
     expect(words(readFileSync(report.files[2], 'utf8'))).toBe(words(report.downSql));
     const migrations = migrationsOf(root);
     expect(migrations).toHaveLength(before + 1);
-    // Prisma's own engine, asked again, finds nothing left to migrate.
-    const schema = [{ path: join(root, 'prisma/schema.prisma'), content: readFileSync(join(root, 'prisma/schema.prisma'), 'utf8') }];
-    const engine = await openPrismaSchemaEngine({ schema });
-    cleanups.push(() => engine.dispose());
-    expect((await engine.createMigration({ migrations, schema, name: 'again' })).sql).toBeNull();
+    expect(await nextPrismaMigration(root)).toBeNull();
   });
 
   it('renames with RENAME COLUMN where Prisma\'s engine alone would drop and add', async () => {
@@ -73,6 +77,18 @@ describe('prisma-ai migrate --plan on the example project', () => {
     // No data-loss warning from Prisma's engine; the safety analysis warns that running code still uses the old name.
     expect(report.findings.map((finding: { rule: string }) => finding.rule)).not.toContain('prisma/data-loss');
     expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'rename-column', severity: 'warning', fix: expect.stringContaining('@map') }));
+  });
+
+  it('gives a NOT NULL list column the SET NOT NULL Prisma\'s schema cannot declare, and Prisma sees no drift', async () => {
+    const root = project();
+    const { report } = await migrate(root, ['--plan', 'plans/add-post-tags.json', '--yes']);
+    expect(readFileSync(join(root, 'prisma/schema.prisma'), 'utf8')).toMatch(/tags\s+String\[\]\s+@default\(\[\]\)/);
+    expect(report.upSql).toContain('ADD COLUMN     "tags" TEXT[] DEFAULT ARRAY[]::TEXT[]');
+    expect(report.upSql.trimEnd().split('\n').at(-1)).toBe('ALTER TABLE "posts" ALTER COLUMN "tags" SET NOT NULL;');
+    // Measured on the shadow: SET NOT NULL scans posts under the lock ADD COLUMN already holds.
+    expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'set-not-null-scans-table' }));
+    expect(report).toMatchObject({ reversible: true, rollback: { schemaDifferences: [], dataLoss: [], failure: null } });
+    expect(await nextPrismaMigration(root)).toBeNull();
   });
 
   it('a plan naming a missing table is rejected and nothing changes', async () => {

@@ -209,6 +209,21 @@ async function columnOf(db: PGlite, table: string, column: string): Promise<Colu
   return rows[0];
 }
 
+/**
+ * The same default as PostgreSQL shows it, or one with the same constant value: each ORM spells
+ * an empty array its own way (`'{}'::text[]`, Prisma's `ARRAY[]::text[]`).
+ */
+async function sameDefault(db: PGlite, found: string | null, expected: string | null): Promise<boolean> {
+  if (found === expected) return true;
+  if (found === null || expected === null) return false;
+  try {
+    const { rows } = await db.query<{ same: boolean }>(`SELECT (${found}) IS NOT DISTINCT FROM (${expected}) AS same`);
+    return rows[0]?.same === true;
+  } catch {
+    return false;
+  }
+}
+
 async function tableExists(db: PGlite, table: string): Promise<boolean> {
   const { rows } = await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [table]);
   return rows.length > 0;
@@ -232,7 +247,7 @@ async function checkFact(db: PGlite, fact: Fact, report: Record<string, any>, be
     if (!found) return 'no such column';
     if (fact.type !== undefined && found.type !== fact.type) return `type is ${found.type}`;
     if (fact.nullable !== undefined && found.nullable !== fact.nullable) return `nullable is ${found.nullable}`;
-    if (fact.default !== undefined && found.column_default !== fact.default) return `default is ${found.column_default}`;
+    if (fact.default !== undefined && !(await sameDefault(db, found.column_default, fact.default))) return `default is ${found.column_default}`;
     if (fact.valuesPreserved) {
       const after = await valuesOf(db, fact.column);
       if (JSON.stringify(after) !== JSON.stringify(before.get(fact.column))) return `values changed: ${JSON.stringify(before.get(fact.column))} -> ${JSON.stringify(after)}`;

@@ -1,5 +1,6 @@
 import { OrmAiError, renamesUndone, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToPrismaSource } from './apply-plan.js';
+import { listNotNullStatements } from './list-not-null.js';
 import { assertLockedToPostgres, migrationFiles, migrationScripts, readPrismaMigrations, type PrismaMigrationsFolder } from './prisma-migrations.js';
 import { findPrismaProjectFiles, type PrismaProjectFiles } from './prisma-project-files.js';
 import { renameStatements } from './rename-statements.js';
@@ -20,7 +21,7 @@ export const prismaPlugin: OrmPlugin = {
     promptNotes: [
       'Table and column names are the database names (@@map / @map); the tool picks the model and field names.',
       'Partial indexes (where) need the partialIndexes preview feature in the generator block; without it leave where null.',
-      'Prisma list columns (text[]) are always nullable.',
+      'Prisma list fields (text[]) have no NOT NULL form; a new list column planned with nullable false gets SET NOT NULL added to the migration.',
       'A relation needs a foreign key: add_foreign_key creates the relation fields on both models.',
     ],
     safetyFixes: PRISMA_SAFETY_FIXES,
@@ -65,7 +66,12 @@ class PrismaProject implements OrmProject {
       const renames = renameStatements(input.plan.changes);
       const renamed = renames.length > 0 ? [...folder.migrations, { directoryName: '99999999999999_orm_ai_renames', sql: renames.join('\n') }] : [...folder.migrations];
       const created = await engine.createMigration({ migrations: renamed, schema: edited, name: input.name });
-      const parts = [...(renames.length > 0 ? [`-- Rename (planned: keeps the data)\n${renames.join('\n')}`] : []), ...(created.sql ? [created.sql] : [])];
+      const listNotNull = listNotNullStatements(input.plan, (await this.#source()).model);
+      const parts = [
+        ...(renames.length > 0 ? [`-- Rename (planned: keeps the data)\n${renames.join('\n')}`] : []),
+        ...(created.sql ? [created.sql] : []),
+        ...(listNotNull.length > 0 ? [`-- NOT NULL list columns (planned: Prisma's schema cannot declare them)\n${listNotNull.join('\n')}`] : []),
+      ];
       if (parts.length === 0) {
         throw new OrmAiError('MIGRATION_GENERATE_FAILED', "Prisma's schema engine found no change to migrate for this plan", { hint: 'The plan changes nothing Prisma stores in the database.' });
       }

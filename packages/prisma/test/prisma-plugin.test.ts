@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changePlanSchema, renamesUndone } from '@orm-ai/core';
+import { listNotNullStatements } from '../src/list-not-null.js';
 import { renameStatements } from '../src/rename-statements.js';
 import { generateExampleMigration, PRISMA_APP, remainingDiffs } from './fixtures/example-app.js';
 
@@ -63,5 +64,29 @@ describe('renameStatements', () => {
     });
     expect(renameStatements(plan.changes)).toEqual(['ALTER TABLE "users" RENAME TO "people";', 'ALTER TABLE "people" RENAME COLUMN "display_name" TO "full_name";']);
     expect(renameStatements(renamesUndone(plan))).toEqual(['ALTER TABLE "people" RENAME COLUMN "full_name" TO "display_name";', 'ALTER TABLE "people" RENAME TO "users";']);
+  });
+});
+
+describe('listNotNullStatements', () => {
+  const model = { dialect: 'postgresql' as const, tables: [], enums: [{ name: 'mood', values: ['ok'] }] };
+  const column = (name: string, type: string, nullable: boolean) => ({ name, type, nullable });
+  it('adds SET NOT NULL for new NOT NULL list columns only, in plan order', () => {
+    const plan = changePlanSchema.parse({
+      version: 1,
+      request: 'r',
+      summary: 's',
+      changes: [
+        { kind: 'add_column', table: 'posts', column: column('tags', 'text[]', false), reason: 'r' },
+        { kind: 'add_column', table: 'posts', column: column('notes', 'text[]', true), reason: 'r' },
+        { kind: 'add_column', table: 'posts', column: column('title', 'text', false), reason: 'r' },
+        { kind: 'create_enum', name: 'color', values: ['red'], reason: 'r' },
+        { kind: 'create_table', table: 'palettes', columns: [{ ...column('id', 'serial', false), primaryKey: true }, column('colors', 'color[]', false), column('moods', 'mood[]', false)], reason: 'r' },
+      ],
+    });
+    expect(listNotNullStatements(plan, model)).toEqual([
+      'ALTER TABLE "posts" ALTER COLUMN "tags" SET NOT NULL;',
+      'ALTER TABLE "palettes" ALTER COLUMN "colors" SET NOT NULL;',
+      'ALTER TABLE "palettes" ALTER COLUMN "moods" SET NOT NULL;',
+    ]);
   });
 });
