@@ -6,6 +6,7 @@ import { requestAsksToRemove, requestMentions } from './request-consent.js';
 import { changeLoss } from './rollback/data-loss-steps.js';
 import { parseSql, type ParsedStatement } from './sql-parser.js';
 import type { SchemaModel } from './schema-model.js';
+import { untrustedSqlProblem } from './untrusted-sql.js';
 
 /** One reason a plan cannot run, naming the offending item by its path in the plan. */
 export interface PlanProblem {
@@ -39,8 +40,8 @@ export interface ValidatePlanOptions {
 /**
  * Checks a parsed plan against the current schema: every name it refers to exists (or is
  * created earlier in the same plan), every name it creates is new and a valid SQL
- * identifier, types exist, defaults and predicates are single SQL expressions, and every
- * drop was asked for. Returns the problems; an empty list means the plan may run.
+ * identifier, types exist, defaults and predicates are single SQL expressions, the model's
+ * SQL stays inside the schema change (`untrusted-sql.ts`), and every drop was asked for. Returns the problems; an empty list means the plan may run.
  */
 export async function validatePlan(options: ValidatePlanOptions): Promise<PlanProblem[]> {
   const { plan } = options;
@@ -58,12 +59,15 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
   });
   for (const [index, change] of plan.changes.entries()) {
     if (change.kind !== 'create_index' || change.where === null) continue;
-    if (!(await isOneExpression(change.where, (where) => `SELECT 1 WHERE (${where})`))) {
-      problems.push({ path: `changes[${index}].where`, message: 'is not a single SQL boolean expression' });
-    }
+    const path = `changes[${index}].where`;
+    const parsed = await oneExpression(change.where, (where) => `SELECT 1 WHERE (${where})`);
+    if (!parsed) problems.push({ path, message: 'is not a single SQL boolean expression' });
+    else problems.push(...untrustedProblems(path, [parsed]));
   }
   for (const { path, sql } of defaultExpressions(plan)) {
-    if (!(await isOneExpression(sql, (expression) => `SELECT (${expression})`))) problems.push({ path, message: 'is not a single SQL expression' });
+    const parsed = await oneExpression(sql, (expression) => `SELECT (${expression})`);
+    if (!parsed) problems.push({ path, message: 'is not a single SQL expression' });
+    else problems.push(...untrustedProblems(path, [parsed]));
   }
   for (const [index, step] of plan.migrationSteps.entries()) {
     const parsed = await parseSql(step.sql);
@@ -107,22 +111,35 @@ const STEP_STATEMENT_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 function stepStatementProblems(path: string, statements: readonly ParsedStatement[]): PlanProblem[] {
-  return statements.flatMap((statement) => {
+  const kinds = statements.flatMap((statement) => {
     const kind = Object.keys(statement.ast)[0] ?? 'unknown';
     if (STEP_STATEMENT_KINDS.has(kind)) return [];
-    return [{ path, message: `holds a statement a migration step may not run (${kind}): ${statement.sql.replace(/\s+/g, ' ').slice(0, 60)}; steps are limited to data and schema changes` }];
+    return [{ path, message: `holds a statement a migration step may not run (${kind}): ${excerpt(statement)}; steps are limited to data and schema changes` }];
+  });
+  return [...kinds, ...untrustedProblems(path, statements)];
+}
+
+/** What `untrustedSqlProblem` finds in each statement, with its path. */
+function untrustedProblems(path: string, statements: readonly ParsedStatement[]): PlanProblem[] {
+  return statements.flatMap((statement) => {
+    const problem = untrustedSqlProblem(statement);
+    return problem === null ? [] : [{ path, message: `${problem}: ${excerpt(statement)}` }];
   });
 }
 
+function excerpt(statement: ParsedStatement): string {
+  return statement.sql.replace(/\s+/g, ' ').slice(0, 60);
+}
+
 /**
- * Whether `expression` is one SQL expression and nothing more. Defaults and index predicates
+ * `expression` inside `statementAround`, parsed, when it is one SQL expression and nothing more. Defaults and index predicates
  * land in the ORM's DDL as written, so `now(); DROP TABLE users` must not pass, nor `0 --`,
  * whose comment would swallow the rest of the generated statement: inside parentheses, the
  * first parses as several statements and the second does not parse.
  */
-async function isOneExpression(expression: string, statementAround: (expression: string) => string): Promise<boolean> {
+async function oneExpression(expression: string, statementAround: (expression: string) => string): Promise<ParsedStatement | null> {
   const parsed = await parseSql(statementAround(expression));
-  return parsed.ok && parsed.statements.length === 1;
+  return parsed.ok && parsed.statements.length === 1 ? parsed.statements[0]! : null;
 }
 
 /** Every SQL default expression a plan sets, with its path. */

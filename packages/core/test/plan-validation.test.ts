@@ -162,6 +162,31 @@ describe('validatePlan', () => {
     ]);
   });
 
+  it('keeps the model\'s SQL inside the schema change: no server files, other servers, sessions, settings or SQL from strings', async () => {
+    const step = (sql: string, down: string | null = null) => ({ position: 'after' as const, sql, reason, locks: 'none', down });
+    const column = (name: string, defaultSql: string) => ({ kind: 'add_column', table: 'posts', column: { name, type: 'text', nullable: true, default: defaultSql }, reason });
+    const index = { kind: 'create_index', table: 'posts', name: 'posts_title_idx', columns: ['title'], where: "title <> pg_catalog.pg_read_file('/etc/passwd')", reason };
+    const problems = await problemsOf('x', [column('secret', "pg_read_file('/etc/passwd')"), column('stamp', "lo_export(lo_from_bytea(0, 'x'), '/tmp/x')"), column('ok', 'gen_random_uuid()::text'), index], {
+      migrationSteps: [
+        step("SET LOCAL lock_timeout = '5s'; UPDATE posts SET title = upper(title) WHERE id IN (SELECT id FROM posts LIMIT 100);", 'RESET lock_timeout;'),
+        step("UPDATE posts SET title = (SELECT dblink_exec('host=evil', 'DROP TABLE x'))", "SET ROLE postgres;"),
+        step("CREATE TABLE loot AS SELECT query_to_xml('SELECT * FROM pg_authid', true, true, '')", 'SET session_replication_role = replica;'),
+        step("UPDATE posts SET title = title WHERE pg_sleep(30) IS NULL", 'RESET ALL;'),
+      ],
+    });
+    expect(problems).toEqual([
+      { path: 'changes[3].where', message: expect.stringContaining('calls pg_read_file') },
+      { path: 'changes[0].column.default', message: expect.stringContaining('calls pg_read_file') },
+      { path: 'changes[1].column.default', message: expect.stringContaining('calls lo_export, lo_from_bytea') },
+      { path: 'migrationSteps[1].sql', message: expect.stringContaining('calls dblink_exec') },
+      { path: 'migrationSteps[1].down', message: expect.stringContaining('changes a setting it may not (role)') },
+      { path: 'migrationSteps[2].sql', message: expect.stringContaining('calls query_to_xml') },
+      { path: 'migrationSteps[2].down', message: expect.stringContaining('(session_replication_role)') },
+      { path: 'migrationSteps[3].sql', message: expect.stringContaining('calls pg_sleep') },
+      { path: 'migrationSteps[3].down', message: expect.stringContaining('(all settings)') },
+    ]);
+  });
+
   it('requires a step\'s inverse to parse as PostgreSQL too', async () => {
     const step = { position: 'after' as const, sql: 'UPDATE posts SET title = upper(title);', reason, locks: 'row locks', down: 'UPDATE posts SET' };
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
