@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { '@orm-ai/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)) },
+    // The subpath first: an alias also matches what starts with its key and a slash.
+    alias: {
+      '@orm-ai/core/typescript': fileURLToPath(new URL('../core/src/typescript/index.ts', import.meta.url)),
+      '@orm-ai/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)),
+    },
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -1,11 +1,11 @@
 import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { typecheckSources } from '@orm-ai/core/typescript';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
 import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, type DrizzleMigrationsFolder } from './drizzle-journal.js';
 import { readDrizzleSchema, type DrizzleSchema } from './read-schema.js';
 import { diffSnapshots, pendingChanges } from './snapshot-diff.js';
-import { typecheckSources } from './typecheck-sources.js';
 import { DRIZZLE_SAFETY_FIXES } from './safety-fixes.js';
 
 /**

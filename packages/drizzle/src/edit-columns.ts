@@ -17,16 +17,8 @@ import type { ImportNeed } from './edit-imports.js';
 import { columnNameFromKey, identifierFor } from './naming.js';
 import { planColumnType, renderColumnProperty, renderDefault, renderTypeCall, type NameStyle } from './render-column.js';
 import { stringValue } from './source-utils.js';
-import {
-  appendChainLink,
-  applyChanges,
-  insertChainLinkAfter,
-  insertListItem,
-  removeChainLink,
-  removeListItem,
-  replaceChainLink,
-  type TextChange,
-} from './text-edits.js';
+import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
+import { appendChainLink, insertChainLinkAfter, insertListItem, removeChainLink, removeListItem, replaceChainLink } from './text-edits.js';
 
 /** Columns in a table declared with explicit db names set the style for new ones. */
 export function nameStyleOf(table: Pick<LocatedTable, 'entry'>): NameStyle {

@@ -4,7 +4,8 @@ import { identifierFor } from './naming.js';
 import { entryKind } from './read-table-config.js';
 import { importBindings, propertyKey, type ChainLink } from './source-utils.js';
 import type { SourceStyle } from './source-style.js';
-import { indentationAt, insertListItem, lineEnd, removeListItem, type TextChange } from './text-edits.js';
+import { indentationAt, lineEnd, type TextChange } from '@orm-ai/core/typescript';
+import { insertListItem, removeListItem } from './text-edits.js';
 
 /** Edits of a pgTable third argument (`(t) => [ ... ]` or the legacy object form). */
 

@@ -6,7 +6,8 @@ import { columnKey, memberAccess, pgCore, sqlTag, tableVariable } from './edit-r
 import { defaultForeignKeyName, defaultUniqueName } from './naming.js';
 import { stringValue } from './source-utils.js';
 import { sourceStyle } from './source-style.js';
-import { appendChainLink, removeChainLink, type TextChange } from './text-edits.js';
+import type { TextChange } from '@orm-ai/core/typescript';
+import { appendChainLink, removeChainLink } from './text-edits.js';
 
 function columnRefs(state: EditState, table: LocatedTable, param: string, columns: readonly string[]): string {
   return columns.map((column) => memberAccess(param, columnKey(state, table.entry.name, column))).join(', ');

@@ -21,7 +21,7 @@ import {
 } from './read-schema.js';
 import { tableConfigEntries, type TableConfigEntries } from './read-table-config.js';
 import { unwindChain, type ChainLink } from './source-utils.js';
-import { applyChanges, type TextChange } from './text-edits.js';
+import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
 
 /** The editor's working state: the project being edited and a model/index re-read after every change. */
 export interface EditState {

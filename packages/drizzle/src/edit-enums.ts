@@ -6,7 +6,8 @@ import { freeVariableName } from './edit-tables.js';
 import { importsTransitively, pgCore } from './edit-references.js';
 import { identifierFor } from './naming.js';
 import { sourceStyle } from './source-style.js';
-import { insertListItem, insertStatementBefore, lineEnd, type TextChange } from './text-edits.js';
+import { lineEnd, type TextChange } from '@orm-ai/core/typescript';
+import { insertListItem, insertStatementBefore } from './text-edits.js';
 
 /** True when a plan type spelling names enum `name` (also as an array). */
 function usesEnum(type: string | null, name: string): boolean {

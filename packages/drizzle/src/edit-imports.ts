@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type ImportDeclaration, type SourceFile } from 'ts-morph';
-import { applyChanges, insertListItems, lineEnd, removeListItem, removeStatement, type TextChange } from './text-edits.js';
+import { applyChanges, lineEnd, type TextChange } from '@orm-ai/core/typescript';
+import { insertListItems, removeListItem, removeStatement } from './text-edits.js';
 
 /** A named import an edit needs: `{ module: 'drizzle-orm', name: 'sql' }`. */
 export interface ImportNeed {

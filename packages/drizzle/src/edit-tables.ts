@@ -7,7 +7,8 @@ import { memberAccess, pgCore } from './edit-references.js';
 import { identifierFor } from './naming.js';
 import { renderColumnProperty, type NameStyle } from './render-column.js';
 import { sourceStyle } from './source-style.js';
-import { insertStatementAfter, removeStatement, type TextChange } from './text-edits.js';
+import type { TextChange } from '@orm-ai/core/typescript';
+import { insertStatementAfter, removeStatement } from './text-edits.js';
 
 /** Top-level names of a file (variables, functions, imports) a new declaration must not shadow. */
 export function topLevelNames(sourceFile: SourceFile): Set<string> {

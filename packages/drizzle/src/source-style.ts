@@ -1,6 +1,6 @@
 import { SyntaxKind, type SourceFile } from 'ts-morph';
 import { locateTable, type EditState } from './edit-context.js';
-import { indentationAt } from './text-edits.js';
+import { indentationAt } from '@orm-ai/core/typescript';
 
 /** Formatting habits of a schema file, copied into new declarations. */
 export interface SourceStyle {

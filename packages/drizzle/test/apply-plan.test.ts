@@ -7,7 +7,7 @@ import { type ChangePlan, changePlanSchema, findColumn, findTable, OrmAiError } 
 import { applyPlanToDrizzleSource, type SourceEdit } from '../src/apply-plan.js';
 import type { DrizzleCasing } from '../src/naming.js';
 import { readDrizzleSchema } from '../src/read-schema.js';
-import { typecheckSources } from '../src/typecheck-sources.js';
+import { typecheckSources } from '@orm-ai/core/typescript';
 import { packageRoot, BLOG, SPLIT_USERS, SPLIT_POSTS, SPLIT, tempDir } from './fixtures.js';
 import { lineDiff } from '../../../test/support/line-diff.js';
 

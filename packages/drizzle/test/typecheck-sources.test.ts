@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { typecheckSources } from '../src/typecheck-sources.js';
+import { typecheckSources } from '@orm-ai/core/typescript';
 import { packageRoot, fixtures, BLOG, SPLIT_USERS, SPLIT_POSTS, tempDir } from './fixtures.js';
 
 
@@ -41,9 +41,9 @@ describe('typecheckSources', () => {
     const file = path.join(root, 'schema.ts');
     const valid = "import { pgTable, text } from 'drizzle-orm/pg-core';\n\nexport const notes = pgTable('notes', { body: text('body') });\n";
     writeFileSync(file, valid);
-    expect(typecheckSources({ projectRoot: root, edits: [{ path: file, before: valid, after: valid }] })).toEqual([]);
+    expect(typecheckSources({ projectRoot: root, edits: [{ path: file, after: valid }] })).toEqual([]);
     const implicitAny = `${valid}export function shout(value) {\n  return value;\n}\n`;
-    expect(typecheckSources({ projectRoot: root, edits: [{ path: 'schema.ts', before: valid, after: implicitAny }] })).toEqual([
+    expect(typecheckSources({ projectRoot: root, edits: [{ path: 'schema.ts', after: implicitAny }] })).toEqual([
       "schema.ts:4: Parameter 'value' implicitly has an 'any' type.",
     ]);
   });

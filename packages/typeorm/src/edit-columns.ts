@@ -3,7 +3,8 @@ import type { ChangeOf } from '@orm-ai/core';
 import { enumBinding, locateColumn, locateTable, setDecoratorOptions, columnDecorator, type EditState, type LocatedTable } from './edit-context.js';
 import { ensureDeclarationImport, ensureNamedImports } from './edit-imports.js';
 import { columnOptions, defaultText, propertyLine, propertyNameFor, tsTypeFor, typeOptions } from './edit-render.js';
-import { applyChanges, applyError, insertMemberAfter, quoted, removeDeclaration, removeObjectProperty, type TextChange } from './edit-text.js';
+import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
+import { applyError, insertMemberAfter, quoted, removeDeclaration } from './edit-text.js';
 import { columnName } from './naming.js';
 
 /** add_column: a new `@Column({ type, ... })` property after the entity's last column property. */
@@ -110,8 +111,7 @@ export function alterColumn(state: EditState, change: ChangeOf<'alter_column'>):
     if (change.default.sql === null) removed.add('default');
     else entries.set('default', defaultText(change.default.sql, bound?.binding ?? null));
   }
-  changes.push(...setDecoratorOptions(decorator, [...entries]));
-  if (options !== undefined) for (const key of removed) changes.push(...removeObjectProperty(options, key));
+  changes.push(...setDecoratorOptions(decorator, [...entries], { remove: removed }));
   if (change.type !== null || change.nullable !== null) changes.push(...retype(column.property, tsTypeFor(type, bound?.binding ?? null), nullable));
   applyChanges(table.sourceFile, changes);
 }

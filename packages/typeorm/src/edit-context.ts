@@ -1,7 +1,8 @@
 import { Node, type ClassDeclaration, type Decorator, type ObjectLiteralExpression, type Project, type PropertyDeclaration, type SourceFile } from 'ts-morph';
 import { findColumn, findTable, parseColumnType, type ColumnModel, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { typeormImports } from './entity-source.js';
-import { applyError, setObjectProperty, type TextChange } from './edit-text.js';
+import type { TextChange } from '@orm-ai/core/typescript';
+import { applyError, removeObjectProperty, setObjectProperty } from './edit-text.js';
 import type { EnumBinding } from './edit-render.js';
 import type { EntityColumnEntry, EntityIndex, EntityTableEntry } from './read-entities.js';
 import { COLUMN_DECORATORS } from './read-entity-columns.js';
@@ -58,12 +59,22 @@ export function columnDecorator(property: PropertyDeclaration, imports: Readonly
   return property.getDecorators().find((decorator) => COLUMN_DECORATORS.has(imports.get(decorator.getName()) ?? ''));
 }
 
-/** Sets `key: value` options in a decorator's options object, adding the object when there is none. */
-export function setDecoratorOptions(decorator: Decorator, entries: ReadonlyArray<readonly [string, string]>): TextChange[] {
-  if (entries.length === 0) return [];
-  const options = decorator.getArguments().find(Node.isObjectLiteralExpression);
-  if (options !== undefined) return entries.map(([key, value]) => setObjectProperty(options, key, value));
+/**
+ * Sets `key: value` options in a decorator's options object (adding the object when there is
+ * none) and removes the `remove` keys. When nothing of the old object stays, the object is
+ * written anew: removing its last property and appending after it would edit one range twice.
+ */
+export function setDecoratorOptions(decorator: Decorator, entries: ReadonlyArray<readonly [string, string]>, options: { remove?: ReadonlySet<string> } = {}): TextChange[] {
+  const remove = options.remove ?? new Set<string>();
+  const existing = decorator.getArguments().find(Node.isObjectLiteralExpression);
   const object = `{ ${entries.map(([key, value]) => `${key}: ${value}`).join(', ')} }`;
+  if (existing !== undefined) {
+    const setKeys = new Set(entries.map(([key]) => key));
+    const kept = existing.getProperties().filter((property) => !Node.hasName(property) || setKeys.has(property.getName()) || !remove.has(property.getName()));
+    if (kept.length === 0 && entries.length > 0) return [{ start: existing.getStart(), end: existing.getEnd(), text: object }];
+    return [...entries.map(([key, value]) => setObjectProperty(existing, key, value)), ...[...remove].filter((key) => !setKeys.has(key)).flatMap((key) => removeObjectProperty(existing, key))];
+  }
+  if (entries.length === 0) return [];
   const last = decorator.getArguments().at(-1);
   if (last !== undefined) return [{ start: last.getEnd(), end: last.getEnd(), text: `, ${object}` }];
   const close = decorator.getCallExpressionOrThrow().getEnd() - 1;

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { ChangeOf } from '@orm-ai/core';
 import type { EditState } from './edit-context.js';
 import { pascalName } from './edit-render.js';
-import { applyChanges, applyError, quoted } from './edit-text.js';
+import { applyChanges } from '@orm-ai/core/typescript';
+import { applyError, quoted } from './edit-text.js';
 
 /**
  * create_enum: a new file `<EnumName>.ts` in `entitiesDir` exporting a string `enum`; columns

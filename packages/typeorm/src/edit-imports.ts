@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { SourceFile } from 'ts-morph';
-import type { TextChange } from './edit-text.js';
+import type { TextChange } from '@orm-ai/core/typescript';
 
 /**
  * Adds missing named imports: into the existing import of `module` (kept sorted when it was

@@ -2,7 +2,8 @@ import type { ChangeOf } from '@orm-ai/core';
 import { locateTable, type EditState } from './edit-context.js';
 import { ensureDeclarationImport, ensureNamedImports } from './edit-imports.js';
 import { propertyNameFor } from './edit-render.js';
-import { applyChanges, applyError, insertMemberAfter, quoted, removeDeclaration, type TextChange } from './edit-text.js';
+import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
+import { applyError, insertMemberAfter, quoted, removeDeclaration } from './edit-text.js';
 import { camelCase, foreignKeyName } from './naming.js';
 
 const ACTIONS: Readonly<Record<string, string>> = { restrict: 'RESTRICT', cascade: 'CASCADE', 'set null': 'SET NULL', 'set default': 'SET DEFAULT' };

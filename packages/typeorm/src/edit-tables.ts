@@ -4,7 +4,8 @@ import { singularize, type ChangeOf, type ColumnSpec } from '@orm-ai/core';
 import { enumBinding, locateTable, type EditState, type LocatedTable } from './edit-context.js';
 import { ensureNamedImports, relativeSpecifier } from './edit-imports.js';
 import { columnOptions, pascalName, propertyLine, propertyNameFor, tsTypeFor } from './edit-render.js';
-import { applyChanges, applyError, lineEnd, quoted, removeDeclaration, type TextChange } from './edit-text.js';
+import { applyChanges, lineEnd, type TextChange } from '@orm-ai/core/typescript';
+import { applyError, quoted, removeDeclaration } from './edit-text.js';
 import { columnName, indexName, uniqueConstraintName } from './naming.js';
 
 function singularName(table: string): string {

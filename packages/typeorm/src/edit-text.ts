@@ -1,41 +1,10 @@
 import { Node, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import { OrmAiError } from '@orm-ai/core';
-
-/**
- * Formatting-preserving text edits: each step computes `TextChange`s from AST positions and
- * applies them in one pass, so only the touched ranges change.
- */
-export interface TextChange {
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
+import { indentationAt, lineEnd, lineStart, type TextChange } from '@orm-ai/core/typescript';
 
 /** PLAN_APPLY_FAILED with the reason; apply-plan prefixes the change it was applying. */
 export function applyError(message: string): OrmAiError {
   return new OrmAiError('PLAN_APPLY_FAILED', message, { hint: 'Edit the entity by hand, or adjust the plan.' });
-}
-
-/** Applies non-overlapping changes back to front; nodes obtained earlier must be looked up again. */
-export function applyChanges(sourceFile: SourceFile, changes: readonly TextChange[]): void {
-  if (changes.length === 0) return;
-  const sorted = changes.map((change, order) => ({ ...change, order })).sort((a, b) => b.start - a.start || b.order - a.order);
-  let text = sourceFile.getFullText();
-  for (const change of sorted) text = text.slice(0, change.start) + change.text + text.slice(change.end);
-  sourceFile.replaceWithText(text);
-}
-
-export function lineStart(text: string, position: number): number {
-  return text.lastIndexOf('\n', position - 1) + 1;
-}
-
-export function lineEnd(text: string, position: number): number {
-  const end = text.indexOf('\n', position);
-  return end === -1 ? text.length : end;
-}
-
-export function indentationAt(text: string, position: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStart(text, position)))![0];
 }
 
 /** Start of a declaration including its decorators and the comments attached above it. */

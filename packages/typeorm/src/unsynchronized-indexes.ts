@@ -1,7 +1,7 @@
 import { OrmAiError, type ChangePlan } from '@orm-ai/core';
 import { Project } from 'ts-morph';
 import { ensureNamedImports } from './edit-imports.js';
-import { applyChanges, indentationAt, lineStart, type TextChange } from './edit-text.js';
+import { applyChanges, indentationAt, lineStart, type TextChange } from '@orm-ai/core/typescript';
 import type { EntitySchema } from './read-entities.js';
 
 interface SourceEdit {
