@@ -91,6 +91,26 @@ describe.each(EXAMPLES)('$orm: the data-loss proof', (example) => {
   });
 });
 
+/** The name each ORM gives users.email's own unique constraint (Prisma: its unique index). */
+const EMAIL_UNIQUE: Record<string, string> = { Drizzle: 'users_email_unique', Prisma: 'users_email_key', TypeORM: 'UQ_97672ac88f789774dd47f7c8be3' };
+
+describe.each(EXAMPLES)('$orm: a column\'s own unique constraint, dropped by the name the database gives it', (example) => {
+  it('edits the source, drops it, and the down re-creates it', async () => {
+    const root = project(example.example);
+    const name = EMAIL_UNIQUE[example.orm]!;
+    const plan = planFile(root, { request: `Drop the unique constraint ${name} on users.email`, changes: [{ kind: 'drop_unique', table: 'users', name, reason: 'The request asks for it.' }] });
+    const { code, report } = await generateJson(example, root, ['--plan', plan, '--yes']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, written: true, reversible: true, rollback: { schemaDifferences: [], dataLoss: [], failure: null } });
+    expect(report.upSql).toContain(`"${name}"`);
+    expect(report.upSql).toMatch(/DROP (CONSTRAINT|INDEX)/);
+    expect(report.downSql).toMatch(/ADD CONSTRAINT .* UNIQUE|CREATE UNIQUE INDEX/);
+    // Read back from the edited source, the column is no longer unique.
+    const again = await generateJson(example, root, ['--plan', plan, '--dry-run']);
+    expect(again.report.error).toMatchObject({ code: 'PLAN_REJECTED', message: expect.stringContaining(`unique constraint "${name}" does not exist on "users"`) });
+  });
+});
+
 describe('broken downs, caught on the shadow before anything is written', () => {
   const drizzle = EXAMPLES[0]!;
   const withIndexStep = (down: string | null) => ({

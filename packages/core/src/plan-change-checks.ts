@@ -52,6 +52,7 @@ function relationNameTaken(model: SchemaModel, name: string): boolean {
       candidate.name === name ||
       candidate.indexes.some((index) => index.name === name) ||
       candidate.uniques.some((unique) => unique.name === name) ||
+      candidate.columns.some((column) => column.uniqueName === name) ||
       candidate.foreignKeys.some((key) => key.name === name),
   );
 }
@@ -197,7 +198,8 @@ const CHECKERS: Checkers = {
   drop_unique({ model, change }) {
     const problems: string[] = [];
     const target = requireTable(model, change.table, problems);
-    if (target && !target.uniques.some((unique) => unique.name === change.name)) problems.push(`unique constraint "${change.name}" does not exist on "${change.table}"`);
+    const declared = target && (target.uniques.some((unique) => unique.name === change.name) || target.columns.some((column) => column.uniqueName === change.name));
+    if (target && !declared) problems.push(`unique constraint "${change.name}" does not exist on "${change.table}"`);
     return problems;
   },
   create_enum({ model, change }) {

@@ -155,6 +155,7 @@ const CHANGE_APPLIERS: Appliers = {
   drop_unique(model, change) {
     withTable(model, change.table, (table) => {
       table.uniques = table.uniques.filter((unique) => unique.name !== change.name);
+      for (const column of table.columns.filter((candidate) => candidate.uniqueName === change.name)) Object.assign(column, { unique: false, uniqueName: null });
     });
   },
   create_enum(model, change) {

@@ -24,6 +24,12 @@ export const columnModelSchema = z.strictObject({
   primaryKey: z.boolean(),
   /** True for a single-column unique constraint declared on the column itself. */
   unique: z.boolean(),
+  /**
+   * The name the database gives that constraint (Prisma: its unique index): the declared one
+   * or the ORM's default (`users_email_unique`, `users_email_key`, `UQ_…`), so a plan can
+   * drop it by name. Null when not unique, or for a column the plan adds (the ORM names it).
+   */
+  uniqueName: z.string().nullable(),
   /** `always` / `by default` for identity columns; null otherwise. */
   identity: z.enum(['always', 'by default']).nullable(),
   /** Source comment attached to the column: data for the prompt, never instructions. */
@@ -106,6 +112,7 @@ export function columnModel(fields: Pick<ColumnModel, 'name' | 'type'> & Partial
     default: null,
     primaryKey: false,
     unique: false,
+    uniqueName: null,
     identity: null,
     comment: null,
     ...fields,

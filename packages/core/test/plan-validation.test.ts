@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeChange, renamesUndone, type ChangePlanInput } from '../src/change-plan.js';
 import { applyPlanToModel } from '../src/plan-model.js';
+import { findColumn, findTable } from '../src/schema-model.js';
 import { parsePlan, validatePlan, type PlanProblem } from '../src/plan-validation.js';
 import { blogModel } from './blog-model.js';
 
@@ -77,6 +78,18 @@ describe('validatePlan', () => {
     expect(await problemsOf('drop users.bio', [drop])).toEqual([]);
     // Naming the column without a verb of removal is not consent.
     expect(await problemsOf('make bio longer', [drop])).toHaveLength(1);
+  });
+
+  it('finds a column\'s own unique constraint by its name, drops it from the model, and keeps the name taken', async () => {
+    const drop = { kind: 'drop_unique', table: 'users', name: 'users_email_key', reason };
+    expect(await problemsOf('drop the unique constraint users_email_key', [drop])).toEqual([]);
+    expect(await problemsOf('drop the unique constraint users_mail_key', [{ ...drop, name: 'users_mail_key' }])).toEqual([
+      { path: 'changes[0]', message: 'unique constraint "users_mail_key" does not exist on "users"' },
+    ]);
+    const email = findColumn(findTable(applyPlanToModel(blogModel(), plan('drop the unique constraint users_email_key', [drop])), 'users')!, 'email');
+    expect(email).toMatchObject({ unique: false, uniqueName: null });
+    const clash = await problemsOf('add an index', [{ kind: 'create_index', table: 'posts', name: 'users_email_key', columns: ['title'], reason }]);
+    expect(clash).toEqual([{ path: 'changes[0]', message: expect.stringContaining('"users_email_key" is already used') }]);
   });
 
   it('checks consent against the given request, not the plan\'s own claim', async () => {

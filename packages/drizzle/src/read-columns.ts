@@ -125,7 +125,8 @@ function applyModifier(link: ChainLink, state: ColumnState, scope: ColumnReadSco
       if (args.length > 1 || (args[0] !== undefined && stringValue(args[0]) === undefined)) {
         throw readError(link.call, 'unique() options (nulls not distinct) cannot be represented in the schema model');
       }
-      return set({ unique: true });
+      // The default name needs the table's: `readTable` fills it in.
+      return set({ unique: true, uniqueName: args[0] === undefined ? null : stringValue(args[0])! });
     case 'default':
       return set({ default: defaultSql({ argument: args[0] ?? link.call, columnType: state.column.type, sql: scope.sql }) });
     case 'defaultNow':

@@ -3,7 +3,7 @@ import { Node, Project, ts, type CallExpression, type SourceFile } from 'ts-morp
 import { type EnumModel, OrmAiError, type SchemaModel, type TableModel, tableModel } from '@orm-ai/core';
 import { collectDeclarations, type EnumDeclaration, type TableDeclaration } from './schema-declarations.js';
 import { declarationKey } from './module-links.js';
-import { defaultForeignKeyName, type DrizzleCasing } from './naming.js';
+import { defaultForeignKeyName, defaultUniqueName, type DrizzleCasing } from './naming.js';
 import { columnIdentity, readColumn, type ColumnReadScope } from './read-columns.js';
 import { readTableConfig, tableConfigEntries } from './read-table-config.js';
 import { attachedComment, importBindings, readError } from './source-utils.js';
@@ -170,7 +170,7 @@ function readTable(decl: TableDeclaration, scope: ColumnReadScope): TableModel {
   );
   return tableModel({
     name: decl.name,
-    columns: read.map((column) => column.column),
+    columns: read.map(({ column }) => (column.unique && column.uniqueName === null ? { ...column, uniqueName: defaultUniqueName(decl.name, [column.name]) } : column)),
     primaryKey: config.primaryKey,
     indexes: config.indexes,
     foreignKeys: [...columnForeignKeys, ...config.foreignKeys],

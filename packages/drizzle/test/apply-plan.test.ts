@@ -672,6 +672,7 @@ describe('applyPlanToDrizzleSource', () => {
       default: "'{}'::text[]",
       primaryKey: false,
       unique: false,
+      uniqueName: null,
       identity: null,
       comment: null,
     });

@@ -18,7 +18,7 @@ const EXPECTED_BLOG: SchemaModel = {
       comment: 'People who write posts and comments.',
       columns: [
         columnModel({ name: 'id', type: 'serial', nullable: false, primaryKey: true }),
-        columnModel({ name: 'email', type: 'varchar(255)', nullable: false, unique: true }),
+        columnModel({ name: 'email', type: 'varchar(255)', nullable: false, unique: true, uniqueName: 'users_email_unique' }),
         columnModel({ name: 'display_name', type: 'text', nullable: false }),
         columnModel({ name: 'avatar_url', type: 'text' }),
         columnModel({
@@ -276,6 +276,21 @@ describe('readDrizzleSchema: what it cannot read', () => {
     const error = readError([path.join(fixtures, 'missing.ts')]);
     expect(error.code).toBe('SCHEMA_READ_FAILED');
     expect(error.message).toContain('missing.ts');
+  });
+
+  it('names a column\'s unique constraint as the database will: the declared name, else drizzle-kit\'s default', () => {
+    const file = tempSchema(
+      [
+        "import { pgTable, text } from 'drizzle-orm/pg-core';",
+        "export const people = pgTable('people', { email: text('email').unique(), handle: text('handle').unique('people_handle_key'), bio: text('bio') });",
+      ].join('\n'),
+    );
+    const [table] = readDrizzleSchema({ files: [file] }).model.tables;
+    expect(table!.columns.map((column) => [column.name, column.unique, column.uniqueName])).toEqual([
+      ['email', true, 'people_email_unique'],
+      ['handle', true, 'people_handle_key'],
+      ['bio', false, null],
+    ]);
   });
 
   it('skips unexported tables like drizzle-kit does, and sees export lists', () => {

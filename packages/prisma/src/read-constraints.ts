@@ -26,6 +26,8 @@ export interface ReadConstraints {
   readonly foreignKeyNames: ReadonlyMap<string, string>;
   /** Columns whose `@unique(where: ...)` is a partial unique index, not a column-level unique. */
   readonly partialUniqueColumns: ReadonlySet<string>;
+  /** Column → the name of the unique index its `@unique` creates (`map:` or Prisma's default). */
+  readonly columnUniqueNames: ReadonlyMap<string, string>;
 }
 
 /** Prisma's referential actions in the model's spelling. */
@@ -46,6 +48,7 @@ export function readConstraints(context: ModelContext): ReadConstraints {
   const indexes: IndexModel[] = [];
   const uniques: UniqueConstraintModel[] = [];
   const partialUniqueColumns = new Set<string>();
+  const columnUniqueNames = new Map<string, string>();
   let primaryKey: TableModel['primaryKey'] = null;
   for (const index of context.datamodel.indexes.filter((candidate) => candidate.model === context.model.name)) {
     const columns = index.fields.map((field) => context.columnName(field.name));
@@ -57,7 +60,9 @@ export function readConstraints(context: ModelContext): ReadConstraints {
     const where = whereOf(context, index);
     const unique = index.type === 'unique';
     if (unique && where === null) {
-      if (!index.isDefinedOnField) uniques.push({ name: index.dbName ?? defaultUniqueName(context.tableName, columns), columns });
+      const name = index.dbName ?? defaultUniqueName(context.tableName, columns);
+      if (index.isDefinedOnField) columnUniqueNames.set(columns[0]!, name);
+      else uniques.push({ name, columns });
       continue;
     }
     if (unique && index.isDefinedOnField) partialUniqueColumns.add(columns[0]!);
@@ -65,7 +70,7 @@ export function readConstraints(context: ModelContext): ReadConstraints {
     indexes.push({ name, columns, unique, method: methodOf(index), where });
   }
   const { foreignKeys, foreignKeyNames } = readForeignKeys(context);
-  return { primaryKey, indexes, uniques, foreignKeys, foreignKeyNames, partialUniqueColumns };
+  return { primaryKey, indexes, uniques, foreignKeys, foreignKeyNames, partialUniqueColumns, columnUniqueNames };
 }
 
 function methodOf(index: DmmfIndex): IndexMethod {

@@ -37,7 +37,10 @@ export function readTable(options: {
     entries.push({ name: column.name, field: name });
   }
   const constraints = readConstraints(context);
-  for (const column of columns) if (constraints.partialUniqueColumns.has(column.name)) column.unique = false;
+  for (const column of columns) {
+    if (constraints.partialUniqueColumns.has(column.name)) column.unique = false;
+    column.uniqueName = column.unique ? (constraints.columnUniqueNames.get(column.name) ?? null) : null;
+  }
   const table = tableModel({
     name: tableName,
     columns,

@@ -37,7 +37,7 @@ const EXPECTED_BLOG: SchemaModel = {
       comment: 'People who write posts and comments.',
       columns: [
         columnModel({ name: 'id', type: 'serial', nullable: false, primaryKey: true }),
-        columnModel({ name: 'email', type: 'varchar(320)', nullable: false, unique: true }),
+        columnModel({ name: 'email', type: 'varchar(320)', nullable: false, unique: true, uniqueName: 'users_email_key' }),
         columnModel({ name: 'display_name', type: 'text', nullable: false }),
         columnModel({ name: 'avatar_url', type: 'text' }),
         columnModel({ name: 'settings', type: 'jsonb', nullable: false, default: "'{}'", comment: 'Free-form profile settings from the client.' }),
@@ -93,7 +93,7 @@ const EXPECTED_BLOG: SchemaModel = {
       name: 'tags',
       columns: [
         columnModel({ name: 'id', type: 'serial', nullable: false, primaryKey: true }),
-        columnModel({ name: 'name', type: 'text', nullable: false, unique: true }),
+        columnModel({ name: 'name', type: 'text', nullable: false, unique: true, uniqueName: 'tags_name_key' }),
       ],
     }),
     tableModel({
@@ -279,6 +279,16 @@ model Post {
     expect(post.indexes).toEqual([
       { name: 'Post_slug_key', columns: ['slug'], unique: true, method: 'btree', where: 'deleted_at IS NULL' },
       { name: 'Post_deleted_at_idx', columns: ['deleted_at'], unique: false, method: 'btree', where: 'deleted_at IS NOT NULL' },
+    ]);
+  });
+
+  it('names a field\'s @unique index as the database will: map:, else Prisma\'s default', async () => {
+    const { model } = await inline('model Person {\n  id     Int    @id\n  email  String @unique\n  handle String @unique(map: "person_handle_uq")\n  bio    String?\n\n  @@map("people")\n}\n');
+    expect(model.tables[0]!.columns.map((column) => [column.name, column.unique, column.uniqueName])).toEqual([
+      ['id', false, null],
+      ['email', true, 'people_email_key'],
+      ['handle', true, 'person_handle_uq'],
+      ['bio', false, null],
     ]);
   });
 

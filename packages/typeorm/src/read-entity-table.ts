@@ -127,14 +127,22 @@ export function resolveTable(options: { entity: ReadEntity; entities: readonly R
     constraints.push({ kind: 'unique', name, property: propertyOf(raw.node), decoratorStart: raw.node.getStart() });
     uniques.push({ name, columns: names });
   }
+  const uniqueNames = new Map<string, string>();
   for (const read of entity.columns) {
-    if (read.column.unique) constraints.push({ kind: 'unique', name: naming.uniqueConstraintName(table, [read.column.name]), property: read.property, decoratorStart: null });
+    if (!read.column.unique) continue;
+    const name = naming.uniqueConstraintName(table, [read.column.name]);
+    uniqueNames.set(read.column.name, name);
+    constraints.push({ kind: 'unique', name, property: read.property, decoratorStart: null });
   }
   const primary = entity.columns.filter((read) => read.primary).map((read) => read.column.name);
   if (primary.length === 0) throw readError(entity.declaration, `entity ${entity.declaration.getName()} has no primary column`);
   const model = tableModel({
     name: table,
-    columns: primary.length === 1 ? columns.map((column) => (column.name === primary[0] ? { ...column, primaryKey: true } : column)) : columns,
+    columns: columns.map((column) => ({
+      ...column,
+      primaryKey: primary.length === 1 && column.name === primary[0] ? true : column.primaryKey,
+      uniqueName: uniqueNames.get(column.name) ?? null,
+    })),
     primaryKey: primary.length > 1 ? { name: naming.primaryKeyName(table, primary), columns: primary } : null,
     indexes,
     foreignKeys,

@@ -19,7 +19,7 @@ const EXPECTED_BLOG: SchemaModel = {
       comment: 'People who write posts and comments.',
       columns: [
         columnModel({ name: 'id', type: 'serial', nullable: false, primaryKey: true }),
-        columnModel({ name: 'email', type: 'varchar(255)', nullable: false, unique: true }),
+        columnModel({ name: 'email', type: 'varchar(255)', nullable: false, unique: true, uniqueName: typeorm.uniqueConstraintName('users', ['email']) }),
         columnModel({ name: 'display_name', type: 'varchar', nullable: false }),
         columnModel({ name: 'bio', type: 'text', nullable: true }),
         columnModel({ name: 'isAdmin', type: 'boolean', nullable: false, default: 'false' }),

@@ -23,7 +23,7 @@ function renderColumn(column: ColumnModel): string[] {
   const parts = [column.name, column.type];
   if (column.primaryKey) parts.push('primary key');
   if (!column.nullable && !column.primaryKey) parts.push('not null');
-  if (column.unique) parts.push('unique');
+  if (column.unique) parts.push(column.uniqueName === null ? 'unique' : `unique (constraint ${column.uniqueName})`);
   if (column.identity) parts.push(`generated ${column.identity} as identity`);
   if (column.default !== null) parts.push(`default ${column.default}`);
   return [...commentLine(column.comment, '  '), `  ${parts.join(' ')}`];
