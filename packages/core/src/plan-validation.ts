@@ -41,7 +41,8 @@ export interface ValidatePlanOptions {
  * Checks a parsed plan against the current schema: every name it refers to exists (or is
  * created earlier in the same plan), every name it creates is new and a valid SQL
  * identifier, types exist, defaults and predicates are single SQL expressions, the model's
- * SQL stays inside the schema change (`untrusted-sql.ts`), and every drop was asked for. Returns the problems; an empty list means the plan may run.
+ * SQL stays inside the schema change (`untrusted-sql.ts`), and every drop was asked for.
+ * Returns the problems; an empty list means the plan may run.
  */
 export async function validatePlan(options: ValidatePlanOptions): Promise<PlanProblem[]> {
   const { plan } = options;
@@ -132,10 +133,11 @@ function excerpt(statement: ParsedStatement): string {
 }
 
 /**
- * `expression` inside `statementAround`, parsed, when it is one SQL expression and nothing more. Defaults and index predicates
- * land in the ORM's DDL as written, so `now(); DROP TABLE users` must not pass, nor `0 --`,
- * whose comment would swallow the rest of the generated statement: inside parentheses, the
- * first parses as several statements and the second does not parse.
+ * `expression` inside `statementAround`, parsed, when it is one SQL expression and nothing
+ * more (else null). Defaults and index predicates land in the ORM's DDL as written, so
+ * `now(); DROP TABLE users` must not pass, nor `0 --`, whose comment would swallow the rest
+ * of the generated statement: inside parentheses, the first parses as several statements
+ * and the second does not parse.
  */
 async function oneExpression(expression: string, statementAround: (expression: string) => string): Promise<ParsedStatement | null> {
   const parsed = await parseSql(statementAround(expression));

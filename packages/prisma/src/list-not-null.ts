@@ -19,10 +19,10 @@ export function listNotNullStatements(plan: ChangePlan, model: SchemaModel): str
   };
   const statements: string[] = [];
   for (const change of plan.changes) {
-    const added = change.kind === 'add_column' ? [change.column] : change.kind === 'create_table' ? change.columns : [];
-    const table = change.kind === 'add_column' || change.kind === 'create_table' ? change.table : '';
-    for (const column of added) {
-      if (!column.nullable && !column.primaryKey && isList(column.type)) statements.push(`ALTER TABLE "${table}" ALTER COLUMN "${column.name}" SET NOT NULL;`);
+    if (change.kind !== 'add_column' && change.kind !== 'create_table') continue;
+    const columns = change.kind === 'add_column' ? [change.column] : change.columns;
+    for (const column of columns) {
+      if (!column.nullable && !column.primaryKey && isList(column.type)) statements.push(`ALTER TABLE "${change.table}" ALTER COLUMN "${column.name}" SET NOT NULL;`);
     }
   }
   return statements;
