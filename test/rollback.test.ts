@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
 import { runPrismaCli } from '@orm-ai/prisma';
 import { runTypeormCli } from '@orm-ai/typeorm';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
-import { capturingIo, copyExample, snapshotTree } from './support/example-project.js';
+import { capturingIo, copyExample, planFile, snapshotTree } from './support/example-project.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -31,11 +29,6 @@ async function generateJson(example: (typeof EXAMPLES)[number], root: string, ar
   const { io, out } = capturingIo({ cwd: root, env });
   const code = await example.cli([...example.command, ...args, '--json'], io);
   return { code, report: JSON.parse(out.join('\n')) as Record<string, any> };
-}
-
-function planFile(root: string, plan: object): string {
-  writeFileSync(join(root, 'plan.json'), JSON.stringify({ version: 1, summary: 'For the test.', ...plan }));
-  return 'plan.json';
 }
 
 const DROP_BIO = { request: 'Drop the bio column from users', changes: [{ kind: 'drop_column', table: 'users', column: 'bio', reason: 'The request asks to drop it.' }] };

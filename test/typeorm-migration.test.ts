@@ -11,7 +11,7 @@ import { loadDataSourceOptions } from '../packages/typeorm/src/schema-builder/lo
 import { openShadowDataSource } from '../packages/typeorm/src/schema-builder/shadow-data-source.js';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { catalogOf } from './support/catalog.js';
-import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
+import { capturingIo, copyExample, planFile, REPO_ROOT, snapshotTree } from './support/example-project.js';
 import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -41,12 +41,6 @@ async function pendingBuilderQueries(root: string): Promise<string[]> {
   } finally {
     await shadow.dispose();
   }
-}
-
-/** Writes a plan into the project copy; returns its relative path. */
-function planFile(root: string, plan: { request: string; changes: object[] }): string {
-  writeFileSync(join(root, 'plan.json'), JSON.stringify({ version: 1, summary: 'For the test.', ...plan }));
-  return 'plan.json';
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
@@ -52,4 +52,10 @@ export function capturingIo(options: { cwd: string; env?: Record<string, string 
       stderr: (text: string) => err.push(stripVTControlCharacters(text)),
     },
   };
+}
+
+/** Writes a plan (version and summary filled in) into a project copy as plan.json; returns its relative path. */
+export function planFile(root: string, plan: { request: string; changes: object[]; migrationSteps?: object[] }): string {
+  writeFileSync(join(root, 'plan.json'), JSON.stringify({ version: 1, summary: 'For the test.', ...plan }));
+  return 'plan.json';
 }
