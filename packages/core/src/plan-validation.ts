@@ -6,7 +6,7 @@ import { requestAsksToRemove, requestMentions } from './request-consent.js';
 import { changeLoss } from './rollback/data-loss-steps.js';
 import { parseSql, type ParsedStatement } from './sql-parser.js';
 import type { SchemaModel } from './schema-model.js';
-import { untrustedSqlProblem } from './untrusted-sql.js';
+import { DEFAULT_MANAGED_SCHEMAS, untrustedSqlProblems } from './untrusted-sql/index.js';
 
 /** One reason a plan cannot run, naming the offending item by its path in the plan. */
 export interface PlanProblem {
@@ -35,19 +35,23 @@ export interface ValidatePlanOptions {
   readonly model: SchemaModel;
   /** The user's request; drops are allowed only when it asks for them. Defaults to `plan.request`. */
   readonly request?: string;
+  /** Schemas the ORM manages, the only ones the plan's SQL may use. Defaults to `DEFAULT_MANAGED_SCHEMAS` (`public`). */
+  readonly managedSchemas?: readonly string[];
 }
 
 /**
  * Checks a parsed plan against the current schema: every name it refers to exists (or is
  * created earlier in the same plan), every name it creates is new and a valid SQL
  * identifier, types exist, defaults and predicates are single SQL expressions, the model's
- * SQL stays inside the schema change (`untrusted-sql.ts`), and every drop was asked for.
+ * SQL (steps, their inverses, defaults, predicates) stays inside the schema change and the
+ * managed schemas (`untrusted-sql/`), and every drop was asked for.
  * Returns the problems; an empty list means the plan may run.
  */
 export async function validatePlan(options: ValidatePlanOptions): Promise<PlanProblem[]> {
   const { plan } = options;
   const request = options.request ?? plan.request;
   const problems: PlanProblem[] = [];
+  const untrusted = untrustedProblemsIn(options.managedSchemas ?? DEFAULT_MANAGED_SCHEMAS);
   const existingTables = new Set(options.model.tables.map((table) => table.name));
   let working = structuredClone(options.model);
   plan.changes.forEach((change, index) => {
@@ -63,69 +67,35 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     const path = `changes[${index}].where`;
     const parsed = await oneExpression(change.where, (where) => `SELECT 1 WHERE (${where})`);
     if (!parsed) problems.push({ path, message: 'is not a single SQL boolean expression' });
-    else problems.push(...untrustedProblems(path, [parsed]));
+    else problems.push(...untrusted(path, [parsed]));
   }
   for (const { path, sql } of defaultExpressions(plan)) {
     const parsed = await oneExpression(sql, (expression) => `SELECT (${expression})`);
     if (!parsed) problems.push({ path, message: 'is not a single SQL expression' });
-    else problems.push(...untrustedProblems(path, [parsed]));
+    else problems.push(...untrusted(path, [parsed]));
   }
   for (const [index, step] of plan.migrationSteps.entries()) {
     const parsed = await parseSql(step.sql);
     const path = `migrationSteps[${index}].sql`;
     if (!parsed.ok) problems.push({ path, message: `does not parse as PostgreSQL: ${parsed.message}` });
     else if (parsed.statements.length === 0) problems.push({ path, message: 'holds no SQL statement' });
-    else problems.push(...stepStatementProblems(path, parsed.statements));
+    else problems.push(...untrusted(path, parsed.statements));
     if (step.down === null) continue;
     const inverse = await parseSql(step.down);
     if (!inverse.ok) problems.push({ path: `migrationSteps[${index}].down`, message: `does not parse as PostgreSQL: ${inverse.message}` });
-    else problems.push(...stepStatementProblems(`migrationSteps[${index}].down`, inverse.statements));
+    else problems.push(...untrusted(`migrationSteps[${index}].down`, inverse.statements));
   }
   return problems;
 }
 
 /**
- * Statement kinds a migration step may hold: data and schema changes, and session settings
- * (`SET lock_timeout`). Anything else (COPY ... TO PROGRAM, DO blocks, functions, roles,
- * grants, extensions, transaction control) could act outside the schema change, and on a
- * superuser's shadow connection outside the database; a step is the model's SQL, so it is
- * held to this list.
+ * What `untrustedSqlProblems` finds in each statement, with its path and the statement. The
+ * same checks hold for steps, their inverses, defaults and predicates; the last two are parsed
+ * wrapped in SELECT, a kind steps may hold too.
  */
-const STEP_STATEMENT_KINDS: ReadonlySet<string> = new Set([
-  'UpdateStmt',
-  'InsertStmt',
-  'DeleteStmt',
-  'TruncateStmt',
-  'CreateStmt',
-  'CreateTableAsStmt',
-  'AlterTableStmt',
-  'RenameStmt',
-  'DropStmt',
-  'IndexStmt',
-  'CreateEnumStmt',
-  'AlterEnumStmt',
-  'CommentStmt',
-  'VariableSetStmt',
-  'ViewStmt',
-  'CreateSeqStmt',
-  'AlterSeqStmt',
-]);
-
-function stepStatementProblems(path: string, statements: readonly ParsedStatement[]): PlanProblem[] {
-  const kinds = statements.flatMap((statement) => {
-    const kind = Object.keys(statement.ast)[0] ?? 'unknown';
-    if (STEP_STATEMENT_KINDS.has(kind)) return [];
-    return [{ path, message: `holds a statement a migration step may not run (${kind}): ${excerpt(statement)}; steps are limited to data and schema changes` }];
-  });
-  return [...kinds, ...untrustedProblems(path, statements)];
-}
-
-/** What `untrustedSqlProblem` finds in each statement, with its path. */
-function untrustedProblems(path: string, statements: readonly ParsedStatement[]): PlanProblem[] {
-  return statements.flatMap((statement) => {
-    const problem = untrustedSqlProblem(statement);
-    return problem === null ? [] : [{ path, message: `${problem}: ${excerpt(statement)}` }];
-  });
+function untrustedProblemsIn(managedSchemas: readonly string[]): (path: string, statements: readonly ParsedStatement[]) => PlanProblem[] {
+  return (path, statements) =>
+    statements.flatMap((statement) => untrustedSqlProblems(statement, { managedSchemas }).map((problem) => ({ path, message: `${problem}: ${excerpt(statement)}` })));
 }
 
 function excerpt(statement: ParsedStatement): string {

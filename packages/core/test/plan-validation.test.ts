@@ -200,6 +200,83 @@ describe('validatePlan', () => {
     ]);
   });
 
+  it('confines steps and their inverses to tables, columns, indexes, types, constraints, views and triggers of the managed schema', async () => {
+    const step = (sql: string, down: string | null = null) => ({ position: 'after' as const, sql, reason, locks: 'none', down });
+    const backfill =
+      "UPDATE users SET bio = (SELECT rolpassword FROM pg_authid WHERE rolname = 'x') || (SELECT string_agg(word, ' ') FROM ts_stat($q$SELECT to_tsvector('simple', pg_read_file('/etc/passwd'))$q$))";
+    const problems = await problemsOf('x', [tagsColumn], {
+      migrationSteps: [
+        step('ALTER DATABASE other_db RENAME TO x', "COMMENT ON DATABASE users_db IS 'taken'"),
+        step('ALTER ROLE someone RENAME TO x', "COMMENT ON ROLE r IS 'x'"),
+        step('ALTER TABLE posts OWNER TO r', 'ALTER TABLE posts DISABLE TRIGGER ALL'),
+        step('CREATE TABLE x AS SELECT * FROM pg_authid', 'CREATE VIEW v AS SELECT * FROM pg_stat_activity'),
+        step(backfill, 'GRANT ALL ON posts TO public; REVOKE ALL ON users FROM public'),
+      ],
+    });
+    expect(problems).toEqual([
+      {
+        path: 'migrationSteps[0].sql',
+        message:
+          'renames a database ("other_db"); steps may only touch tables, columns, indexes, sequences, types, constraints, views and triggers in the schema(s) public: ALTER DATABASE other_db RENAME TO x',
+      },
+      { path: 'migrationSteps[0].down', message: expect.stringContaining('comments on a database ("users_db")') },
+      { path: 'migrationSteps[1].sql', message: expect.stringContaining('renames a role ("someone")') },
+      { path: 'migrationSteps[1].down', message: expect.stringContaining('comments on a role ("r")') },
+      { path: 'migrationSteps[2].sql', message: expect.stringContaining('changes the owner of "posts" (OWNER TO)') },
+      { path: 'migrationSteps[2].down', message: expect.stringContaining('disables every trigger of "posts" (DISABLE TRIGGER ALL)') },
+      { path: 'migrationSteps[3].sql', message: expect.stringContaining('reads pg_authid, a system catalog relation') },
+      { path: 'migrationSteps[3].down', message: expect.stringContaining('reads pg_stat_activity, a system catalog relation') },
+      { path: 'migrationSteps[4].sql', message: expect.stringContaining('reads pg_authid') },
+      { path: 'migrationSteps[4].sql', message: expect.stringContaining('calls ts_stat (runs SQL given as a string') },
+      { path: 'migrationSteps[4].down', message: expect.stringContaining('(GrantStmt)') },
+      { path: 'migrationSteps[4].down', message: expect.stringContaining('(GrantStmt)') },
+    ]);
+  });
+
+  it('refuses catalog reads and server functions in defaults and index predicates, before PostgreSQL would', async () => {
+    const column = (name: string, defaultSql: string) => ({ kind: 'add_column', table: 'posts', column: { name, type: 'text', nullable: true, default: defaultSql }, reason });
+    const index = (where: string) => ({ kind: 'create_index', table: 'posts', name: 'posts_title_idx', columns: ['title'], where, reason });
+    const problems = await problemsOf('x', [
+      column('secret', '(SELECT rolpassword FROM pg_authid LIMIT 1)'),
+      column('dir', "current_setting('data_directory')"),
+      index("title <> (SELECT setting FROM pg_catalog.pg_settings WHERE name = 'data_directory')"),
+      { kind: 'alter_column', table: 'posts', column: 'title', default: { sql: "(SELECT string_agg(word, ' ') FROM ts_stat('SELECT 1'))" }, reason },
+    ]);
+    expect(problems).toEqual([
+      { path: 'changes[2].where', message: expect.stringContaining('reads pg_catalog.pg_settings, in the system schema pg_catalog') },
+      { path: 'changes[0].column.default', message: expect.stringContaining('reads pg_authid, a system catalog relation') },
+      { path: 'changes[1].column.default', message: expect.stringContaining('calls current_setting') },
+      { path: 'changes[3].default.sql', message: expect.stringContaining('calls ts_stat') },
+    ]);
+  });
+
+  it('lets plain backfills and schema steps through', async () => {
+    const step = (sql: string, down: string | null = null) => ({ position: 'after' as const, sql, reason, locks: 'none', down });
+    const problems = await problemsOf('x', [tagsColumn], {
+      migrationSteps: [
+        step("SET lock_timeout = '5s'; UPDATE posts SET title = lower(title) WHERE id BETWEEN 1 AND 1000"),
+        step("CREATE INDEX CONCURRENTLY posts_live_idx ON posts (title) WHERE status = 'published'", 'DROP INDEX CONCURRENTLY posts_live_idx'),
+        step('ALTER TABLE posts ADD CONSTRAINT posts_title_length CHECK (length(title) < 200) NOT VALID', 'ALTER TABLE posts DROP CONSTRAINT posts_title_length'),
+        step('ALTER TABLE posts VALIDATE CONSTRAINT posts_title_length'),
+        step("COMMENT ON COLUMN posts.title IS 'x'", "COMMENT ON COLUMN posts.title IS NULL"),
+        step("ALTER TYPE post_status ADD VALUE 'archived'"),
+        step('ALTER TABLE public.posts RENAME COLUMN title TO headline', 'ALTER TABLE public.posts RENAME COLUMN headline TO title'),
+        step("SELECT setval('posts_id_seq', (SELECT max(id) FROM posts))"),
+        step('CREATE VIEW live_posts AS SELECT id FROM public.posts', 'DROP VIEW live_posts'),
+      ],
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('holds the model\'s SQL to the managed schemas it is given', async () => {
+    const steps = [{ position: 'after' as const, sql: 'UPDATE posts SET title = a.note FROM audit.log a WHERE a.post_id = posts.id', reason, locks: 'row locks', down: null }];
+    const withSteps = plan('x', [tagsColumn], { migrationSteps: steps });
+    expect(await validatePlan({ plan: withSteps, model: blogModel() })).toEqual([
+      { path: 'migrationSteps[0].sql', message: expect.stringContaining('reads audit.log, in schema "audit", which the ORM does not manage') },
+    ]);
+    expect(await validatePlan({ plan: withSteps, model: blogModel(), managedSchemas: ['public', 'audit'] })).toEqual([]);
+  });
+
   it('requires a step\'s inverse to parse as PostgreSQL too', async () => {
     const step = { position: 'after' as const, sql: 'UPDATE posts SET title = upper(title);', reason, locks: 'row locks', down: 'UPDATE posts SET' };
     const problems = await problemsOf('x', [tagsColumn], { migrationSteps: [step] });
