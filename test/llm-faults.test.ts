@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CliIo } from '@orm-ai/core';
 import { runDrizzleCli } from '@orm-ai/drizzle';
+import { runPrismaCli } from '@orm-ai/prisma';
+import { runTypeormCli } from '@orm-ai/typeorm';
 import { startChatCompletionsServer, type ChatCompletionsServer, type ScriptedReply } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, snapshotTree } from './support/example-project.js';
 import { ensurePostgresServer, serverTestUrl } from './support/postgres-server.js';
@@ -29,9 +32,9 @@ interface Project {
   readonly before: Record<string, string>;
 }
 
-/** A throwaway copy of examples/drizzle-app and a server answering with `script`. */
-async function project(script: readonly ScriptedReply[], options: { pathPrefix?: string; editSchema?: (source: string) => string } = {}): Promise<Project> {
-  const copy = copyExample('drizzle-app');
+/** A throwaway copy of an example project (examples/drizzle-app unless told) and a server answering with `script`. */
+async function project(script: readonly ScriptedReply[], options: { pathPrefix?: string; editSchema?: (source: string) => string; example?: string } = {}): Promise<Project> {
+  const copy = copyExample(options.example ?? 'drizzle-app');
   cleanups.push(copy.dispose);
   if (options.editSchema) {
     const schema = join(copy.root, 'src/db/schema.ts');
@@ -317,5 +320,82 @@ describe('cost', () => {
     expect(report.error).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('the price of "gpt-4.1" is {"input":"cheap"}'), hint: expect.stringContaining('USD per 1M tokens') });
     expect(target.server.requests).toHaveLength(0);
     expect(snapshotTree(target.root)).toEqual(target.before);
+  });
+});
+
+/** Each CLI's generate command, run in-process on its example project. */
+const CLIS = {
+  'drizzle-ai': { example: 'drizzle-app', run: (args: string[], io: CliIo) => runDrizzleCli(['generate', ...args], io) },
+  'prisma-ai': { example: 'prisma-app', run: (args: string[], io: CliIo) => runPrismaCli(['migrate', ...args], io) },
+  'typeorm-ai': { example: 'typeorm-app', run: (args: string[], io: CliIo) => runTypeormCli(['migration:generate', ...args, '-d', 'src/data-source.ts'], io) },
+} as const;
+
+/**
+ * Runs one CLI twice on the same answer, in text and with `--json` (the script holds the
+ * answers for both), and checks what both runs share: exit 1, nothing written, no API key shown.
+ */
+async function failTwice(bin: keyof typeof CLIS, attempt: readonly ScriptedReply[]) {
+  const target = await project([...attempt, ...attempt], { example: CLIS[bin].example });
+  const runs = [];
+  for (const args of [[addTags, '--yes'], [addTags, '--yes', '--json']]) {
+    const { io, out, err } = capturingIo({ cwd: target.root, env: target.env });
+    const code = await CLIS[bin].run(args, io);
+    runs.push({ code, out: out.join('\n'), err: err.join('\n') });
+  }
+  const [text, json] = runs as [(typeof runs)[number], (typeof runs)[number]];
+  for (const run of runs) {
+    expect(run.code).toBe(1);
+    expect(`${run.out}\n${run.err}`).not.toContain(target.env.OPENAI_API_KEY);
+  }
+  expect(text.out).toBe('');
+  expect(target.server.requests).toHaveLength(attempt.length * 2);
+  expect(snapshotTree(target.root)).toEqual(target.before);
+  return { text: text.err, report: JSON.parse(json.out), baseURL: target.server.baseURL };
+}
+
+describe('answers that are not Chat Completions', () => {
+  const loginPage = '<!DOCTYPE html>\n<html>\n  <head><title>Sign in - Corp SSO</title></head>\n  <body><form action="/login">…</form></body>\n</html>\n';
+  const html: ScriptedReply = { kind: 'raw', status: 200, contentType: 'text/html; charset=utf-8', body: loginPage };
+
+  it.each(Object.keys(CLIS) as Array<keyof typeof CLIS>)('%s: a web page answered with 200 ends in LLM_REQUEST_FAILED, in text and in --json, and writes nothing', async (bin) => {
+    const { text, report, baseURL } = await failTwice(bin, [html]);
+    const message = `the server at ${baseURL} did not answer with a Chat Completions response: HTTP 200, content type text/html; charset=utf-8, body "<!DOCTYPE html> <html> <head><title>Sign in - Corp SSO</title></head> <body><form action="/login">…</form></body> </html>"`;
+    const hint = "Check OPENAI_BASE_URL: it must point at an OpenAI-compatible API (usually ending in /v1), not at a web page or a proxy's login page. Or use --plan FILE.";
+    expect(text).toContain(`error [LLM_REQUEST_FAILED] ${message}\nhint: ${hint}`);
+    expect(text).toContain('model: scripted-model, 1 call(s), 0 prompt + 0 completion tokens');
+    expect(report).toMatchObject({ ok: false, written: false, files: [], usage: { calls: 1, promptTokens: 0, completionTokens: 0 }, error: { code: 'LLM_REQUEST_FAILED', message, hint } });
+  });
+
+  const badGateway = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+  const completion = (choices: unknown[]) => JSON.stringify({ id: 'chatcmpl-odd', object: 'chat.completion', model: 'scripted-model', choices });
+  it.each<[string, string, ScriptedReply[], string]>([
+    ['plain text (200 text/plain)', 'LLM_REQUEST_FAILED', [{ kind: 'raw', status: 200, contentType: 'text/plain', body: 'It works!\n' }], ': HTTP 200, content type text/plain, body "It works!"'],
+    [
+      "a proxy's error page (502 HTML), retried twice as 5xx are",
+      'LLM_REQUEST_FAILED',
+      Array.from({ length: 3 }, (): ScriptedReply => ({ kind: 'raw', status: 502, contentType: 'text/html', body: badGateway })),
+      ' (after 2 retries): HTTP 502, content type text/html, body "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>nginx</center> </body> </html>"',
+    ],
+    ['an empty body (200 application/json)', 'LLM_REQUEST_FAILED', [{ kind: 'raw', status: 200, contentType: 'application/json', body: '' }], ': HTTP 200, content type application/json, empty body'],
+    [
+      'a wrong content type (200 application/octet-stream)',
+      'LLM_REQUEST_FAILED',
+      [{ kind: 'raw', status: 200, contentType: 'application/octet-stream', body: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a, 0x0a, 0x5a]) }],
+      ': HTTP 200, content type application/octet-stream, body "PK\\x03\\x04\\x1b[31m Z"',
+    ],
+    ['JSON that is not a completion ({"hello":1})', 'LLM_REQUEST_FAILED', [{ kind: 'raw', status: 200, contentType: 'application/json', body: '{"hello":1}' }], ': HTTP 200, content type application/json, body "{"hello":1}"'],
+    ['a completion with no choices', 'LLM_OUTPUT_INVALID', [{ kind: 'raw', status: 200, contentType: 'application/json', body: completion([]) }], 'answered a completion with no usable message (choices: empty): HTTP 200, content type application/json, body "{"id":"chatcmpl-odd"'],
+    [
+      'a completion whose choice has no message',
+      'LLM_OUTPUT_INVALID',
+      [{ kind: 'raw', status: 200, contentType: 'application/json', body: completion([{ index: 0, finish_reason: 'stop' }]) }],
+      'answered a completion with no usable message (choices.0.message: ',
+    ],
+  ])('drizzle-ai: %s ends in %s, in text and in --json, and writes nothing', async (_label, code, attempt, fragment) => {
+    const { text, report } = await failTwice('drizzle-ai', attempt);
+    expect(text).toContain(`error [${code}] `);
+    expect(text).toContain(fragment);
+    expect(text).toContain('hint: ');
+    expect(report).toMatchObject({ ok: false, written: false, usage: { calls: 1 }, error: { code, message: expect.stringContaining(fragment), hint: expect.stringContaining('OPENAI_BASE_URL') } });
   });
 });

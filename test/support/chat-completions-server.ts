@@ -16,7 +16,12 @@ export type ScriptedReply =
   /** Accepts the request and never answers (the client's timeout must fire). */
   | { kind: 'hang' }
   /** Sends the status line, the headers and the start of the body, then goes silent: a proxy or server that stalls mid-answer. */
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /**
+   * Any answer at all, sent as given: a web page, a proxy's error page, an empty body. No
+   * content type is sent when `contentType` is null; `headers` may add `content-length: 0`.
+   */
+  | { kind: 'raw'; status: number; contentType: string | null; body: string | Uint8Array; headers?: Record<string, string> };
 
 export interface RecordedRequest {
   readonly path: string;
@@ -72,6 +77,10 @@ export async function startChatCompletionsServer(script: readonly ScriptedReply[
         hanging.add(response);
         response.writeHead(200, { 'content-type': 'application/json' });
         response.write('{"id":"chatcmpl-stalled","object":"chat.completion","choices":[');
+        return;
+      case 'raw':
+        response.writeHead(reply.status, { ...(reply.contentType === null ? {} : { 'content-type': reply.contentType }), ...reply.headers });
+        response.end(reply.body);
         return;
       case 'http-error':
         sendJson(response, reply.status, { error: { message: reply.message, type: 'server_error' } }, reply.headers);

@@ -27,7 +27,8 @@ export type OrmAiErrorCode =
   | 'MIGRATION_IRREVERSIBLE'
   | 'STATS_UNAVAILABLE'
   | 'WRITE_FAILED'
-  | 'USAGE';
+  | 'USAGE'
+  | 'INTERNAL_ERROR';
 
 export interface OrmAiErrorOptions {
   readonly hint?: string;

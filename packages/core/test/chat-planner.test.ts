@@ -159,3 +159,96 @@ describe('the model side, through a real HTTP server', () => {
     expect(resolveLlmSettings({ env: { OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' } }).model).toBe('gpt-4.1-mini');
   });
 });
+
+describe('answers that are not Chat Completions', () => {
+  const loginPage = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <title>Sign in · Corp Proxy</title>
+  </head>
+  <body>
+    <form action="/login" method="post">${'<input type="hidden" name="pad">\n'.repeat(20)}</form>
+  </body>
+</html>`;
+  const html: ScriptedReply = { kind: 'raw', status: 200, contentType: 'text/html; charset=utf-8', body: loginPage };
+
+  /** What `source.next()` threw. */
+  async function failureOf(script: ScriptedReply[], overrides: { maxRetries?: number } = {}): Promise<OrmAiError> {
+    const { source } = await plannerFor(script, overrides);
+    const error = await source.next().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OrmAiError);
+    return error as OrmAiError;
+  }
+
+  it('a web page answered with 200 is LLM_REQUEST_FAILED quoting its status, content type and start, and is not retried', async () => {
+    const error = await failureOf([html, html]);
+    const quoted = '<!DOCTYPE html> <html lang="en"> <head> <title>Sign in · Corp Proxy</title> </head> <body> <form action="/login" method="post"><input type="hidden" name="pad"> <input type="hidden" name="pad"> <input ';
+    expect(quoted).toHaveLength(200);
+    expect(error).toMatchObject({
+      code: 'LLM_REQUEST_FAILED',
+      message: `the server at ${server!.baseURL} did not answer with a Chat Completions response: HTTP 200, content type text/html; charset=utf-8, body "${quoted}…"`,
+      hint: expect.stringMatching(/OPENAI_BASE_URL.*usually ending in \/v1.*not at a web page or a proxy's login page/),
+    });
+    expect(server!.requests).toHaveLength(1);
+  });
+
+  it.each<[string, ScriptedReply, string]>([
+    ['plain text', { kind: 'raw', status: 200, contentType: 'text/plain', body: 'Hello from nginx!\n' }, ': HTTP 200, content type text/plain, body "Hello from nginx!"'],
+    ['an empty JSON body (chunked)', { kind: 'raw', status: 200, contentType: 'application/json', body: '' }, ': HTTP 200, content type application/json, empty body'],
+    ['an empty JSON body (content-length: 0)', { kind: 'raw', status: 200, contentType: 'application/json', body: '', headers: { 'content-length': '0' } }, ': HTTP 200, content type application/json, empty body'],
+    ['HTML labelled JSON', { kind: 'raw', status: 200, contentType: 'application/json', body: '<html>hi</html>' }, 'HTTP 200, content type application/json, body "<html>hi</html>"'],
+    ['no content type', { kind: 'raw', status: 200, contentType: null, body: 'ok' }, ': HTTP 200, no content type, body "ok"'],
+    ['JSON that is not a completion', { kind: 'raw', status: 200, contentType: 'application/json', body: '{"hello":1}' }, ': HTTP 200, content type application/json, body "{"hello":1}"'],
+    ['a JSON string', { kind: 'raw', status: 200, contentType: 'application/json', body: '"ok"' }, ': HTTP 200, content type application/json, body ""ok""'],
+  ])('%s is LLM_REQUEST_FAILED with what was answered', async (_label, reply, expected) => {
+    const error = await failureOf([reply]);
+    expect(error.code).toBe('LLM_REQUEST_FAILED');
+    expect(error.message).toContain(`the server at ${server!.baseURL} did not answer with a Chat Completions response`);
+    expect(error.message).toContain(expected);
+    expect(error.hint).toContain('OPENAI_BASE_URL');
+  });
+
+  it('binary garbage is quoted with its control characters escaped', async () => {
+    const garbage = new Uint8Array([0x1b, 0x5b, 0x32, 0x4a, 0x00, 0xff, 0xfe, 0x41, 0x07]);
+    const error = await failureOf([{ kind: 'raw', status: 200, contentType: 'application/octet-stream', body: garbage }]);
+    expect(error).toMatchObject({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('HTTP 200, content type application/octet-stream, body "\\x1b[2J\\x00\uFFFD\uFFFDA\\x07"') });
+    expect(error.message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it.each<[string, object, string]>([
+    ['no choices', { id: 'chatcmpl-1', object: 'chat.completion', choices: [] }, '(choices: empty)'],
+    ['a choice without a message', { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, finish_reason: 'stop' }] }, '(choices.0.message: '],
+    ['content that is not text', { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: { plan: 1 } } }] }, '(choices.0.message.content: '],
+  ])('a completion with %s is LLM_OUTPUT_INVALID quoting the answer', async (_label, body, why) => {
+    const error = await failureOf([{ kind: 'raw', status: 200, contentType: 'application/json', body: JSON.stringify(body) }]);
+    expect(error.code).toBe('LLM_OUTPUT_INVALID');
+    expect(error.message).toContain(`answered a completion with no usable message ${why}`);
+    expect(error.message).toContain('HTTP 200, content type application/json, body "{"id":"chatcmpl-1"');
+    expect(error.hint).toContain('OPENAI_BASE_URL');
+  });
+
+  it('a proxy error page (502 HTML) is retried as the SDK retries 5xx, then LLM_REQUEST_FAILED quoting the page', async () => {
+    const badGateway: ScriptedReply = { kind: 'raw', status: 502, contentType: 'text/html', body: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n' };
+    const error = await failureOf([badGateway, badGateway, badGateway], { maxRetries: 1 });
+    expect(error).toMatchObject({
+      code: 'LLM_REQUEST_FAILED',
+      message: `the server at ${server!.baseURL} did not answer with a Chat Completions response (after 1 retries): HTTP 502, content type text/html, body "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body> </html>"`,
+      hint: expect.stringContaining('the server behind it must be up'),
+    });
+    expect(server!.requests).toHaveLength(2);
+    expect(server!.remaining()).toBe(1);
+  });
+
+  it('never quotes the API key, even when the page echoes it', async () => {
+    const error = await failureOf([{ kind: 'raw', status: 401, contentType: 'text/html', body: '<p>Bad token: Bearer test-key</p>' }]);
+    expect(error.message).toContain('HTTP 401, content type text/html, body "<p>Bad token: Bearer [API key]</p>"');
+    expect(error.message).not.toContain('test-key');
+  });
+
+  it('accepts a completion labelled text/plain', async () => {
+    const completion = { id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(goodPlan) }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5 } };
+    const { planner, source } = await plannerFor([{ kind: 'raw', status: 200, contentType: 'text/plain', body: JSON.stringify(completion) }]);
+    expect((await source.next()).request).toBe(request);
+    expect(planner.usage).toEqual({ calls: 1, promptTokens: 10, completionTokens: 5 });
+  });
+});

@@ -1,9 +1,8 @@
-import { OrmAiError } from '../errors.js';
 import { checkMigrations, type CheckOptions, type CheckOutcome } from '../pipeline/check.js';
 import { checkJsonReport, countFindings, renderCheckMarkdown, renderCheckText } from '../report/safety-report.js';
 import { renderError } from '../report/text-report.js';
 import { productionRowsFrom } from '../safety/production-rows.js';
-import type { CommandIo } from './run-generate-command.js';
+import { codedError, type CommandIo } from './run-generate-command.js';
 
 export interface CheckCommandOptions extends Omit<CheckOptions, 'productionRows'> {
   readonly rows: readonly string[];
@@ -21,8 +20,8 @@ export async function runCheckCommand(options: CheckCommandOptions, io: CommandI
   try {
     const productionRows = await productionRowsFrom({ rows: options.rows, statsUrl: options.statsUrl });
     outcome = await checkMigrations({ ...options, productionRows });
-  } catch (error) {
-    if (!(error instanceof OrmAiError)) throw error;
+  } catch (caught) {
+    const error = codedError(caught);
     if (options.json) io.stdout(JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
     else io.stderr(renderError(error));
     return error.code === 'USAGE' ? 2 : 1;

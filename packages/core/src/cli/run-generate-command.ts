@@ -1,6 +1,6 @@
 import { confirm, isCancel } from '@clack/prompts';
 import pc from 'picocolors';
-import { OrmAiError } from '../errors.js';
+import { describeError, OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
 import { resolveModelName } from '../llm/llm-settings.js';
 import { DEFAULT_MODEL_PRICES, loadModelPrices, type ModelPrices } from '../llm/model-prices.js';
@@ -46,8 +46,8 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
       usage,
       onStage: options.json ? undefined : (stage) => io.stderr(pc.dim(`… ${STAGE_LABELS[stage]}`)),
     });
-  } catch (error) {
-    if (!(error instanceof OrmAiError)) throw error;
+  } catch (caught) {
+    const error = codedError(caught);
     // A failed run may still have paid for model calls: report them with the model they went to.
     const model = options.planFile ? null : resolveModelName({ env: options.env, model: options.model });
     if (options.json) io.stdout(JSON.stringify(jsonReportOfError({ error, usage, model, prices }), null, 2));
@@ -59,8 +59,8 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
   if (decision.write) {
     try {
       await writeFilesAtomically(outcome.files);
-    } catch (error) {
-      if (!(error instanceof OrmAiError)) throw error;
+    } catch (caught) {
+      const error = codedError(caught);
       if (options.json) io.stdout(JSON.stringify({ ...jsonReportOf({ outcome, written: false, prices }), ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
       else io.stderr(renderError(error));
       return 1;
@@ -69,6 +69,30 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
   if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, written: decision.write, prices }), null, 2));
   else io.stdout(decision.write ? pc.green(`Wrote ${outcome.files.length} file(s).`) : pc.yellow(decision.reason));
   return 0;
+}
+
+/** How many stack frames an `INTERNAL_ERROR` carries: enough to find the bug, short enough to read. */
+const REPORTED_FRAMES = 5;
+
+/**
+ * What a command reports for anything thrown: an `OrmAiError` as it is, anything else (a bug,
+ * since every expected failure is coded) as `INTERNAL_ERROR` with the original message and
+ * the first stack frames in the hint, so the run still ends in a report and exit code 1.
+ */
+export function codedError(error: unknown): OrmAiError {
+  if (error instanceof OrmAiError) return error;
+  const name = error instanceof Error ? error.name : typeof error;
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const frames = stack
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('at '))
+    .slice(0, REPORTED_FRAMES);
+  const trace = frames.length > 0 ? ` with the command you ran and this trace:\n  ${frames.join('\n  ')}` : ' with the command you ran';
+  return new OrmAiError('INTERNAL_ERROR', `unexpected ${name}: ${describeError(error)}`, {
+    hint: `This is a bug in orm-ai, not in your project: please report it${trace}`,
+    cause: error,
+  });
 }
 
 const STAGE_LABELS = {
