@@ -89,3 +89,14 @@ export async function createTestDatabase(url: string): Promise<TestDatabase> {
   target.pathname = `/${name}`;
   return { url: target.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
+
+/** Runs one query on the server at `url` over a connection of its own, and returns the rows. */
+export async function queryServer<Row extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql, [...params])).rows;
+  } finally {
+    await client.end();
+  }
+}

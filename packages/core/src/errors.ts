@@ -21,6 +21,7 @@ export type OrmAiErrorCode =
   | 'SHADOW_UNAVAILABLE'
   | 'SHADOW_REJECTED_MIGRATION'
   | 'SHADOW_URL_INVALID'
+  | 'SHADOW_NOT_CONFINED'
   | 'MIGRATION_UNSAFE'
   | 'DATA_LOSS_NOT_ALLOWED'
   | 'MIGRATION_LOSES_DATA'
@@ -28,6 +29,7 @@ export type OrmAiErrorCode =
   | 'STATS_UNAVAILABLE'
   | 'WRITE_FAILED'
   | 'USAGE'
+  | 'INTERRUPTED'
   | 'INTERNAL_ERROR';
 
 export interface OrmAiErrorOptions {

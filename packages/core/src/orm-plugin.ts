@@ -2,6 +2,7 @@ import type { ChangePlan } from './change-plan.js';
 import type { Finding } from './finding.js';
 import type { SafetyRule } from './safety/safety-rules.js';
 import type { SchemaModel } from './schema-model.js';
+import type { ShadowServer } from './shadow/server-databases.js';
 
 /**
  * The boundary between core and one ORM. A plugin translates between its ORM and the
@@ -64,8 +65,12 @@ export interface GenerateMigrationInput {
   readonly edits: readonly FileChange[];
   /** A snake_case name from the plan or `--name`. */
   readonly name: string;
-  /** The user's `--shadow-url`, for ORM tools that need a shadow database of their own (Prisma's engine). */
-  readonly shadowUrl: string | undefined;
+  /**
+   * The user's `--shadow-url` server, for ORM tools that need throwaway databases of their own
+   * (Prisma's engine, TypeORM's builder): make them with `ThrowawayDatabases`, which confines
+   * them to a throwaway role; absent means embedded PGlite, confined with `confinePglite`.
+   */
+  readonly shadowServer: ShadowServer | undefined;
 }
 
 /** A migration produced by the ORM's own tool; core may add steps before writing it. */

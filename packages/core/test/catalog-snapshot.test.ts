@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, serverTestUrl, shadowBackends } from '../../../test/support/postgres-server.js';
 import { type CatalogSnapshot, diffCatalogSnapshots, takeCatalogSnapshot } from '../src/shadow/catalog-snapshot.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const BLOG_SCHEMA = `
@@ -103,7 +104,7 @@ describe.each(shadowBackends())('catalog snapshot on $name', ({ url }) => {
   let baseline: CatalogSnapshot;
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
-    shadow = await openShadowDatabase({ url });
+    shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     await shadow.exec(BLOG_SCHEMA);
     baseline = await takeCatalogSnapshot(shadow);
   });
@@ -204,7 +205,7 @@ describe.runIf(serverTestUrl())('catalog snapshot parity', () => {
   it('is the same on PGlite (PostgreSQL 18) and on the server (PostgreSQL 15) for the same DDL', async () => {
     const url = serverTestUrl()!;
     await ensurePostgresServer(url);
-    const [pglite, server] = await Promise.all([openShadowDatabase(), openShadowDatabase({ url })]);
+    const [pglite, server] = await Promise.all([openShadowDatabase(), openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) })]);
     try {
       await pglite.exec(BLOG_SCHEMA);
       await server.exec(BLOG_SCHEMA);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
 import { dataLossFindings, proveRoundTrip } from '../src/rollback/prove-round-trip.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
@@ -15,7 +16,7 @@ describe.each(shadowBackends())('the round trip up, down, up on $name', ({ url }
 
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
-    prepared = await openShadowDatabase({ url });
+    prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
   });
   afterAll(async () => {

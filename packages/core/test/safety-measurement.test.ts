@@ -7,6 +7,7 @@ import { OrmAiError } from '../src/errors.js';
 import { analyzeMigration, type MigrationAnalysis, type StatementAnalysis } from '../src/safety/analyze-migration.js';
 import { parseRowsFlags, productionRowsFrom, readTableStatistics } from '../src/safety/production-rows.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
@@ -34,7 +35,7 @@ describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }
 
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
-    prepared = await openShadowDatabase({ url });
+    prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
     analysis = await analyzeMigration({ prepared, path: 'migration.sql', sql: MIGRATION, transaction: 'none', productionRows: new Map([['public.posts', 1_000_000]]) });
   });

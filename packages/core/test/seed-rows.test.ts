@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import { seedTables, type SeedResult } from '../src/shadow/seed-rows.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../src/table-ref.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
@@ -62,7 +63,7 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
   // One shadow per backend: the seedings build on each other, the tests read what they left.
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
-    shadow = await openShadowDatabase({ url });
+    shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     await shadow.exec(schema);
     commentsOnly = await seedTables({ shadow, tables: [table('comments')] });
     first = await seedTables({ shadow, tables: everything, rowsPerTable: 50 });

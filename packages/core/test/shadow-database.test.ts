@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowBackends, shadowDatabaseName } from '../../../test/support/postgres-server.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { dropShadowDatabases, SHADOW_DATABASE_PREFIX } from '../src/shadow/server-databases.js';
+import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '../src/shadow/server-databases.js';
+import { shadowName } from '../src/shadow/throwaway-names.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const scripts = [
@@ -15,7 +16,7 @@ describe.each(shadowBackends())('shadow database on $name', ({ url }) => {
   let shadow: ShadowDatabase;
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
-    shadow = await openShadowDatabase({ url });
+    shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     await replayMigrations({ shadow, scripts, transaction: 'all' });
   });
   afterAll(async () => {
@@ -78,7 +79,7 @@ describe.runIf(serverTestUrl())('server shadow safety', () => {
     await sentinel.query('CREATE TABLE IF NOT EXISTS orm_ai_sentinel (id int)');
     const before = await listUserDatabases(url);
     const tablesBefore = await sentinel.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
-    const shadow = await openShadowDatabase({ url });
+    const shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     expect(shadow.description).toContain(SHADOW_DATABASE_PREFIX);
     await shadow.exec('CREATE TABLE only_in_shadow (id int)');
     const fork = await shadow.fork();
@@ -96,18 +97,20 @@ describe.runIf(serverTestUrl())('server shadow safety', () => {
     await sentinel.end();
   });
 
-  it('refuses to drop a database it did not name', async () => {
-    await expect(dropShadowDatabases({ server: new URL(url), names: ['test'] })).rejects.toMatchObject({ code: 'SHADOW_UNAVAILABLE', message: expect.stringContaining('refusing to touch "test"') });
+  it('refuses to touch a database it did not name', () => {
+    expect(() => shadowName('test')).toThrow(expect.objectContaining({ code: 'SHADOW_UNAVAILABLE', message: expect.stringContaining('refusing to touch "test"') }));
+    expect(() => shadowName('orm_ai_shadow_0123456789aZ')).toThrow(/refusing to touch/);
+    expect(shadowName('orm_ai_shadow_0123456789ab')).toBe('orm_ai_shadow_0123456789ab');
   });
 
   it('rejects a URL that is not postgres://, naming it without its password', async () => {
-    await expect(openShadowDatabase({ url: 'mysql://root:secret@127.0.0.1:3306/test' })).rejects.toMatchObject({
+    await expect(openShadowDatabase({ server: { url: 'mysql://root:secret@127.0.0.1:3306/test' } })).rejects.toMatchObject({
       code: 'SHADOW_URL_INVALID',
       message: expect.not.stringContaining('secret'),
     });
   });
 
   it('says how to recover when the server is unreachable', async () => {
-    await expect(openShadowDatabase({ url: 'postgres://postgres@127.0.0.1:1/test' })).rejects.toMatchObject({ code: 'SHADOW_UNAVAILABLE', hint: expect.stringContaining('--shadow-url') });
+    await expect(openShadowDatabase({ server: { url: 'postgres://postgres@127.0.0.1:1/test' } })).rejects.toMatchObject({ code: 'SHADOW_UNAVAILABLE', hint: expect.stringContaining('--shadow-url') });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SHADOW_DATABASE_PREFIX } from '@orm-ai/core';
+import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '@orm-ai/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, listDatabases, serverTestUrl } from '../../../test/support/postgres-server.js';
@@ -46,7 +46,7 @@ async function columnsOf(connectionString: string, table: string): Promise<strin
 
 if (url) {
   describeSchemaEngine({ name: 'a PostgreSQL server', url });
-  describeShadowAdapters({ name: 'a PostgreSQL server', open: () => serverShadowFactory(url) });
+  describeShadowAdapters({ name: 'a PostgreSQL server', open: () => serverShadowFactory({ url }) });
 }
 
 describe.skipIf(!url)('the server shadow', () => {
@@ -59,7 +59,7 @@ describe.skipIf(!url)('the server shadow', () => {
     try {
       const tablesBefore = await tablesOf(serverUrl);
       const databasesBefore = await listDatabases(serverUrl);
-      const engine = await openPrismaSchemaEngine({ schema: blogSchema, shadowUrl: serverUrl });
+      const engine = await openPrismaSchemaEngine({ schema: blogSchema, shadowServer: shadowServerFrom({ shadowUrl: serverUrl }) });
       let databasesDuring: string[];
       try {
         databasesDuring = await listDatabases(serverUrl);

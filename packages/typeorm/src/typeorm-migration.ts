@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { stageSources, type ChangePlan, type FileChange, type GeneratedMigration, type SchemaModel } from '@orm-ai/core';
+import { stageSources, type ChangePlan, type FileChange, type GeneratedMigration, type SchemaModel, type ShadowServer } from '@orm-ai/core';
 import { runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
 import { prepareBuilderDownRepairs } from './schema-builder/builder-down-repairs.js';
 import { runInPlaceChanges } from './schema-builder/in-place-changes.js';
@@ -21,7 +21,7 @@ export interface TypeormMigrationInput {
   readonly model: SchemaModel;
   readonly edits: readonly FileChange[];
   readonly name: string;
-  readonly shadowUrl: string | undefined;
+  readonly shadowServer: ShadowServer | undefined;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
   try {
     const stageRoot = staged.stagedPath(input.root);
     const loaded = await loadDataSourceOptions({ dataSourcePath: staged.stagedPath(input.dataSourcePath), cwd: stageRoot });
-    const shadow = await openShadowDataSource({ options: loaded.options, shadowUrl: input.shadowUrl, DataSourceClass: loaded.DataSourceClass });
+    const shadow = await openShadowDataSource({ options: loaded.options, shadowServer: input.shadowServer, DataSourceClass: loaded.DataSourceClass });
     try {
       await runExistingMigrations({ dataSource: shadow.dataSource });
       const inPlace = await runInPlaceChanges({ dataSource: shadow.dataSource, plan: input.plan, model: input.model });

@@ -87,7 +87,7 @@ class TypeormProject implements OrmProject {
       model: this.#entities().model,
       edits: input.edits,
       name: pascalName(input.name),
-      shadowUrl: input.shadowUrl,
+      shadowServer: input.shadowServer,
     });
   }
 

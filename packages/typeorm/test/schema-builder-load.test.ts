@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shadowServerFrom } from '@orm-ai/core';
 import { runExistingMigrations, schemaBuilderQueries } from '../src/schema-builder/builder-migration.js';
 import { globFiles } from '../src/schema-builder/glob-files.js';
 import { loadDataSourceOptions } from '../src/schema-builder/load-data-source.js';
@@ -161,7 +162,7 @@ describe('the shadow never contacts the configured database', () => {
         { ...loaded.options, replication: { master: sentinelHost, slaves: [sentinelHost] } },
       ];
       for (const options of variants) {
-        const shadow = await openShadowDataSource({ options: options as typeof loaded.options, shadowUrl, DataSourceClass: loaded.DataSourceClass });
+        const shadow = await openShadowDataSource({ options: options as typeof loaded.options, shadowServer: shadowServerFrom({ shadowUrl }), DataSourceClass: loaded.DataSourceClass });
         try {
           await runExistingMigrations({ dataSource: shadow.dataSource });
           expect((await schemaBuilderQueries({ dataSource: shadow.dataSource })).up).toEqual([]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { changePlanSchema, type SchemaModel } from '@orm-ai/core';
+import { changePlanSchema, shadowServerFrom, type SchemaModel } from '@orm-ai/core';
 import {
   migrationSqlById,
   runExistingMigrations,
@@ -38,7 +38,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 describe.each(targets)('TypeORM schema builder on the $target shadow', ({ target, shadowUrl }) => {
   async function withShadow<T>(loaded: LoadedDataSource, work: (shadow: ShadowDataSource) => Promise<T>): Promise<T> {
     const shadow = await timed(`${target} shadow start`, () =>
-      openShadowDataSource({ options: loaded.options, shadowUrl, DataSourceClass: loaded.DataSourceClass }),
+      openShadowDataSource({ options: loaded.options, shadowServer: shadowServerFrom({ shadowUrl }), DataSourceClass: loaded.DataSourceClass }),
     );
     try {
       return await work(shadow);

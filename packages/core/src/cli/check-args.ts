@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { describeError, OrmAiError } from '../errors.js';
+import { unconfinedShadowFlag } from './generate-args.js';
 
 /** Flags of every CLI's `check` command; the plugin adds its config flag. */
 const CHECK_FLAGS = {
@@ -8,6 +9,7 @@ const CHECK_FLAGS = {
   json: { type: 'boolean', default: false },
   format: { type: 'string', default: 'text' },
   'shadow-url': { type: 'string' },
+  'unconfined-shadow': { type: 'boolean', default: false },
   rows: { type: 'string', multiple: true, default: [] },
   'stats-url': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -20,6 +22,7 @@ export interface ParsedCheckArgs {
   readonly json: boolean;
   readonly format: 'text' | 'markdown';
   readonly shadowUrl: string | undefined;
+  readonly unconfinedShadow: boolean;
   readonly rows: readonly string[];
   readonly statsUrl: string | undefined;
   readonly help: boolean;
@@ -46,6 +49,7 @@ export function parseCheckArgs(argv: readonly string[], extraFlags: NonNullable<
     json: values.json === true,
     format,
     shadowUrl: values['shadow-url'] as string | undefined,
+    unconfinedShadow: unconfinedShadowFlag(values),
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
     help: values.help === true,

@@ -8,6 +8,7 @@ export const COMMON_GENERATE_FLAGS = {
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   'shadow-url': { type: 'string' },
+  'unconfined-shadow': { type: 'boolean', default: false },
   model: { type: 'string' },
   name: { type: 'string' },
   'allow-unsafe': { type: 'boolean', default: false },
@@ -25,6 +26,7 @@ export interface ParsedGenerateArgs {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly shadowUrl: string | undefined;
+  readonly unconfinedShadow: boolean;
   readonly model: string | undefined;
   readonly name: string | undefined;
   readonly allowUnsafe: boolean;
@@ -59,6 +61,7 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
     dryRun: values['dry-run'] === true,
     json: values.json === true,
     shadowUrl: values['shadow-url'] as string | undefined,
+    unconfinedShadow: unconfinedShadowFlag(values),
     model: values.model as string | undefined,
     name: values.name as string | undefined,
     allowUnsafe: values['allow-unsafe'] === true,
@@ -69,4 +72,13 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
     help: values.help === true,
     extra,
   };
+}
+
+/** `--unconfined-shadow`, which means nothing without a server to run on. */
+export function unconfinedShadowFlag(values: Record<string, unknown>): boolean {
+  if (values['unconfined-shadow'] !== true) return false;
+  if (values['shadow-url'] === undefined) {
+    throw new OrmAiError('USAGE', '--unconfined-shadow needs --shadow-url', { hint: 'The embedded PGlite shadow is always confined; the flag only changes how a server shadow runs.' });
+  }
+  return true;
 }

@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pc from 'picocolors';
 import { describeError, OrmAiError } from '../errors.js';
+import { runInterruptCleanups } from '../interrupts.js';
 import { startMcpServer } from '../mcp/mcp-server.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import { renderError } from '../report/text-report.js';
@@ -47,6 +49,7 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
     io.stdout(definition.usage);
     return 0;
   }
+  warnWhenUnconfined(args, io);
   return runGenerateCommand(
     {
       plugin: definition.plugin,
@@ -55,6 +58,7 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
       request: args.request,
       planFile: args.plan,
       shadowUrl: args.shadowUrl,
+      unconfinedShadow: args.unconfinedShadow,
       model: args.model,
       name: args.name,
       env: io.env,
@@ -78,6 +82,7 @@ function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsCo
     io.stdout(definition.usage);
     return 0;
   }
+  warnWhenUnconfined(args, io);
   return runCheckCommand(
     {
       plugin: definition.plugin,
@@ -87,6 +92,7 @@ function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsCo
       setupFile: args.setup,
       since: args.since,
       shadowUrl: args.shadowUrl,
+      unconfinedShadow: args.unconfinedShadow,
       rows: args.rows,
       statsUrl: args.statsUrl,
       json: args.json,
@@ -119,7 +125,20 @@ async function runMcp(definition: CliDefinition, configFlag: NonNullable<ParseAr
     env: io.env,
   });
   await server.closed;
+  // The client hung up: what a tool call still running holds on a server goes too.
+  await runInterruptCleanups();
   return 0;
+}
+
+/** `--unconfined-shadow` gives up the wall around the plan's SQL: say so every time, on stderr (stdout may be JSON). */
+function warnWhenUnconfined(args: { shadowUrl: string | undefined; unconfinedShadow: boolean }, io: CliIo): void {
+  if (!args.unconfinedShadow || !args.shadowUrl) return;
+  io.stderr(
+    pc.yellow(
+      "warning: --unconfined-shadow: the existing migrations, the ORM's SQL and the plan's SQL run as the --shadow-url user, with all its rights on the whole server, " +
+        'not as a throwaway role confined to the shadow database.',
+    ),
+  );
 }
 
 /** Parses arguments; a `USAGE` error is printed and comes back as undefined (exit 2). */
@@ -145,6 +164,7 @@ export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change pla
   --dry-run          show the change and write nothing
   --json             print one JSON object for scripts and agents
   --shadow-url URL   prove on a fresh database on this PostgreSQL server (default: embedded PGlite)
+  --unconfined-shadow  run the shadow's SQL as the --shadow-url user, not a throwaway role (warns)
   --model M          the model (default: OPENAI_MODEL or gpt-4.1-mini)
   --allow-unsafe     write even when the safety analysis reports errors
   --allow-data-loss  allow drops and narrowing changes the request asks for, and measured data loss
@@ -165,6 +185,7 @@ Check flags (exit 1 when any finding is an error):
   --format F         text (default) or markdown (a pull-request comment)
   --json             print the analysis as JSON
   --shadow-url URL   measure on a fresh database on this PostgreSQL server (default: embedded PGlite)
+  --unconfined-shadow  run the shadow's SQL as the --shadow-url user, not a throwaway role (warns)
   --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
   --stats-url URL    read row counts from pg_class.reltuples over a read-only connection`;
 }

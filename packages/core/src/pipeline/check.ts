@@ -5,6 +5,7 @@ import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
+import { shadowServerFrom } from '../shadow/server-databases.js';
 
 export interface CheckOptions {
   readonly cwd: string;
@@ -17,6 +18,8 @@ export interface CheckOptions {
   /** Without files: judge this migration (by id or id prefix) and the newer ones only. */
   readonly since?: string | undefined;
   readonly shadowUrl?: string | undefined;
+  /** Run the shadow's SQL as the `--shadow-url` user instead of a throwaway role (`--unconfined-shadow`). */
+  readonly unconfinedShadow?: boolean | undefined;
   readonly productionRows?: ProductionRows | undefined;
 }
 
@@ -40,7 +43,7 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
   if (options.since) throw new OrmAiError('USAGE', '--since selects project migrations; it cannot be combined with files', { hint: 'Drop --since, or drop the files.' });
   const files = await Promise.all(options.files.map((file) => readSql(options.cwd, file)));
   const setup = options.setupFile ? await readSql(options.cwd, options.setupFile) : null;
-  const prepared = await openShadowDatabase({ url: options.shadowUrl });
+  const prepared = await openShadowDatabase({ server: shadowServerFrom(options) });
   try {
     if (setup) await replayMigrations({ shadow: prepared, scripts: [setup], transaction: 'none' });
     const analyses: MigrationAnalysis[] = [];
@@ -62,7 +65,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
     throw new OrmAiError('USAGE', `no migration "${options.since}" in this project`, { hint: `Migrations: ${scripts.map((script) => script.id).join(', ') || 'none'}.` });
   }
   const { capabilities } = options.plugin;
-  const prepared = await openShadowDatabase({ url: options.shadowUrl });
+  const prepared = await openShadowDatabase({ server: shadowServerFrom(options) });
   try {
     await replayMigrations({ shadow: prepared, scripts: scripts.slice(0, first), transaction: capabilities.migrationTransaction });
     const analyses: MigrationAnalysis[] = [];

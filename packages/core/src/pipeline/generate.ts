@@ -10,6 +10,7 @@ import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
+import { shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { migrationNameFor } from './migration-name.js';
 import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
@@ -26,6 +27,8 @@ export interface GenerateOptions {
   readonly request?: string | undefined;
   readonly planFile?: string | undefined;
   readonly shadowUrl?: string | undefined;
+  /** Run the shadow's SQL as the `--shadow-url` user instead of a throwaway role (`--unconfined-shadow`). */
+  readonly unconfinedShadow?: boolean | undefined;
   readonly model?: string | undefined;
   readonly name?: string | undefined;
   /** Write even when the safety analysis reports errors. */
@@ -89,7 +92,8 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
     return { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
   });
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
-  const preparing = prepareShadow({ url: options.shadowUrl, plugin: options.plugin, project, scripts });
+  const shadowServer = shadowServerFrom(options);
+  const preparing = prepareShadow({ server: shadowServer, plugin: options.plugin, project, scripts });
   preparing.catch(() => undefined);
   let prepared: ShadowDatabase | undefined;
   try {
@@ -147,7 +151,7 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
   const generated = await repairable(async () => {
     const edits = await timed('apply-plan', () => project.applyPlan(plan));
     const name = migrationNameFor({ name: options.name, plan });
-    const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowUrl: options.shadowUrl }));
+    const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowServer: shadowServerFrom(options) }));
     return { edits, migration, statements: await composeStatements(plan, migration), downStatements: await composeDownStatements(plan, migration) };
   });
   if (!generated.ok) return generated;
@@ -224,12 +228,12 @@ function planSourceFor(options: GenerateOptions, model: SchemaModel): { source: 
 }
 
 async function prepareShadow(options: {
-  url: string | undefined;
+  server: ShadowServer | undefined;
   plugin: OrmPlugin;
   project: OrmProject;
   scripts: Awaited<ReturnType<OrmProject['readMigrations']>>;
 }): Promise<ShadowDatabase> {
-  const shadow = await openShadowDatabase({ url: options.url });
+  const shadow = await openShadowDatabase({ server: options.server });
   try {
     await replayMigrations({ shadow, scripts: options.scripts, transaction: options.plugin.capabilities.migrationTransaction });
     return shadow;

@@ -5,7 +5,7 @@ import type { OpenShadowOptions, ShadowDatabase } from './shadow-database.js';
 
 /** Opens the shadow the user chose: a server database for a URL, else embedded PGlite. */
 export async function openShadowDatabase(options: OpenShadowOptions = {}): Promise<ShadowDatabase> {
-  if (options.url) return openServerShadow(options.url);
+  if (options.server) return openServerShadow(options.server);
   try {
     return await openPgliteShadow();
   } catch (error) {

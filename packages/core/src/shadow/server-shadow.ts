@@ -1,36 +1,46 @@
 import pg from 'pg';
 import type { ShadowDatabase } from './shadow-database.js';
-import { createShadowDatabases, databaseUrl, dropShadowDatabases, parseServerUrl, redact } from './server-databases.js';
+import { redact, ThrowawayDatabases, type ShadowServer, type ThrowawayDatabase } from './server-databases.js';
 
-/** Works in a fresh throwaway database on the server named by `url`, and drops it at close. */
-export async function openServerShadow(url: string): Promise<ShadowDatabase> {
-  const server = parseServerUrl(url);
-  const [name] = await createShadowDatabases({ server, count: 1 });
-  return ServerShadow.connect(server, name!);
+/**
+ * Works in a fresh throwaway database on the server, logged in as its throwaway role (see
+ * `ThrowawayDatabases`); the database, its forks and the role are dropped at close.
+ */
+export async function openServerShadow(server: ShadowServer): Promise<ShadowDatabase> {
+  const { family, databases } = await ThrowawayDatabases.openWith(server, 1);
+  try {
+    return await ServerShadow.connect(family, databases[0]!, { ownsFamily: true });
+  } catch (error) {
+    await family.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 class ServerShadow implements ShadowDatabase {
   #closed = false;
 
   private constructor(
-    private readonly server: URL,
-    private readonly name: string,
+    private readonly family: ThrowawayDatabases,
+    private readonly database: ThrowawayDatabase,
     private client: pg.Client,
+    /** The first shadow of a family drops the whole family (its forks and the role) at close. */
+    private readonly ownsFamily: boolean,
   ) {}
 
-  static async connect(server: URL, name: string): Promise<ServerShadow> {
-    const client = new pg.Client({ connectionString: databaseUrl(server, name) });
+  static async connect(family: ThrowawayDatabases, database: ThrowawayDatabase, options: { ownsFamily: boolean }): Promise<ServerShadow> {
+    const client = new pg.Client({ connectionString: database.url });
+    client.on('error', () => undefined);
     try {
       await client.connect();
     } catch (error) {
-      await dropShadowDatabases({ server, names: [name] });
+      await family.drop(database);
       throw error;
     }
-    return new ServerShadow(server, name, client);
+    return new ServerShadow(family, database, client, options.ownsFamily);
   }
 
   get description(): string {
-    return redact(databaseUrl(this.server, this.name));
+    return redact(this.database.url);
   }
 
   async exec(sql: string): Promise<void> {
@@ -45,20 +55,22 @@ class ServerShadow implements ShadowDatabase {
   async fork(): Promise<ShadowDatabase> {
     // A template database must have no other connections while it is copied.
     await this.client.end();
-    let copy: string;
+    let copy: ThrowawayDatabase;
     try {
-      [copy] = (await createShadowDatabases({ server: this.server, count: 1, template: this.name })) as [string];
+      copy = await this.family.create({ template: this.database });
     } finally {
-      this.client = new pg.Client({ connectionString: databaseUrl(this.server, this.name) });
+      this.client = new pg.Client({ connectionString: this.database.url });
+      this.client.on('error', () => undefined);
       await this.client.connect();
     }
-    return ServerShadow.connect(this.server, copy);
+    return ServerShadow.connect(this.family, copy, { ownsFamily: false });
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.client.end().catch(() => undefined);
-    await dropShadowDatabases({ server: this.server, names: [this.name] });
+    if (this.ownsFamily) await this.family.close();
+    else await this.family.drop(this.database);
   }
 }

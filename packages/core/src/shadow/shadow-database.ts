@@ -1,3 +1,5 @@
+import type { ShadowServer } from './server-databases.js';
+
 /**
  * A shadow database: a throwaway PostgreSQL the tool may change freely, never the user's.
  * Embedded PGlite by default; a fresh database on a real server when the user gives a URL.
@@ -16,6 +18,6 @@ export interface ShadowDatabase {
 }
 
 export interface OpenShadowOptions {
-  /** A PostgreSQL server URL; absent means embedded PGlite. */
-  readonly url?: string | undefined;
+  /** A PostgreSQL server (`--shadow-url`); absent means embedded PGlite. */
+  readonly server?: ShadowServer | undefined;
 }

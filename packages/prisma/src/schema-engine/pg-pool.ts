@@ -68,13 +68,6 @@ export function parsePostgresUrl(url: string, role: string): URL {
   return parsed;
 }
 
-/** The same server and credentials, another database. */
-export function withDatabase(url: URL, database: string): string {
-  const copy = new URL(url.toString());
-  copy.pathname = `/${database}`;
-  return copy.toString();
-}
-
 /** Runs `work` on one client connected to `url`; a failed connection is `SHADOW_UNAVAILABLE`. */
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });

@@ -1,4 +1,4 @@
-import { describeError, OrmAiError } from '@orm-ai/core';
+import { describeError, OrmAiError, type ShadowServer } from '@orm-ai/core';
 import { bindMigrationAwareSqlAdapterFactory, Debug } from '@prisma/driver-adapter-utils';
 import { engineFailure } from './engine-errors.js';
 import { keepAliveWhile, loadSchemaEngineWasm } from './load-engine.js';
@@ -12,7 +12,7 @@ export interface OpenPrismaSchemaEngineOptions {
   /** The project's schema files (a `datasource` with `provider = "postgresql"`). */
   readonly schema: readonly PrismaSchemaFile[];
   /** A PostgreSQL server to hold the throwaway databases; absent: embedded PGlite. */
-  readonly shadowUrl?: string | undefined;
+  readonly shadowServer?: ShadowServer | undefined;
 }
 
 /** A migration as `prisma migrate dev --create-only` would write it. */
@@ -86,7 +86,7 @@ const debug = Debug('orm-ai:schema-engine');
  */
 export async function openPrismaSchemaEngine(options: OpenPrismaSchemaEngineOptions): Promise<PrismaSchemaEngine> {
   const wasm = await loadSchemaEngineWasm();
-  const databases = options.shadowUrl ? await serverShadowFactory(options.shadowUrl) : await startPglite();
+  const databases = options.shadowServer ? await serverShadowFactory(options.shadowServer) : await startPglite();
   const adapterFactory = bindMigrationAwareSqlAdapterFactory(databases.adapterFactory);
   try {
     const datamodels = options.schema.length > 0 ? options.schema.map((file): [string, string] => [file.path, file.content]) : undefined;

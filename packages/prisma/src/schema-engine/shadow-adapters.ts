@@ -1,9 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
-import { createShadowDatabases, dropShadowDatabases, redact } from '@orm-ai/core';
+import { confinePglite, redact, setRoleSql, ThrowawayDatabases, type ShadowServer, type ThrowawayDatabase } from '@orm-ai/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { parsePostgresUrl, withDatabase } from './pg-pool.js';
 import { ServerDatabase, serverTarget } from './server-databases.js';
 import { ScriptFailureLog, trialInTransaction, type ScriptTarget } from './script-runner.js';
 import { ScriptRunningAdapter } from './script-running-adapter.js';
@@ -85,6 +84,22 @@ async function newPglite(): Promise<PGlite> {
   }
 }
 
+/** A PGlite confined to a throwaway role (see `confinePglite`), and how to give a fresh session that role again. */
+interface ConfinedPglite {
+  readonly db: PGlite;
+  readonly role: string;
+}
+
+async function newConfinedPglite(): Promise<ConfinedPglite> {
+  const db = await newPglite();
+  try {
+    return { db, role: await confinePglite(db) };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
 function pgliteTarget(db: PGlite, description: string): ScriptTarget {
   return {
     description,
@@ -112,10 +127,16 @@ async function cleanSession(exec: (sql: string) => Promise<unknown>): Promise<vo
   for (const sql of CLEAN_SESSION_SQL) await exec(sql);
 }
 
-/** Empties the one PGlite session as well as its database. */
-async function emptyPglite(db: PGlite): Promise<void> {
+/** DISCARD ALL gives PGlite's one session back its superuser: confine it again. */
+async function cleanPgliteSession({ db, role }: ConfinedPglite): Promise<void> {
   await cleanSession((sql) => db.exec(sql));
-  await db.exec(EMPTY_DATABASE_SQL);
+  await db.exec(setRoleSql(role));
+}
+
+/** Empties the one PGlite session as well as its database. */
+async function emptyPglite(pglite: ConfinedPglite): Promise<void> {
+  await cleanPgliteSession(pglite);
+  await pglite.db.exec(EMPTY_DATABASE_SQL);
 }
 
 /**
@@ -124,11 +145,12 @@ async function emptyPglite(db: PGlite): Promise<void> {
  * starts a new PGlite per call and never closes it; this one never starts more than two.
  */
 export async function pgliteShadowFactory(): Promise<ShadowAdapterFactory> {
-  const dev = await newPglite();
-  const shadow = await newPglite().catch(async (error: unknown) => {
-    await dev.close();
+  const confinedDev = await newConfinedPglite();
+  const confinedShadow = await newConfinedPglite().catch(async (error: unknown) => {
+    await confinedDev.db.close();
     throw error;
   });
+  const [dev, shadow] = [confinedDev.db, confinedShadow.db];
   const failures = new ScriptFailureLog();
   const devTarget = pgliteTarget(dev, 'the dev database (embedded PGlite)');
   const shadowTarget = pgliteTarget(shadow, "Prisma's shadow database (embedded PGlite)");
@@ -142,10 +164,10 @@ export async function pgliteShadowFactory(): Promise<ShadowAdapterFactory> {
       provider: 'postgres',
       adapterName: 'pglite-prisma-adapter',
       connect: () => connect(dev, devTarget),
-      connectToShadowDb: shadowHandOut({ connect: (release) => connect(shadow, shadowTarget, release), empty: () => emptyPglite(shadow) }),
+      connectToShadowDb: shadowHandOut({ connect: (release) => connect(shadow, shadowTarget, release), empty: () => emptyPglite(confinedShadow) }),
     },
     execute: (sql) => dev.exec(sql).then(() => undefined),
-    resetSession: () => cleanSession((sql) => dev.exec(sql)),
+    resetSession: () => cleanPgliteSession(confinedDev),
     async dispose() {
       if (disposed) return;
       disposed = true;
@@ -155,19 +177,17 @@ export async function pgliteShadowFactory(): Promise<ShadowAdapterFactory> {
 }
 
 /**
- * A PostgreSQL server: creates two databases named `orm_ai_shadow_<hex>` (dev and shadow)
- * and works only inside them. The URL's own database is used for nothing but
- * `CREATE DATABASE` and, at `dispose()`, `DROP DATABASE … WITH (FORCE)` of those two.
+ * A PostgreSQL server: two throwaway databases (dev and shadow) owned by one throwaway role
+ * that every connection logs in as (`ThrowawayDatabases`); the engine works only inside them.
  * `@prisma/adapter-pg`'s own `connectToShadowDb()` is not used: given a URL naming a
  * database it connects its "shadow" to that very database.
  */
-export async function serverShadowFactory(url: string): Promise<ShadowAdapterFactory> {
-  const server = parsePostgresUrl(url, 'the shadow database URL');
-  const names = await createShadowDatabases({ server, count: 2 });
-  const [devName, shadowName] = names as [string, string];
+export async function serverShadowFactory(server: ShadowServer): Promise<ShadowAdapterFactory> {
+  const { family, databases } = await ThrowawayDatabases.openWith(server, 2);
+  const [devDatabase, shadowDatabase] = databases as [ThrowawayDatabase, ThrowawayDatabase];
   // One connection, as the engine's native one: session state and advisory locks stay on it.
-  const dev = new ServerDatabase(withDatabase(server, devName), { max: 1 });
-  const shadow = new ServerDatabase(withDatabase(server, shadowName));
+  const dev = new ServerDatabase(devDatabase.url, { max: 1 });
+  const shadow = new ServerDatabase(shadowDatabase.url);
   const failures = new ScriptFailureLog();
   const description = redact(dev.url);
   const devTarget = serverTarget(dev, `the dev database (${description})`);
@@ -195,7 +215,7 @@ export async function serverShadowFactory(url: string): Promise<ShadowAdapterFac
       if (disposed) return;
       disposed = true;
       await Promise.all([dev.end(), shadow.end()]);
-      await dropShadowDatabases({ server, names });
+      await family.close();
     },
   };
 }

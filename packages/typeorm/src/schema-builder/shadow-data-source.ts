@@ -1,13 +1,13 @@
 import type { PGliteInterface } from '@electric-sql/pglite';
-import { createShadowDatabases, databaseUrl, describeError, dropShadowDatabases, OrmAiError, parseServerUrl, redact } from '@orm-ai/core';
+import { confinePglite, describeError, OrmAiError, redact, ThrowawayDatabases, type ShadowServer } from '@orm-ai/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { pgModuleFor, startEmptyPGlite } from './pglite-driver.js';
 
 export interface OpenShadowDataSourceOptions {
   /** The user's DataSource options (from `loadDataSourceOptions`). Only the model-related ones are used. */
   readonly options: DataSourceOptions;
-  /** A PostgreSQL server URL; absent means embedded PGlite. Its database serves only CREATE/DROP DATABASE. */
-  readonly shadowUrl?: string | undefined;
+  /** A PostgreSQL server (`--shadow-url`); absent means embedded PGlite. */
+  readonly shadowServer?: ShadowServer | undefined;
   /** The user's DataSource class, so the schema builder is the user's copy of typeorm. Default: ours. */
   readonly DataSourceClass?: new (options: DataSourceOptions) => DataSource;
 }
@@ -41,8 +41,9 @@ const MODEL_OPTION_KEYS = [
 ] as const;
 
 /**
- * Opens the user's model on a shadow: a fresh embedded PGlite by default, or a new database
- * `orm_ai_shadow_<hex>` on the server at `shadowUrl`. The DataSource is initialized with
+ * Opens the user's model on a shadow: a fresh embedded PGlite by default, or a new throwaway
+ * database on the server (`ThrowawayDatabases`); either way confined to a throwaway role, so
+ * the migrations TypeORM runs there reach nothing else. The DataSource is initialized with
  * `synchronize: false`, `migrationsRun: false`, `dropSchema: false` and no logging, so nothing
  * runs until the caller asks. Only PostgreSQL data sources are supported.
  *
@@ -57,9 +58,9 @@ export async function openShadowDataSource(options: OpenShadowDataSourceOptions)
   }
   const modelOptions = pickModelOptions(options.options);
   const DataSourceClass = options.DataSourceClass ?? DataSource;
-  return options.shadowUrl === undefined
+  return options.shadowServer === undefined
     ? openOnPGlite(modelOptions, DataSourceClass)
-    : openOnServer(modelOptions, DataSourceClass, options.shadowUrl);
+    : openOnServer(modelOptions, DataSourceClass, options.shadowServer);
 }
 
 function pickModelOptions(options: DataSourceOptions): Record<string, unknown> {
@@ -82,10 +83,13 @@ async function openOnPGlite(modelOptions: Record<string, unknown>, DataSourceCla
   try {
     database = await startEmptyPGlite();
   } catch (error) {
-    throw new OrmAiError('SHADOW_UNAVAILABLE', `the embedded PGlite shadow did not start: ${describeError(error)}`, {
-      hint: 'Pass --shadow-url postgres://user@host:5432/postgres to use a throwaway database on a server instead.',
-      cause: error,
-    });
+    throw pgliteDidNotStart(error);
+  }
+  try {
+    await confinePglite(database);
+  } catch (error) {
+    await database.close();
+    throw pgliteDidNotStart(error);
   }
   const dataSource = new DataSourceClass({ ...modelOptions, driver: pgModuleFor(database) } as DataSourceOptions);
   const close = () => database.close();
@@ -93,12 +97,18 @@ async function openOnPGlite(modelOptions: Record<string, unknown>, DataSourceCla
   return withDispose(dataSource, 'embedded PGlite', close);
 }
 
-async function openOnServer(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor, shadowUrl: string): Promise<ShadowDataSource> {
-  const server = parseServerUrl(shadowUrl);
-  const [name] = (await createShadowDatabases({ server, count: 1 })) as [string];
-  const url = databaseUrl(server, name);
+function pgliteDidNotStart(error: unknown): OrmAiError {
+  return new OrmAiError('SHADOW_UNAVAILABLE', `the embedded PGlite shadow did not start: ${describeError(error)}`, {
+    hint: 'Pass --shadow-url postgres://user@host:5432/postgres to use a throwaway database on a server instead.',
+    cause: error,
+  });
+}
+
+async function openOnServer(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor, server: ShadowServer): Promise<ShadowDataSource> {
+  const { family, databases } = await ThrowawayDatabases.openWith(server, 1);
+  const { url } = databases[0]!;
   const description = redact(url);
-  const drop = () => dropShadowDatabases({ server, names: [name] });
+  const drop = () => family.close();
   const dataSource = new DataSourceClass({ ...modelOptions, url } as DataSourceOptions);
   await initializeOrClose(dataSource, description, drop);
   return withDispose(dataSource, description, drop);

@@ -1,0 +1,63 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePostgresServer, queryServer, serverTestUrl } from '../../../test/support/postgres-server.js';
+import { ThrowawayDatabases } from '../src/shadow/server-databases.js';
+import { newShadowName, shadowLabel } from '../src/shadow/throwaway-names.js';
+
+describe.runIf(serverTestUrl())('what killed runs left on a server', () => {
+  const url = serverTestUrl()!;
+  const admin = (sql: string, params: unknown[] = []) => queryServer(url, sql, params);
+  const comment = (created: Date) => `'${JSON.stringify({ ...shadowLabel(created), pid: 1, run: 'killedrun000' })}'`;
+  const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  /** A database and its role as a run leaves them when it is killed. */
+  const plant = async (options: { name?: string; created?: Date; label?: string } = {}) => {
+    const name = options.name ?? newShadowName();
+    const label = options.label ?? comment(options.created ?? twoHoursAgo);
+    await admin(`CREATE ROLE ${name} LOGIN`);
+    await admin(`CREATE DATABASE ${name} OWNER ${name}`);
+    await admin(`COMMENT ON ROLE ${name} IS ${label}`);
+    await admin(`COMMENT ON DATABASE ${name} IS ${label}`);
+    return name;
+  };
+  const exists = async (name: string) => {
+    const [row] = await admin('SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1) AS database, EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS role', [name]);
+    return row as { database: boolean; role: boolean };
+  };
+  const planted: string[] = [];
+  beforeAll(() => ensurePostgresServer(url));
+  afterAll(async () => {
+    for (const name of planted) {
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin(`DROP ROLE IF EXISTS ${name}`);
+    }
+  });
+
+  it('drops an old leftover no session uses, and keeps one in use, a young one, and any it did not name', async () => {
+    const abandoned = await plant();
+    const young = await plant({ created: new Date() });
+    const inUse = await plant();
+    const notOurs = await plant({ name: 'orm_ai_shadow_notours00000' });
+    const unlabelled = await plant({ label: "'made by hand'" });
+    planted.push(abandoned, young, inUse, notOurs, unlabelled);
+    // A live run's session on the database it is using.
+    const live = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: `/${inUse}` }).toString() });
+    await live.connect();
+    try {
+      const family = await ThrowawayDatabases.open({ url });
+      await family.close();
+      expect(await exists(abandoned)).toEqual({ database: false, role: false });
+      for (const kept of [young, inUse, notOurs, unlabelled]) expect(await exists(kept)).toEqual({ database: true, role: true });
+    } finally {
+      await live.end();
+    }
+  });
+
+  it('drops a role left without its database', async () => {
+    const name = newShadowName();
+    planted.push(name);
+    await admin(`CREATE ROLE ${name} NOLOGIN`);
+    await admin(`COMMENT ON ROLE ${name} IS ${comment(twoHoursAgo)}`);
+    await (await ThrowawayDatabases.open({ url })).close();
+    expect(await exists(name)).toEqual({ database: false, role: false });
+  });
+});
