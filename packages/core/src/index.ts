@@ -12,6 +12,7 @@ export * from './sql-identifier.js';
 export * from './sql-parser.js';
 export * from './stage-sources.js';
 export * from './write-files.js';
+export * from './stale-run-files.js';
 export * from './llm/chat-planner.js';
 export * from './llm/llm-settings.js';
 export * from './llm/model-prices.js';

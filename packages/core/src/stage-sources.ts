@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { onInterrupt } from './interrupts.js';
+import { stagingFolderName, stagingRoot } from './stale-run-files.js';
 
 /** Extensions a relative TypeScript import may resolve to, in the compiler's order. */
 const CANDIDATE_SUFFIXES = ['', '.ts', '.tsx', '.mts', '/index.ts', '/index.tsx', '/index.mts'];
@@ -27,7 +29,9 @@ export async function stageSources(options: {
   /** The module specifiers a file imports (the plugin's parser knows its language). */
   importsOf: (content: string) => string[];
 }): Promise<StagedSources> {
-  const stageRoot = join(options.root, 'node_modules', '.cache', 'orm-ai', `stage-${randomBytes(6).toString('hex')}`);
+  const stageRoot = join(stagingRoot(options.root), stagingFolderName(randomBytes(6).toString('hex')));
+  const remove = () => rm(stageRoot, { recursive: true, force: true });
+  const stopRemovingOnInterrupt = onInterrupt(remove);
   const stagedPath = (projectPath: string) => join(stageRoot, relative(options.root, projectPath));
   const pending = [...options.entryFiles];
   const seen = new Set<string>();
@@ -42,10 +46,17 @@ export async function stageSources(options: {
       pending.push(...relativeImports(file, options.importsOf(content)).filter((imported) => isInside(options.root, imported)));
     }
   } catch (error) {
-    await rm(stageRoot, { recursive: true, force: true });
+    stopRemovingOnInterrupt();
+    await remove();
     throw error;
   }
-  return { stagedPath, dispose: () => rm(stageRoot, { recursive: true, force: true }) };
+  return {
+    stagedPath,
+    dispose: async () => {
+      stopRemovingOnInterrupt();
+      await remove();
+    },
+  };
 }
 
 /** Project files a module imports by relative specifier (`./users`, `../lib/ids.js`). */

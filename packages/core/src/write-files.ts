@@ -1,18 +1,26 @@
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
 import { describeError, OrmAiError } from './errors.js';
+import { uninterruptible } from './interrupts.js';
 import type { FileChange } from './orm-plugin.js';
+import { temporaryPathFor } from './stale-run-files.js';
 
 /**
  * Writes every file or none. Each file must still hold what it held when the plan was made
  * (else someone edited it meanwhile and nothing is written); contents go to temporary
  * files beside their targets first, then are renamed into place, and a failure part-way
- * puts back every file already replaced. Returns the paths written.
+ * puts back every file already replaced. Ctrl-C waits for the write to end (it takes
+ * milliseconds), so an interrupt leaves all old files or all new ones; a SIGKILL's temporary
+ * files are removed by the next run (`removeStaleRunFiles`). Returns the paths written.
  */
 export async function writeFilesAtomically(files: readonly FileChange[]): Promise<string[]> {
+  return uninterruptible(() => writeAll(files));
+}
+
+async function writeAll(files: readonly FileChange[]): Promise<string[]> {
   await assertUnchanged(files);
   const createdDirs: string[] = [];
-  const temporary = files.map((file, index) => `${file.path}.orm-ai-${process.pid}-${index}.tmp`);
+  const temporary = files.map((file, index) => temporaryPathFor(file.path, index));
   const replaced: FileChange[] = [];
   try {
     for (const [index, file] of files.entries()) {

@@ -1,8 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, queryServer, serverTestUrl } from '../../../test/support/postgres-server.js';
 import { ThrowawayDatabases } from '../src/shadow/server-databases.js';
 import { newShadowName, shadowLabel } from '../src/shadow/throwaway-names.js';
+import { removeStaleRunFiles, stagingRoot } from '../src/stale-run-files.js';
+
+/** The id of a process that has exited: what a SIGKILLed run leaves in its file names. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+describe('what killed runs left in a project', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'orm-ai-stale-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("removes temporary files and staging folders of processes that are gone, and keeps a live run's", async () => {
+    const dead = deadPid();
+    const write = (path: string) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), 'x');
+    };
+    write(`src/db/schema.ts.orm-ai-${dead}-0.tmp`);
+    write(`drizzle/meta/_journal.json.orm-ai-${dead}-3.tmp`);
+    write(`src/db/schema.ts.orm-ai-${process.pid}-0.tmp`);
+    write('src/db/schema.ts');
+    write('notes.orm-ai.tmp');
+    write(`node_modules/some-package/file.orm-ai-${dead}-0.tmp`);
+    const staging = stagingRoot(root);
+    mkdirSync(join(staging, `stage-${dead}-0a1b2c3d4e5f`, 'src'), { recursive: true });
+    mkdirSync(join(staging, `stage-${process.pid}-0a1b2c3d4e5f`), { recursive: true });
+    mkdirSync(join(staging, 'stage-abcdef012345'), { recursive: true });
+    mkdirSync(join(staging, 'stage-0123456789ab'), { recursive: true });
+    const hourAndMore = (Date.now() - 2 * 60 * 60 * 1000) / 1000;
+    utimesSync(join(staging, 'stage-abcdef012345'), hourAndMore, hourAndMore);
+
+    const removed = await removeStaleRunFiles(root);
+
+    expect(removed.map((path) => path.slice(root.length + 1)).sort()).toEqual(
+      [`drizzle/meta/_journal.json.orm-ai-${dead}-3.tmp`, 'node_modules/.cache/orm-ai/stage-abcdef012345', `node_modules/.cache/orm-ai/stage-${dead}-0a1b2c3d4e5f`, `src/db/schema.ts.orm-ai-${dead}-0.tmp`].sort(),
+    );
+    for (const kept of [`src/db/schema.ts.orm-ai-${process.pid}-0.tmp`, 'src/db/schema.ts', 'notes.orm-ai.tmp', `node_modules/some-package/file.orm-ai-${dead}-0.tmp`]) {
+      expect(existsSync(join(root, kept))).toBe(true);
+    }
+    expect(existsSync(join(staging, `stage-${process.pid}-0a1b2c3d4e5f`))).toBe(true);
+    // An old-style folder less than an hour old may be a run of an older version at work.
+    expect(existsSync(join(staging, 'stage-0123456789ab'))).toBe(true);
+  });
+});
 
 describe.runIf(serverTestUrl())('what killed runs left on a server', () => {
   const url = serverTestUrl()!;

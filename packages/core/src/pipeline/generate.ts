@@ -11,6 +11,7 @@ import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '.
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
+import { removeStaleRunFiles } from '../stale-run-files.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { migrationNameFor } from './migration-name.js';
 import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
@@ -89,7 +90,11 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
 
   const { project, model, scripts } = await timed('read-schema', async () => {
     const opened = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
-    return { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
+    // What a killed run left beside the user's files goes before this run writes its own.
+    const sweeping = removeStaleRunFiles(opened.root);
+    const read = { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
+    await sweeping;
+    return read;
   });
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
   const shadowServer = shadowServerFrom(options);
