@@ -118,6 +118,37 @@ describe('drizzle-ai mcp', () => {
     expect((await call('read_schema')).isError).toBe(false);
   });
 
+  it('generate_migration answers a model: data loss in counts, never a value measured on the shadow', async () => {
+    const { call } = await drizzle();
+    // The planted value is in the rows only: the SQL builds it from two literals.
+    const planted = {
+      version: 1,
+      request: 'Add a nickname column to users, filled from display_name',
+      summary: 'Adds users.nickname and fills it from display_name.',
+      changes: [{ kind: 'add_column', table: 'users', column: { name: 'nickname', type: 'text', nullable: true, default: null }, reason: 'The request asks for it.' }],
+      migrationSteps: [
+        {
+          position: 'after',
+          sql: "UPDATE users SET nickname = display_name, display_name = 'PLANTED' || '-SECRET-' || id;",
+          reason: 'Fills the new column.',
+          locks: 'row locks on users',
+          down: 'UPDATE users SET display_name = nickname;',
+        },
+      ],
+    };
+    const refused = await call('generate_migration', { plan: planted });
+    expect(refused.isError).toBe(true);
+    expect(refused.json.error).toMatchObject({ code: 'MIGRATION_LOSES_DATA', message: expect.stringMatching(/users\.display_name: (\d+) of \1 value\(s\) changed$/) });
+    expect(JSON.stringify(refused.json)).not.toContain('PLANTED-SECRET');
+
+    const allowed = await call('generate_migration', { plan: planted, allowDataLoss: true });
+    expect(allowed.isError).toBe(false);
+    expect(allowed.json).toMatchObject({ ok: true, rollback: { dataLoss: [{ target: 'users.display_name', kind: 'changed', count: expect.any(Number), of: expect.any(Number) }] } });
+    expect(allowed.json.rollback.dataLoss[0]).not.toHaveProperty('example');
+    expect(allowed.json.findings).toContainEqual(expect.objectContaining({ rule: 'data-loss', message: expect.stringMatching(/users\.display_name: \d+ of \d+ value\(s\) changed\.$/) }));
+    expect(JSON.stringify(allowed.json)).not.toContain('PLANTED-SECRET');
+  });
+
   it('check_migrations judges each project migration, and loose SQL files on a setup', async () => {
     const { root, call } = await drizzle();
     const project = await call('check_migrations');

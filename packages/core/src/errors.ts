@@ -35,17 +35,22 @@ export type OrmAiErrorCode =
 export interface OrmAiErrorOptions {
   readonly hint?: string;
   readonly cause?: unknown;
+  /** The message as a model may read it, when it differs: counts for values, database text redacted (see llm/model-facing.ts). */
+  readonly forModel?: string;
 }
 
 export class OrmAiError extends Error {
   override readonly name = 'OrmAiError';
   readonly code: OrmAiErrorCode;
   readonly hint: string | undefined;
+  /** What a repair prompt or an MCP answer may carry instead of `message`; undefined when `message` may go (redacted) as it is. */
+  readonly forModel: string | undefined;
 
   constructor(code: OrmAiErrorCode, message: string, options: OrmAiErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = options.hint;
+    this.forModel = options.forModel;
   }
 }
 

@@ -8,13 +8,15 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { OrmAiError } from '../errors.js';
+import { describeError, OrmAiError } from '../errors.js';
+import { knownNames, redactDatabaseText, textForModel, type KnownNames } from '../llm/model-facing.js';
 import { renderSchemaForPrompt } from '../llm/render-schema.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import { checkMigrations } from '../pipeline/check.js';
 import { generateMigration } from '../pipeline/generate.js';
 import { formatPlanProblems, parsePlan, validatePlan, type PlanProblem } from '../plan-validation.js';
 import { jsonReportOf } from '../report/json-report.js';
+import { modelFacingCheckOutcome, modelFacingReport } from '../report/model-facing-report.js';
 import { checkJsonReport } from '../report/safety-report.js';
 import type { SchemaModel } from '../schema-model.js';
 
@@ -47,6 +49,8 @@ const PLAN_FORMAT =
  * called, no API key is needed) and the server reads the schema, validates, proves the
  * migration on a shadow database and judges existing migrations. Nothing is ever written
  * to the project: generate_migration returns the files for the agent to review and write.
+ * The answers go to a model, so they carry what a repair prompt may: counts instead of row
+ * values, and the database's messages with their values redacted (`llm/model-facing.ts`).
  */
 export async function startMcpServer(options: McpServerOptions): Promise<RunningMcpServer> {
   const server = new McpServer({ name: options.name ?? 'orm-ai', version });
@@ -115,10 +119,14 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
       },
       annotations: readOnly,
     },
-    ({ plan, request, name, shadowUrl, allowUnsafe, allowDataLoss, allowIrreversible }) =>
-      toolResult(async () => {
+    ({ plan, request, name, shadowUrl, allowUnsafe, allowDataLoss, allowIrreversible }) => {
+      // What an error may name: the agent's own plan, and the schema once read.
+      let known = knownNames({ plan });
+      return toolResult(async () => {
+        const schema = await readSchema();
+        known = knownNames({ model: schema, plan });
         // Checked here first so a bad plan comes back as validate_plan's problems, not a file error.
-        const problems = await planProblems(plan, await readSchema(), request);
+        const problems = await planProblems(plan, schema, request);
         if (problems.length > 0) {
           throw new OrmAiError('PLAN_REJECTED', `the plan cannot run:\n${formatPlanProblems(problems)}`, { hint: 'Fix the plan (validate_plan lists the problems); nothing was changed.' });
         }
@@ -128,14 +136,16 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
           const planFile = join(folder, 'plan.json');
           await writeFile(planFile, JSON.stringify(plan));
           const outcome = await generateMigration({ plugin, cwd, configPath, env, planFile, request, name, shadowUrl, allowUnsafe, allowDataLoss, allowIrreversible });
+          const sql = [...outcome.upStatements, ...outcome.downStatements];
           return {
-            ...jsonReportOf({ outcome, written: false }),
+            ...modelFacingReport(jsonReportOf({ outcome, written: false }), knownNames({ model: schema, plan: outcome.plan, sql })),
             fileChanges: outcome.files.map((file) => ({ path: file.path, role: file.role, isNew: file.before === null, after: file.after })),
           };
         } finally {
           await rm(folder, { recursive: true, force: true });
         }
-      }),
+      }, () => known);
+    },
   );
 
   server.registerTool(
@@ -152,8 +162,16 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
       },
       annotations: readOnly,
     },
-    ({ files, setup, since, shadowUrl }) =>
-      toolResult(async () => ({ ...checkJsonReport(await checkMigrations({ plugin, cwd, configPath, files: files ?? [], setupFile: setup, since, shadowUrl })) })),
+    ({ files, setup, since, shadowUrl }) => {
+      let known = knownNames({});
+      return toolResult(async () => {
+        // Loose SQL files need no project: the schema only helps keep names in the database's messages.
+        const model = await readSchema().catch(() => undefined);
+        known = knownNames({ model });
+        const outcome = await checkMigrations({ plugin, cwd, configPath, files: files ?? [], setupFile: setup, since, shadowUrl });
+        return { ...checkJsonReport(modelFacingCheckOutcome(outcome, { model })) };
+      }, () => known);
+    },
   );
 }
 
@@ -166,14 +184,16 @@ async function planProblems(document: unknown, model: SchemaModel, request: stri
 
 /**
  * A tool's answer as JSON text and as structured content. An `OrmAiError` becomes an error
- * result the agent can act on (code, message, hint); anything else the SDK turns into one.
+ * result the agent can act on (code, message as a model may read it, hint); the SDK turns
+ * anything else into one, with its message redacted. `known`: the names a message may keep.
  */
-async function toolResult(work: () => Promise<Record<string, unknown>>): Promise<CallToolResult> {
+async function toolResult(work: () => Promise<Record<string, unknown>>, known: () => KnownNames = () => knownNames({})): Promise<CallToolResult> {
   try {
     return jsonContent(await work());
   } catch (error) {
-    if (!(error instanceof OrmAiError)) throw error;
-    return { ...jsonContent({ ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }), isError: true };
+    // The SDK sends any other error's message as it is: it may quote the database too.
+    if (!(error instanceof OrmAiError)) throw new Error(redactDatabaseText(describeError(error), known()), { cause: error });
+    return { ...jsonContent({ ok: false, error: { code: error.code, message: textForModel(error, known()), hint: error.hint ?? null } }), isError: true };
   }
 }
 

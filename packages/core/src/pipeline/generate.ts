@@ -18,7 +18,8 @@ import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
 import { refuseDataLossSteps } from '../rollback/data-loss-steps.js';
-import { dataLossFindings, describeDataChange, proveRoundTrip, type RoundTripProof } from '../rollback/prove-round-trip.js';
+import { dataLossFindings, describeDataChange, proveRoundTrip, reasonInCounts, type RoundTripProof } from '../rollback/prove-round-trip.js';
+import { knownNames, redactDatabaseText, textForModel, withTextForModel, type KnownNames } from '../llm/model-facing.js';
 
 export interface GenerateOptions {
   readonly plugin: OrmPlugin;
@@ -107,12 +108,13 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
     for (;;) {
       // Before anything of the plan runs: data may only be destroyed when the user says so.
       await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
-      const candidate = await tryPlan({ options, project, plan, timed, shadow: async () => (prepared ??= await preparing) });
+      const candidate = await tryPlan({ options, project, model, plan, timed, shadow: async () => (prepared ??= await preparing) });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
       if (!planner) throw candidate.error;
-      plan = await timed('plan', () => source.next(candidate.error.message));
+      // The model gets no value measured on the shadow: counts, and database text redacted.
+      plan = await timed('plan', () => source.next(textForModel(candidate.error, knownNames({ model, plan }))));
     }
   } finally {
     await (prepared ?? (await preparing.catch(() => undefined)))?.close();
@@ -124,6 +126,7 @@ type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
 interface TryPlanOptions {
   readonly options: GenerateOptions;
   readonly project: OrmProject;
+  readonly model: SchemaModel;
   readonly plan: ChangePlan;
   readonly timed: Timed;
   readonly shadow: () => Promise<ShadowDatabase>;
@@ -144,12 +147,14 @@ const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>([
   'MIGRATION_IRREVERSIBLE',
 ]);
 
-async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
+async function tryPlan({ options, project, model, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
+  // What a failure may tell a model: names from the schema, the plan and, once written, the migration's SQL.
+  let known = knownNames({ model, plan });
   const repairable = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> => {
     try {
       return { ok: true, value: await work() };
     } catch (error) {
-      if (error instanceof OrmAiError && REPAIRABLE.has(error.code)) return { ok: false, error };
+      if (error instanceof OrmAiError && REPAIRABLE.has(error.code)) return { ok: false, error: withTextForModel(error, known) };
       throw error;
     }
   };
@@ -161,6 +166,7 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
   });
   if (!generated.ok) return generated;
   const { edits, migration, statements, downStatements } = generated.value;
+  known = knownNames({ model, plan, sql: [...statements, ...downStatements] });
   // Outside `repairable`: existing migrations failing on the shadow is not the plan's fault.
   const prepared = await timed('shadow', shadow);
   const proven = await repairable(() =>
@@ -178,12 +184,12 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
       productionRows: options.productionRows,
     }),
   );
-  const safe = await repairable(async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis)));
+  const safe = await repairable(async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));
   if (!safe.ok) return safe;
   const rollback = await timed('rollback', () =>
     proveRoundTrip({ prepared, migrationId: migration.id, up: statements, down: downStatements, transaction: capabilities.migrationTransaction }),
   );
-  const kept = await repairable(async () => refuseLostData(rollback, options));
+  const kept = await repairable(async () => refuseLostData(rollback, options, known));
   if (!kept.ok) return kept;
   const files = [...edits, ...migration.filesFor({ up: statements, down: downStatements })];
   const findings = [...migration.findings, ...analysis.statements.flatMap((statement) => statement.findings), ...dataLossFindings(rollback)];
@@ -195,26 +201,37 @@ async function tryPlan({ options, project, plan, timed, shadow }: TryPlanOptions
  * does not give back the schema and every value stops it unless `--allow-irreversible`.
  * Dropping a column needs both: it loses the values, and its down cannot bring them back.
  */
-function refuseLostData(proof: RoundTripProof, options: GenerateOptions): void {
+function refuseLostData(proof: RoundTripProof, options: GenerateOptions, known: KnownNames): void {
+  const lossLines = (examples: boolean) => proof.dataLoss.map((change) => `  ${describeDataChange(change, { examples })}`).join('\n');
   if (proof.dataLoss.length > 0 && !options.allowDataLoss) {
-    throw new OrmAiError('MIGRATION_LOSES_DATA', `the migration loses data, measured on the shadow with seeded rows:\n${proof.dataLoss.map((change) => `  ${describeDataChange(change)}`).join('\n')}`, {
+    throw new OrmAiError('MIGRATION_LOSES_DATA', `the migration loses data, measured on the shadow with seeded rows:\n${lossLines(true)}`, {
+      forModel: redactDatabaseText(`the migration loses data, measured on the shadow with seeded rows:\n${lossLines(false)}`, known),
       hint: 'Nothing was written. Keep the data (a rename, a wider type, a copy), or, if the request means it, pass --allow-data-loss.',
     });
   }
   if (proof.reversible || options.allowIrreversible) return;
-  const details = [...proof.schemaDifferences, ...proof.notRestored.map((change) => `not brought back: ${describeDataChange(change)}`)].map((line) => `  ${line}`);
-  throw new OrmAiError('MIGRATION_IRREVERSIBLE', `the down migration does not undo it: ${proof.reason}${details.length > 0 ? `\n${details.join('\n')}` : ''}`, {
+  const irreversible = (reason: string | null, examples: boolean) => {
+    const details = [...proof.schemaDifferences, ...proof.notRestored.map((change) => `not brought back: ${describeDataChange(change, { examples })}`)].map((line) => `  ${line}`);
+    return `the down migration does not undo it: ${reason}${details.length > 0 ? `\n${details.join('\n')}` : ''}`;
+  };
+  throw new OrmAiError('MIGRATION_IRREVERSIBLE', irreversible(proof.reason, true), {
+    forModel: redactDatabaseText(irreversible(reasonInCounts(proof), false), known),
     hint: 'Nothing was written. Give each migration step an inverse (its "down"), or pass --allow-irreversible to write it with a down that does not restore everything.',
   });
 }
 
 /** Errors from the safety analysis stop the run (and go back to the model) unless `--allow-unsafe`. */
-function refuseUnsafe(analysis: MigrationAnalysis): void {
-  const errors = analysis.statements.flatMap((statement) =>
-    statement.findings.filter((finding) => finding.severity === 'error').map((finding) => `  line ${statement.line} [${finding.rule}] ${finding.message}\n    safer: ${finding.fix}`),
-  );
-  if (errors.length === 0) return;
-  throw new OrmAiError('MIGRATION_UNSAFE', `the safety analysis found ${errors.length} error(s) in the migration:\n${errors.join('\n')}`, {
+function refuseUnsafe(analysis: MigrationAnalysis, known: KnownNames): void {
+  const errors = (redact: (text: string) => string) =>
+    analysis.statements.flatMap((statement) =>
+      statement.findings.filter((finding) => finding.severity === 'error').map((finding) => `  line ${statement.line} [${finding.rule}] ${redact(finding.message)}\n    safer: ${finding.fix}`),
+    );
+  const found = errors((text) => text);
+  if (found.length === 0) return;
+  const message = (lines: string[]) => `the safety analysis found ${lines.length} error(s) in the migration:\n${lines.join('\n')}`;
+  // A finding's message may quote the database (statement-failed); its fix is the rule's own words.
+  throw new OrmAiError('MIGRATION_UNSAFE', message(found), {
+    forModel: message(errors((text) => redactDatabaseText(text, known))),
     hint: 'Nothing was written. Change the request (or the plan) to the safer form, or pass --allow-unsafe to write it anyway.',
   });
 }

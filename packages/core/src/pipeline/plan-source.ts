@@ -12,6 +12,8 @@ export const MAX_REPAIR_CALLS = 2;
 /**
  * Where candidate plans come from. `next(problem)` returns the first plan, or, given why
  * the previous one failed, a corrected one; it throws when no corrected plan can be had.
+ * `problem` may reach a model as it is: pass what a model may read (`textForModel`), never
+ * a value measured on the shadow.
  */
 export interface PlanSource {
   next(problem?: string): Promise<ChangePlan>;

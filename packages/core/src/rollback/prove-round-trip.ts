@@ -90,12 +90,20 @@ function unproved(failure: NonNullable<RoundTripProof['failure']>, seeded: Round
   return { reversible: false, reason: reasonFor({ schemaDifferences: [], notRestored: [], failure }), schemaDifferences: [], dataLoss: [], notRestored: [], failure, seeded };
 }
 
-function reasonFor(proof: Pick<RoundTripProof, 'schemaDifferences' | 'notRestored' | 'failure'>): string | null {
+/**
+ * `proof.reason` with data changes as counts, without example values: what a model may be
+ * told (the database errors in it still go through `redactDatabaseText`).
+ */
+export function reasonInCounts(proof: RoundTripProof): string | null {
+  return reasonFor(proof, { examples: false });
+}
+
+function reasonFor(proof: Pick<RoundTripProof, 'schemaDifferences' | 'notRestored' | 'failure'>, options: DescribeOptions = {}): string | null {
   if (proof.failure?.step === 'up') return `up failed on the shadow with seeded rows, so its down could not be proved: ${oneLine(proof.failure.message)}`;
   if (proof.failure?.step === 'down') return `down failed on the shadow after up: ${oneLine(proof.failure.message)}`;
   const parts: string[] = [];
   if (proof.schemaDifferences.length > 0) parts.push(`down leaves ${proof.schemaDifferences.length} difference(s) in the schema (${proof.schemaDifferences[0]}${proof.schemaDifferences.length > 1 ? ', ...' : ''})`);
-  if (proof.notRestored.length > 0) parts.push(`down does not bring back ${proof.notRestored.map(describeDataChange).join('; ')}`);
+  if (proof.notRestored.length > 0) parts.push(`down does not bring back ${proof.notRestored.map((change) => describeDataChange(change, options)).join('; ')}`);
   if (proof.failure?.step === 'up again') parts.push(`up fails again after down: ${oneLine(proof.failure.message)}`);
   return parts.length > 0 ? `${parts.join('; ')}.` : null;
 }
@@ -105,10 +113,15 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
-/** `posts.title: 40 of 100 values truncated ('title_abcdef' → 'title_')`. */
-export function describeDataChange(change: DataChange): string {
+export interface DescribeOptions {
+  /** Show the example value, before and after (default true). A model gets counts only: `false`. */
+  readonly examples?: boolean | undefined;
+}
+
+/** `posts.title: 40 of 100 values truncated ('title_abcdef' → 'title_')`; without examples, `posts.title: 40 of 100 values truncated`. */
+export function describeDataChange(change: DataChange, options: DescribeOptions = {}): string {
   const target = change.target.replace(/^public\./, '');
-  const example = change.example ? ` (${literal(change.example.before)} → ${literal(change.example.after)})` : '';
+  const example = change.example && options.examples !== false ? ` (${literal(change.example.before)} → ${literal(change.example.after)})` : '';
   switch (change.kind) {
     case 'table-dropped':
       return `${target}: the table and its ${change.of} row(s)`;
@@ -126,15 +139,18 @@ function literal(value: string | null): string {
   return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
 }
 
+/** The rule id of the findings `dataLossFindings` makes. */
+export const DATA_LOSS_RULE = 'data-loss';
+
 /**
  * The up migration's effect on existing rows as `data-loss` error findings, one per table or
  * column: measured on seeded rows, not guessed from the SQL.
  */
-export function dataLossFindings(proof: RoundTripProof): Finding[] {
+export function dataLossFindings(proof: Pick<RoundTripProof, 'dataLoss'>, options: DescribeOptions = {}): Finding[] {
   return proof.dataLoss.map((change) => ({
-    rule: 'data-loss',
+    rule: DATA_LOSS_RULE,
     severity: 'error' as const,
-    message: `Measured on the shadow with seeded rows, the migration loses ${describeDataChange(change)}.`,
+    message: `Measured on the shadow with seeded rows, the migration loses ${describeDataChange(change, options)}.`,
     fix:
       change.kind === 'table-dropped' || change.kind === 'column-dropped'
         ? 'Keep the data: rename instead of dropping, or copy it elsewhere in an earlier migration; drop only when the request asks and --allow-data-loss is given.'
