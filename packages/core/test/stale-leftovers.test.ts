@@ -104,6 +104,19 @@ describe.runIf(serverTestUrl())('what killed runs left on a server', () => {
     }
   });
 
+  it("drops a database killed before its COMMENT by its owner role's label, and keeps a young run's", async () => {
+    const [old, young] = [newShadowName(), newShadowName()];
+    planted.push(old, young);
+    for (const [name, created] of [[old, twoHoursAgo], [young, new Date()]] as const) {
+      await admin(`CREATE ROLE ${name} NOLOGIN`);
+      await admin(`COMMENT ON ROLE ${name} IS ${comment(created)}`);
+      await admin(`CREATE DATABASE ${name} OWNER ${name}`);
+    }
+    await (await ThrowawayDatabases.open({ url })).close();
+    expect(await exists(old)).toEqual({ database: false, role: false });
+    expect(await exists(young)).toEqual({ database: true, role: true });
+  });
+
   it('drops a role left without its database', async () => {
     const name = newShadowName();
     planted.push(name);

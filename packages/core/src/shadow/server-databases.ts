@@ -185,17 +185,21 @@ export class ThrowawayDatabases {
 
 async function createRole({ admin, role, password, user }: { admin: pg.Client; role: string; password: string; user: string }): Promise<void> {
   const validUntil = new Date(Date.now() + ROLE_PASSWORD_LIFETIME_MS).toISOString();
+  // One transaction: a role never exists without its label, so a later run can always tell it is stale.
+  await admin.query('BEGIN');
   try {
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${scramVerifier(password)}' VALID UNTIL '${validUntil}' ${CONFINED_ROLE_ATTRIBUTES}`);
+    // CREATE DATABASE ... OWNER needs the creator to be able to act as the owner (PostgreSQL 16+).
+    await admin.query(`GRANT ${role} TO CURRENT_USER`);
+    await admin.query(`COMMENT ON ROLE ${role} IS ${labelLiteral()}`);
+    await admin.query('COMMIT');
   } catch (error) {
+    await admin.query('ROLLBACK').catch(() => undefined);
     throw new OrmAiError('SHADOW_NOT_CONFINED', `cannot create the throwaway role that confines the shadow: ${describeError(error)}`, {
       hint: `Give ${user} CREATEDB and CREATEROLE (not superuser): ALTER ROLE ${user} CREATEDB CREATEROLE. Or pass --unconfined-shadow to run the plan's SQL as ${user} with all its rights.`,
       cause: error,
     });
   }
-  // CREATE DATABASE ... OWNER needs the creator to be able to act as the owner (PostgreSQL 16+).
-  await admin.query(`GRANT ${role} TO CURRENT_USER`);
-  await admin.query(`COMMENT ON ROLE ${role} IS ${labelLiteral()}`);
 }
 
 /** The user the URL logs in as, for hints (libpq's default, the OS user, when it names none). */
