@@ -46,15 +46,15 @@ export async function stageSources(options: {
       pending.push(...relativeImports(file, options.importsOf(content)).filter((imported) => isInside(options.root, imported)));
     }
   } catch (error) {
-    stopRemovingOnInterrupt();
     await remove();
+    stopRemovingOnInterrupt();
     throw error;
   }
   return {
     stagedPath,
     dispose: async () => {
-      stopRemovingOnInterrupt();
       await remove();
+      stopRemovingOnInterrupt();
     },
   };
 }

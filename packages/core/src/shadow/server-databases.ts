@@ -132,7 +132,6 @@ export class ThrowawayDatabases {
   /** Drops every database of the family, then its role. Safe to call twice. */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      this.#stopCleanupOnInterrupt();
       // A CREATE still on its way would otherwise make its database after the DROPs.
       await Promise.all([...this.#pending].map((pending) => pending.catch(() => undefined)));
       await withAdminClient(this.server, async (admin) => {
@@ -140,6 +139,8 @@ export class ThrowawayDatabases {
         this.#databases.clear();
         if (this.role !== null) await admin.query(`DROP ROLE IF EXISTS ${shadowName(this.role)}`);
       });
+      // Only now: an interrupt during these DROPs must wait for them (its close() is this promise), not exit under them.
+      this.#stopCleanupOnInterrupt();
     })();
     return this.#closed;
   }
@@ -156,6 +157,8 @@ export class ThrowawayDatabases {
   /** The server's authentication rules (pg_hba.conf) may refuse a login as the new role: say so plainly. */
   async #checkLogin(database: ThrowawayDatabase): Promise<void> {
     const client = new pg.Client({ connectionString: database.url });
+    // An interrupt's DROP ... WITH (FORCE) may end this session: an 'error' without a listener would crash the cleanup.
+    client.on('error', () => undefined);
     try {
       await client.connect();
       this.#loginChecked = true;
