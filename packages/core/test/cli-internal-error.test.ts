@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliDefinition, type CliIo } from '../src/cli/run-cli.js';
 import type { OrmPlugin } from '../src/orm-plugin.js';
@@ -22,7 +23,7 @@ const cli: CliDefinition = { bin: 'buggy-ai', plugin: buggyPlugin, generateComma
 async function run(argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { cwd: process.cwd(), env: {}, isInteractive: false, stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
+  const io: CliIo = { cwd: process.cwd(), env: {}, isInteractive: false, stdout: (text) => out.push(stripVTControlCharacters(text)), stderr: (text) => err.push(stripVTControlCharacters(text)) };
   const code = await runCli(cli, argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
