@@ -3,6 +3,7 @@ export * from './column-type.js';
 export * from './errors.js';
 export * from './finding.js';
 export * from './orm-plugin.js';
+export * from './orm-versions.js';
 export * from './plan-json-schema.js';
 export * from './plan-model.js';
 export * from './plan-validation.js';
