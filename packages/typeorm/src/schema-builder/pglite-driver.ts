@@ -13,13 +13,27 @@ import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
  * TypeORM's schema builder and migration runner use it anyway (one query runner at a time).
  */
 export function pgModuleFor(database: PGliteInterface): { Pool: new () => EventEmitter } {
+  const run = async (sql: string, parameters: unknown[] | undefined): Promise<PgResult> => {
+    if (parameters && parameters.length > 0) return toPgResult(await database.query(sql, parameters));
+    // exec accepts several statements in one string (migrations often do this); TypeORM
+    // expects the result of the last one, as node-postgres returns.
+    const results = await database.exec(sql);
+    return toPgResult(results[results.length - 1]);
+  };
+
   class PGliteClient extends EventEmitter {
-    async query(sql: string, parameters?: unknown[]): Promise<PgResult> {
-      if (parameters && parameters.length > 0) return toPgResult(await database.query(sql, parameters));
-      // exec accepts several statements in one string (migrations often do this); TypeORM
-      // expects the result of the last one, as node-postgres returns.
-      const results = await database.exec(sql);
-      return toPgResult(results[results.length - 1]);
+    /**
+     * node-postgres's two forms: a promise, or a callback as the last argument. TypeORM
+     * 0.3's `PostgresDriver.executeQuery` (its connect-time extension checks) uses
+     * `query(sql, callback)`; taking that callback for parameters crashed PGlite
+     * (`e.map is not a function`) outside any promise TypeORM awaited.
+     */
+    query(sql: string, parameters?: unknown[] | PgCallback, callback?: PgCallback): Promise<PgResult> | undefined {
+      const done = typeof parameters === 'function' ? parameters : callback;
+      const result = run(sql, typeof parameters === 'function' ? undefined : parameters);
+      if (done === undefined) return result;
+      result.then((value) => done(null, value), (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), undefined));
+      return undefined;
     }
   }
 
@@ -30,8 +44,8 @@ export function pgModuleFor(database: PGliteInterface): { Pool: new () => EventE
       callback(null, this.#client, () => undefined);
     }
 
-    query(sql: string, parameters?: unknown[]): Promise<PgResult> {
-      return this.#client.query(sql, parameters);
+    query(sql: string, parameters?: unknown[] | PgCallback, callback?: PgCallback): Promise<PgResult> | undefined {
+      return this.#client.query(sql, parameters, callback);
     }
 
     // The instance belongs to whoever created it: ending the pool leaves it open.
@@ -42,6 +56,8 @@ export function pgModuleFor(database: PGliteInterface): { Pool: new () => EventE
 
   return { Pool: PGlitePool };
 }
+
+type PgCallback = (error: Error | null, result: PgResult | undefined) => void;
 
 interface PgResult {
   rows: unknown[];
