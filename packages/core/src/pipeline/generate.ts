@@ -5,7 +5,7 @@ import type { Finding } from '../finding.js';
 import { OrmAiError, type OrmAiErrorCode } from '../errors.js';
 import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
 import { resolveLlmSettings } from '../llm/llm-settings.js';
-import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
+import type { FileChange, MigrationScript, OrmPlugin, OrmProject } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
@@ -95,6 +95,7 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
     const sweeping = removeStaleRunFiles(opened.root);
     const read = { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
     await sweeping;
+    refuseSchemaWithoutMigrations(read.model, read.scripts, options.plugin.displayName);
     return read;
   });
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
@@ -119,6 +120,20 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   } finally {
     await (prepared ?? (await preparing.catch(() => undefined)))?.close();
   }
+}
+
+/**
+ * The shadow is built from the project's migrations, so a schema that no migration made (a
+ * TypeORM project on `synchronize`, a Drizzle project on `push`, a Prisma project on `db push`)
+ * would come out as one migration creating every table, presented as the requested change.
+ */
+function refuseSchemaWithoutMigrations(model: SchemaModel, scripts: readonly MigrationScript[], ormName: string): void {
+  if (scripts.length > 0 || model.tables.length === 0) return;
+  const tables = model.tables.map((table) => table.name);
+  const named = tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
+  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet.`, {
+    hint: `orm-ai proves each change on a shadow database built from the project's migrations. Write the initial migration of the current schema with ${ormName}'s own migration tool (a baseline), then run this again.`,
+  });
 }
 
 type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
