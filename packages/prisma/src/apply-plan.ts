@@ -7,7 +7,8 @@ import { addUnique, createIndex, dropIndex, dropUnique } from './edit-indexes.js
 import { addForeignKey, dropForeignKey } from './edit-relations.js';
 import { createTable, dropTable, renameTable } from './edit-tables.js';
 import { formatEditedBlocks } from './format-schema.js';
-import { prismaDmmf, prismaMessage } from './prisma-wasm.js';
+import { prismaMessage } from './prisma-wasm.js';
+import type { PrismaSchemaTools } from './schema-tools.js';
 import type { PrismaSchema, PrismaSourceFile } from './read-schema.js';
 
 /** One edited schema file: its path and full contents before and after. */
@@ -37,15 +38,15 @@ export async function applyPlanToPrismaSource(options: {
     await refresh(state, describeChange(change));
   }
   const formatted = await formatEditedBlocks(files.map((file) => ({ path: file.path, before: file.content, after: state.texts.get(file.path)! })));
-  await validate([...formatted]);
+  await validate(options.schema.tools, [...formatted]);
   return files
     .map((file) => ({ path: file.path, before: file.content, after: formatted.get(file.path)! }))
     .filter((edit) => edit.after !== edit.before);
 }
 
-async function validate(files: [string, string][]): Promise<void> {
+async function validate(tools: PrismaSchemaTools, files: [string, string][]): Promise<void> {
   try {
-    await prismaDmmf(files);
+    await tools.dmmf(files);
   } catch (error) {
     throw new OrmAiError('PLAN_APPLY_FAILED', `Prisma rejects the edited schema: ${prismaMessage(error)}`, {
       hint: 'The plan asks for something the Prisma schema cannot express here; apply it by hand.',

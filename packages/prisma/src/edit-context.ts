@@ -21,7 +21,7 @@ export function applyError(message: string, hint?: string): OrmAiError {
 /** Re-reads model and index from the edited texts; Prisma's validation message on failure. */
 export async function refresh(state: EditState, after: string): Promise<void> {
   try {
-    state.schema = await readPrismaSchema({ files: [...state.texts].map(([path, content]) => ({ path, content })) });
+    state.schema = await readPrismaSchema({ files: [...state.texts].map(([path, content]) => ({ path, content })), tools: state.schema.tools });
   } catch (error) {
     throw new OrmAiError('PLAN_APPLY_FAILED', `after ${after}: ${describeError(error)}`, {
       hint: 'The plan may leave a reference to something it removed, or ask for something Prisma cannot express.',

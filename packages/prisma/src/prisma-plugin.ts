@@ -7,6 +7,7 @@ import { renameStatements } from './rename-statements.js';
 import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
 import { openPrismaSchemaEngine, type PrismaMigrationSource, type PrismaSchemaEngine, type PrismaSchemaFile } from './schema-engine/prisma-schema-engine.js';
 import { PRISMA_SAFETY_FIXES } from './safety-fixes.js';
+import { projectSchemaTools } from './schema-tools.js';
 
 /**
  * Prisma behind core's plugin interface: finds the schema as the Prisma CLI does, reads it
@@ -58,7 +59,7 @@ class PrismaProject implements OrmProject {
     const folder = await this.#migrationsFolder();
     assertLockedToPostgres(folder);
     const edited = this.files.schemaFiles.map((file) => ({ path: file.path, content: input.edits.find((edit) => edit.path === file.path)?.after ?? file.content }));
-    const engine = await openPrismaSchemaEngine({ schema: edited, shadowServer: input.shadowServer });
+    const engine = await openPrismaSchemaEngine({ schema: edited, shadowServer: input.shadowServer, projectRoot: this.files.root });
     try {
       await assertInSync(engine, folder, this.files.schemaFiles);
       // Prisma's engine turns a rename into DROP + ADD. Hand-editing the migration is Prisma's
@@ -96,7 +97,7 @@ class PrismaProject implements OrmProject {
   }
 
   #source(): Promise<PrismaSchema> {
-    this.#schema ??= readPrismaSchema({ files: [...this.files.schemaFiles] });
+    this.#schema ??= readPrismaSchema({ files: [...this.files.schemaFiles], tools: projectSchemaTools(this.files.root) });
     return this.#schema;
   }
 

@@ -1,6 +1,7 @@
 import { describeError, type EnumModel, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { parsePrismaSource, type ParsedSource, type SourceBlock } from './prisma-source.js';
-import { prismaConfig, prismaDmmf, prismaMessage, type DmmfEnum, type SchemaFileTuple } from './prisma-wasm.js';
+import { prismaMessage, type DmmfEnum, type SchemaFileTuple } from './prisma-wasm.js';
+import { BUNDLED_SCHEMA_TOOLS, type PrismaSchemaTools } from './schema-tools.js';
 import { readTable } from './read-model.js';
 
 /** A schema file: its path (as the caller names it) and content. */
@@ -64,6 +65,8 @@ export interface PrismaSchemaIndex {
 export interface PrismaSchema {
   readonly model: SchemaModel;
   readonly index: PrismaSchemaIndex;
+  /** The validator that read it, to check edits with the same Prisma version. */
+  readonly tools: PrismaSchemaTools;
 }
 
 /** A parsed file and the block where each model / enum is declared. */
@@ -78,10 +81,11 @@ export interface SourceMap {
  * is supported. Throws OrmAiError('SCHEMA_READ_FAILED') with Prisma's validation message,
  * or naming file:line for what the model cannot represent.
  */
-export async function readPrismaSchema(options: { files: readonly PrismaSourceFile[] }): Promise<PrismaSchema> {
+export async function readPrismaSchema(options: { files: readonly PrismaSourceFile[]; tools?: PrismaSchemaTools | undefined }): Promise<PrismaSchema> {
+  const tools = options.tools ?? BUNDLED_SCHEMA_TOOLS;
   const tuples = options.files.map((file): SchemaFileTuple => [file.path, file.content]);
-  const previewFeatures = await checkDatasource(tuples);
-  const dmmf = await prismaCall(() => prismaDmmf(tuples));
+  const previewFeatures = await checkDatasource(tools, tuples);
+  const dmmf = await prismaCall(() => tools.dmmf(tuples));
   const sources = sourceMap(options.files);
   const enums = dmmf.datamodel.enums.map((item) => enumEntry(item, sources));
   const tables: TableModel[] = [];
@@ -98,6 +102,7 @@ export async function readPrismaSchema(options: { files: readonly PrismaSourceFi
   return {
     model: { dialect: 'postgresql', tables, enums: modelEnums },
     index: { files: options.files.map((file) => file.path), previewFeatures, tables: tableEntries, enums },
+    tools,
   };
 }
 
@@ -113,8 +118,8 @@ async function prismaCall<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** Checks the datasource is PostgreSQL; returns the generators' preview features. */
-async function checkDatasource(tuples: readonly SchemaFileTuple[]): Promise<string[]> {
-  const config = await prismaCall(() => prismaConfig(tuples));
+async function checkDatasource(tools: PrismaSchemaTools, tuples: readonly SchemaFileTuple[]): Promise<string[]> {
+  const config = await prismaCall(() => tools.config(tuples));
   const datasource = config.datasources[0];
   if (datasource === undefined) {
     throw new OrmAiError('SCHEMA_READ_FAILED', 'the Prisma schema has no datasource block', {

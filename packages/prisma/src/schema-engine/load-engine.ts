@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describeError, OrmAiError } from '@orm-ai/core';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
@@ -25,34 +27,51 @@ interface PanicRegistry {
   set_message(message: string): void;
 }
 
-let loading: Promise<SchemaEngineWasm> | undefined;
+const loading = new Map<string, Promise<SchemaEngineWasm>>();
+
+/** The folder of the `@prisma/schema-engine-wasm` this package depends on (Prisma 7.10's engine). */
+export function bundledSchemaEngineDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm'));
+}
+
+/** The bundled engine's version: `<version>-<n>.<engine commit>`, as `@prisma/engines-version` names it. */
+export function bundledSchemaEngineVersion(): string {
+  return (JSON.parse(readFileSync(join(bundledSchemaEngineDir(), 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 /**
- * Loads Prisma's schema engine compiled to WebAssembly (`@prisma/schema-engine-wasm`), once
- * per process: later calls share the instance. Nothing is downloaded and no native binary
- * runs. Throws `MIGRATION_GENERATE_FAILED` when the package's files cannot be loaded.
+ * Loads Prisma's schema engine compiled to WebAssembly from the `@prisma/schema-engine-wasm`
+ * package in `packageDir` (default: the bundled one), once per folder and process: later calls
+ * share the instance. Its JS API is the same from Prisma 6.6 to 7.x (checked against
+ * 7.1.1-3, Prisma 6.19's engine: only `diff` takes an extra `shadowDatabaseUrl`). Nothing is
+ * downloaded and no native binary runs. Throws `MIGRATION_GENERATE_FAILED` when the
+ * package's files cannot be loaded.
  *
  * @example
  * const { SchemaEngine } = await loadSchemaEngineWasm();
  * const engine = await SchemaEngine.new({ datamodels: undefined }, () => {}, boundAdapterFactory);
  */
-export function loadSchemaEngineWasm(): Promise<SchemaEngineWasm> {
-  loading ??= instantiate().catch((error: unknown) => {
-    loading = undefined;
-    throw new OrmAiError('MIGRATION_GENERATE_FAILED', `Prisma's schema engine (WebAssembly) did not load: ${describeError(error)}`, {
-      hint: 'Reinstall @prisma/schema-engine-wasm; its version must match @prisma/internals.',
-      cause: error,
+export function loadSchemaEngineWasm(packageDir: string = bundledSchemaEngineDir()): Promise<SchemaEngineWasm> {
+  let loaded = loading.get(packageDir);
+  if (loaded === undefined) {
+    loaded = instantiate(packageDir).catch((error: unknown) => {
+      loading.delete(packageDir);
+      throw new OrmAiError('MIGRATION_GENERATE_FAILED', `Prisma's schema engine (WebAssembly) in ${packageDir} did not load: ${describeError(error)}`, {
+        hint: 'Reinstall @prisma/schema-engine-wasm at the version of the project\'s @prisma/engines-version.',
+        cause: error,
+      });
     });
-  });
-  return loading;
+    loading.set(packageDir, loaded);
+  }
+  return loaded;
 }
 
-async function instantiate(): Promise<SchemaEngineWasm> {
+async function instantiate(packageDir: string): Promise<SchemaEngineWasm> {
   // The package's entry imports the .wasm as an ES module, which Node cannot do without a
-  // flag; its bindings module takes the instance through __wbg_set_wasm instead.
-  const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as WasmBindgenGlue;
-  const entry = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm');
-  const bytes = await readFile(join(dirname(entry), 'schema_engine_bg.wasm'));
+  // flag; its bindings module takes the instance through __wbg_set_wasm instead. Each
+  // folder's bindings are a module of their own, so two engine versions can live side by side.
+  const glue = (await import(pathToFileURL(join(packageDir, 'schema_engine_bg.js')).href)) as WasmBindgenGlue;
+  const bytes = await readFile(join(packageDir, 'schema_engine_bg.wasm'));
   const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': withUnrefTimers(glue) });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();

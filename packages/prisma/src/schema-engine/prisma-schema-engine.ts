@@ -1,5 +1,6 @@
 import { describeError, OrmAiError, type ShadowServer } from '@orm-ai/core';
 import { bindMigrationAwareSqlAdapterFactory, Debug } from '@prisma/driver-adapter-utils';
+import { chooseSchemaEngine } from './choose-engine.js';
 import { engineFailure } from './engine-errors.js';
 import { keepAliveWhile, loadSchemaEngineWasm } from './load-engine.js';
 import type { PrismaMigrationSource, PrismaSchemaFile } from './migration-list.js';
@@ -13,6 +14,8 @@ export interface OpenPrismaSchemaEngineOptions {
   readonly schema: readonly PrismaSchemaFile[];
   /** A PostgreSQL server to hold the throwaway databases; absent: embedded PGlite. */
   readonly shadowServer?: ShadowServer | undefined;
+  /** The project's folder: its own Prisma's engine runs (see `chooseSchemaEngine`); absent: the bundled engine. */
+  readonly projectRoot?: string | undefined;
 }
 
 /** A migration as `prisma migrate dev --create-only` would write it. */
@@ -85,7 +88,7 @@ const debug = Debug('orm-ai:schema-engine');
  * }
  */
 export async function openPrismaSchemaEngine(options: OpenPrismaSchemaEngineOptions): Promise<PrismaSchemaEngine> {
-  const wasm = await loadSchemaEngineWasm();
+  const wasm = await loadSchemaEngineWasm(chooseSchemaEngine(options.projectRoot).packageDir);
   const databases = options.shadowServer ? await serverShadowFactory(options.shadowServer) : await startPglite();
   const adapterFactory = bindMigrationAwareSqlAdapterFactory(databases.adapterFactory);
   try {

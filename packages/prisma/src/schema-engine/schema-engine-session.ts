@@ -1,6 +1,6 @@
 import { OrmAiError } from '@orm-ai/core';
 import type { ErrorRegistry } from '@prisma/driver-adapter-utils';
-import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import type { DiffParams, DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { engineFailure } from './engine-errors.js';
 import { keepAliveWhile } from './load-engine.js';
 import {
@@ -106,7 +106,9 @@ export class PrismaSchemaEngineSession implements PrismaSchemaEngine {
   /** `migrations`: those a target replays on the shadow, for naming the one that fails. */
   #diff(from: DiffTarget, to: DiffTarget, migrations: readonly PrismaMigrationSource[] = []): Promise<string> {
     return this.#call('diff the schemas', migrations, async () => {
-      const result = await this.engine.diff({ from, to, script: true, exitCode: null, filters: NO_SCHEMA_FILTER });
+      // Engines before 7.x (Prisma 6's) require `shadowDatabaseUrl`; later ones ignore it.
+      const params: DiffParams & { shadowDatabaseUrl: null } = { from, to, shadowDatabaseUrl: null, script: true, exitCode: null, filters: NO_SCHEMA_FILTER };
+      const result = await this.engine.diff(params);
       return result.stdout ?? '';
     });
   }

@@ -1,0 +1,44 @@
+import { OrmAiError } from '@orm-ai/core';
+import { bundledSchemaEngineDir, bundledSchemaEngineVersion } from './load-engine.js';
+import { findPackage, findProjectPrisma } from './project-prisma.js';
+
+/** The schema engine chosen for a project: a `@prisma/schema-engine-wasm` folder and why. */
+export interface ChosenSchemaEngine {
+  /** Folder of the `@prisma/schema-engine-wasm` package to load. */
+  readonly packageDir: string;
+  /** Its version, `<version>-<n>.<engine commit>`. */
+  readonly engineVersion: string;
+  /** The project's `prisma` version; null when the project has none installed (the bundled engine runs). */
+  readonly prismaVersion: string | null;
+}
+
+/** The package a project adds so that its own Prisma's engine runs offline. */
+export const SCHEMA_ENGINE_WASM = '@prisma/schema-engine-wasm';
+
+/**
+ * The schema engine of the project's own Prisma, so the migration is the one the user's
+ * `prisma migrate dev` would write: `@prisma/schema-engine-wasm` at exactly the version of
+ * the project's `@prisma/engines-version` (installed in the project, or the bundled one when
+ * it is that version). A project without `prisma` installed gets the bundled engine.
+ *
+ * Throws `UNSUPPORTED_ORM_VERSION` naming `@prisma/schema-engine-wasm@<version>` when the
+ * matching engine is not installed: a different engine version would write different SQL,
+ * and may reject the schema (Prisma 7 refuses Prisma 6's datasource `url`).
+ */
+export function chooseSchemaEngine(projectRoot: string | undefined): ChosenSchemaEngine {
+  const bundledDir = bundledSchemaEngineDir();
+  const bundledVersion = bundledSchemaEngineVersion();
+  const project = projectRoot === undefined ? null : findProjectPrisma(projectRoot);
+  if (project === null) return { packageDir: bundledDir, engineVersion: bundledVersion, prismaVersion: null };
+  const installed = findPackage(SCHEMA_ENGINE_WASM, projectRoot!);
+  if (installed !== null && installed.version === project.engineVersion) {
+    return { packageDir: installed.dir, engineVersion: installed.version, prismaVersion: project.prismaVersion };
+  }
+  if (bundledVersion === project.engineVersion) return { packageDir: bundledDir, engineVersion: bundledVersion, prismaVersion: project.prismaVersion };
+  const found = installed === null ? 'none is installed' : `${installed.version} is installed`;
+  throw new OrmAiError(
+    'UNSUPPORTED_ORM_VERSION',
+    `the schema engine of the project's prisma ${project.prismaVersion} (engines ${project.engineVersion}) is not available: its native engine is not in ${project.enginesDir} and ${SCHEMA_ENGINE_WASM}@${project.engineVersion} is not installed (${found})`,
+    { hint: `Add it as a devDependency: npm install --save-dev ${SCHEMA_ENGINE_WASM}@${project.engineVersion}` },
+  );
+}
