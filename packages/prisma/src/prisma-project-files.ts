@@ -20,7 +20,7 @@ export interface PrismaProjectFiles {
  * holds a multi-file schema.
  */
 export async function findPrismaProjectFiles(options: { cwd: string; schemaPath?: string | undefined }): Promise<PrismaProjectFiles> {
-  const loaded = await loadConfigFromFile({ configRoot: options.cwd });
+  const loaded = await loadConfigTolerantOfEnv(options.cwd);
   if (loaded.error && loaded.error._tag !== 'ConfigFileNotFound') {
     const cause = 'error' in loaded.error ? loaded.error.error : undefined;
     throw new OrmAiError('CONFIG_INVALID', `prisma.config.ts failed to load: ${describeError(cause ?? loaded.error._tag)}`, {
@@ -50,4 +50,35 @@ export async function findPrismaProjectFiles(options: { cwd: string; schemaPath?
     schemaFiles: schema.schemas.map(([path, content]) => ({ path, content })),
     migrationsDir,
   };
+}
+
+/** A URL standing in for an unset variable: only paths are read from the config, nothing connects. */
+const UNSET_VARIABLE = 'postgresql://orm-ai-unset-variable.invalid/unset';
+/** Bounds the retries: each one fills one more variable. */
+const MAX_UNSET_VARIABLES = 10;
+
+/**
+ * Loads `prisma.config.ts`. Prisma's `env("X")` throws when X is unset (Prisma's own CLI then
+ * fails too), but only the schema and migrations paths are needed here, not the connection:
+ * so each variable it names is set to a placeholder for the load, and restored afterwards.
+ */
+async function loadConfigTolerantOfEnv(configRoot: string): Promise<Awaited<ReturnType<typeof loadConfigFromFile>>> {
+  const filled: string[] = [];
+  try {
+    for (;;) {
+      const loaded = await loadConfigFromFile({ configRoot });
+      const missing = loaded.error?._tag === 'ConfigLoadError' ? unsetVariable(loaded.error.error) : null;
+      if (missing === null || filled.length >= MAX_UNSET_VARIABLES || process.env[missing] !== undefined) return loaded;
+      process.env[missing] = UNSET_VARIABLE;
+      filled.push(missing);
+    }
+  } finally {
+    for (const name of filled) delete process.env[name];
+  }
+}
+
+/** The variable a `PrismaConfigEnvError` names (matched by name: the project's copy of `@prisma/config` is not ours). */
+function unsetVariable(error: unknown): string | null {
+  if (!(error instanceof Error) || error.name !== 'PrismaConfigEnvError') return null;
+  return /environment variable: ([^\s.]+)\.?$/.exec(error.message)?.[1] ?? null;
 }
