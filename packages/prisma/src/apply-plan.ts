@@ -8,7 +8,7 @@ import { addForeignKey, dropForeignKey } from './edit-relations.js';
 import { createTable, dropTable, renameTable } from './edit-tables.js';
 import { formatEditedBlocks } from './format-schema.js';
 import { prismaMessage } from './prisma-wasm.js';
-import type { PrismaSchemaTools } from './schema-tools.js';
+import { BUNDLED_SCHEMA_TOOLS, type PrismaSchemaTools } from './schema-tools.js';
 import type { PrismaSchema, PrismaSourceFile } from './read-schema.js';
 
 /** One edited schema file: its path and full contents before and after. */
@@ -30,15 +30,18 @@ export async function applyPlanToPrismaSource(options: {
   schema: PrismaSchema;
   files: readonly PrismaSourceFile[];
   plan: ChangePlan;
+  /** The validator `schema` was read with (default: the bundled one). */
+  tools?: PrismaSchemaTools | undefined;
 }): Promise<SourceEdit[]> {
   const { files, plan } = options;
-  const state: EditState = { plan, texts: new Map(files.map((file) => [file.path, file.content])), schema: options.schema };
+  const tools = options.tools ?? BUNDLED_SCHEMA_TOOLS;
+  const state: EditState = { plan, texts: new Map(files.map((file) => [file.path, file.content])), schema: options.schema, tools };
   for (const change of plan.changes) {
     applyChange(state, change);
     await refresh(state, describeChange(change));
   }
   const formatted = await formatEditedBlocks(files.map((file) => ({ path: file.path, before: file.content, after: state.texts.get(file.path)! })));
-  await validate(options.schema.tools, [...formatted]);
+  await validate(tools, [...formatted]);
   return files
     .map((file) => ({ path: file.path, before: file.content, after: formatted.get(file.path)! }))
     .filter((edit) => edit.after !== edit.before);

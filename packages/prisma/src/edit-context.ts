@@ -1,6 +1,7 @@
 import { type ChangePlan, describeError, findColumn, findTable, OrmAiError, type TableModel } from '@orm-ai/core';
 import { blockMembers, parsePrismaSource, type BlockMember, type ParsedSource, type SourceBlock } from './prisma-source.js';
 import { parseMemberLine, type MemberLine } from './prisma-syntax.js';
+import type { PrismaSchemaTools } from './schema-tools.js';
 import { readPrismaSchema, type PrismaEnumEntry, type PrismaSchema, type PrismaTableEntry } from './read-schema.js';
 
 /** The editor's working state: file texts being edited and a schema re-read after every change. */
@@ -9,6 +10,8 @@ export interface EditState {
   /** Path → current text, in the schema's file order. */
   readonly texts: Map<string, string>;
   schema: PrismaSchema;
+  /** The project's Prisma validator, so edits are checked by the version that will migrate them. */
+  readonly tools: PrismaSchemaTools;
 }
 
 /** A PLAN_APPLY_FAILED error. */
@@ -21,7 +24,7 @@ export function applyError(message: string, hint?: string): OrmAiError {
 /** Re-reads model and index from the edited texts; Prisma's validation message on failure. */
 export async function refresh(state: EditState, after: string): Promise<void> {
   try {
-    state.schema = await readPrismaSchema({ files: [...state.texts].map(([path, content]) => ({ path, content })), tools: state.schema.tools });
+    state.schema = await readPrismaSchema({ files: [...state.texts].map(([path, content]) => ({ path, content })), tools: state.tools });
   } catch (error) {
     throw new OrmAiError('PLAN_APPLY_FAILED', `after ${after}: ${describeError(error)}`, {
       hint: 'The plan may leave a reference to something it removed, or ask for something Prisma cannot express.',

@@ -7,7 +7,7 @@ import { renameStatements } from './rename-statements.js';
 import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
 import { openPrismaSchemaEngine, type PrismaMigrationSource, type PrismaSchemaEngine, type PrismaSchemaFile } from './schema-engine/prisma-schema-engine.js';
 import { PRISMA_SAFETY_FIXES } from './safety-fixes.js';
-import { projectSchemaTools } from './schema-tools.js';
+import { projectSchemaTools, type PrismaSchemaTools } from './schema-tools.js';
 
 /**
  * Prisma behind core's plugin interface: finds the schema as the Prisma CLI does, reads it
@@ -34,9 +34,12 @@ export const prismaPlugin: OrmPlugin = {
 
 class PrismaProject implements OrmProject {
   #schema: Promise<PrismaSchema> | undefined;
+  readonly #tools: PrismaSchemaTools;
   #folder: Promise<PrismaMigrationsFolder> | undefined;
 
-  constructor(private readonly files: PrismaProjectFiles) {}
+  constructor(private readonly files: PrismaProjectFiles) {
+    this.#tools = projectSchemaTools(files.root);
+  }
 
   get root(): string {
     return this.files.root;
@@ -51,7 +54,7 @@ class PrismaProject implements OrmProject {
   }
 
   async applyPlan(plan: ChangePlan): Promise<FileChange[]> {
-    const edits = await applyPlanToPrismaSource({ schema: await this.#source(), files: [...this.files.schemaFiles], plan });
+    const edits = await applyPlanToPrismaSource({ schema: await this.#source(), files: [...this.files.schemaFiles], plan, tools: this.#tools });
     return edits.map((edit) => ({ ...edit, role: 'source' as const }));
   }
 
@@ -97,7 +100,7 @@ class PrismaProject implements OrmProject {
   }
 
   #source(): Promise<PrismaSchema> {
-    this.#schema ??= readPrismaSchema({ files: [...this.files.schemaFiles], tools: projectSchemaTools(this.files.root) });
+    this.#schema ??= readPrismaSchema({ files: [...this.files.schemaFiles], tools: this.#tools });
     return this.#schema;
   }
 

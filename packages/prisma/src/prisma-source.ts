@@ -50,7 +50,7 @@ export function splitLines(text: string): { lines: string[]; eol: '\n' | '\r\n' 
 /** Parses one file; throws the parser's error for text prisma-ast cannot read. */
 export function parsePrismaSource(text: string): ParsedSource {
   const { lines, eol } = splitLines(text);
-  const schema = getSchema(text, { parser, visitor });
+  const schema = getSchema(blankBlockComments(text), { parser, visitor });
   const blocks: SourceBlock[] = [];
   for (const node of schema.list) {
     if (node.type === 'comment' || node.type === 'break' || node.location === undefined) continue;
@@ -58,6 +58,49 @@ export function parsePrismaSource(text: string): ParsedSource {
     blocks.push({ kind: node.type, name: node.name, headerLine, docLine: docStart(lines, headerLine), closeLine: closeLineOf(lines, headerLine), node });
   }
   return { lines, eol, blocks };
+}
+
+/**
+ * The text with every `/* ... *\/` comment (which Prisma accepts and prisma-ast 0.15 does not
+ * parse) turned into spaces, keeping its line breaks: every line and column stays where it
+ * was, so locations still point into the original text. Strings and `//` comments are kept.
+ */
+export function blankBlockComments(text: string): string {
+  let out = '';
+  let index = 0;
+  while (index < text.length) {
+    const char = text[index]!;
+    if (char === '"') {
+      const end = stringEnd(text, index);
+      out += text.slice(index, end);
+      index = end;
+    } else if (text.startsWith('//', index)) {
+      const end = text.indexOf('\n', index);
+      const stop = end === -1 ? text.length : end;
+      out += text.slice(index, stop);
+      index = stop;
+    } else if (text.startsWith('/*', index)) {
+      const close = text.indexOf('*/', index + 2);
+      const stop = close === -1 ? text.length : close + 2;
+      out += text.slice(index, stop).replace(/[^\r\n]/g, ' ');
+      index = stop;
+    } else {
+      out += char;
+      index += 1;
+    }
+  }
+  return out;
+}
+
+/** The index after the string literal starting at `start` (its closing quote, or the line's end). */
+function stringEnd(text: string, start: number): number {
+  for (let index = start + 1; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (char === '\\') index += 1;
+    else if (char === '"') return index + 1;
+    else if (char === '\n') return index;
+  }
+  return text.length;
 }
 
 /** The first of the comment lines directly above `line` (`line` itself when there are none). */

@@ -26,7 +26,7 @@ export interface ReadConstraints {
   readonly foreignKeyNames: ReadonlyMap<string, string>;
   /** Columns whose `@unique(where: ...)` is a partial unique index, not a column-level unique. */
   readonly partialUniqueColumns: ReadonlySet<string>;
-  /** Column → the name of the unique index its `@unique` creates (`map:` or Prisma's default). */
+  /** Column → the name of its single-column unique index (`@unique` or `@@unique([field])`; `map:` or Prisma's default). */
   readonly columnUniqueNames: ReadonlyMap<string, string>;
 }
 
@@ -61,7 +61,9 @@ export function readConstraints(context: ModelContext): ReadConstraints {
     const unique = index.type === 'unique';
     if (unique && where === null) {
       const name = index.dbName ?? defaultUniqueName(context.tableName, columns);
-      if (index.isDefinedOnField) columnUniqueNames.set(columns[0]!, name);
+      // One column, whether `@unique` or `@@unique([field])`: DMMF marks that field unique,
+      // and the database holds one index, so the model holds it once, on the column.
+      if (columns.length === 1) columnUniqueNames.set(columns[0]!, name);
       else uniques.push({ name, columns });
       continue;
     }

@@ -38,8 +38,11 @@ export function readTable(options: {
   }
   const constraints = readConstraints(context);
   for (const column of columns) {
-    if (constraints.partialUniqueColumns.has(column.name)) column.unique = false;
-    column.uniqueName = column.unique ? (constraints.columnUniqueNames.get(column.name) ?? null) : null;
+    // From the indexes, not DMMF's `isUnique`: that is false for a field that is also `@id`,
+    // though `@id @unique` makes a unique index of its own.
+    const uniqueName = constraints.partialUniqueColumns.has(column.name) ? undefined : constraints.columnUniqueNames.get(column.name);
+    column.unique = uniqueName !== undefined;
+    column.uniqueName = uniqueName ?? null;
   }
   const table = tableModel({
     name: tableName,

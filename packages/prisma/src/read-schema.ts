@@ -65,8 +65,6 @@ export interface PrismaSchemaIndex {
 export interface PrismaSchema {
   readonly model: SchemaModel;
   readonly index: PrismaSchemaIndex;
-  /** The validator that read it, to check edits with the same Prisma version. */
-  readonly tools: PrismaSchemaTools;
 }
 
 /** A parsed file and the block where each model / enum is declared. */
@@ -102,7 +100,6 @@ export async function readPrismaSchema(options: { files: readonly PrismaSourceFi
   return {
     model: { dialect: 'postgresql', tables, enums: modelEnums },
     index: { files: options.files.map((file) => file.path), previewFeatures, tables: tableEntries, enums },
-    tools,
   };
 }
 
