@@ -1,5 +1,5 @@
 import { describeChange, describeError, OrmAiError } from '@orm-ai/core';
-import type { ChangePlan, SchemaChange } from '@orm-ai/core';
+import type { ChangePlan, SchemaChange, SchemaModel } from '@orm-ai/core';
 import { alterColumn, addColumn, dropColumn, renameColumn } from './edit-columns.js';
 import { addForeignKey, addUnique, createIndex, dropForeignKey, dropIndex, dropUnique } from './edit-constraints.js';
 import { refresh, type EditState } from './edit-context.js';
@@ -17,21 +17,30 @@ export interface SourceEdit {
 
 /**
  * Applies a validated change plan to the Drizzle schema sources with minimal text edits and
- * returns the files that changed (nothing is written to disk). The edits run in memory on
+ * returns the files that changed (nothing is written to disk). `fallback` is drizzle-kit's
+ * view of the schema, for tables with constructs the static reader cannot interpret. The edits run in memory on
  * `schema.project`, which is restored afterwards, so `schema` stays valid for another call.
  * Throws OrmAiError('PLAN_APPLY_FAILED') naming the change that could not be applied.
  */
-export function applyPlanToDrizzleSource(options: { schema: DrizzleSchema; plan: ChangePlan }): SourceEdit[] {
+export function applyPlanToDrizzleSource(options: { schema: DrizzleSchema; plan: ChangePlan; fallback?: SchemaModel }): SourceEdit[] {
   const { schema, plan } = options;
   const files = schema.index.files.map((file) => file.path);
   const sourceFiles = files.map((path) => schema.project.getSourceFileOrThrow(path));
   const before = new Map(sourceFiles.map((sourceFile) => [sourceFile.getFilePath(), sourceFile.getFullText()]));
   const usedBefore = new Map(sourceFiles.map((sourceFile) => [sourceFile.getFilePath(), usedImportNames(sourceFile)]));
-  const state: EditState = { project: schema.project, files, casing: schema.index.casing, plan, model: schema.model, index: schema.index };
+  const state: EditState = {
+    project: schema.project,
+    files,
+    casing: schema.index.casing,
+    plan,
+    model: schema.model,
+    index: schema.index,
+    fallback: options.fallback,
+  };
   try {
     for (const change of plan.changes) {
       applyChange(state, change);
-      refresh(state, describeChange(change));
+      refresh(state, describeChange(change), change);
     }
     for (const sourceFile of sourceFiles) removeNewlyUnusedImports(sourceFile, usedBefore.get(sourceFile.getFilePath())!);
     return sourceFiles

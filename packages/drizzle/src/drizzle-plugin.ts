@@ -4,7 +4,9 @@ import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
 import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, type DrizzleMigrationsFolder } from './drizzle-journal.js';
-import { readDrizzleSchema, type DrizzleSchema } from './read-schema.js';
+import { configFormFor } from './installed-version.js';
+import { readDrizzleSchema } from './read-schema.js';
+import { modelFromSnapshot, withSourceComments, type SnapshotModel } from './snapshot-model.js';
 import { diffSnapshots, pendingChanges } from './snapshot-diff.js';
 import { DRIZZLE_SAFETY_FIXES } from './safety-fixes.js';
 
@@ -31,7 +33,7 @@ export const drizzlePlugin: OrmPlugin = {
 };
 
 class DrizzleProject implements OrmProject {
-  #schema: DrizzleSchema | undefined;
+  #view: SnapshotModel | undefined;
   #folder: DrizzleMigrationsFolder | undefined;
 
   constructor(private readonly config: DrizzleConfig) {}
@@ -40,8 +42,10 @@ class DrizzleProject implements OrmProject {
     return this.config.root;
   }
 
+  /** drizzle-kit's own view of the schema, with the source's comments for the prompt. */
   async readSchema(): Promise<SchemaModel> {
-    return (await this.#source()).model;
+    const view = await this.#drizzleKitView();
+    return withSourceComments(view.model, this.#readSource(view.model).model);
   }
 
   async readMigrations() {
@@ -50,8 +54,8 @@ class DrizzleProject implements OrmProject {
 
   async applyPlan(plan: Parameters<OrmProject['applyPlan']>[0]): Promise<FileChange[]> {
     // A fresh read each time: a rejected plan's edits must not leak into the next attempt.
-    const schema = readDrizzleSchema({ files: this.config.schemaFiles, casing: this.config.casing });
-    const edits = applyPlanToDrizzleSource({ schema, plan });
+    const fallback = (await this.#drizzleKitView()).model;
+    const edits = applyPlanToDrizzleSource({ schema: this.#readSource(fallback), plan, fallback });
     const diagnostics = typecheckSources({ projectRoot: this.config.root, edits });
     if (diagnostics.length > 0) {
       throw new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited schema does not type-check:\n${diagnostics.join('\n')}`, {
@@ -100,9 +104,18 @@ class DrizzleProject implements OrmProject {
     }
   }
 
-  async #source(): Promise<DrizzleSchema> {
-    this.#schema ??= readDrizzleSchema({ files: this.config.schemaFiles, casing: this.config.casing });
-    return this.#schema;
+  /** The schema module loaded as drizzle-kit loads it and serialized by the project's drizzle-kit. */
+  async #drizzleKitView(): Promise<SnapshotModel> {
+    if (this.#view === undefined) {
+      const api = await loadDrizzleKit(this.config.root);
+      this.#view = modelFromSnapshot(await snapshotOfSource({ api, config: this.config, overrides: new Map(), prevId: undefined }));
+    }
+    return this.#view;
+  }
+
+  /** Where each declaration is (for the editor), and what the source alone says (comments). */
+  #readSource(fallback: SchemaModel) {
+    return readDrizzleSchema({ files: this.config.schemaFiles, casing: this.config.casing, fallback, configForm: configFormFor(this.config.root) });
   }
 
   async #migrationsFolder(): Promise<DrizzleMigrationsFolder> {

@@ -18,12 +18,16 @@ export function configParam(table: LocatedTable, style: SourceStyle): string {
 
 /**
  * Appends an entry (`index('n').on(t.a)`) to the table's third argument, creating
- * `(t) => [ ... ]` after the columns object when there is none. Object-form configs get a
+ * `(t) => [ ... ]` (or `(t) => ({ ... })`, per `style.configForm`) after the columns object
+ * when there is none. Object-form configs get a
  * new property keyed by `keyHint` in camelCase.
  */
 export function appendConfigEntry(options: { table: LocatedTable; style: SourceStyle; text: string; keyHint: string }): TextChange {
   const { table, style, text } = options;
-  if (table.config === undefined) return newConfigArgument(table, style, text);
+  if (table.config === undefined) {
+    const entry = style.configForm === 'array' ? text : `${identifierFor(options.keyHint)}: ${text}`;
+    return newConfigArgument(table, style, entry);
+  }
   if (table.config.form === 'array') return insertListItem({ items: table.config.entries, text, emptyList: table.config.list });
   const list = table.config.list.asKindOrThrow(SyntaxKind.ObjectLiteralExpression);
   const keys = new Set(list.getProperties().map((property) => propertyKey(property)));
@@ -36,16 +40,17 @@ function newConfigArgument(table: LocatedTable, style: SourceStyle, text: string
   const source = table.sourceFile.getFullText();
   const columns = table.columnsObject;
   const comma = style.trailingComma ? ',' : '';
+  const [open, close] = style.configForm === 'array' ? ['[', ']'] : ['({', '})'];
   const trailing = columns.getNextSiblingIfKind(SyntaxKind.CommaToken);
   if (trailing === undefined) {
     const closing = indentationAt(source, columns.getEnd() - 1);
-    const body = `(${style.param}) => [\n${closing}${style.indent}${text}${comma}\n${closing}]`;
+    const body = `(${style.param}) => ${open}\n${closing}${style.indent}${text}${comma}\n${closing}${close}`;
     return { start: columns.getEnd(), end: columns.getEnd(), text: `, ${body}` };
   }
   // Arguments written one per line (`pgTable(\n  'x',\n  {...},\n)`): a new argument line.
   const indent = indentationAt(source, columns.getStart());
   const end = lineEnd(source, trailing.getEnd());
-  const body = `(${style.param}) => [\n${indent}${style.indent}${text}${comma}\n${indent}]`;
+  const body = `(${style.param}) => ${open}\n${indent}${style.indent}${text}${comma}\n${indent}${close}`;
   return { start: end, end, text: `\n${indent}${body},` };
 }
 

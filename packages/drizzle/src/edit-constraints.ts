@@ -1,9 +1,9 @@
 import type { ChangeOf, ReferentialAction } from '@orm-ai/core';
 import { appendConfigEntry, configEntriesOf, configParam, removeConfigEntry } from './edit-config.js';
-import { applyError, commit, locateColumn, locateTable, quoted, quoteOf, type EditState, type LocatedTable } from './edit-context.js';
+import { applyError, assertFullyRead, commit, locateColumn, locateTable, quoted, quoteOf, type EditState, type LocatedTable } from './edit-context.js';
 import type { ImportNeed } from './edit-imports.js';
 import { columnKey, memberAccess, pgCore, sqlTag, tableVariable } from './edit-references.js';
-import { defaultForeignKeyName, defaultUniqueName } from './naming.js';
+import { defaultForeignKeyName, defaultUniqueName, postgresIdentifier } from './naming.js';
 import { stringValue } from './source-utils.js';
 import { sourceStyle } from './source-style.js';
 import type { TextChange } from '@orm-ai/core/typescript';
@@ -36,6 +36,7 @@ export function createIndex(state: EditState, change: ChangeOf<'create_index'>):
 /** drop_index: removes the index entry whose (explicit or default) name matches. */
 export function dropIndex(state: EditState, change: ChangeOf<'drop_index'>): void {
   const table = locateTable(state, change.table);
+  assertFullyRead(table);
   const position = table.model.indexes.findIndex((index) => index.name === change.name);
   const entry = configEntriesOf(table, ['index', 'uniqueIndex'])[position];
   if (position === -1 || entry === undefined) throw applyError(`index "${change.name}" is not declared on table "${change.table}"`);
@@ -102,6 +103,7 @@ export function addForeignKey(state: EditState, change: ChangeOf<'add_foreign_ke
 /** drop_foreign_key: removes the `.references(...)` link or the `foreignKey(...)` entry with that name. */
 export function dropForeignKey(state: EditState, change: ChangeOf<'drop_foreign_key'>): void {
   const table = locateTable(state, change.table);
+  assertFullyRead(table);
   const position = table.model.foreignKeys.findIndex((fk) => fk.name === change.name);
   if (position === -1) throw applyError(`foreign key "${change.name}" is not declared on table "${change.table}"`);
   // The model lists column `.references()` first (column order), then foreignKey() entries.
@@ -131,11 +133,13 @@ export function addUnique(state: EditState, change: ChangeOf<'add_unique'>): voi
 /** drop_unique: removes a column's `.unique(...)` or the `unique(...)` entry with that (explicit or default) name. */
 export function dropUnique(state: EditState, change: ChangeOf<'drop_unique'>): void {
   const table = locateTable(state, change.table);
+  assertFullyRead(table);
   const changes: TextChange[] = [];
   for (const model of table.model.columns.filter((column) => column.unique)) {
     const column = locateColumn(table, model.name);
     for (const link of column.links.filter((candidate) => candidate.name === 'unique')) {
-      const name = stringValue(link.call.getArguments()[0]) ?? defaultUniqueName(change.table, [model.name]);
+      const explicit = stringValue(link.call.getArguments()[0]);
+      const name = explicit === undefined ? defaultUniqueName(change.table, [model.name]) : postgresIdentifier(explicit);
       if (name === change.name) changes.push(removeChainLink(link));
     }
   }

@@ -8,7 +8,17 @@ import {
   type SourceFile,
   type VariableStatement,
 } from 'ts-morph';
-import { type ColumnModel, describeError, findColumn, findTable, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
+import {
+  applyChangeToModel,
+  type ColumnModel,
+  describeError,
+  findColumn,
+  findTable,
+  OrmAiError,
+  type SchemaChange,
+  type SchemaModel,
+  type TableModel,
+} from '@orm-ai/core';
 import type { ChangePlan } from '@orm-ai/core';
 import { importChanges, type ImportNeed } from './edit-imports.js';
 import type { DrizzleCasing } from './naming.js';
@@ -20,6 +30,7 @@ import {
   type DrizzleTableEntry,
 } from './read-schema.js';
 import { tableConfigEntries, type TableConfigEntries } from './read-table-config.js';
+import type { UnreadableConstruct } from './read-table.js';
 import { unwindChain, type ChainLink } from './source-utils.js';
 import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
 
@@ -31,6 +42,8 @@ export interface EditState {
   readonly plan: ChangePlan;
   model: SchemaModel;
   index: DrizzleSchemaIndex;
+  /** drizzle-kit's view with the plan's changes so far: the model of tables the static reader cannot fully read. */
+  fallback: SchemaModel | undefined;
 }
 
 /** A PLAN_APPLY_FAILED error. */
@@ -40,10 +53,20 @@ export function applyError(message: string, hint?: string): OrmAiError {
   });
 }
 
-/** Re-reads model and index from the edited in-memory sources. */
-export function refresh(state: EditState, after: string): void {
+/**
+ * Re-reads model and index from the edited in-memory sources. `change` is the plan change
+ * just applied in full: drizzle-kit's view advances by it, as the edited source would read.
+ */
+export function refresh(state: EditState, after: string, change?: SchemaChange): void {
+  if (change !== undefined && state.fallback !== undefined) state.fallback = applyChangeToModel(structuredClone(state.fallback), change);
   try {
-    const read = readSchemaFromProject({ project: state.project, files: state.files, casing: state.casing });
+    const read = readSchemaFromProject({
+      project: state.project,
+      files: state.files,
+      casing: state.casing,
+      fallback: state.fallback,
+      configForm: state.index.newConfigForm,
+    });
     state.model = read.model;
     state.index = read.index;
   } catch (error) {
@@ -91,6 +114,25 @@ export function locateTable(state: EditState, name: string): LocatedTable {
   };
 }
 
+/**
+ * Refuses a change that must edit or understand a construct the static reader could not
+ * interpret, naming it and its line: the model knows it from drizzle-kit, the editor cannot
+ * safely rewrite it.
+ */
+export function unreadableError(table: string, construct: UnreadableConstruct): OrmAiError {
+  return new OrmAiError(
+    'PLAN_APPLY_FAILED',
+    `table "${table}" uses \`${construct.construct}\` at ${construct.location}, which drizzle-ai can read through drizzle-kit but cannot edit: ${construct.reason}`,
+    { hint: 'Make this change by hand (then run drizzle-kit generate), or leave that declaration out of the plan.' },
+  );
+}
+
+/** For edits that map the model to source entries by position: the whole table must have been read. */
+export function assertFullyRead(table: LocatedTable): void {
+  const first = table.entry.unreadable[0];
+  if (first !== undefined) throw unreadableError(table.entry.name, first);
+}
+
 /** A column's model, index entry and current property nodes. */
 export interface LocatedColumn {
   readonly entry: DrizzleColumnEntry;
@@ -107,6 +149,10 @@ export interface LocatedColumn {
 export function locateColumn(table: LocatedTable, name: string): LocatedColumn {
   const entry = table.entry.columns.find((column) => column.name === name);
   const model = findColumn(table.model, name);
+  // A column only drizzle-kit could read (or one hidden in a spread) cannot be edited here.
+  const unreadable = table.entry.unreadable.find((construct) => construct.column === name) ??
+    (entry === undefined && model !== undefined ? table.entry.unreadable.find((construct) => construct.column === null) : undefined);
+  if (unreadable !== undefined) throw unreadableError(table.entry.name, unreadable);
   if (entry === undefined || model === undefined) throw applyError(`column "${table.entry.name}.${name}" is not declared in ${table.entry.filePath}`);
   const property = table.columnsObject
     .getProperties()

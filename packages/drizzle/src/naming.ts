@@ -35,24 +35,44 @@ export function columnNameFromKey(key: string, casing: DrizzleCasing | null): st
   return key;
 }
 
-/** drizzle-kit's name for an index declared without one. */
+/** PostgreSQL's NAMEDATALEN - 1: longer identifiers are cut to this many bytes. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * The name PostgreSQL actually gives an object: identifiers longer than 63 bytes are
+ * truncated (with a NOTICE), never on a multi-byte character's middle, like `pg_mbcliplen`.
+ * drizzle-kit writes the long name into the migration, so the model must hold the cut one.
+ */
+export function postgresIdentifier(name: string): string {
+  if (Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) return name;
+  let result = '';
+  let bytes = 0;
+  for (const character of name) {
+    bytes += Buffer.byteLength(character, 'utf8');
+    if (bytes > MAX_IDENTIFIER_BYTES) break;
+    result += character;
+  }
+  return result;
+}
+
+/** drizzle-kit's name for an index declared without one, as the database keeps it. */
 export function defaultIndexName(table: string, columns: readonly string[]): string {
-  return `${table}_${columns.join('_')}_index`;
+  return postgresIdentifier(`${table}_${columns.join('_')}_index`);
 }
 
-/** drizzle-orm's name for a unique constraint (column-level or table-level) declared without one. */
+/** drizzle-orm's name for a unique constraint (column-level or table-level) declared without one, as the database keeps it. */
 export function defaultUniqueName(table: string, columns: readonly string[]): string {
-  return `${table}_${columns.join('_')}_unique`;
+  return postgresIdentifier(`${table}_${columns.join('_')}_unique`);
 }
 
-/** drizzle-orm's name for a foreign key declared without one (always the case for `.references()`). */
+/** drizzle-orm's name for a foreign key declared without one (always the case for `.references()`), as the database keeps it. */
 export function defaultForeignKeyName(options: {
   table: string;
   columns: readonly string[];
   referencedTable: string;
   referencedColumns: readonly string[];
 }): string {
-  return [options.table, ...options.columns, options.referencedTable, ...options.referencedColumns, 'fk'].join('_');
+  return postgresIdentifier([options.table, ...options.columns, options.referencedTable, ...options.referencedColumns, 'fk'].join('_'));
 }
 
 /** True when `name` can be written as a bare property key / identifier. */

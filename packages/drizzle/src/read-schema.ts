@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { Node, Project, ts, type CallExpression, type SourceFile } from 'ts-morph';
-import { type EnumModel, OrmAiError, type SchemaModel, type TableModel, tableModel } from '@orm-ai/core';
+import { type EnumModel, findTable, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { collectDeclarations, type EnumDeclaration, type TableDeclaration } from './schema-declarations.js';
 import { declarationKey } from './module-links.js';
-import { defaultForeignKeyName, defaultUniqueName, type DrizzleCasing } from './naming.js';
-import { columnIdentity, readColumn, type ColumnReadScope } from './read-columns.js';
-import { readTableConfig, tableConfigEntries } from './read-table-config.js';
-import { attachedComment, importBindings, readError } from './source-utils.js';
+import type { DrizzleCasing } from './naming.js';
+import { columnIdentity, type ColumnReadScope } from './read-columns.js';
+import { tableConfigEntries } from './read-table-config.js';
+import { readTable, type StaticTable, type UnreadableConstruct } from './read-table.js';
+import { importBindings, readError } from './source-utils.js';
 
 /** Per column: the TypeScript property key and the db name it declares. */
 export interface DrizzleColumnEntry {
@@ -27,6 +28,8 @@ export interface DrizzleTableEntry {
   readonly columns: readonly DrizzleColumnEntry[];
   /** Shape of the third argument: `(t) => [...]`, legacy `(t) => ({...})`, or none. */
   readonly configForm: 'array' | 'object' | null;
+  /** What the static reader could not interpret; the model holds drizzle-kit's facts for this table then. */
+  readonly unreadable: readonly UnreadableConstruct[];
 }
 
 /** Where a pgEnum lives; find it again with `getVariableDeclaration(variableName)` in `filePath`. */
@@ -50,6 +53,8 @@ export interface DrizzleFileEntry {
 /** What the editor needs to find declarations in the source again. */
 export interface DrizzleSchemaIndex {
   readonly casing: DrizzleCasing | null;
+  /** The third-argument form a table without one gets: `object` before drizzle-orm 0.36, or where the files use it. */
+  readonly newConfigForm: 'array' | 'object';
   readonly files: readonly DrizzleFileEntry[];
   readonly tables: readonly DrizzleTableEntry[];
   readonly enums: readonly DrizzleEnumEntry[];
@@ -77,13 +82,27 @@ export function createSchemaProject(): Project {
   });
 }
 
+/** Options shared by the readers: see `readDrizzleSchema`. */
+export interface SchemaReadOptions {
+  readonly casing?: DrizzleCasing | null;
+  /**
+   * The model as drizzle-kit serializes the schema. A table with constructs the static reader
+   * cannot interpret takes its model from here (and lists them in `unreadable`); without a
+   * fallback such a construct is an error, as is any table missing from it.
+   */
+  readonly fallback?: SchemaModel;
+  /** The installed drizzle-orm's table-config form, used when no table of the files has one. */
+  readonly configForm?: 'array' | 'object';
+}
+
 /**
  * Reads exported `pgTable(...)` and `pgEnum(...)` declarations of `files` statically (the
- * user's code is never executed). `casing` is drizzle's option for columns declared without
- * a name. Throws OrmAiError('SCHEMA_READ_FAILED') naming file:line for anything it cannot
- * interpret; drizzle-only details ($type, $defaultFn, $onUpdate, relations()) are skipped.
+ * user's code is never executed): where each lives, for the editor, and the model of what it
+ * can interpret. `casing` is drizzle's option for columns declared without a name. Throws
+ * OrmAiError('SCHEMA_READ_FAILED') naming file:line for anything it cannot interpret and the
+ * fallback does not cover; drizzle-only details ($type, $defaultFn, relations()) are skipped.
  */
-export function readDrizzleSchema(options: { files: readonly string[]; casing?: DrizzleCasing }): DrizzleSchema {
+export function readDrizzleSchema(options: SchemaReadOptions & { files: readonly string[] }): DrizzleSchema {
   const project = createSchemaProject();
   const paths = options.files.map((file) => path.resolve(file));
   for (const filePath of paths) {
@@ -97,39 +116,50 @@ export function readDrizzleSchema(options: { files: readonly string[]; casing?: 
     }
   }
   const files = paths.map((filePath) => project.getSourceFileOrThrow(filePath).getFilePath());
-  return { ...readSchemaFromProject({ project, files, casing: options.casing ?? null }), project };
+  return { ...readSchemaFromProject({ ...options, project, files }), project };
 }
 
 /** Reads the model and index from files already in `project` (the editor re-reads its in-memory edits). */
-export function readSchemaFromProject(options: {
-  project: Project;
-  files: readonly string[];
-  casing: DrizzleCasing | null;
-}): { model: SchemaModel; index: DrizzleSchemaIndex } {
+export function readSchemaFromProject(options: SchemaReadOptions & { project: Project; files: readonly string[] }): {
+  model: SchemaModel;
+  index: DrizzleSchemaIndex;
+} {
+  const casing = options.casing ?? null;
   const fileSet = new Set(options.files);
   const perFile = options.files.map((filePath) => {
     const sourceFile = options.project.getSourceFileOrThrow(filePath);
-    return { sourceFile, scope: fileScope(sourceFile), ...collectDeclarations(sourceFile) };
+    return { sourceFile, scope: fileScope(sourceFile), ...collectDeclarations(sourceFile, { skipOtherObjects: options.fallback !== undefined }) };
   });
   const enums = new Map(perFile.flatMap((file) => file.enums.map((decl) => [declarationKey(decl.filePath, decl.variableName), decl.name] as const)));
   const columnKeys = new Map<string, readonly ReturnType<typeof columnIdentity>[]>();
   const tables = new Map<string, { name: string; columns: ReadonlyMap<string, string> }>();
+  const identityOf = (property: Node) => {
+    try {
+      return columnIdentity(property, casing);
+    } catch {
+      // A spread or computed property: its columns exist only in drizzle-kit's view.
+      return undefined;
+    }
+  };
   for (const decl of perFile.flatMap((file) => file.tables)) {
-    const identities = decl.columnsObject.getProperties().map((property) => columnIdentity(property, options.casing));
+    const identities = decl.columnsObject.getProperties().flatMap((property) => identityOf(property) ?? []);
     const key = declarationKey(decl.filePath, decl.variableName);
     columnKeys.set(key, identities);
     tables.set(key, { name: decl.name, columns: new Map(identities.map((identity) => [identity.key, identity.name])) });
   }
-  const modelTables: TableModel[] = [];
+  const read = new Map<TableDeclaration, StaticTable>();
   for (const file of perFile) {
-    const scope: ColumnReadScope = { ...file.scope, casing: options.casing, files: fileSet, enums, tables };
-    for (const decl of file.tables) modelTables.push(readTable(decl, scope));
+    const scope: ColumnReadScope = { ...file.scope, casing, files: fileSet, enums, tables };
+    for (const decl of file.tables) read.set(decl, readTable(decl, scope, (property) => identityOf(property)?.name ?? null));
   }
   assertUniqueNames(perFile.flatMap((file) => file.tables));
+  const modelTables = [...read].map(([decl, table]) => tableOrFallback(decl, table, options.fallback));
+  const tableEntries = perFile.flatMap((file) => file.tables.map((decl) => tableEntry(decl, columnKeys, read.get(decl)!.unreadable)));
   const index: DrizzleSchemaIndex = {
-    casing: options.casing,
+    casing,
+    newConfigForm: tableEntries.find((entry) => entry.configForm !== null)?.configForm ?? options.configForm ?? 'array',
     files: perFile.map((file) => fileEntry(file.sourceFile)),
-    tables: perFile.flatMap((file) => file.tables.map((decl) => tableEntry(decl, columnKeys))),
+    tables: tableEntries,
     enums: perFile.flatMap((file) => file.enums.map(enumEntry)),
   };
   const modelEnums: EnumModel[] = perFile.flatMap((file) => file.enums.map((decl) => ({ name: decl.name, values: decl.values })));
@@ -153,30 +183,22 @@ function fileScope(sourceFile: SourceFile): Pick<ColumnReadScope, 'sourceFile' |
   return { sourceFile, pgCore, sql };
 }
 
-function readTable(decl: TableDeclaration, scope: ColumnReadScope): TableModel {
-  const read = decl.columnsObject.getProperties().map((property) => {
-    if (!Node.isPropertyAssignment(property)) throw readError(property, 'expected a column declared as `key: builder(...)`');
-    return readColumn(property, scope);
-  });
-  const columnsByKey = new Map(read.map((column) => [column.key, column.column.name]));
-  const config = decl.configArgument === undefined
-    ? { indexes: [], foreignKeys: [], uniques: [], primaryKey: null }
-    : readTableConfig({ argument: decl.configArgument, table: decl.name, columns: columnsByKey, scope });
-  const columnForeignKeys = read.flatMap(({ column, references }) =>
-    references.map((reference) => {
-      const fk = { columns: [column.name], referencedTable: reference.table, referencedColumns: [reference.column] };
-      return { name: defaultForeignKeyName({ table: decl.name, ...fk }), ...fk, onDelete: reference.onDelete, onUpdate: reference.onUpdate };
-    }),
-  );
-  return tableModel({
-    name: decl.name,
-    columns: read.map(({ column }) => (column.unique && column.uniqueName === null ? { ...column, uniqueName: defaultUniqueName(decl.name, [column.name]) } : column)),
-    primaryKey: config.primaryKey,
-    indexes: config.indexes,
-    foreignKeys: [...columnForeignKeys, ...config.foreignKeys],
-    uniques: config.uniques,
-    comment: attachedComment(decl.statement),
-  });
+/** The statically read table when complete, else drizzle-kit's view of it (with the source's comments). */
+function tableOrFallback(decl: TableDeclaration, table: StaticTable, fallback: SchemaModel | undefined): TableModel {
+  const first = table.unreadable[0];
+  if (first === undefined) return table.model;
+  const known = fallback === undefined ? undefined : findTable(fallback, decl.name);
+  if (known === undefined) {
+    throw new OrmAiError('SCHEMA_READ_FAILED', `${first.location}: ${first.reason}`, {
+      hint: 'Rewrite the expression in a form drizzle-ai understands, or declare it outside the schema files it reads.',
+    });
+  }
+  const comments = new Map(table.model.columns.map((column) => [column.name, column.comment]));
+  return {
+    ...known,
+    comment: table.model.comment,
+    columns: known.columns.map((column) => ({ ...column, comment: comments.get(column.name) ?? column.comment })),
+  };
 }
 
 function assertUniqueNames(tables: readonly TableDeclaration[]): void {
@@ -203,7 +225,11 @@ function fileEntry(sourceFile: SourceFile): DrizzleFileEntry {
   };
 }
 
-function tableEntry(decl: TableDeclaration, columnKeys: ReadonlyMap<string, readonly DrizzleColumnEntry[]>): DrizzleTableEntry {
+function tableEntry(
+  decl: TableDeclaration,
+  columnKeys: ReadonlyMap<string, readonly DrizzleColumnEntry[]>,
+  unreadable: readonly UnreadableConstruct[],
+): DrizzleTableEntry {
   return {
     name: decl.name,
     filePath: decl.filePath,
@@ -211,8 +237,19 @@ function tableEntry(decl: TableDeclaration, columnKeys: ReadonlyMap<string, read
     callStart: decl.call.getStart(),
     line: decl.call.getStartLineNumber(),
     columns: columnKeys.get(declarationKey(decl.filePath, decl.variableName)) ?? [],
-    configForm: decl.configArgument === undefined ? null : tableConfigEntries(decl.configArgument).form,
+    configForm: configFormOf(decl.configArgument),
+    unreadable,
   };
+}
+
+function configFormOf(argument: Node | undefined): DrizzleTableEntry['configForm'] {
+  if (argument === undefined) return null;
+  try {
+    return tableConfigEntries(argument).form;
+  } catch {
+    // Listed in `unreadable`; the editor refuses to touch it.
+    return null;
+  }
 }
 
 function enumEntry(decl: EnumDeclaration): DrizzleEnumEntry {

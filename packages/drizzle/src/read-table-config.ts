@@ -1,6 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression } from 'ts-morph';
 import {
   indexMethodSchema,
+  OrmAiError,
   referentialActionSchema,
   type ForeignKeyModel,
   type IndexModel,
@@ -55,17 +56,29 @@ interface ConfigScope {
   readonly scope: ColumnReadScope;
 }
 
-/** Reads a pgTable third argument into the table's indexes and table-level constraints. */
+/**
+ * Reads a pgTable third argument into the table's indexes and table-level constraints. An
+ * entry it cannot read goes to `unreadable` when given (the caller has the facts from
+ * elsewhere), else its SCHEMA_READ_FAILED error is thrown.
+ */
 export function readTableConfig(options: {
   argument: Node;
   table: string;
   columns: ReadonlyMap<string, string>;
   scope: ColumnReadScope;
+  unreadable?: (entry: Node, error: OrmAiError) => void;
 }): TableConfig {
   const { entries, param } = tableConfigEntries(options.argument);
   const context: ConfigScope = { table: options.table, param, columns: options.columns, scope: options.scope };
   const config: TableConfig = { indexes: [], foreignKeys: [], uniques: [], primaryKey: null };
-  for (const entry of entries) readEntry(entry, context, config);
+  for (const entry of entries) {
+    try {
+      readEntry(entry, context, config);
+    } catch (error) {
+      if (options.unreadable === undefined || !(error instanceof OrmAiError) || error.code !== 'SCHEMA_READ_FAILED') throw error;
+      options.unreadable(entry, error);
+    }
+  }
   return config;
 }
 

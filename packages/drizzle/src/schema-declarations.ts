@@ -41,8 +41,15 @@ function exportListNames(sourceFile: SourceFile): Set<string> {
   return names;
 }
 
-/** Exported pgTable and pgEnum declarations of `sourceFile`, in source order. */
-export function collectDeclarations(sourceFile: SourceFile): { tables: TableDeclaration[]; enums: EnumDeclaration[] } {
+/**
+ * Exported pgTable and pgEnum declarations of `sourceFile`, in source order. Other pg-core
+ * objects (policies, views, sequences, roles, factory-made tables) are refused, unless
+ * `skipOtherObjects` says the model has them from drizzle-kit: then they are only not editable.
+ */
+export function collectDeclarations(
+  sourceFile: SourceFile,
+  options: { skipOtherObjects: boolean } = { skipOtherObjects: false },
+): { tables: TableDeclaration[]; enums: EnumDeclaration[] } {
   const pgCore = pgCoreImports(sourceFile);
   const exported = exportListNames(sourceFile);
   const result = { tables: [] as TableDeclaration[], enums: [] as EnumDeclaration[] };
@@ -53,13 +60,13 @@ export function collectDeclarations(sourceFile: SourceFile): { tables: TableDecl
       const callee = call.getExpression();
       const kind = Node.isIdentifier(callee) ? pgCore.get(callee.getText()) : undefined;
       if (kind === undefined) {
-        assertNotFactoryTable(call, sourceFile, pgCore);
+        if (!options.skipOtherObjects) assertNotFactoryTable(call, sourceFile, pgCore);
         continue;
       }
       const base = { filePath: sourceFile.getFilePath(), variableName: declaration.getName(), statement, call };
       if (kind === 'pgTable') result.tables.push(tableDeclaration(base));
       else if (kind === 'pgEnum') result.enums.push(enumDeclaration(base));
-      else if (UNSUPPORTED_OBJECTS.has(kind)) throw readError(call, `${kind}() declarations are not supported yet`);
+      else if (UNSUPPORTED_OBJECTS.has(kind) && !options.skipOtherObjects) throw readError(call, `${kind}() declarations are not supported yet`);
     }
   }
   return result;

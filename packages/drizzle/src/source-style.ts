@@ -12,15 +12,18 @@ export interface SourceStyle {
   readonly semicolon: string;
   /** Parameter name of table config callbacks (`t`, `table`). */
   readonly param: string;
+  /** The form of a new third argument: `(t) => [...]`, or `(t) => ({...})`, the only one before drizzle-orm 0.36. */
+  readonly configForm: 'array' | 'object';
 }
 
-const DEFAULT_STYLE: SourceStyle = { indent: '  ', trailingComma: true, semicolon: ';', param: 't' };
+const DEFAULT_STYLE = { indent: '  ', trailingComma: true, semicolon: ';', param: 't' } as const;
 
 /** Reads the style of the file's first table (and first config callback); defaults when there is none. */
 export function sourceStyle(state: EditState, sourceFile: SourceFile): SourceStyle {
   const entries = state.index.tables.filter((table) => table.filePath === sourceFile.getFilePath());
   const first = entries[0];
-  if (first === undefined) return { ...DEFAULT_STYLE, semicolon: statementSemicolon(sourceFile) };
+  const configForm = state.index.newConfigForm;
+  if (first === undefined) return { ...DEFAULT_STYLE, semicolon: statementSemicolon(sourceFile), configForm };
   const table = locateTable(state, first.name);
   const text = sourceFile.getFullText();
   const properties = table.columnsObject.getProperties();
@@ -34,6 +37,7 @@ export function sourceStyle(state: EditState, sourceFile: SourceFile): SourceSty
     trailingComma: last === undefined ? true : last.getNextSiblingIfKind(SyntaxKind.CommaToken) !== undefined,
     semicolon: table.statement.getText().endsWith(';') ? ';' : '',
     param: withConfig?.param ?? DEFAULT_STYLE.param,
+    configForm,
   };
 }
 

@@ -11,7 +11,8 @@ export function locationOf(node: Node): string {
   return `${node.getSourceFile().getFilePath()}:${node.getStartLineNumber()}`;
 }
 
-function excerpt(node: Node): string {
+/** The node's source on one line, shortened: how errors name a construct. */
+export function excerpt(node: Node): string {
   const text = node.getText().replace(/\s+/g, ' ');
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
