@@ -24,6 +24,7 @@ export * from './shadow/open-shadow.js';
 export * from './shadow/replay-migrations.js';
 export * from './shadow/server-databases.js';
 export * from './shadow/confined-role.js';
+export * from './shadow/pglite-extensions.js';
 export { isShadowName, shadowName, RUN_ID } from './shadow/throwaway-names.js';
 export * from './interrupts.js';
 export * from './pipeline/generate.js';

@@ -9,6 +9,7 @@ import type { FileChange, MigrationScript, OrmPlugin, OrmProject } from '../orm-
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
+import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
 import { removeStaleRunFiles } from '../stale-run-files.js';
@@ -98,8 +99,11 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
     refuseSchemaWithoutMigrations(read.model, read.scripts, options.plugin.displayName);
     return read;
   });
-  // PGlite takes seconds to start: prepare the shadow while the model thinks.
   const shadowServer = shadowServerFrom(options);
+  // An extension the embedded shadow cannot create stops the run before the model is asked,
+  // and before the ORM's own tool meets it in the migrations.
+  if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
+  // PGlite takes seconds to start: prepare the shadow while the model thinks.
   const preparing = prepareShadow({ server: shadowServer, plugin: options.plugin, project, scripts });
   preparing.catch(() => undefined);
   let prepared: ShadowDatabase | undefined;
@@ -270,7 +274,7 @@ async function prepareShadow(options: {
   project: OrmProject;
   scripts: Awaited<ReturnType<OrmProject['readMigrations']>>;
 }): Promise<ShadowDatabase> {
-  const shadow = await openShadowDatabase({ server: options.server });
+  const shadow = await openShadowDatabase({ server: options.server, sql: options.scripts.map((script) => script.sql) });
   try {
     await replayMigrations({ shadow, scripts: options.scripts, transaction: options.plugin.capabilities.migrationTransaction });
     return shadow;

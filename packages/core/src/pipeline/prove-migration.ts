@@ -15,7 +15,7 @@ export interface ProveOptions {
  * will. Throws `SHADOW_REJECTED_MIGRATION` with the statement and the database's error.
  */
 export async function proveOnShadow(options: ProveOptions): Promise<void> {
-  const fork = await options.prepared.fork();
+  const fork = await options.prepared.fork({ sql: options.statements });
   try {
     const script: MigrationScript = { id: options.migrationId, path: `${options.migrationId} (new)`, sql: options.statements.join('\n') };
     await replayMigrations({ shadow: fork, scripts: [script], transaction: options.transaction });

@@ -50,7 +50,7 @@ export interface RoundTripProof {
  */
 export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {
   const touched = await tablesTouched([...options.up, ...options.down]);
-  const fork = await options.prepared.fork();
+  const fork = await options.prepared.fork({ sql: [...options.up, ...options.down] });
   try {
     const seeded = await seedTables({ shadow: fork, tables: touched });
     const tables: TableRef[] = [...new Map([...touched, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];

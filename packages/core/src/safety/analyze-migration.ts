@@ -92,7 +92,7 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
     const finding = safetyFinding('statement-failed', `does not parse as PostgreSQL: ${parsed.message}`, options.fixes);
     return { path: options.path, seeded: [], unseeded: [], statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], durationMs: null, estimates: [] }] };
   }
-  const shadow = await options.prepared.fork();
+  const shadow = await options.prepared.fork({ sql: [options.sql] });
   try {
     // With production sizes to scale to, more rows make the shadow's per-row time less about fixed costs.
     const rowsPerTable = options.rowsPerTable ?? (options.productionRows ? 2000 : 100);

@@ -1,12 +1,18 @@
-import { PGlite, type PGliteInterface } from '@electric-sql/pglite';
+import { PGlite, type Extensions, type PGliteInterface } from '@electric-sql/pglite';
 import { confinePglite, setRoleSql } from './confined-role.js';
-import type { ShadowDatabase } from './shadow-database.js';
+import { pgliteExtensionsFor } from './pglite-extensions.js';
+import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 
-/** Starts an in-memory PGlite, confined to a throwaway role: seconds, so callers start one per run and fork it. */
-export async function openPgliteShadow(): Promise<ShadowDatabase> {
-  const database = await PGlite.create();
+/**
+ * Starts an in-memory PGlite, confined to a throwaway role: seconds, so callers start one per
+ * run and fork it. It loads the contrib modules of the extensions `sql` creates (see
+ * `pgliteExtensionsFor`), and throws `SHADOW_EXTENSION_UNAVAILABLE` for one PGlite lacks.
+ */
+export async function openPgliteShadow(sql: readonly string[] = []): Promise<ShadowDatabase> {
+  const extensions = await pgliteExtensionsFor(sql);
+  const database = await PGlite.create({ extensions });
   try {
-    return new PgliteShadow(database, await confinePglite(database));
+    return new PgliteShadow(database, await confinePglite(database), extensions);
   } catch (error) {
     await database.close();
     throw error;
@@ -18,8 +24,9 @@ class PgliteShadow implements ShadowDatabase {
   #closed = false;
 
   constructor(
-    private readonly database: PGliteInterface,
+    private database: PGliteInterface,
     private readonly role: string,
+    private extensions: Extensions,
   ) {}
 
   async exec(sql: string): Promise<void> {
@@ -31,17 +38,34 @@ class PgliteShadow implements ShadowDatabase {
     return result.rows;
   }
 
-  async fork(): Promise<ShadowDatabase> {
-    // clone() copies the data directory in memory: far cheaper than a fresh start. It is a new
-    // session, which starts as the superuser: confine it again.
+  async fork(options: ForkOptions = {}): Promise<ShadowDatabase> {
+    await this.loadExtensionsFor(options.sql ?? []);
+    // clone() copies the data directory in memory, modules included: far cheaper than a fresh
+    // start. It is a new session, which starts as the superuser: confine it again.
     const copy = await this.database.clone();
     await copy.exec(setRoleSql(this.role));
-    return new PgliteShadow(copy, this.role);
+    return new PgliteShadow(copy, this.role, this.extensions);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.database.close();
+  }
+
+  /**
+   * A running PGlite cannot load a module, so when `sql` (a new migration) creates an extension
+   * this shadow did not load, this shadow moves to a new PGlite started from its own data
+   * directory with the module added: the data directory holds no extension files, so it loads
+   * with any superset. Every later fork is then a plain clone.
+   */
+  private async loadExtensionsFor(sql: readonly string[]): Promise<void> {
+    const missing = Object.entries(await pgliteExtensionsFor(sql)).filter(([module]) => !(module in this.extensions));
+    if (missing.length === 0) return;
+    const extensions = { ...this.extensions, ...Object.fromEntries(missing) };
+    const moved = await PGlite.create({ loadDataDir: await this.database.dumpDataDir('none'), extensions });
+    await moved.exec(setRoleSql(this.role));
+    await this.database.close();
+    [this.database, this.extensions] = [moved, extensions];
   }
 }

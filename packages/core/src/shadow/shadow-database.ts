@@ -12,7 +12,7 @@ export interface ShadowDatabase {
   /** Runs one query and returns its rows. */
   query<Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** A second shadow holding a copy of this one's current state; this one stays usable. */
-  fork(): Promise<ShadowDatabase>;
+  fork(options?: ForkOptions): Promise<ShadowDatabase>;
   /** Releases the shadow (a server shadow's database is dropped). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -20,4 +20,14 @@ export interface ShadowDatabase {
 export interface OpenShadowOptions {
   /** A PostgreSQL server (`--shadow-url`); absent means embedded PGlite. */
   readonly server?: ShadowServer | undefined;
+  /**
+   * The SQL that will run on it (existing migrations, setup files): embedded PGlite loads only
+   * the extensions a start names, so it reads here which ones the SQL creates. A server ignores it.
+   */
+  readonly sql?: readonly string[] | undefined;
+}
+
+export interface ForkOptions {
+  /** SQL the fork will run beyond this shadow's (the new migration): a PGlite fork loads the extensions it creates. */
+  readonly sql?: readonly string[] | undefined;
 }

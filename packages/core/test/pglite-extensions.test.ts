@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrmAiError } from '../src/errors.js';
+import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { extensionsCreatedBy, pgliteExtensionsFor } from '../src/shadow/pglite-extensions.js';
+import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+
+/** A history as real projects write it: each ORM's own spelling of CREATE EXTENSION. */
+const history = [
+  {
+    id: '0000_crypto',
+    path: 'drizzle/0000_crypto.sql',
+    sql: 'CREATE EXTENSION IF NOT EXISTS pgcrypto;\n--> statement-breakpoint\nCREATE TABLE "api_keys" ("id" serial PRIMARY KEY, "secret" bytea DEFAULT gen_random_bytes(16) NOT NULL);',
+  },
+  {
+    id: '0001_people',
+    path: 'drizzle/0001_people.sql',
+    sql: [
+      'CREATE EXTENSION IF NOT EXISTS "citext";',
+      'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA public;',
+      'CREATE TABLE "people" ("id" uuid PRIMARY KEY DEFAULT uuid_generate_v4(), "email" citext NOT NULL UNIQUE, "name" text NOT NULL);',
+    ].join('\n'),
+  },
+  {
+    id: '0002_search',
+    path: 'drizzle/0002_search.sql',
+    sql: 'CREATE EXTENSION pg_trgm;\nCREATE INDEX "people_name_trgm" ON "people" USING gin ("name" gin_trgm_ops);',
+  },
+];
+
+async function refusal(work: () => Promise<unknown>): Promise<OrmAiError> {
+  const error = await work().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(OrmAiError);
+  return error as OrmAiError;
+}
+
+describe('the extensions SQL creates', () => {
+  it('are read by the parser, not found in strings or comments', async () => {
+    const sql = [
+      "-- CREATE EXTENSION postgis;\nCREATE TABLE notes (body text DEFAULT 'CREATE EXTENSION vector');",
+      'create extension if not exists "uuid-ossp"; CREATE EXTENSION citext WITH SCHEMA public; CREATE EXTENSION citext;',
+    ];
+    expect(await extensionsCreatedBy(sql)).toEqual(['uuid-ossp', 'citext']);
+  });
+
+  it('map to the contrib modules PGlite ships', async () => {
+    const extensions = await pgliteExtensionsFor(history.map((script) => script.sql));
+    expect(Object.keys(extensions).sort()).toEqual(['citext', 'pg_trgm', 'pgcrypto', 'uuid_ossp']);
+    expect(await pgliteExtensionsFor(['CREATE EXTENSION IF NOT EXISTS plpgsql'])).toEqual({});
+  });
+
+  it('refuse one PGlite lacks, naming it and --shadow-url', async () => {
+    for (const name of ['vector', 'postgis']) {
+      const error = await refusal(() => pgliteExtensionsFor([`CREATE TABLE t (id int); CREATE EXTENSION IF NOT EXISTS ${name};`]));
+      expect(error.code).toBe('SHADOW_EXTENSION_UNAVAILABLE');
+      expect(error.message).toContain(`"${name}"`);
+      expect(error.hint).toContain('--shadow-url');
+    }
+  });
+
+  it('refuse one PGlite ships but only a superuser may create', async () => {
+    const error = await refusal(() => pgliteExtensionsFor(['CREATE EXTENSION file_fdw']));
+    expect(error.code).toBe('SHADOW_EXTENSION_UNAVAILABLE');
+    expect(error.message).toMatch(/"file_fdw".*superuser/);
+  });
+
+  it('stop the embedded shadow before it starts', async () => {
+    const error = await refusal(() => openShadowDatabase({ sql: ['CREATE EXTENSION vector;'] }));
+    expect(error.code).toBe('SHADOW_EXTENSION_UNAVAILABLE');
+  });
+});
+
+describe('an embedded shadow replaying migrations that create extensions', () => {
+  let shadow: ShadowDatabase;
+  beforeAll(async () => {
+    shadow = await openShadowDatabase({ sql: history.map((script) => script.sql) });
+    await replayMigrations({ shadow, scripts: history, transaction: 'each' });
+  }, 120_000);
+  afterAll(async () => {
+    await shadow?.close();
+  });
+
+  it('creates them as the confined role and uses them', async () => {
+    await shadow.exec("INSERT INTO api_keys DEFAULT VALUES; INSERT INTO people (email, name) VALUES ('Ada@Example.com', 'Ada Lovelace')");
+    const [row] = await shadow.query<{ secret: number; found: number; similar: boolean; uuid: boolean }>(
+      "SELECT octet_length((SELECT secret FROM api_keys)) AS secret, (SELECT count(*)::int FROM people WHERE email = 'ada@example.com') AS found, similarity('Ada Lovelace', 'Ada Lovelase') > 0.5 AS similar, (SELECT id FROM people) IS NOT NULL AS uuid",
+    );
+    expect(row).toEqual({ secret: 16, found: 1, similar: true, uuid: true });
+    const owners = await shadow.query<{ extname: string; owner: string; me: string }>(
+      "SELECT extname, extowner::regrole::text AS owner, current_user::text AS me FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY extname",
+    );
+    expect(owners.map((owner) => owner.extname)).toEqual(['citext', 'pg_trgm', 'pgcrypto', 'uuid-ossp']);
+    for (const owner of owners) expect(owner.owner).toBe(owner.me);
+  });
+
+  it('keeps the confinement', async () => {
+    for (const sql of ['SELECT rolpassword FROM pg_authid', "SELECT pg_read_file('/etc/passwd')", 'CREATE EXTENSION file_fdw', 'ALTER ROLE CURRENT_USER SUPERUSER']) {
+      await expect(shadow.exec(sql), sql).rejects.toThrow(/permission denied|must be superuser|not available/);
+    }
+  });
+
+  it('forks with what a new migration creates beyond the history, and keeps it for later forks', async () => {
+    const migration = 'CREATE EXTENSION IF NOT EXISTS hstore;\nALTER TABLE "people" ADD COLUMN "tags" hstore;';
+    const first = await shadow.fork({ sql: [migration] });
+    try {
+      await first.exec(migration);
+      await first.exec(`UPDATE people SET tags = 'a=>1'`);
+      expect(await first.query("SELECT tags -> 'a' AS a, gen_random_bytes(1) IS NOT NULL AS crypto FROM people")).toEqual([{ a: '1', crypto: true }]);
+    } finally {
+      await first.close();
+    }
+    const columns = await shadow.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'people' AND column_name = 'tags'");
+    expect(columns).toEqual([]);
+    const second = await shadow.fork({ sql: [migration] });
+    try {
+      await second.exec(migration);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+});
