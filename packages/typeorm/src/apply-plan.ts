@@ -2,6 +2,7 @@ import path from 'node:path';
 import { type ChangePlan, describeChange, describeError, OrmAiError, type SchemaChange } from '@orm-ai/core';
 import { addColumn, alterColumn, dropColumn, renameColumn } from './edit-columns.js';
 import type { EditState } from './edit-context.js';
+import { refuseUneditableTables } from './editable-tables.js';
 import { addEnumValue, createEnum } from './edit-enums.js';
 import { addForeignKey, dropForeignKey } from './edit-relations.js';
 import { addUnique, createIndex, createTable, dropConstraint, dropTable, renameTable } from './edit-tables.js';
@@ -23,6 +24,7 @@ export interface EntityEdit {
  */
 export function applyPlanToEntities(options: { schema: EntitySchema; plan: ChangePlan; entitiesDir: string }): EntityEdit[] {
   const { schema, plan } = options;
+  refuseUneditableTables(plan, schema.index);
   const project = schema.project;
   const before = new Map(project.getSourceFiles().map((sourceFile) => [sourceFile.getFilePath(), sourceFile.getFullText()]));
   const state: EditState = {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Node, Project, ts, type ClassDeclaration, type Decorator, type SourceFile } from 'ts-morph';
 import { OrmAiError, type EnumModel, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { readError, typeormImports } from './entity-source.js';
-import { readTableParts, resolveTable, type ReadEntity } from './read-entity-table.js';
+import { entityName, readTableParts, resolveTable, type ReadEntity } from './read-entity-table.js';
+import { tableName } from './naming.js';
 import type { EntityNamingStrategy } from './naming.js';
 
 /** Per column: the entity property and the db column name it maps to. */
@@ -55,12 +56,28 @@ export interface EntityEnumEntry {
   readonly tsEnum: { readonly name: string; readonly filePath: string } | null;
 }
 
+/**
+ * An `@Entity` class the static reader cannot follow (an option it cannot read, a custom
+ * naming strategy, a column its reading disagrees with TypeORM about). The model still has
+ * its table, from TypeORM's metadata; only a plan that touches it is refused, with `reason`.
+ */
+export interface UnreadableEntity {
+  readonly declaration: ClassDeclaration;
+  readonly className: string;
+  /** The table, when the decorator at least names it (or the reading got that far). */
+  readonly table: string | null;
+  readonly filePath: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
 /** What the editor needs to find declarations in the source again. */
 export interface EntityIndex {
   readonly namingStrategy: EntityNamingStrategy;
   readonly files: readonly string[];
   readonly tables: readonly EntityTableEntry[];
   readonly enums: readonly EntityEnumEntry[];
+  readonly unreadable: readonly UnreadableEntity[];
 }
 
 /** A read schema: the neutral model, the source index and the ts-morph project holding the files. */
@@ -94,7 +111,7 @@ export function createEntityProject(): Project {
  * `PK_`/`FK_`/`UQ_`/`IDX_` names, and `@ManyToMany` + `@JoinTable` junction tables appear as
  * tables. Throws OrmAiError('SCHEMA_READ_FAILED') naming file:line for anything not understood.
  */
-export function readEntities(options: { files: readonly string[]; namingStrategy?: EntityNamingStrategy }): EntitySchema {
+export function readEntities(options: { files: readonly string[]; namingStrategy?: EntityNamingStrategy; metadataModel?: SchemaModel }): EntitySchema {
   const project = createEntityProject();
   for (const file of options.files) {
     try {
@@ -109,7 +126,8 @@ export function readEntities(options: { files: readonly string[]; namingStrategy
   // Imported enum files become project files, so the editor can edit and report them.
   project.resolveSourceFileDependencies();
   const files = options.files.map((file) => project.getSourceFileOrThrow(path.resolve(file)).getFilePath());
-  return { ...readEntitiesFromProject({ project, files, namingStrategy: options.namingStrategy ?? 'default' }), project };
+  const read = readEntitiesFromProject({ project, files, namingStrategy: options.namingStrategy ?? 'default' });
+  return { ...(options.metadataModel ? agreeWithMetadata(read, options.metadataModel, project) : read), project };
 }
 
 /** Reads the model and index from files already in `project` (the editor re-reads its in-memory edits). */
@@ -119,20 +137,95 @@ export function readEntitiesFromProject(options: {
   namingStrategy: EntityNamingStrategy;
 }): { model: SchemaModel; index: EntityIndex } {
   const naming = options.namingStrategy;
-  const entities: ReadEntity[] = [];
+  const read: ReadEntity[] = [];
+  const unreadable: UnreadableEntity[] = [];
   for (const filePath of options.files) {
     const sourceFile = options.project.getSourceFileOrThrow(filePath);
     for (const { declaration, decorator } of entityClasses(sourceFile)) {
-      entities.push(readTableParts({ declaration, decorator, imports: typeormImports(sourceFile), naming }));
+      const entity = unlessUnreadable(declaration, unreadable, () => readTableParts({ declaration, decorator, imports: typeormImports(sourceFile), naming }));
+      if (entity !== undefined) read.push(entity);
     }
   }
-  assertUniqueTables(entities);
-  const resolved = entities.map((entity) => resolveTable({ entity, entities, naming }));
+  assertUniqueTables(read);
+  // An entity whose relation targets an unreadable one cannot be resolved either: it joins
+  // them, and the rest resolve again without it.
+  let entities = read;
+  let resolved: Array<ReturnType<typeof resolveTable>> = [];
+  for (let failedBefore = -1; failedBefore !== unreadable.length; ) {
+    failedBefore = unreadable.length;
+    const current = entities;
+    resolved = [];
+    for (const entity of current) {
+      const result = unlessUnreadable(entity.declaration, unreadable, () => resolveTable({ entity, entities: current, naming }), entity.table);
+      if (result !== undefined) resolved.push(result);
+    }
+    entities = current.filter((entity) => !unreadable.some((entry) => entry.declaration === entity.declaration));
+  }
   const tables: TableModel[] = resolved.flatMap((result) => result.tables);
   const enums = collectEnums(entities);
   return {
     model: { dialect: 'postgresql', tables, enums: enums.map((entry) => entry.model) },
-    index: { namingStrategy: naming, files: options.files, tables: resolved.flatMap((result) => result.entries), enums: enums.map((entry) => entry.entry) },
+    index: { namingStrategy: naming, files: options.files, tables: resolved.flatMap((result) => result.entries), enums: enums.map((entry) => entry.entry), unreadable },
+  };
+}
+
+/** Runs one entity's reading; a SCHEMA_READ_FAILED becomes an unreadable entry instead of failing the whole read. */
+function unlessUnreadable<T>(declaration: ClassDeclaration, unreadable: UnreadableEntity[], read: () => T, table: string | null = null): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof OrmAiError) || error.code !== 'SCHEMA_READ_FAILED') throw error;
+    unreadable.push({
+      declaration,
+      className: declaration.getName() ?? '(anonymous class)',
+      table: table ?? declaredTableName(declaration),
+      filePath: declaration.getSourceFile().getFilePath(),
+      line: declaration.getStartLineNumber(),
+      reason: error.message,
+    });
+    return undefined;
+  }
+}
+
+/** The table an entity class declares, for naming it in errors; null when even that cannot be read. */
+function declaredTableName(declaration: ClassDeclaration): string | null {
+  const decorator = declaration.getDecorators().find((candidate) => typeormImports(declaration.getSourceFile()).get(candidate.getName()) === 'Entity');
+  const className = declaration.getName();
+  if (decorator === undefined || className === undefined) return null;
+  try {
+    return tableName(className, entityName(decorator));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Tables whose static reading disagrees with TypeORM's metadata (other column names: a custom
+ * naming strategy, columns from a base class or an embedded class) move to `unreadable`, so
+ * the editor never edits a class it reads differently from TypeORM.
+ */
+function agreeWithMetadata(read: { model: SchemaModel; index: EntityIndex }, metadata: SchemaModel, project: Project): { model: SchemaModel; index: EntityIndex } {
+  const disagreeing = new Map<string, string>();
+  for (const table of read.model.tables) {
+    const actual = metadata.tables.find((candidate) => candidate.name === table.name);
+    if (actual === undefined) {
+      disagreeing.set(table.name, `TypeORM names no table "${table.name}" (a naming strategy the editor does not model?)`);
+      continue;
+    }
+    const names = (columns: readonly { name: string }[]) => columns.map((column) => column.name).sort().join(', ');
+    if (names(table.columns) !== names(actual.columns)) {
+      disagreeing.set(table.name, `the editor reads the columns ${names(table.columns)}, TypeORM has ${names(actual.columns)} (inherited, embedded or custom-named columns)`);
+    }
+  }
+  if (disagreeing.size === 0) return read;
+  const moved = read.index.tables.filter((entry) => entry.junction === null && disagreeing.has(entry.name));
+  const unreadable: UnreadableEntity[] = moved.flatMap((entry) => {
+    const declaration = project.getSourceFile(entry.filePath)?.getClass(entry.className);
+    return declaration === undefined ? [] : [{ declaration, className: entry.className, table: entry.name, filePath: entry.filePath, line: entry.line, reason: disagreeing.get(entry.name)! }];
+  });
+  return {
+    model: { ...read.model, tables: read.model.tables.filter((table) => !disagreeing.has(table.name)) },
+    index: { ...read.index, tables: read.index.tables.filter((entry) => !disagreeing.has(entry.name) && !(entry.junction && disagreeing.has(entry.junction.ownerTable))), unreadable: [...read.index.unreadable, ...unreadable] },
   };
 }
 

@@ -90,7 +90,7 @@ interface ColumnFacts {
 
 function columnFacts(options: { kind: string; positional: string | null; opts: Map<string, Node>; property: PropertyDeclaration; decorator: Decorator }): ColumnFacts {
   const { kind, positional, opts, property } = options;
-  const explicit = stringOption(opts, 'type') ?? (kind === 'PrimaryGeneratedColumn' ? null : positional);
+  const explicit = typeOption(opts) ?? (kind === 'PrimaryGeneratedColumn' ? null : positional);
   const base = { primary: false, nullable: false, default: null, identity: null };
   switch (kind) {
     case 'PrimaryGeneratedColumn':
@@ -107,6 +107,22 @@ function columnFacts(options: { kind: string; positional: string | null; opts: M
   if (generated !== null) return { ...generatedFacts(generated, explicit, options.decorator, opts), primary: kind === 'PrimaryColumn' };
   const type = explicit ?? (opts.has('enum') ? 'enum' : inferredType(property));
   return { ...base, type, primary: kind === 'PrimaryColumn' };
+}
+
+/**
+ * TypeORM's documented `type: String` idiom (for `string | null`, whose reflected type is
+ * Object) names a JavaScript constructor; PostgresDriver.normalizeType maps those as here.
+ */
+const CONSTRUCTOR_TYPES: Readonly<Record<string, string>> = { String: 'varchar', Number: 'integer', Boolean: 'boolean', Date: 'timestamp' };
+
+function typeOption(opts: Map<string, Node>): string | null {
+  const node = opts.get('type');
+  if (node !== undefined && Node.isIdentifier(node)) {
+    const type = CONSTRUCTOR_TYPES[node.getText()];
+    if (type === undefined) throw readError(node, `\`type: ${node.getText()}\` is not a type TypeORM maps for PostgreSQL`);
+    return type;
+  }
+  return stringOption(opts, 'type');
 }
 
 function generatedFacts(strategy: string, type: string | null, node: Node, opts: Map<string, Node>): ColumnFacts {

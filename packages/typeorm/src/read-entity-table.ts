@@ -60,7 +60,8 @@ export function readTableParts(options: {
   return { declaration, table, explicitName: given !== null, columns, relations, indexes, uniques, enumColumns };
 }
 
-function entityName(decorator: Decorator): string | null {
+/** The name given to `@Entity('name')` or `@Entity({ name })`, or null. */
+export function entityName(decorator: Decorator): string | null {
   const [arg] = decorator.getArguments();
   if (arg === undefined) return null;
   if (Node.isObjectLiteralExpression(arg)) return stringOption(optionsObject(arg), 'name');

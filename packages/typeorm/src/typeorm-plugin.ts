@@ -1,13 +1,14 @@
 import { dirname } from 'node:path';
-import { OrmAiError, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { OrmAiError, requireSupportedVersions, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToEntities } from './apply-plan.js';
 import { typecheckEntities } from './entity-typecheck.js';
-import { readEntities, type EntitySchema } from './read-entities.js';
+import { readEntities } from './read-entities.js';
+import { readProjectModel, type ProjectModel } from './read-model.js';
 import { registerNewEntities } from './register-entities.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
 import { migrationSqlById } from './schema-builder/migration-sql.js';
 import { openShadowDataSource } from './schema-builder/shadow-data-source.js';
-import { entityFiles, findDataSourcePath, migrationsDirOf, projectRootOf } from './typeorm-project-files.js';
+import { findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
 import { withTypeormDefaults } from './typeorm-defaults.js';
 import { generateTypeormMigration } from './typeorm-migration.js';
 import { withUnsynchronizedIndexes } from './unsynchronized-indexes.js';
@@ -31,21 +32,30 @@ export const typeormPlugin: OrmPlugin = {
   },
   async openProject(options) {
     const dataSourcePath = findDataSourcePath({ cwd: options.cwd, dataSourcePath: options.configPath });
-    return new TypeormProject(dataSourcePath, projectRootOf(dataSourcePath));
+    const root = projectRootOf(dataSourcePath);
+    requireSupportedVersions(root, [TYPEORM_VERSIONS]);
+    return new TypeormProject(dataSourcePath, root);
   },
 };
 
+/**
+ * The typeorm versions whose metadata, schema builder and migration runner were checked:
+ * 0.3.x (what most projects run: EntityMetadata reaches the data source as `connection`,
+ * the postgres driver queries with callbacks) and 1.x.
+ */
+const TYPEORM_VERSIONS = { name: 'typeorm', range: '>=0.3.0 <2.0.0', described: '0.3.x or 1.x' };
+
 class TypeormProject implements OrmProject {
-  #schema: EntitySchema | undefined;
-  #migrationsDir: Promise<string> | undefined;
+  #read: Promise<ProjectModel> | undefined;
 
   constructor(
     private readonly dataSourcePath: string,
     readonly root: string,
   ) {}
 
+  /** The model from the entity metadata the project's own typeorm builds (see `readProjectModel`). */
   async readSchema(): Promise<SchemaModel> {
-    return this.#entities().model;
+    return (await this.#project()).model;
   }
 
   /** The SQL each existing migration runs, recorded by running them on a scratch shadow. */
@@ -54,7 +64,7 @@ class TypeormProject implements OrmProject {
     const scratch = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
     try {
       const recorded = await migrationSqlById({ dataSource: scratch.dataSource });
-      const dir = await this.#migrations();
+      const dir = (await this.#project()).migrationsDir;
       return recorded.map((migration) => ({ id: migration.id, path: `${dir}/${migration.id}`, sql: migration.sql }));
     } finally {
       await scratch.dispose();
@@ -63,8 +73,9 @@ class TypeormProject implements OrmProject {
 
   async applyPlan(plan: ChangePlan): Promise<FileChange[]> {
     // A fresh read each time: a rejected plan's edits must not leak into the next attempt.
-    const schema = readEntities({ files: this.#entityFiles() });
-    const entitiesDir = dirname(this.#entityFiles()[0] ?? this.dataSourcePath);
+    const { entityFiles, model } = await this.#project();
+    const schema = readEntities({ files: entityFiles, metadataModel: model });
+    const entitiesDir = dirname(schema.index.tables[0]?.filePath ?? entityFiles[0] ?? this.dataSourcePath);
     const entityPlan = editablePlan(await withTypeormDefaults(plan));
     const edits = withUnsynchronizedIndexes({ schema, plan, edits: applyPlanToEntities({ schema, plan: entityPlan, entitiesDir }) });
     const all = [...edits, ...registerNewEntities({ dataSourcePath: this.dataSourcePath, edits })];
@@ -78,31 +89,23 @@ class TypeormProject implements OrmProject {
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
+    const project = await this.#project();
     return generateTypeormMigration({
       root: this.root,
       dataSourcePath: this.dataSourcePath,
-      projectFiles: this.#entityFiles(),
-      migrationsDir: await this.#migrations(),
+      projectFiles: project.entityFiles,
+      migrationsDir: project.migrationsDir,
       plan: input.plan,
-      model: this.#entities().model,
+      model: project.model,
       edits: input.edits,
       name: pascalName(input.name),
       shadowServer: input.shadowServer,
     });
   }
 
-  #entityFiles(): string[] {
-    return entityFiles({ root: this.root, dataSourcePath: this.dataSourcePath });
-  }
-
-  #entities(): EntitySchema {
-    this.#schema ??= readEntities({ files: this.#entityFiles() });
-    return this.#schema;
-  }
-
-  #migrations(): Promise<string> {
-    this.#migrationsDir ??= loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root }).then(migrationsDirOf);
-    return this.#migrationsDir;
+  #project(): Promise<ProjectModel> {
+    this.#read ??= readProjectModel({ dataSourcePath: this.dataSourcePath, root: this.root });
+    return this.#read;
   }
 }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultNamingStrategy } from 'typeorm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { columnModel, OrmAiError, type SchemaModel, schemaModelSchema, tableModel } from '@orm-ai/core';
+import { changePlanSchema, columnModel, OrmAiError, type SchemaModel, schemaModelSchema, tableModel } from '@orm-ai/core';
+import { applyPlanToEntities } from '../src/apply-plan.js';
 import { readEntities } from '../src/read-entities.js';
 
 const blog = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'entities', 'blog');
@@ -148,7 +149,7 @@ export class BlogPost {
     ]);
   });
 
-  it('fails with file:line for what it cannot read', () => {
+  it('keeps reading past an entity it cannot read, and a plan touching that entity is refused with its file:line', () => {
     const file = entityFile(`import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 const computed = 'x'.repeat(2);
 @Entity()
@@ -159,15 +160,47 @@ export class Thing {
   @Column({ default: computed })
   label!: string;
 }
+
+@Entity()
+export class Other {
+  @PrimaryGeneratedColumn()
+  id!: number;
+}
 `);
+    const schema = readEntities({ files: [file] });
+    expect(schema.model.tables.map((table) => table.name)).toEqual(['other']);
+    expect(schema.index.unreadable.map(({ className, table, line }) => ({ className, table, line }))).toEqual([{ className: 'Thing', table: 'thing', line: 3 }]);
+    expect(schema.index.unreadable[0]?.reason).toContain(`${file}:8:`);
+
+    const plan = (table: string) =>
+      changePlanSchema.parse({ version: 1, request: 't', summary: 't', changes: [{ kind: 'drop_column', table, column: 'id', reason: 't' }] });
     let error: unknown;
     try {
-      readEntities({ files: [file] });
+      applyPlanToEntities({ schema, plan: plan('thing'), entitiesDir: path.dirname(file) });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(OrmAiError);
-    expect((error as OrmAiError).code).toBe('SCHEMA_READ_FAILED');
+    expect((error as OrmAiError).code).toBe('PLAN_APPLY_FAILED');
+    expect((error as OrmAiError).message).toContain(`entity Thing at ${file}:3`);
     expect((error as OrmAiError).message).toContain(`${file}:8:`);
+  });
+
+  it('moves an entity whose reading disagrees with TypeORM\'s metadata to the unreadable ones', () => {
+    const file = entityFile(`import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Thing {
+  @PrimaryGeneratedColumn()
+  id!: number;
+}
+`);
+    const metadataModel: SchemaModel = {
+      dialect: 'postgresql',
+      enums: [],
+      tables: [tableModel({ name: 'thing', columns: [columnModel({ name: 'id', type: 'serial' }), columnModel({ name: 'inherited', type: 'text' })] })],
+    };
+    const schema = readEntities({ files: [file], metadataModel });
+    expect(schema.model.tables).toEqual([]);
+    expect(schema.index.unreadable[0]?.reason).toContain('TypeORM has id, inherited');
   });
 });

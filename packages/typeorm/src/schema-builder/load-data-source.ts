@@ -30,6 +30,10 @@ export interface LoadedDataSource {
   /** Absolute folder for new migrations, or undefined when nothing tells where they live. */
   readonly migrationsDir: string | undefined;
   readonly dataSourcePath: string;
+  /** Every project TypeScript file the load compiled (entities, their base classes, enums, migrations). */
+  readonly sourceFiles: readonly string[];
+  /** True when `entities` lists anything (a class or a glob): an empty model then means a wrong glob, not an empty project. */
+  readonly listsEntities: boolean;
 }
 
 /**
@@ -63,6 +67,8 @@ export async function loadDataSourceOptions(options: LoadDataSourceOptions): Pro
       migrations,
       migrationsDir: migrationsDirOf({ list: userOptions.migrations, migrations, cwd, fallback: options.migrationsDir }),
       dataSourcePath,
+      sourceFiles: loader.compiledFiles(),
+      listsEntities: listEntries(userOptions.entities).length > 0,
     };
   } finally {
     loader.uninstall();
@@ -119,7 +125,7 @@ interface ResolveListOptions {
 
 function resolveList<T>(options: ResolveListOptions): T[] {
   const { list, loader, cwd, dataSourcePath, key } = options;
-  const entries = Array.isArray(list) ? list : list && typeof list === 'object' ? Object.values(list) : [];
+  const entries = listEntries(list);
   const resolved: unknown[] = [];
   for (const entry of entries) {
     if (typeof entry !== 'string') {
@@ -131,6 +137,11 @@ function resolveList<T>(options: ResolveListOptions): T[] {
     }
   }
   return [...new Set(resolved)] as T[];
+}
+
+/** TypeORM accepts an array or an object of entries. */
+function listEntries(list: unknown): unknown[] {
+  return Array.isArray(list) ? list : list && typeof list === 'object' ? Object.values(list) : [];
 }
 
 function requireOrExplainIn(loader: TypeScriptLoader, file: string, dataSourcePath: string, key: string): unknown {

@@ -48,6 +48,8 @@ export interface TypeScriptLoaderOptions {
 export interface TypeScriptLoader {
   /** Requires one file (absolute, or relative to `projectRoot`) as CommonJS. */
   require(file: string): unknown;
+  /** The user's files compiled so far, absolute: where the editor finds entity classes and their base classes. */
+  compiledFiles(): string[];
   /**
    * Restores Node's loader and forgets every module this loader compiled, so the next
    * loader reads the files afresh (the tool edits entity files between loads).
@@ -110,6 +112,7 @@ export function installTypeScriptLoader(options: TypeScriptLoaderOptions): TypeS
   const requireFromRoot = createRequire(path.join(root, 'noop.js'));
   return {
     require: (file) => requireFromRoot(path.resolve(root, file)),
+    compiledFiles: () => [...compiled].sort(),
     uninstall() {
       for (const [ext, handler] of previousHandlers) {
         if (handler) loader._extensions[ext] = handler;

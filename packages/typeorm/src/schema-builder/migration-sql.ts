@@ -26,6 +26,8 @@ export interface MigrationSql {
 export async function migrationSqlById(options: { readonly dataSource: DataSource }): Promise<MigrationSql[]> {
   const { dataSource } = options;
   const recorded: MigrationSql[] = [];
+  // Run before every migration, by TypeORM itself: they belong at the head of the first one.
+  let pending = await extensionsFromConnect(dataSource);
   for (const migration of sortedMigrations(dataSource)) {
     const statements: string[] = [];
     const runner = dataSource.createQueryRunner();
@@ -43,9 +45,22 @@ export async function migrationSqlById(options: { readonly dataSource: DataSourc
     } finally {
       await runner.release();
     }
-    recorded.push({ id: nameOf(migration), sql: statements.map((statement) => `${statement};`).join('\n') });
+    recorded.push({ id: nameOf(migration), sql: [...pending, ...statements].map((statement) => `${statement};`).join('\n') });
+    pending = [];
   }
   return recorded;
+}
+
+/**
+ * The extensions TypeORM's postgres driver created when the shadow connected (`afterConnect`
+ * runs `CREATE EXTENSION IF NOT EXISTS "uuid-ossp"` when an entity has a generated uuid, and
+ * likewise citext, hstore, ...). `typeorm migration:run` does the same before the first
+ * migration, so a replay of the migrations as text needs them too. Read from the catalog of
+ * the fresh shadow (nothing else ran there yet), so every typeorm version is covered.
+ */
+async function extensionsFromConnect(dataSource: DataSource): Promise<string[]> {
+  const rows: Array<{ extname: string }> = await dataSource.query(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid`);
+  return rows.map((row) => `CREATE EXTENSION IF NOT EXISTS "${row.extname.replaceAll('"', '""')}"`);
 }
 
 function nameOf(migration: MigrationInterface): string {

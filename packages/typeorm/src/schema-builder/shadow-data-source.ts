@@ -63,7 +63,8 @@ export async function openShadowDataSource(options: OpenShadowDataSourceOptions)
     : openOnServer(modelOptions, DataSourceClass, options.shadowServer);
 }
 
-function pickModelOptions(options: DataSourceOptions): Record<string, unknown> {
+/** The user's options that shape the model, with everything that could connect or run left out. */
+export function pickModelOptions(options: DataSourceOptions): Record<string, unknown> {
   const picked: Record<string, unknown> = {
     type: 'postgres',
     synchronize: false,
