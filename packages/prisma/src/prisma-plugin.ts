@@ -62,7 +62,7 @@ class PrismaProject implements OrmProject {
     const folder = await this.#migrationsFolder();
     assertLockedToPostgres(folder);
     const edited = this.files.schemaFiles.map((file) => ({ path: file.path, content: input.edits.find((edit) => edit.path === file.path)?.after ?? file.content }));
-    const engine = await openPrismaSchemaEngine({ schema: edited, shadowServer: input.shadowServer, projectRoot: this.files.root });
+    const engine = await openPrismaSchemaEngine({ schema: edited, shadowServer: input.shadowServer, projectRoot: this.files.root, sql: folder.migrations.map((migration) => migration.sql) });
     try {
       await assertInSync(engine, folder, this.files.schemaFiles);
       // Prisma's engine turns a rename into DROP + ADD. Hand-editing the migration is Prisma's

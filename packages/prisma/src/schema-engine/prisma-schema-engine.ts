@@ -16,6 +16,8 @@ export interface OpenPrismaSchemaEngineOptions {
   readonly shadowServer?: ShadowServer | undefined;
   /** The project's folder: its own Prisma's engine runs (see `chooseSchemaEngine`); absent: the bundled engine. */
   readonly projectRoot?: string | undefined;
+  /** The SQL the engine will replay (the migrations): embedded PGlite loads the extensions it creates. */
+  readonly sql?: readonly string[] | undefined;
 }
 
 /** A migration as `prisma migrate dev --create-only` would write it. */
@@ -89,7 +91,7 @@ const debug = Debug('orm-ai:schema-engine');
  */
 export async function openPrismaSchemaEngine(options: OpenPrismaSchemaEngineOptions): Promise<PrismaSchemaEngine> {
   const wasm = await loadSchemaEngineWasm(chooseSchemaEngine(options.projectRoot).packageDir);
-  const databases = options.shadowServer ? await serverShadowFactory(options.shadowServer) : await startPglite();
+  const databases = options.shadowServer ? await serverShadowFactory(options.shadowServer) : await startPglite(options.sql);
   const adapterFactory = bindMigrationAwareSqlAdapterFactory(databases.adapterFactory);
   try {
     const datamodels = options.schema.length > 0 ? options.schema.map((file): [string, string] => [file.path, file.content]) : undefined;
@@ -101,10 +103,11 @@ export async function openPrismaSchemaEngine(options: OpenPrismaSchemaEngineOpti
   }
 }
 
-async function startPglite(): Promise<ShadowAdapterFactory> {
+async function startPglite(sql: readonly string[] | undefined): Promise<ShadowAdapterFactory> {
   try {
-    return await pgliteShadowFactory();
+    return await pgliteShadowFactory({ sql });
   } catch (error) {
+    if (error instanceof OrmAiError) throw error;
     throw new OrmAiError('SHADOW_UNAVAILABLE', `the embedded PGlite shadow did not start: ${describeError(error)}`, {
       hint: 'Pass a shadow database URL (postgres://...) to use a PostgreSQL server instead.',
       cause: error,
