@@ -4,7 +4,7 @@ import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
 import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, type DrizzleMigrationsFolder } from './drizzle-journal.js';
-import { configFormFor } from './installed-version.js';
+import { assertSupportedVersions, configFormFor } from './installed-version.js';
 import { readDrizzleSchema } from './read-schema.js';
 import { modelFromSnapshot, withSourceComments, type SnapshotModel } from './snapshot-model.js';
 import { diffSnapshots, pendingChanges } from './snapshot-diff.js';
@@ -28,6 +28,7 @@ export const drizzlePlugin: OrmPlugin = {
   },
   async openProject(options) {
     const config = await loadDrizzleConfig(options);
+    assertSupportedVersions(config.root);
     return new DrizzleProject(config);
   },
 };

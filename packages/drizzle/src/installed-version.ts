@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { OrmAiError } from '@orm-ai/core';
 
 /**
  * The version of `name` the project at `root` resolves, found the way Node looks for a
@@ -30,4 +31,31 @@ export function isBelow(version: string, major: number, minor: number): boolean 
 export function configFormFor(root: string): 'array' | 'object' {
   const version = installedVersion(root, 'drizzle-orm');
   return version !== undefined && isBelow(version, 0, 36) ? 'object' : 'array';
+}
+
+/** The versions drizzle-ai reads snapshots of and edits schemas for (inclusive minor ranges). */
+export const SUPPORTED_VERSIONS = {
+  'drizzle-orm': { from: [0, 30], to: [0, 45] },
+  'drizzle-kit': { from: [0, 20], to: [0, 31] },
+} as const;
+
+/**
+ * Refuses a project whose installed drizzle-orm or drizzle-kit is outside the supported range,
+ * naming the version and the range (CONFIG_INVALID): their snapshot format and table-config
+ * forms are what the reader and editor are written against. A package that is not installed
+ * is left to the step that needs it, which says so.
+ */
+export function assertSupportedVersions(root: string): void {
+  for (const [name, range] of Object.entries(SUPPORTED_VERSIONS)) {
+    const version = installedVersion(root, name);
+    if (version === undefined) continue;
+    const [fromMajor, fromMinor] = range.from;
+    const [toMajor, toMinor] = range.to;
+    if (isBelow(version, fromMajor, fromMinor) || !isBelow(version, toMajor, toMinor + 1)) {
+      const supported = `${fromMajor}.${fromMinor}.x to ${toMajor}.${toMinor}.x`;
+      throw new OrmAiError('CONFIG_INVALID', `${name} ${version} is installed in ${root}; drizzle-ai supports ${name} ${supported}`, {
+        hint: `Install a ${name} version from ${supported} in the project, or run drizzle-kit generate by hand for this change.`,
+      });
+    }
+  }
 }

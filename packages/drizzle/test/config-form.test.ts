@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changePlanSchema } from '@orm-ai/core';
+import { changePlanSchema, OrmAiError } from '@orm-ai/core';
 import { applyPlanToDrizzleSource } from '../src/apply-plan.js';
-import { configFormFor } from '../src/installed-version.js';
+import { assertSupportedVersions, configFormFor } from '../src/installed-version.js';
 import { readDrizzleSchema } from '../src/read-schema.js';
 import { tempDir } from './fixtures.js';
 
@@ -74,5 +74,23 @@ describe('the form of a new table config', () => {
     writeFileSync(file, PLAIN);
     const after = addIndex(file, configFormFor(path.dirname(file)));
     expect(after).toContain("}, (t) => [\n  index('notes_body_idx').on(t.body),\n]);");
+  });
+});
+
+describe('the installed versions', () => {
+  it('are accepted inside the supported ranges and refused outside them, naming version and range', () => {
+    for (const version of ['0.30.0', '0.34.1', '0.43.1', '0.45.4']) expect(() => assertSupportedVersions(projectWithDrizzleOrm(version))).not.toThrow();
+    for (const version of ['0.29.5', '0.46.0', '1.0.0-beta.2']) {
+      let caught: unknown;
+      try {
+        assertSupportedVersions(projectWithDrizzleOrm(version));
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(OrmAiError);
+      expect((caught as OrmAiError).code).toBe('CONFIG_INVALID');
+      expect((caught as OrmAiError).message).toContain(`drizzle-orm ${version} is installed`);
+      expect((caught as OrmAiError).message).toContain('0.30.x to 0.45.x');
+    }
   });
 });
