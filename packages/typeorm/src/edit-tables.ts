@@ -7,6 +7,7 @@ import { columnOptions, pascalName, propertyLine, propertyNameFor, tsTypeFor } f
 import { applyChanges, lineEnd, type TextChange } from '@orm-ai/core/typescript';
 import { applyError, quoted, removeDeclaration } from './edit-text.js';
 import { columnName, indexName, uniqueConstraintName } from './naming.js';
+import { newEntityNames } from './new-entity-style.js';
 
 function singularName(table: string): string {
   const words = table.split('_');
@@ -135,14 +136,14 @@ function removeListItem(item: Node, items: readonly Node[]): TextChange[] {
 }
 
 /**
- * create_table: a new file `<ClassName>.ts` in `entitiesDir` with `@Entity('name')`. A serial
+ * create_table: a new file `<ClassName>.ts` (or `<name>.entity.ts`, see `newEntityNames`) in `entitiesDir` with `@Entity('name')`. A serial
  * primary key becomes `@PrimaryGeneratedColumn()`, a uuid key defaulting to a uuid generator
  * `@PrimaryGeneratedColumn('uuid')`; every other column gets an explicit `type`.
  */
 export function createTable(state: EditState, change: ChangeOf<'create_table'>): string {
   // Entity classes are singular (`bookmarks` → `Bookmark`), as TypeORM's own examples name them.
-  const className = pascalName(singularName(change.table));
-  const filePath = path.join(state.entitiesDir, `${className}.ts`);
+  const { className, fileName } = newEntityNames({ base: pascalName(singularName(change.table)), existing: state.index.tables });
+  const filePath = path.join(state.entitiesDir, fileName);
   if (state.project.getSourceFile(filePath) !== undefined || state.index.tables.some((table) => table.className === className)) {
     throw applyError(`an entity class ${className} already exists; rename the table or create the entity by hand`);
   }

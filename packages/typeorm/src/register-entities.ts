@@ -21,7 +21,8 @@ export function registerNewEntities(options: { dataSourcePath: string; edits: re
   const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('data-source.ts', before);
   const list = file.getDescendants().find((node) => Node.isPropertyAssignment(node) && node.getName() === 'entities');
   const array = Node.isPropertyAssignment(list) ? list.getInitializer() : undefined;
-  if (!Node.isArrayLiteralExpression(array) || array.getElements().some((element) => Node.isStringLiteral(element))) return [];
+  // Only a list of class references gets new classes; globs (`__dirname + '/../**/*.entity{.ts,.js}'`) find the new file already.
+  if (!Node.isArrayLiteralExpression(array) || !array.getElements().every((element) => Node.isIdentifier(element))) return [];
   for (const edit of created) {
     const className = exportedClassName(edit.after);
     if (!className) continue;
