@@ -46,7 +46,14 @@ class DrizzleProject implements OrmProject {
   /** drizzle-kit's own view of the schema, with the source's comments for the prompt. */
   async readSchema(): Promise<SchemaModel> {
     const view = await this.#drizzleKitView();
-    return withSourceComments(view.model, this.#readSource(view.model).model);
+    try {
+      return withSourceComments(view.model, this.#readSource(view.model).model);
+    } catch (error) {
+      // A file the locator cannot walk (say, columns built by a callback) loses only its comments
+      // here; the editor reports the same error if a plan needs that file.
+      if (error instanceof OrmAiError && error.code === 'SCHEMA_READ_FAILED') return view.model;
+      throw error;
+    }
   }
 
   async readMigrations() {

@@ -43,7 +43,7 @@ export interface SnapshotModel {
  */
 export function modelFromSnapshot(snapshot: DrizzleSnapshot): SnapshotModel {
   const unmodelled: string[] = [];
-  const enumEntries = Object.values(record(snapshot.enums, 'enums')) as Array<{ name: string; schema?: string; values: string[] }>;
+  const enumEntries = Object.values(record(snapshot.enums ?? {}, 'enums')) as Array<{ name: string; schema?: string; values: string[] }>;
   const enums: EnumModel[] = enumEntries.map((entry) => ({ name: qualified(entry.schema, entry.name), values: [...entry.values] }));
   const enumNames = new Set(enums.map((entry) => entry.name));
   const tables = snapshotTables(snapshot).map((table) => mapTable({ table, enumNames, unmodelled }));

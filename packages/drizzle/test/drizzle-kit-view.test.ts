@@ -1,5 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { changePlanSchema, findColumn, findTable, OrmAiError, type ChangePlan, type SchemaModel } from '@orm-ai/core';
 import { drizzlePlugin } from '../src/drizzle-plugin.js';
 import { loadDrizzleKit } from '../src/drizzle-kit-api.js';
@@ -12,6 +13,21 @@ import { BLOG, packageRoot } from './fixtures.js';
 /** A project using what the static reader cannot interpret: vector, customType bytea/numeric, geometry, point, bit, op() indexes, pgPolicy. */
 const EXTENSIONS = path.join(packageRoot, 'test', 'fixtures', 'projects', 'extensions');
 const EXTENSIONS_SCHEMA = path.join(EXTENSIONS, 'src', 'schema.ts');
+
+// Inside the repository, so drizzle-orm and drizzle-kit resolve from the workspace.
+const scratch = path.resolve(packageRoot, '..', '..', 'test', '.tmp');
+const scratchRoots: string[] = [];
+afterAll(() => {
+  for (const root of scratchRoots) rmSync(root, { recursive: true, force: true });
+});
+
+function scratchProject(files: Record<string, string>): string {
+  mkdirSync(scratch, { recursive: true });
+  const root = mkdtempSync(path.join(scratch, 'view-'));
+  scratchRoots.push(root);
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(root, name), content);
+  return root;
+}
 
 function plan(changes: ReadonlyArray<Record<string, unknown>>): ChangePlan {
   return changePlanSchema.parse({ version: 1, request: 'r', summary: 's', changes: changes.map((change) => ({ reason: 'r', ...change })) });
@@ -71,6 +87,18 @@ describe('the model from drizzle-kit\'s own view', () => {
     expect(unmodelled.some((note) => note.startsWith('policy documents_read_own on documents'))).toBe(true);
     expect(unmodelled).toContain('index documents_archived_created_idx on documents: archived bool_ops, created_at desc');
     expect(unmodelled).toContain('index documents_embedding_idx on documents uses method hnsw on (embedding)');
+  });
+
+  it('reads a schema the locator cannot walk at all: columns built by a callback', async () => {
+    const root = scratchProject({
+      'drizzle.config.ts': "export default { dialect: 'postgresql', schema: './schema.ts' };\n",
+      'schema.ts': "import { pgTable } from 'drizzle-orm/pg-core';\nexport const notes = pgTable('notes', (t) => ({ id: t.serial().primaryKey(), body: t.text().notNull() }));\n",
+    });
+    const model = await (await drizzlePlugin.openProject({ cwd: root })).readSchema();
+    expect(findTable(model, 'notes')!.columns.map((column) => [column.name, column.type, column.nullable])).toEqual([
+      ['id', 'serial', false],
+      ['body', 'text', false],
+    ]);
   });
 
   it('agrees with the static reader wherever that one can read the schema', async () => {
