@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrmAiError } from '../src/errors.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { extensionsCreatedBy, pgliteExtensionsFor } from '../src/shadow/pglite-extensions.js';
+import { extensionsCreatedBy, pgliteExtensionsFor, trustedPgliteExtensions } from '../src/shadow/pglite-extensions.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
@@ -65,6 +65,12 @@ describe('the extensions SQL creates', () => {
     const error = await refusal(() => pgliteExtensionsFor(['CREATE EXTENSION file_fdw']));
     expect(error.code).toBe('SHADOW_EXTENSION_UNAVAILABLE');
     expect(error.message).toMatch(/"file_fdw".*superuser/);
+  });
+
+  it('for a PGlite whose SQL is unknown: every one PGlite ships that a database owner may create', async () => {
+    const modules = Object.keys(await trustedPgliteExtensions());
+    expect(modules).toEqual(expect.arrayContaining(['pgcrypto', 'uuid_ossp', 'citext', 'pg_trgm', 'hstore', 'ltree', 'btree_gin', 'btree_gist', 'cube']));
+    for (const untrusted of ['file_fdw', 'pg_stat_statements', 'earthdistance', 'pageinspect']) expect(modules).not.toContain(untrusted);
   });
 
   it('stop the embedded shadow before it starts', async () => {

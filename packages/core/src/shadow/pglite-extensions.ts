@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,35 @@ export async function pgliteExtensionsNamed(names: readonly string[]): Promise<E
   return extensions;
 }
 
+/**
+ * Every extension the installed PGlite ships that a database owner may create, keyed by module
+ * name: for a PGlite whose SQL is not known when it starts. TypeORM is the case: its driver
+ * creates extensions on connecting, chosen by the entities' column types (citext, hstore, ltree,
+ * cube, uuid-ossp), and its migrations are code whose SQL is only seen by running them. The
+ * bundles are small (about 0.4 MB together besides pgcrypto's 1.1 MB) and a module's library
+ * is only opened by `CREATE EXTENSION`, so loading them all costs little at start.
+ */
+export function trustedPgliteExtensions(): Promise<Extensions> {
+  trustedModules ??= readTrustedModules();
+  return trustedModules;
+}
+
+let trustedModules: Promise<Extensions> | undefined;
+
+async function readTrustedModules(): Promise<Extensions> {
+  const modules = readdirSync(contribDirectory())
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => file.slice(0, -'.js'.length));
+  const extensions: Extensions = {};
+  for (const module of modules) {
+    const loaded = (await import(`@electric-sql/pglite/contrib/${module}`)) as Record<string, unknown>;
+    for (const extension of Object.values(loaded).filter(isExtension)) {
+      if (await isTrusted(extension, extension.name)) extensions[module] = extension;
+    }
+  }
+  return extensions;
+}
+
 function unavailable(name: string, reason: string): OrmAiError {
   return new OrmAiError('SHADOW_EXTENSION_UNAVAILABLE', `the migrations create the extension "${name}", which the embedded PGlite shadow cannot: ${reason}`, {
     hint: `Pass --shadow-url postgres://... naming a PostgreSQL server that has "${name}" installed; the shadow is then a throwaway database there.`,
@@ -103,13 +132,23 @@ function isExtension(value: unknown): value is Extension {
  * Whether the extension's control file, inside the module's bundle, says `trusted = true`: read
  * from the package, so it is PostgreSQL's own verdict for the version PGlite ships.
  */
-async function isTrusted(extension: Extension, name: string): Promise<boolean> {
-  // A contrib module's setup only names its bundle; it touches neither argument.
-  const { bundlePath } = await extension.setup(undefined as never, undefined);
-  if (!bundlePath) return false;
-  const control = controlFileIn(gunzipSync(await readFile(bundlePath)), `${name}.control`);
-  return control !== undefined && /^\s*trusted\s*=\s*'?true'?\s*$/m.test(control);
+function isTrusted(extension: Extension, name: string): Promise<boolean> {
+  let trusted = trustedByName.get(name);
+  if (!trusted) {
+    trusted = (async () => {
+      // A contrib module's setup only names its bundle; it touches neither argument.
+      const { bundlePath } = await extension.setup(undefined as never, undefined);
+      if (!bundlePath) return false;
+      const control = controlFileIn(gunzipSync(await readFile(bundlePath)), `${name}.control`);
+      return control !== undefined && /^\s*trusted\s*=\s*'?true'?\s*$/m.test(control);
+    })();
+    trustedByName.set(name, trusted);
+  }
+  return trusted;
 }
+
+/** Each bundle is read once per process (pgcrypto's is 1.1 MB). */
+const trustedByName = new Map<string, Promise<boolean>>();
 
 /** The text of the file whose name ends in `/<fileName>` in an uncompressed tar archive. */
 function controlFileIn(tar: Buffer, fileName: string): string | undefined {

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { PGlite, type PGliteInterface, type Results } from '@electric-sql/pglite';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import { trustedPgliteExtensions } from '@orm-ai/core';
 
 /**
  * A `pg`-shaped module (what TypeORM's `driver` option expects: a `Pool` class) bound to one
@@ -73,13 +72,16 @@ function toPgResult(result: Results | undefined): PgResult {
 let template: Promise<Blob> | undefined;
 
 /**
- * A new, empty in-memory PGlite with the extensions TypeORM installs for uuid columns
- * (`uuid-ossp`, `pgcrypto`). The first call in a process starts PostgreSQL from scratch
- * (about 4 s) and keeps a dump of the empty data directory; later calls start from that dump
- * (about 1 s). Close it with `close()`.
+ * A new, empty in-memory PGlite that can create every extension PGlite ships and a database
+ * owner may create (`trustedPgliteExtensions`): TypeORM creates some itself on connecting
+ * (uuid-ossp or pgcrypto for uuid columns, citext, hstore, ltree, cube), and the migrations it
+ * runs are code whose SQL is not known before they run. The first call in a process starts
+ * PostgreSQL from scratch (about 4 s) and keeps a dump of the empty data directory; later calls
+ * start from that dump (about 1 s), whatever the modules: a data directory holds none of them.
+ * Close it with `close()`.
  */
 export async function startEmptyPGlite(): Promise<PGliteInterface> {
-  const extensions = { uuid_ossp, pgcrypto };
+  const extensions = await trustedPgliteExtensions();
   if (template) {
     const loadDataDir = await template.catch(() => undefined);
     if (loadDataDir) return PGlite.create({ loadDataDir, extensions });
