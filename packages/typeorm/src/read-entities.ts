@@ -161,6 +161,15 @@ export function readEntitiesFromProject(options: {
     }
     entities = current.filter((entity) => !unreadable.some((entry) => entry.declaration === entity.declaration));
   }
+  // Entities with unreadable properties resolve (relations to them read) but are not editable.
+  for (const entity of entities.filter((candidate) => candidate.problems.length > 0)) {
+    unreadable.push({ declaration: entity.declaration, className: entity.declaration.getName()!, table: entity.table, filePath: entity.declaration.getSourceFile().getFilePath(), line: entity.declaration.getStartLineNumber(), reason: entity.problems.join('; ') });
+  }
+  const editable = new Set(entities.filter((entity) => entity.problems.length === 0).map((entity) => entity.table));
+  resolved = resolved.map((result) => ({
+    tables: result.tables.filter((table) => editable.has(result.entries[0]?.name ?? '')),
+    entries: result.entries.filter(() => editable.has(result.entries[0]?.name ?? '')),
+  }));
   const tables: TableModel[] = resolved.flatMap((result) => result.tables);
   const enums = collectEnums(entities);
   return {

@@ -1,5 +1,5 @@
-import { Node, type ClassDeclaration, type Decorator } from 'ts-morph';
-import { columnModel, parseColumnType, tableModel, type ColumnModel, type ForeignKeyModel, type TableModel } from '@orm-ai/core';
+import { Node, type ClassDeclaration, type Decorator, type PropertyDeclaration } from 'ts-morph';
+import { columnModel, OrmAiError, parseColumnType, tableModel, type ColumnModel, type ForeignKeyModel, type TableModel } from '@orm-ai/core';
 import { attachedComment, optionsObject, readError, staticValue, stringOption } from './entity-source.js';
 import { COLUMN_DECORATORS, readColumnDecorator, type ReadColumn, type ReadEnumType } from './read-entity-columns.js';
 import { readIndexDecorator, readUniqueDecorator, type RawIndex, type RawUnique } from './read-entity-indexes.js';
@@ -17,6 +17,11 @@ export interface ReadEntity {
   readonly indexes: readonly RawIndex[];
   readonly uniques: readonly RawUnique[];
   readonly enumColumns: ReadonlyArray<{ column: string; enumType: ReadEnumType; node: Node }>;
+  /**
+   * Properties the static reader could not read (file:line and why). The entity still
+   * resolves, so relations to it read, but the editor must not change it.
+   */
+  readonly problems: readonly string[];
 }
 
 /** Reads an entity class's own declarations. */
@@ -40,7 +45,7 @@ export function readTableParts(options: {
     if (kind === 'Index') indexes.push(...[readIndexDecorator(decorator, null)].filter((index) => index !== null));
     if (kind === 'Unique') uniques.push(readUniqueDecorator(decorator, null));
   }
-  for (const property of declaration.getProperties()) {
+  const readProperty = (property: PropertyDeclaration): void => {
     const decorators = new Map<string, Decorator>();
     for (const decorator of property.getDecorators()) {
       const kind = imports.get(decorator.getName());
@@ -55,9 +60,18 @@ export function readTableParts(options: {
       else if (kind === 'Unique') uniques.push(readUniqueDecorator(decorator, property.getName()));
       else if (!['JoinColumn', 'JoinTable', 'RelationId'].includes(kind)) throw readError(decorator, `@${kind} is not supported`);
     }
+  };
+  const problems: string[] = [];
+  for (const property of declaration.getProperties()) {
+    try {
+      readProperty(property);
+    } catch (error) {
+      if (!(error instanceof OrmAiError) || error.code !== 'SCHEMA_READ_FAILED') throw error;
+      problems.push(error.message);
+    }
   }
   const enumColumns = columns.flatMap((read) => (read.enumType === null ? [] : [{ column: read.column.name, enumType: read.enumType, node: declaration }]));
-  return { declaration, table, explicitName: given !== null, columns, relations, indexes, uniques, enumColumns };
+  return { declaration, table, explicitName: given !== null, columns, relations, indexes, uniques, enumColumns, problems };
 }
 
 /** The name given to `@Entity('name')` or `@Entity({ name })`, or null. */

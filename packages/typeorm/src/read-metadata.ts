@@ -112,6 +112,8 @@ function defaultOf(column: ColumnMetadata, built: BuiltMetadata): string | null 
     const generator = (built.driver as unknown as { uuidGenerator?: string }).uuidGenerator;
     return generator ?? (built.uuidExtension === 'pgcrypto' ? 'gen_random_uuid()' : 'uuid_generate_v4()');
   }
+  // The driver quotes numbers (`DEFAULT '0'`); PostgreSQL stores a number's default as the number.
+  if (typeof column.default === 'number') return String(column.default);
   const normalized: unknown = built.driver.normalizeDefault(column);
   return typeof normalized === 'string' ? normalized : null;
 }

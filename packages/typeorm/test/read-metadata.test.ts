@@ -1,0 +1,105 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultNamingStrategy } from 'typeorm';
+import { describe, expect, it } from 'vitest';
+import { changePlanSchema, findTable, normalizeColumnType, OrmAiError, schemaModelSchema, type ChangePlan, type SchemaModel } from '@orm-ai/core';
+import { applyPlanToEntities } from '../src/apply-plan.js';
+import { readEntities } from '../src/read-entities.js';
+import { readProjectModel } from '../src/read-model.js';
+import { loadDataSourceOptions } from '../src/schema-builder/load-data-source.js';
+import { openShadowDataSource } from '../src/schema-builder/shadow-data-source.js';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'nest');
+const dataSource = (name: string) => path.join(root, 'src', 'database', name);
+const typeorm = new DefaultNamingStrategy();
+const plan = (changes: object[]): ChangePlan =>
+  changePlanSchema.parse({ version: 1, request: 'r', summary: 's', changes: changes.map((change) => ({ reason: 'r', ...change })) });
+
+async function expectError(work: () => unknown, code: string): Promise<OrmAiError> {
+  let error: unknown;
+  try {
+    await work();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(OrmAiError);
+  expect((error as OrmAiError).code).toBe(code);
+  return error as OrmAiError;
+}
+
+const columnsOf = (model: SchemaModel, table: string) => findTable(model, table)?.columns.map((column) => column.name);
+
+describe('the model from the metadata the project\'s typeorm builds', () => {
+  it('reads a NestJS-style project: __dirname globs, type: String, inherited and embedded columns, enums, relations', async () => {
+    const { model, entityFiles, migrationsDir } = await readProjectModel({ dataSourcePath: dataSource('data-source.ts'), root });
+    expect(schemaModelSchema.parse(model)).toEqual(model);
+    expect(columnsOf(model, 'user')).toEqual(['createdAt', 'note', 'id', 'email', 'status', 'addressCity', 'addressZipcode']);
+    const user = findTable(model, 'user')!;
+    expect(user.columns.find((column) => column.name === 'email')).toMatchObject({ type: 'varchar', nullable: true, unique: true, uniqueName: typeorm.uniqueConstraintName('user', ['email']) });
+    expect(user.columns.find((column) => column.name === 'status')).toMatchObject({ type: 'user_status_enum', default: "'active'" });
+    expect(model.enums).toEqual([{ name: 'user_status_enum', values: ['active', 'banned'] }]);
+    const post = findTable(model, 'post')!;
+    expect(post.columns.find((column) => column.name === 'title')?.type).toBe('varchar(200)');
+    expect(post.columns.find((column) => column.name === 'views')).toMatchObject({ type: 'integer', default: '0' });
+    expect(post.indexes).toEqual([{ name: typeorm.indexName('post', ['views']), columns: ['views'], unique: false, method: 'btree', where: null }]);
+    expect(post.foreignKeys).toEqual([
+      { name: typeorm.foreignKeyName('post', ['authorId']), columns: ['authorId'], referencedTable: 'user', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
+    ]);
+    // The editor searches the files the load compiled: entities, the base class, the embedded class.
+    expect(entityFiles.map((file) => path.relative(root, file))).toEqual(['src/posts/post.entity.ts', 'src/users/address.ts', 'src/users/user.entity.ts', 'src/utils/timestamped.ts']);
+    expect(migrationsDir).toBe(path.join(root, 'src', 'database', 'migrations'));
+  });
+
+  it('names columns with the project\'s own naming strategy', async () => {
+    const { model } = await readProjectModel({ dataSourcePath: dataSource('data-source-snake.ts'), root });
+    expect(columnsOf(model, 'user')).toEqual(['created_at', 'note', 'id', 'email', 'status', 'address_city', 'address_zip_code']);
+    expect(columnsOf(model, 'post')).toEqual(['id', 'title', 'views', 'author_id']);
+  });
+
+  it('refuses a data source whose entity globs match nothing, instead of reading an empty schema', async () => {
+    const error = await expectError(() => readProjectModel({ dataSourcePath: dataSource('data-source-empty.ts'), root }), 'SCHEMA_READ_FAILED');
+    expect(error.message).toContain('data-source-empty.ts lists entities');
+  });
+
+  it('agrees with the tables TypeORM\'s schema builder creates on the shadow', async () => {
+    const { model } = await readProjectModel({ dataSourcePath: dataSource('data-source.ts'), root });
+    const loaded = await loadDataSourceOptions({ dataSourcePath: dataSource('data-source.ts'), cwd: root });
+    const shadow = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
+    try {
+      await shadow.dataSource.synchronize();
+      const rows: Array<{ table_name: string; column_name: string; type: string; is_nullable: string }> = await shadow.dataSource.query(
+        `SELECT c.table_name, c.column_name, format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable
+           FROM information_schema.columns c
+           JOIN pg_attribute a ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass AND a.attname = c.column_name
+          WHERE c.table_schema = 'public' ORDER BY c.table_name, c.column_name`,
+      );
+      const enums = new Set(model.enums.map((entry) => entry.name));
+      const serial: Record<string, string> = { serial: 'integer', bigserial: 'bigint', smallserial: 'smallint' };
+      const fromCatalog = rows.map((row) => `${row.table_name}.${row.column_name} ${normalizeColumnType(row.type, enums)} ${row.is_nullable === 'YES'}`);
+      const fromModel = model.tables.flatMap((table) => table.columns.map((column) => `${table.name}.${column.name} ${serial[column.type] ?? column.type} ${column.nullable}`));
+      expect(fromModel.sort()).toEqual(fromCatalog.sort());
+    } finally {
+      await shadow.dispose();
+    }
+  });
+});
+
+describe('the editor on entities it reads differently from TypeORM', () => {
+  it('edits the entities it reads like TypeORM, and refuses a plan touching one with inherited or embedded columns, naming file:line', async () => {
+    const { model, entityFiles } = await readProjectModel({ dataSourcePath: dataSource('data-source.ts'), root });
+    const schema = readEntities({ files: entityFiles, metadataModel: model });
+    expect(schema.index.tables.map((table) => table.name)).toEqual(['post']);
+    const userFile = path.join(root, 'src', 'users', 'user.entity.ts');
+    expect(schema.index.unreadable.map(({ table, filePath, line }) => ({ table, filePath, line }))).toEqual([{ table: 'user', filePath: userFile, line: 11 }]);
+
+    const addColumn = (table: string) => ({ kind: 'add_column', table, column: { name: 'summary', type: 'text', nullable: true, default: null, primaryKey: false, unique: false } });
+    const edits = applyPlanToEntities({ schema, plan: plan([addColumn('post')]), entitiesDir: path.dirname(userFile) });
+    expect(edits.map((edit) => path.relative(root, edit.path))).toEqual(['src/posts/post.entity.ts']);
+    expect(edits[0]?.after).toContain("@Column({ type: 'text', nullable: true })");
+
+    const refused = await expectError(() => applyPlanToEntities({ schema: readEntities({ files: entityFiles, metadataModel: model }), plan: plan([addColumn('user')]), entitiesDir: root }), 'PLAN_APPLY_FAILED');
+    expect(refused.message).toContain(`UserEntity at ${userFile}:11`);
+    // The embedded column is what it cannot read; the inherited ones would be named next.
+    expect(refused.message).toContain(`${userFile}:23:`);
+  });
+});
