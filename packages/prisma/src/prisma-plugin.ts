@@ -137,8 +137,13 @@ function joinScripts(statements: readonly string[]): string {
 async function assertInSync(engine: PrismaSchemaEngine, folder: PrismaMigrationsFolder, schema: PrismaProjectFiles['schemaFiles']): Promise<void> {
   const pending = await engine.createMigration({ migrations: [...folder.migrations], schema: [...schema], name: 'pending' });
   if (pending.sql) {
-    throw new OrmAiError('SCHEMA_OUT_OF_SYNC', `schema.prisma has changes no migration holds yet:\n${pending.sql}`, {
-      hint: 'Run prisma migrate dev for them first (or revert them), so the new migration holds only the change you asked for.',
-    });
+    // Drops mean the migrations made something schema.prisma does not declare (an index
+    // written by hand in a migration, say): the fix is in the schema, not a new migration.
+    const drops = [...pending.sql.matchAll(/^(DROP \w+ .*|ALTER TABLE .* DROP (COLUMN|CONSTRAINT) .*)$/gm)].map((match) => match[0]);
+    const hint =
+      drops.length > 0
+        ? `Declare in schema.prisma what the migrations create and it lacks (${drops.length} object(s) your own prisma migrate dev would drop), or remove them in a migration, so the new migration holds only the change you asked for.`
+        : 'Run prisma migrate dev for them first (or revert them), so the new migration holds only the change you asked for.';
+    throw new OrmAiError('SCHEMA_OUT_OF_SYNC', `schema.prisma and the migrations differ: before the change you asked for, prisma migrate dev would write:\n${pending.sql}`, { hint });
   }
 }
