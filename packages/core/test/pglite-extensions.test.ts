@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrmAiError } from '../src/errors.js';
+import type { OrmPlugin } from '../src/orm-plugin.js';
+import { checkMigrations } from '../src/pipeline/check.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { extensionsCreatedBy, pgliteExtensionsFor, trustedPgliteExtensions } from '../src/shadow/pglite-extensions.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
@@ -125,6 +130,22 @@ describe('an embedded shadow replaying migrations that create extensions', () =>
       await second.exec(migration);
     } finally {
       await second.close();
+    }
+  }, 120_000);
+});
+
+describe('check on loose SQL files', () => {
+  it('loads the extensions the setup and the files create', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'orm-ai-extensions-'));
+    try {
+      writeFileSync(join(cwd, 'setup.sql'), 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE users (id int PRIMARY KEY, email citext NOT NULL);');
+      writeFileSync(join(cwd, 'search.sql'), 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX users_email_trgm ON users USING gin ((email::text) gin_trgm_ops);');
+      const outcome = await checkMigrations({ cwd, files: ['search.sql'], setupFile: 'setup.sql', plugin: {} as OrmPlugin });
+      const failures = outcome.files.flatMap((file) => file.statements.flatMap((statement) => (statement.error === undefined ? [] : [statement.error])));
+      expect(failures).toEqual([]);
+      expect(outcome.files[0]!.statements).toHaveLength(2);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
     }
   }, 120_000);
 });

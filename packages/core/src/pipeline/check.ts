@@ -43,7 +43,7 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
   if (options.since) throw new OrmAiError('USAGE', '--since selects project migrations; it cannot be combined with files', { hint: 'Drop --since, or drop the files.' });
   const files = await Promise.all(options.files.map((file) => readSql(options.cwd, file)));
   const setup = options.setupFile ? await readSql(options.cwd, options.setupFile) : null;
-  const prepared = await openShadowDatabase({ server: shadowServerFrom(options), sql: [setup?.sql ?? '', ...files.map((file) => file.sql)] });
+  const prepared = await openShadowDatabase({ server: shadowServerFrom(options), sql: [setup, ...files].flatMap((file) => (file ? [file.sql] : [])) });
   try {
     if (setup) await replayMigrations({ shadow: prepared, scripts: [setup], transaction: 'none' });
     const analyses: MigrationAnalysis[] = [];
