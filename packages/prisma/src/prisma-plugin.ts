@@ -7,6 +7,7 @@ import { renameStatements } from './rename-statements.js';
 import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
 import { openPrismaSchemaEngine, type PrismaMigrationSource, type PrismaSchemaEngine, type PrismaSchemaFile } from './schema-engine/prisma-schema-engine.js';
 import { PRISMA_SAFETY_FIXES } from './safety-fixes.js';
+import { assertSupportedPrisma } from './schema-engine/choose-engine.js';
 import { projectSchemaTools, type PrismaSchemaTools } from './schema-tools.js';
 
 /**
@@ -28,7 +29,9 @@ export const prismaPlugin: OrmPlugin = {
     safetyFixes: PRISMA_SAFETY_FIXES,
   },
   async openProject(options) {
-    return new PrismaProject(await findPrismaProjectFiles({ cwd: options.cwd, schemaPath: options.configPath }));
+    const files = await findPrismaProjectFiles({ cwd: options.cwd, schemaPath: options.configPath });
+    assertSupportedPrisma(files.root);
+    return new PrismaProject(files);
   },
 };
 

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chooseSchemaEngine } from '../src/schema-engine/choose-engine.js';
+import { assertSupportedPrisma, chooseSchemaEngine } from '../src/schema-engine/choose-engine.js';
 import { bundledSchemaEngineDir, bundledSchemaEngineVersion } from '../src/schema-engine/load-engine.js';
 import { openPrismaSchemaEngine } from '../src/schema-engine/prisma-schema-engine.js';
 import { findProjectPrisma } from '../src/schema-engine/project-prisma.js';
@@ -100,5 +100,20 @@ describe("the project's own Prisma validator", () => {
   it('uses the bundled validator as is for a project on the bundled version', () => {
     const root = projectWithPrisma({ prisma: '7.10.0', engines: bundledSchemaEngineVersion() });
     expect(projectSchemaTools(root)).toBe(BUNDLED_SCHEMA_TOOLS);
+  });
+});
+
+describe('supported Prisma versions', () => {
+  it('refuses Prisma 5 (no WebAssembly engine is published for it), naming version and range', () => {
+    const root = projectWithPrisma({ prisma: '5.22.0', engines: '5.22.0-44.605197351a3c8bdd595af2d2a9bc3025bca48ea2' });
+    expect(() => assertSupportedPrisma(root)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ORM_VERSION', message: expect.stringContaining('prisma 5.22.0 is outside the supported versions (6.6 to 7.x)') }));
+  });
+
+  it('accepts Prisma 6.6 to 7.x, and a project without prisma installed', () => {
+    expect(() => assertSupportedPrisma(projectWithPrisma({ prisma: '6.19.3', engines: PRISMA_6_ENGINES }))).not.toThrow();
+    expect(() => assertSupportedPrisma(projectWithPrisma({ prisma: '7.8.0', engines: '7.8.0-6.3c6e192761c0362d496ed980de936e2f3cebcd3a' }))).not.toThrow();
+    const none = mkdtempSync(join(tmpdir(), 'orm-ai-no-prisma-'));
+    roots.push(none);
+    expect(() => assertSupportedPrisma(none)).not.toThrow();
   });
 });

@@ -1,4 +1,4 @@
-import { OrmAiError } from '@orm-ai/core';
+import { inspectInstalledPackages, OrmAiError, requireSupportedVersions, type SupportedPackage } from '@orm-ai/core';
 import { bundledSchemaEngineDir, bundledSchemaEngineVersion } from './load-engine.js';
 import { findPackage, findProjectPrisma } from './project-prisma.js';
 
@@ -10,6 +10,22 @@ export interface ChosenSchemaEngine {
   readonly engineVersion: string;
   /** The project's `prisma` version; null when the project has none installed (the bundled engine runs). */
   readonly prismaVersion: string | null;
+}
+
+/**
+ * The Prisma versions supported: those `@prisma/schema-engine-wasm` is published for (6.6
+ * and later), whose engine API this package has been checked against (6.19's and 7.x's).
+ */
+export const SUPPORTED_PRISMA: SupportedPackage = { name: 'prisma', range: '>=6.6.0 <8.0.0', described: '6.6 to 7.x' };
+
+/**
+ * Refuses a project whose installed `prisma` is outside `SUPPORTED_PRISMA`, with
+ * `UNSUPPORTED_ORM_VERSION` naming version and range. A project without `prisma` installed
+ * passes: the bundled engine serves it.
+ */
+export function assertSupportedPrisma(root: string): void {
+  const [prisma] = inspectInstalledPackages(root, [SUPPORTED_PRISMA]);
+  if (prisma?.version != null && !prisma.supported) requireSupportedVersions(root, [SUPPORTED_PRISMA]);
 }
 
 /** The package a project adds so that its own Prisma's engine runs offline. */

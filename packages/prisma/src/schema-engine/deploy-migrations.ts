@@ -1,6 +1,7 @@
 import { redact } from '@orm-ai/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, Debug, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { chooseSchemaEngine } from './choose-engine.js';
 import { engineFailure } from './engine-errors.js';
 import { keepAliveWhile, loadSchemaEngineWasm } from './load-engine.js';
 import { NO_SCHEMA_FILTER, toMigrationList, type PrismaMigrationSource, type PrismaSchemaFile } from './migration-list.js';
@@ -15,6 +16,8 @@ export interface DeployMigrationsOptions {
   readonly migrations: readonly PrismaMigrationSource[];
   /** The schema files, for a multi-schema datasource's `schemas`; optional otherwise. */
   readonly schema?: readonly PrismaSchemaFile[];
+  /** The project's folder, so its own Prisma's engine applies them (see `chooseSchemaEngine`); absent: the bundled engine. */
+  readonly projectRoot?: string;
 }
 
 const debug = Debug('orm-ai:schema-engine:deploy');
@@ -36,7 +39,7 @@ export async function deployMigrations(options: DeployMigrationsOptions): Promis
   const url = parsePostgresUrl(options.url, 'the database URL').toString();
   // Fail on an unreachable server with our message, before the engine wraps it in its own.
   await withClient(url, async () => undefined);
-  const wasm = await loadSchemaEngineWasm();
+  const wasm = await loadSchemaEngineWasm(chooseSchemaEngine(options.projectRoot).packageDir);
   // One connection, as the native engine's: the advisory lock is taken and released on it.
   const pool = openPgPool(url, { max: 1 });
   const failures = new ScriptFailureLog();
