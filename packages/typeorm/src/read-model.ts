@@ -1,4 +1,5 @@
-import { OrmAiError, type SchemaModel } from '@orm-ai/core';
+import { findColumn, findTable, OrmAiError, type SchemaModel } from '@orm-ai/core';
+import { readEntities } from './read-entities.js';
 import { modelFromMetadata } from './read-metadata.js';
 import { buildEntityMetadata } from './schema-builder/entity-metadata.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
@@ -35,5 +36,25 @@ export async function readProjectModel(options: { dataSourcePath: string; root: 
   const files = new Set([...loaded.sourceFiles, ...entityFiles({ root: options.root, dataSourcePath: options.dataSourcePath })]);
   files.delete(loaded.dataSourcePath);
   const isMigration = (file: string) => file.startsWith(migrationsDir + '/');
-  return { model, migrationsDir, entityFiles: [...files].filter((file) => /\.(c|m)?ts$/.test(file) && !isMigration(file)).sort() };
+  const sources = [...files].filter((file) => /\.(c|m)?ts$/.test(file) && !isMigration(file)).sort();
+  return { model: withSourceComments(model, readEntities({ files: sources, metadataModel: model }).model), migrationsDir, entityFiles: sources };
+}
+
+/**
+ * TypeORM's metadata holds database comments only; the doc comments written above entity
+ * classes and properties (data for the prompt) come from the source, where it reads them.
+ */
+function withSourceComments(model: SchemaModel, fromSource: SchemaModel): SchemaModel {
+  return {
+    ...model,
+    tables: model.tables.map((table) => {
+      const source = findTable(fromSource, table.name);
+      if (source === undefined) return table;
+      return {
+        ...table,
+        comment: table.comment ?? source.comment,
+        columns: table.columns.map((column) => ({ ...column, comment: column.comment ?? findColumn(source, column.name)?.comment ?? null })),
+      };
+    }),
+  };
 }
