@@ -65,7 +65,14 @@ export async function pgliteExtensionsNamed(names: readonly string[]): Promise<E
     if (BUILT_IN.has(name)) continue;
     const extension = await contribModule(name);
     if (!extension) throw unavailable(name, 'this PGlite does not ship it');
-    if (!(await isTrusted(extension, name))) throw unavailable(name, 'only a superuser may create it, and the embedded shadow runs as a confined role');
+    if (!(await isTrusted(extension, name))) {
+      throw unavailable(
+        name,
+        'only a superuser may create it, and the shadow runs as a confined role',
+        // A server shadow is confined too: it is a copy of template1, made by a throwaway role.
+        ` Being untrusted, it must already be in that server's template1, or add --unconfined-shadow.`,
+      );
+    }
     extensions[moduleName(name)] = extension;
   }
   return extensions;
@@ -100,9 +107,9 @@ async function readTrustedModules(): Promise<Extensions> {
   return extensions;
 }
 
-function unavailable(name: string, reason: string): OrmAiError {
-  return new OrmAiError('SHADOW_EXTENSION_UNAVAILABLE', `the migrations create the extension "${name}", which the embedded PGlite shadow cannot: ${reason}`, {
-    hint: `Pass --shadow-url postgres://... naming a PostgreSQL server that has "${name}" installed; the shadow is then a throwaway database there.`,
+function unavailable(name: string, reason: string, more = ''): OrmAiError {
+  return new OrmAiError('SHADOW_EXTENSION_UNAVAILABLE', `the migrations create the extension "${name}", which the embedded PGlite shadow cannot create: ${reason}`, {
+    hint: `Pass --shadow-url postgres://... naming a PostgreSQL server that has "${name}" installed; the shadow is then a throwaway database there.${more}`,
   });
 }
 
