@@ -6,7 +6,7 @@ import { drizzlePlugin } from '@orm-ai/drizzle';
 import { prismaPlugin } from '@orm-ai/prisma';
 import { typeormPlugin } from '@orm-ai/typeorm';
 import { CORPUS_GAPS, type CorpusCheck } from './corpus-gaps.js';
-import { drizzleKitLeftover, modelDifferences } from './support/corpus-checks.js';
+import { drizzleKitLeftover, modelDifferences, typeormLeftover } from './support/corpus-checks.js';
 import { corpusProjects, freshCorpusCopy, installCorpusProject, runCorpusCli, type CorpusOrm, type CorpusProject } from './support/corpus-project.js';
 
 /**
@@ -41,7 +41,7 @@ const ORMS: Record<CorpusOrm, OrmUnderTest> = {
     plugin: typeormPlugin,
     command: (root) => ['migration:generate', '-d', dataSourcePath(root)],
     configPath: dataSourcePath,
-    leftover: null,
+    leftover: (project, root) => typeormLeftover(project, root, dataSourcePath(root)),
   },
 };
 

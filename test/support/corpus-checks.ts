@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { normalizeColumnType, type SchemaModel } from '@orm-ai/core';
 import type { CorpusExpectation, CorpusProject } from './corpus-project.js';
+import { createTestDatabase, serverTestUrl } from './postgres-server.js';
 
 const run = promisify(execFile);
 
@@ -58,4 +59,41 @@ export async function drizzleKitLeftover(project: CorpusProject, root: string): 
   });
   const output = `${stdout}\n${stderr}`;
   return output.includes('No schema changes') ? null : output.trim();
+}
+
+/**
+ * What the project's own TypeORM CLI still wants after our migration: every migration run with
+ * `migration:run` on a throwaway database of the test server, then `schema:log`, TypeORM's
+ * builder log of what synchronize would still do. Its DataSource reads the connection from the
+ * environment (the corpus' `.env`), so the throwaway database goes in there. Null when TypeORM
+ * says the schema is up to date.
+ */
+export async function typeormLeftover(project: CorpusProject, root: string, dataSource: string): Promise<string | null> {
+  const url = serverTestUrl();
+  if (!url) throw new Error('the TypeORM leftover check needs SHADOW_TEST_URL (a server for TypeORM\'s own CLI)');
+  const database = await createTestDatabase(url);
+  try {
+    const target = new URL(database.url);
+    const env = {
+      ...process.env,
+      ...project.env,
+      DATABASE_HOST: target.hostname,
+      DATABASE_PORT: target.port || '5432',
+      DATABASE_USERNAME: decodeURIComponent(target.username),
+      DATABASE_PASSWORD: decodeURIComponent(target.password),
+      DATABASE_NAME: target.pathname.slice(1),
+      DATABASE_URL: '',
+      CI: '1',
+    };
+    const cli = join(root, 'node_modules', 'typeorm', 'cli-ts-node-commonjs.js');
+    const typeorm = (command: string) => run(process.execPath, [cli, command, '-d', dataSource], { cwd: root, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    await typeorm('migration:run');
+    const log = stripVTControlCharacters((await typeorm('schema:log')).stdout);
+    if (/Your schema is up to date/.test(log)) return null;
+    // The project's DataSource logs every query outside production: keep TypeORM's verdict.
+    const verdict = log.indexOf('Schema synchronization will execute');
+    return (verdict === -1 ? log : log.slice(verdict)).trim();
+  } finally {
+    await database.drop();
+  }
 }

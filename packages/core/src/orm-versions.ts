@@ -74,3 +74,9 @@ export function requireSupportedVersions(root: string, packages: readonly Suppor
       : `orm-ai runs the project's own ORM tools and has been checked only against the versions named; upgrade (or downgrade) to one of them.`,
   });
 }
+
+/** Whether the installed `name` satisfies `range` (`<0.36.0`); null when it is not installed. */
+export function installedSatisfies(root: string, name: string, range: string): boolean | null {
+  const found = installedPackage(root, name);
+  return found === null ? null : semver.satisfies(found.version, range, { includePrerelease: true });
+}

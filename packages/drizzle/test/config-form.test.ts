@@ -78,19 +78,27 @@ describe('the form of a new table config', () => {
 });
 
 describe('the installed versions', () => {
+  /** drizzle-orm at `version` beside a supported drizzle-kit. */
+  const projectWith = (version: string) => {
+    const root = projectWithDrizzleOrm(version);
+    const kit = path.join(root, '..', '..', 'node_modules', 'drizzle-kit');
+    mkdirSync(kit, { recursive: true });
+    writeFileSync(path.join(kit, 'package.json'), JSON.stringify({ name: 'drizzle-kit', version: '0.31.1' }));
+    return root;
+  };
+
   it('are accepted inside the supported ranges and refused outside them, naming version and range', () => {
-    for (const version of ['0.30.0', '0.34.1', '0.43.1', '0.45.4']) expect(() => assertSupportedVersions(projectWithDrizzleOrm(version))).not.toThrow();
+    for (const version of ['0.30.0', '0.34.1', '0.43.1', '0.45.4']) expect(() => assertSupportedVersions(projectWith(version))).not.toThrow();
     for (const version of ['0.29.5', '0.46.0', '1.0.0-beta.2']) {
       let caught: unknown;
       try {
-        assertSupportedVersions(projectWithDrizzleOrm(version));
+        assertSupportedVersions(projectWith(version));
       } catch (error) {
         caught = error;
       }
       expect(caught).toBeInstanceOf(OrmAiError);
-      expect((caught as OrmAiError).code).toBe('CONFIG_INVALID');
-      expect((caught as OrmAiError).message).toContain(`drizzle-orm ${version} is installed`);
-      expect((caught as OrmAiError).message).toContain('0.30.x to 0.45.x');
+      expect((caught as OrmAiError).code).toBe('UNSUPPORTED_ORM_VERSION');
+      expect((caught as OrmAiError).message).toContain(`drizzle-orm ${version} is outside the supported versions (0.30 to 0.45)`);
     }
   });
 });
