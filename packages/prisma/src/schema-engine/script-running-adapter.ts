@@ -1,4 +1,5 @@
 import type { ConnectionInfo, IsolationLevel, SqlDriverAdapter, SqlQuery, SqlResultSet, Transaction } from '@prisma/driver-adapter-utils';
+import { parseSql } from '@orm-ai/core';
 import { runMigrationScript, type ScriptFailureLog, type ScriptTarget } from './script-runner.js';
 
 export interface ScriptRunningAdapterOptions {
@@ -11,7 +12,8 @@ export interface ScriptRunningAdapterOptions {
 
 /**
  * A driver adapter whose `executeScript` sends the migration as one awaited script (see
- * `runMigrationScript`); queries and transactions go to the inner adapter unchanged.
+ * `runMigrationScript`), as are raw queries holding several statements (see `isScript`);
+ * other queries and transactions go to the inner adapter unchanged.
  * Neither adapter's own `executeScript` fits: `pglite-prisma-adapter` 0.7.2 does not await
  * the script, and `@prisma/adapter-pg` 7.10 splits it on every `;` (string literals and
  * function bodies included) and runs the pieces outside any transaction.
@@ -30,11 +32,19 @@ export class ScriptRunningAdapter implements SqlDriverAdapter {
     return this.inner.adapterName;
   }
 
-  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+  async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    if (await isScript(query)) {
+      await this.executeScript(query.sql);
+      return { columnNames: [], columnTypes: [], rows: [] };
+    }
     return this.inner.queryRaw(query);
   }
 
-  executeRaw(query: SqlQuery): Promise<number> {
+  async executeRaw(query: SqlQuery): Promise<number> {
+    if (await isScript(query)) {
+      await this.executeScript(query.sql);
+      return 0;
+    }
     return this.inner.executeRaw(query);
   }
 
@@ -57,4 +67,16 @@ export class ScriptRunningAdapter implements SqlDriverAdapter {
       await this.options.onDispose?.();
     }
   }
+}
+
+/**
+ * Prisma 6's engine (7.1.x) replays migrations on the shadow as one raw query without
+ * parameters, not through `executeScript`: a prepared statement, which PostgreSQL refuses
+ * for several commands (PGlite: "cannot insert multiple commands into a prepared
+ * statement"). Such a query runs as a script instead; a single statement goes on unchanged.
+ */
+async function isScript(query: SqlQuery): Promise<boolean> {
+  if (query.args.length > 0 || !query.sql.includes(';')) return false;
+  const parsed = await parseSql(query.sql).catch(() => null);
+  return parsed?.ok === true && parsed.statements.length > 1;
 }
