@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { Node, Project } from 'ts-morph';
+import { Node, Project, QuoteKind } from 'ts-morph';
 
 interface SourceEdit {
   readonly path: string;
@@ -18,7 +18,9 @@ export function registerNewEntities(options: { dataSourcePath: string; edits: re
   const created = options.edits.filter((edit) => edit.before === null);
   if (created.length === 0) return [];
   const before = readFileSync(options.dataSourcePath, 'utf8');
-  const file = new Project({ useInMemoryFileSystem: true }).createSourceFile('data-source.ts', before);
+  // The new import takes the quotes the file's imports already use.
+  const quoteKind = /from\s+'/.test(before) ? QuoteKind.Single : QuoteKind.Double;
+  const file = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind } }).createSourceFile('data-source.ts', before);
   const list = file.getDescendants().find((node) => Node.isPropertyAssignment(node) && node.getName() === 'entities');
   const array = Node.isPropertyAssignment(list) ? list.getInitializer() : undefined;
   // Only a list of class references gets new classes; globs (`__dirname + '/../**/*.entity{.ts,.js}'`) find the new file already.
