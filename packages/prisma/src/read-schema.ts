@@ -83,7 +83,7 @@ export async function readPrismaSchema(options: { files: readonly PrismaSourceFi
   const tools = options.tools ?? BUNDLED_SCHEMA_TOOLS;
   const tuples = options.files.map((file): SchemaFileTuple => [file.path, file.content]);
   const previewFeatures = await checkDatasource(tools, tuples);
-  const dmmf = await prismaCall(() => tools.dmmf(tuples));
+  const dmmf = await prismaCall(tools, () => tools.dmmf(tuples));
   const sources = sourceMap(options.files);
   const enums = dmmf.datamodel.enums.map((item) => enumEntry(item, sources));
   const tables: TableModel[] = [];
@@ -103,12 +103,12 @@ export async function readPrismaSchema(options: { files: readonly PrismaSourceFi
   };
 }
 
-async function prismaCall<T>(call: () => Promise<T>): Promise<T> {
+async function prismaCall<T>(tools: PrismaSchemaTools, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     throw new OrmAiError('SCHEMA_READ_FAILED', `Prisma rejected the schema: ${prismaMessage(error)}`, {
-      hint: 'Run `prisma validate` and fix the schema first.',
+      hint: tools.rejectionHint ?? 'Run `prisma validate` and fix the schema first.',
       cause: error,
     });
   }
@@ -116,7 +116,7 @@ async function prismaCall<T>(call: () => Promise<T>): Promise<T> {
 
 /** Checks the datasource is PostgreSQL; returns the generators' preview features. */
 async function checkDatasource(tools: PrismaSchemaTools, tuples: readonly SchemaFileTuple[]): Promise<string[]> {
-  const config = await prismaCall(() => tools.config(tuples));
+  const config = await prismaCall(tools, () => tools.config(tuples));
   const datasource = config.datasources[0];
   if (datasource === undefined) {
     throw new OrmAiError('SCHEMA_READ_FAILED', 'the Prisma schema has no datasource block', {

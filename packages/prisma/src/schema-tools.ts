@@ -8,6 +8,8 @@ import { prismaConfig, prismaDmmf, type DmmfDocument, type PrismaConfig, type Sc
 export interface PrismaSchemaTools {
   /** Where they come from, for messages: `bundled`, or the package and version. */
   readonly source: string;
+  /** What to do when these tools reject a schema the project's own Prisma may accept. */
+  readonly rejectionHint?: string;
   /** Validates the files together and returns their DMMF; throws Prisma's validation error. */
   dmmf(files: readonly SchemaFileTuple[]): Promise<DmmfDocument>;
   /** The datasource and generator blocks; throws Prisma's validation error. */
@@ -42,6 +44,8 @@ export function projectSchemaTools(root: string): PrismaSchemaTools {
   }
   return {
     source: `bundled (project: prisma ${project.prismaVersion}; add ${PRISMA_SCHEMA_WASM}@${project.engineVersion} for its own validator)`,
+    // Prisma 7.10's validator also refuses what only older versions know (preview features such as "metrics").
+    rejectionHint: `This was checked by Prisma 7.10's validator, not the project's prisma ${project.prismaVersion}: run \`prisma validate\`; if it passes, add ${PRISMA_SCHEMA_WASM}@${project.engineVersion} as a devDependency so prisma-ai validates with the project's own Prisma.`,
     dmmf: (files) => prismaDmmf(files.map(blankUrls)),
     config: (files) => prismaConfig(files.map(blankUrls)),
   };

@@ -90,6 +90,16 @@ describe("the project's own Prisma validator", () => {
     await expect(readPrismaSchema({ files: [{ path: 'schema.prisma', content: PRISMA_6_SCHEMA }], tools: BUNDLED_SCHEMA_TOOLS })).rejects.toMatchObject({ code: 'SCHEMA_READ_FAILED' });
   });
 
+  it("names the project's own validator package when the bundled one refuses a Prisma 6 schema", async () => {
+    const root = projectWithPrisma({ prisma: '6.19.3', engines: PRISMA_6_ENGINES });
+    // A preview feature Prisma 6 knew and Prisma 7 does not.
+    const schema = PRISMA_6_SCHEMA.replace('provider = "prisma-client-js"', 'provider        = "prisma-client-js"\n  previewFeatures = ["metrics"]');
+    await expect(readPrismaSchema({ files: [{ path: 'schema.prisma', content: schema }], tools: projectSchemaTools(root) })).rejects.toMatchObject({
+      code: 'SCHEMA_READ_FAILED',
+      hint: expect.stringContaining(`@prisma/prisma-schema-wasm@${PRISMA_6_ENGINES} as a devDependency`),
+    });
+  });
+
   it('blanks only the datasource URL lines, keeping every offset', () => {
     const [, blanked] = blankUrls(['schema.prisma', PRISMA_6_SCHEMA]);
     expect(blanked).toHaveLength(PRISMA_6_SCHEMA.length);
