@@ -6,7 +6,7 @@ import { prepareBuilderDownRepairs } from './schema-builder/builder-down-repairs
 import { runInPlaceChanges } from './schema-builder/in-place-changes.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
 import { renderMigrationFile } from './schema-builder/migration-file.js';
-import { inlineParameters } from './schema-builder/migration-sql.js';
+import { extensionsFromConnect, inlineParameters } from './schema-builder/migration-sql.js';
 import { openShadowDataSource } from './schema-builder/shadow-data-source.js';
 import { importSpecifiers } from './typescript-imports.js';
 
@@ -46,14 +46,17 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
     const loaded = await loadDataSourceOptions({ dataSourcePath: staged.stagedPath(input.dataSourcePath), cwd: stageRoot });
     const shadow = await openShadowDataSource({ options: loaded.options, shadowServer: input.shadowServer, DataSourceClass: loaded.DataSourceClass });
     try {
-      await runExistingMigrations({ dataSource: shadow.dataSource });
+      const ran = await runExistingMigrations({ dataSource: shadow.dataSource });
+      // A first migration (a baseline) must create the extensions TypeORM installs on connect
+      // itself: the shadow that proves it, and anyone replaying it as SQL, does not connect through TypeORM.
+      const extensions = ran.length === 0 ? (await extensionsFromConnect(shadow.dataSource)).map((query) => ({ query })) : [];
       const inPlace = await runInPlaceChanges({ dataSource: shadow.dataSource, plan: input.plan, model: input.model });
       const repairDown = await prepareBuilderDownRepairs({ dataSource: shadow.dataSource, plan: input.plan });
       const built = await schemaBuilderQueries({ dataSource: shadow.dataSource });
       const builtDown = await repairDown(built.down);
       const indexes = unsynchronizedIndexQueries(input.plan);
       // `down` lists are in builder order and run reversed: what must undo last comes first.
-      const up = [...inPlace.up, ...built.up, ...indexes.up];
+      const up = [...(built.up.length > 0 ? extensions : []), ...inPlace.up, ...built.up, ...indexes.up];
       const down = [...inPlace.down, ...builtDown, ...indexes.down];
       const timestamp = Date.now();
       // Core hands back SQL text (with the plan's steps added); the builder's own queries are written as the builder gave them.

@@ -7,6 +7,7 @@ import { applyPlanToEntities } from '../src/apply-plan.js';
 import { readEntities } from '../src/read-entities.js';
 import { readProjectModel } from '../src/read-model.js';
 import { loadDataSourceOptions } from '../src/schema-builder/load-data-source.js';
+import { migrationSqlById } from '../src/schema-builder/migration-sql.js';
 import { openShadowDataSource } from '../src/schema-builder/shadow-data-source.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'nest');
@@ -101,5 +102,19 @@ describe('the editor on entities it reads differently from TypeORM', () => {
     expect(refused.message).toContain(`UserEntity at ${userFile}:11`);
     // The embedded column is what it cannot read; the inherited ones would be named next.
     expect(refused.message).toContain(`${userFile}:23:`);
+  });
+});
+
+describe('the extensions TypeORM creates when it connects', () => {
+  it('head the first recorded migration, as typeorm migration:run creates them before it', async () => {
+    const loaded = await loadDataSourceOptions({ dataSourcePath: dataSource('data-source.ts'), cwd: root });
+    const shadow = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
+    try {
+      const recorded = await migrationSqlById({ dataSource: shadow.dataSource });
+      // post.id is a generated uuid: the postgres driver installs uuid-ossp on connect.
+      expect(recorded).toEqual([{ id: 'Init1700000000000', sql: 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nSELECT 1;' }]);
+    } finally {
+      await shadow.dispose();
+    }
   });
 });

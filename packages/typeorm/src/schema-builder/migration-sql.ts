@@ -58,7 +58,7 @@ export async function migrationSqlById(options: { readonly dataSource: DataSourc
  * migration, so a replay of the migrations as text needs them too. Read from the catalog of
  * the fresh shadow (nothing else ran there yet), so every typeorm version is covered.
  */
-async function extensionsFromConnect(dataSource: DataSource): Promise<string[]> {
+export async function extensionsFromConnect(dataSource: DataSource): Promise<string[]> {
   const rows: Array<{ extname: string }> = await dataSource.query(`SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY oid`);
   return rows.map((row) => `CREATE EXTENSION IF NOT EXISTS "${row.extname.replaceAll('"', '""')}"`);
 }
