@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
 import { runPrismaCli } from '@orm-ai/prisma';
@@ -32,7 +32,7 @@ describe('a project whose schema has no migrations yet', () => {
     rmSync(join(copy.root, migrations), { recursive: true, force: true });
     const plan = planFile(copy.root, {
       request: 'add a nullable note column to users',
-      changes: [{ kind: 'add_column', table: 'users', column: { name: 'note', type: 'text', nullable: true } }],
+      changes: [{ kind: 'add_column', table: 'users', column: { name: 'note', type: 'text', nullable: true, default: null }, reason: 'The request asks for it.' }],
     });
     const before = snapshotTree(copy.root);
     const { io, out } = capturingIo({ cwd: copy.root });
@@ -44,4 +44,37 @@ describe('a project whose schema has no migrations yet', () => {
     expect(report.error.hint).toContain(`${orm}'s own migration tool`);
     expect(snapshotTree(copy.root)).toEqual(before);
   });
+
+  it.each(projects)('$example --baseline writes the first migration with the ORM\'s own tool, proved on an empty shadow, and the change then runs', async ({ example, migrations, cli, argv }) => {
+    const copy = copyExample(example);
+    cleanups.push(copy.dispose);
+    rmSync(join(copy.root, migrations), { recursive: true, force: true });
+    const run = async (args: string[]) => {
+      const { io, out } = capturingIo({ cwd: copy.root });
+      const code = await cli([...argv, ...args, '--yes', '--json'], io);
+      return { code, report: JSON.parse(out.join('\n')) as { ok: boolean; error?: { code: string }; files: string[]; upSql: string; written: boolean; reversible: boolean } };
+    };
+    const baseline = await run(['--baseline']);
+    expect(baseline.report.error ?? null).toBeNull();
+    expect(baseline.code).toBe(0);
+    expect(baseline.report.written).toBe(true);
+    expect(baseline.report.reversible).toBe(false);
+    // Every table of the schema, created by the ORM's tool (the example has users and posts).
+    expect(baseline.report.upSql).toMatch(/CREATE TABLE (IF NOT EXISTS )?"?(public"?\.)?"?users"?/);
+    expect(baseline.report.upSql).toMatch(/CREATE TABLE (IF NOT EXISTS )?"?(public"?\.)?"?posts"?/);
+    for (const file of baseline.report.files) expect(existsSync(resolve(copy.root, file)), file).toBe(true);
+
+    const again = await run(['--baseline']);
+    expect(again.report.error?.code).toBe('USAGE');
+
+    const plan = planFile(copy.root, {
+      request: 'add a nullable note column to users',
+      changes: [{ kind: 'add_column', table: 'users', column: { name: 'note', type: 'text', nullable: true, default: null }, reason: 'The request asks for it.' }],
+    });
+    const change = await run(['--plan', plan]);
+    expect(change.report.error ?? null).toBeNull();
+    expect(change.report.upSql).toMatch(/ALTER TABLE "?users"? ADD (COLUMN\s+)?"?note"?\s+text/i);
+    expect(change.report.upSql).not.toMatch(/CREATE TABLE/);
+  });
 });
+

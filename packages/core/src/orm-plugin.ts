@@ -71,6 +71,11 @@ export interface GenerateMigrationInput {
    * them to a throwaway role; absent means embedded PGlite, confined with `confinePglite`.
    */
   readonly shadowServer: ShadowServer | undefined;
+  /**
+   * The project's first migration, recording the whole current schema (`--baseline`): every
+   * difference from an empty database belongs in it, so none of it is drift to refuse.
+   */
+  readonly baseline?: boolean;
 }
 
 /** A migration produced by the ORM's own tool; core may add steps before writing it. */

@@ -78,7 +78,8 @@ class DrizzleProject implements OrmProject {
     const api = await loadDrizzleKit(this.config.root);
     const overrides = new Map(input.edits.map((edit) => [edit.path, edit.after]));
     const prev = (folder.latestSnapshot as DrizzleSnapshot | null) ?? emptySnapshot(api);
-    await this.#assertInSync(api, prev);
+    // A baseline records the whole schema: every difference from nothing belongs in it.
+    if (!input.baseline) await this.#assertInSync(api, prev);
     const cur = await snapshotOfSource({ api, config: this.config, overrides, prevId: prev.id });
     const diff = await diffSnapshots({ api, prev, cur, plan: input.plan });
     if (diff.statements.length === 0) {

@@ -67,7 +67,7 @@ class PrismaProject implements OrmProject {
     const edited = this.files.schemaFiles.map((file) => ({ path: file.path, content: input.edits.find((edit) => edit.path === file.path)?.after ?? file.content }));
     const engine = await openPrismaSchemaEngine({ schema: edited, shadowServer: input.shadowServer, projectRoot: this.files.root, sql: folder.migrations.map((migration) => migration.sql) });
     try {
-      await assertInSync(engine, folder, this.files.schemaFiles);
+      if (!input.baseline) await assertInSync(engine, folder, this.files.schemaFiles);
       // Prisma's engine turns a rename into DROP + ADD. Hand-editing the migration is Prisma's
       // own remedy: the renames run first, and the engine diffs from the renamed state.
       const renames = renameStatements(input.plan.changes);

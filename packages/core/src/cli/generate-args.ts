@@ -4,6 +4,7 @@ import { describeError, OrmAiError } from '../errors.js';
 /** Flags every CLI's generate command shares; a plugin adds its own (`--config`, `--schema`). */
 export const COMMON_GENERATE_FLAGS = {
   plan: { type: 'string' },
+  baseline: { type: 'boolean', default: false },
   yes: { type: 'boolean', short: 'y', default: false },
   'dry-run': { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -22,6 +23,8 @@ export const COMMON_GENERATE_FLAGS = {
 export interface ParsedGenerateArgs {
   readonly request: string | undefined;
   readonly plan: string | undefined;
+  /** `--baseline`: write the first migration of the current schema; no request or plan. */
+  readonly baseline: boolean;
   readonly yes: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
@@ -57,6 +60,7 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
   return {
     request: positionals[0],
     plan: values.plan as string | undefined,
+    baseline: baselineFlag(values, positionals),
     yes: values.yes === true,
     dryRun: values['dry-run'] === true,
     json: values.json === true,
@@ -79,6 +83,17 @@ export function unconfinedShadowFlag(values: Record<string, unknown>): boolean {
   if (values['unconfined-shadow'] !== true) return false;
   if (values['shadow-url'] === undefined) {
     throw new OrmAiError('USAGE', '--unconfined-shadow needs --shadow-url', { hint: 'The embedded PGlite shadow is always confined; the flag only changes how a server shadow runs.' });
+  }
+  return true;
+}
+
+/** `--baseline` records the schema as it is: a request or a plan would be a second change. */
+function baselineFlag(values: Record<string, unknown>, positionals: readonly string[]): boolean {
+  if (values.baseline !== true) return false;
+  if (values.plan !== undefined || positionals.length > 0) {
+    throw new OrmAiError('USAGE', '--baseline takes no request and no --plan', {
+      hint: 'Write the baseline first (generate --baseline), then make the change in a second run.',
+    });
   }
   return true;
 }

@@ -57,6 +57,7 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
       configPath: args.extra[name] as string | undefined,
       request: args.request,
       planFile: args.plan,
+      baseline: args.baseline,
       shadowUrl: args.shadowUrl,
       unconfinedShadow: args.unconfinedShadow,
       model: args.model,
@@ -159,6 +160,7 @@ export function mcpUsage(bin: string, configUsage: string): string {
 
 /** The flags every generate command shares, for usage texts. */
 export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change plan (docs/plan.md) instead of asking a model
+  --baseline         write the first migration of the current schema (no migrations yet), then record it as applied
   --name NAME        the migration's name (default: from the request)
   --yes, -y          write without asking
   --dry-run          show the change and write nothing

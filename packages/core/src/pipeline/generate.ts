@@ -14,6 +14,7 @@ import { replayMigrations } from '../shadow/replay-migrations.js';
 import { shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
 import { removeStaleRunFiles } from '../stale-run-files.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
+import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
 import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
@@ -29,6 +30,8 @@ export interface GenerateOptions {
   /** The request in words; optional with `planFile`, where the plan's own request is used. */
   readonly request?: string | undefined;
   readonly planFile?: string | undefined;
+  /** Write the first migration of the current schema instead of a change (`--baseline`). */
+  readonly baseline?: boolean | undefined;
   readonly shadowUrl?: string | undefined;
   /** Run the shadow's SQL as the `--shadow-url` user instead of a throwaway role (`--unconfined-shadow`). */
   readonly unconfinedShadow?: boolean | undefined;
@@ -90,6 +93,7 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
     }
   };
 
+  if (options.baseline) return { ...(await generateBaseline(options, timed)), timings };
   const { project, model, scripts } = await timed('read-schema', async () => {
     const opened = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
     // What a killed run left beside the user's files goes before this run writes its own.
@@ -136,7 +140,7 @@ function refuseSchemaWithoutMigrations(model: SchemaModel, scripts: readonly Mig
   const tables = model.tables.map((table) => table.name);
   const named = tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
   throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet.`, {
-    hint: `orm-ai proves each change on a shadow database built from the project's migrations. Write the initial migration of the current schema with ${ormName}'s own migration tool (a baseline), then run this again.`,
+    hint: `orm-ai proves each change on a shadow database built from the project's migrations. Run again with --baseline to write the initial migration of the current schema with ${ormName}'s own migration tool, record it as applied where the schema already exists, then make the change.`,
   });
 }
 
