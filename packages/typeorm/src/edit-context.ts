@@ -49,10 +49,22 @@ export function locateColumn(table: LocatedTable, name: string): LocatedColumn {
   const entry = table.entry.columns.find((column) => column.name === name);
   const model = findColumn(table.model, name);
   if (entry === undefined || model === undefined) throw applyError(`column "${table.entry.name}.${name}" is not declared in ${table.entry.filePath}`);
-  const property = table.declaration.getPropertyOrThrow(entry.property);
+  const property = table.declaration.getProperty(entry.property) ?? refuseInherited(table, entry.property, name);
   const decorator = entry.source === 'column' ? columnDecorator(property, table.imports) : undefined;
   const options = decorator?.getArguments().find(Node.isObjectLiteralExpression);
   return { entry, model, property, decorator, options };
+}
+
+/** A column declared by a base class: changing it there would change every entity extending it. */
+function refuseInherited(table: LocatedTable, property: string, column: string): never {
+  for (let base = table.declaration.getBaseClass(); base !== undefined; base = base.getBaseClass()) {
+    const declared = base.getProperty(property);
+    if (declared === undefined) continue;
+    throw applyError(
+      `column "${table.entry.name}.${column}" is inherited from ${base.getName() ?? 'a base class'} at ${declared.getSourceFile().getFilePath()}:${declared.getStartLineNumber()}; the editor changes only columns an entity declares itself`,
+    );
+  }
+  throw applyError(`column "${table.entry.name}.${column}": property ${property} is not found on ${table.entry.className}`);
 }
 
 export function columnDecorator(property: PropertyDeclaration, imports: ReadonlyMap<string, string>): Decorator | undefined {

@@ -1,6 +1,6 @@
 import { Node, type ClassDeclaration, type Decorator, type PropertyDeclaration } from 'ts-morph';
 import { columnModel, OrmAiError, parseColumnType, tableModel, type ColumnModel, type ForeignKeyModel, type TableModel } from '@orm-ai/core';
-import { attachedComment, optionsObject, readError, staticValue, stringOption } from './entity-source.js';
+import { attachedComment, optionsObject, readError, staticValue, stringOption, typeormImports } from './entity-source.js';
 import { COLUMN_DECORATORS, readColumnDecorator, type ReadColumn, type ReadEnumType } from './read-entity-columns.js';
 import { readIndexDecorator, readUniqueDecorator, type RawIndex, type RawUnique } from './read-entity-indexes.js';
 import { RELATION_DECORATORS, readRelation, type RawRelation, type RelationKind } from './read-entity-relations.js';
@@ -45,7 +45,7 @@ export function readTableParts(options: {
     if (kind === 'Index') indexes.push(...[readIndexDecorator(decorator, null)].filter((index) => index !== null));
     if (kind === 'Unique') uniques.push(readUniqueDecorator(decorator, null));
   }
-  const readProperty = (property: PropertyDeclaration): void => {
+  const readProperty = (property: PropertyDeclaration, imports: ReadonlyMap<string, string>): void => {
     const decorators = new Map<string, Decorator>();
     for (const decorator of property.getDecorators()) {
       const kind = imports.get(decorator.getName());
@@ -62,9 +62,15 @@ export function readTableParts(options: {
     }
   };
   const problems: string[] = [];
-  for (const property of declaration.getProperties()) {
+  // TypeORM collects columns up the class chain (an abstract base with id/createdAt is the
+  // NestJS habit); the base's own file says which decorators come from typeorm.
+  const properties = [declaration, ...baseClassesOf(declaration)].flatMap((owner) => {
+    const ownerImports = owner === declaration ? imports : typeormImports(owner.getSourceFile());
+    return owner.getProperties().map((property) => ({ property, imports: ownerImports }));
+  });
+  for (const { property, imports: propertyImports } of properties) {
     try {
-      readProperty(property);
+      readProperty(property, propertyImports);
     } catch (error) {
       if (!(error instanceof OrmAiError) || error.code !== 'SCHEMA_READ_FAILED') throw error;
       problems.push(error.message);
@@ -72,6 +78,13 @@ export function readTableParts(options: {
   }
   const enumColumns = columns.flatMap((read) => (read.enumType === null ? [] : [{ column: read.column.name, enumType: read.enumType, node: declaration }]));
   return { declaration, table, explicitName: given !== null, columns, relations, indexes, uniques, enumColumns, problems };
+}
+
+/** The classes `declaration` extends, nearest first (only those declared in project files). */
+function baseClassesOf(declaration: ClassDeclaration): ClassDeclaration[] {
+  const bases: ClassDeclaration[] = [];
+  for (let base = declaration.getBaseClass(); base !== undefined && !bases.includes(base); base = base.getBaseClass()) bases.push(base);
+  return bases;
 }
 
 /** The name given to `@Entity('name')` or `@Entity({ name })`, or null. */

@@ -47,7 +47,8 @@ describe('the model from the metadata the project\'s typeorm builds', () => {
       { name: typeorm.foreignKeyName('post', ['authorId']), columns: ['authorId'], referencedTable: 'user', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
     ]);
     // The editor searches the files the load compiled: entities, the base class, the embedded class.
-    expect(entityFiles.map((file) => path.relative(root, file))).toEqual(['src/posts/post.entity.ts', 'src/users/address.ts', 'src/users/user.entity.ts', 'src/utils/timestamped.ts']);
+    expect(entityFiles.map((file) => path.relative(root, file))).toEqual(['src/posts/post.entity.ts', 'src/tags/tag.entity.ts', 'src/users/address.ts', 'src/users/user.entity.ts', 'src/utils/timestamped.ts']);
+    expect(columnsOf(model, 'tag')).toEqual(['createdAt', 'note', 'id', 'label']);
     expect(migrationsDir).toBe(path.join(root, 'src', 'database', 'migrations'));
   });
 
@@ -55,6 +56,7 @@ describe('the model from the metadata the project\'s typeorm builds', () => {
     const { model } = await readProjectModel({ dataSourcePath: dataSource('data-source-snake.ts'), root });
     expect(columnsOf(model, 'user')).toEqual(['created_at', 'note', 'id', 'email', 'status', 'address_city', 'address_zip_code']);
     expect(columnsOf(model, 'post')).toEqual(['id', 'title', 'views', 'author_id']);
+    expect(columnsOf(model, 'tag')).toEqual(['created_at', 'note', 'id', 'label']);
   });
 
   it('refuses a data source whose entity globs match nothing, instead of reading an empty schema', async () => {
@@ -89,7 +91,7 @@ describe('the editor on entities it reads differently from TypeORM', () => {
   it('edits the entities it reads like TypeORM, and refuses a plan touching one with inherited or embedded columns, naming file:line', async () => {
     const { model, entityFiles } = await readProjectModel({ dataSourcePath: dataSource('data-source.ts'), root });
     const schema = readEntities({ files: entityFiles, metadataModel: model });
-    expect(schema.index.tables.map((table) => table.name)).toEqual(['post']);
+    expect(schema.index.tables.map((table) => table.name)).toEqual(['post', 'tag']);
     const userFile = path.join(root, 'src', 'users', 'user.entity.ts');
     expect(schema.index.unreadable.map(({ table, filePath, line }) => ({ table, filePath, line }))).toEqual([{ table: 'user', filePath: userFile, line: 11 }]);
 
@@ -102,6 +104,18 @@ describe('the editor on entities it reads differently from TypeORM', () => {
     expect(refused.message).toContain(`UserEntity at ${userFile}:11`);
     // The embedded column is what it cannot read; the inherited ones would be named next.
     expect(refused.message).toContain(`${userFile}:23:`);
+  });
+
+  it('reads inherited columns like TypeORM: a subclass gets new columns, an inherited column is refused where the base declares it', async () => {
+    const { model, entityFiles } = await readProjectModel({ dataSourcePath: dataSource('data-source.ts'), root });
+    const read = () => readEntities({ files: entityFiles, metadataModel: model });
+    const tagFile = path.join(root, 'src', 'tags', 'tag.entity.ts');
+    const edits = applyPlanToEntities({ schema: read(), plan: plan([{ kind: 'rename_column', table: 'tag', from: 'label', to: 'name' }]), entitiesDir: path.dirname(tagFile) });
+    expect(edits.map((edit) => path.relative(root, edit.path))).toEqual(['src/tags/tag.entity.ts']);
+    expect(edits[0]?.after).toContain('name: string;');
+
+    const refused = await expectError(() => applyPlanToEntities({ schema: read(), plan: plan([{ kind: 'rename_column', table: 'tag', from: 'note', to: 'remark' }]), entitiesDir: root }), 'PLAN_APPLY_FAILED');
+    expect(refused.message).toContain(`inherited from Timestamped at ${path.join(root, 'src', 'utils', 'timestamped.ts')}:9`);
   });
 });
 
