@@ -16,8 +16,14 @@ type WasmExports = Record<string, unknown>;
 
 /** The part of the WebAssembly global used here (`lib` has no DOM types). */
 declare const WebAssembly: {
-  instantiate(bytes: Uint8Array, imports: Record<string, object>): Promise<{ instance: { exports: WasmExports } }>;
+  compile(bytes: Uint8Array): Promise<CompiledWasm>;
+  instantiate(module: CompiledWasm, imports: Record<string, object>): Promise<{ exports: WasmExports }>;
 };
+
+/** A compiled WebAssembly module (opaque here). */
+interface CompiledWasm {
+  readonly __compiledWasm?: never;
+}
 
 interface WasmBindgenGlue extends SchemaEngineWasm {
   __wbg_set_wasm(exports: WasmExports): void;
@@ -27,7 +33,8 @@ interface PanicRegistry {
   set_message(message: string): void;
 }
 
-const loading = new Map<string, Promise<SchemaEngineWasm>>();
+const compiling = new Map<string, Promise<CompiledWasm>>();
+let instances = 0;
 
 /** The folder of the `@prisma/schema-engine-wasm` this package depends on (Prisma 7.10's engine). */
 export function bundledSchemaEngineDir(): string {
@@ -41,9 +48,11 @@ export function bundledSchemaEngineVersion(): string {
 
 /**
  * Loads Prisma's schema engine compiled to WebAssembly from the `@prisma/schema-engine-wasm`
- * package in `packageDir` (default: the bundled one), once per folder and process: later calls
- * share the instance. Its JS API is the same from Prisma 6.6 to 7.x (checked against
- * 7.1.1-3, Prisma 6.19's engine: only `diff` takes an extra `shadowDatabaseUrl`). Nothing is
+ * package in `packageDir` (default: the bundled one): a new instance on every call, from a
+ * module compiled once per folder and process. One instance per engine session, because
+ * Prisma 6.19's engine (7.1.1-3) panics (`RuntimeError: unreachable`) when a second session
+ * starts on the instance an earlier one used. Its JS API is the same from Prisma 6.6 to 7.x
+ * (checked against 7.1.1-3: only `diff` takes an extra `shadowDatabaseUrl`). Nothing is
  * downloaded and no native binary runs. Throws `MIGRATION_GENERATE_FAILED` when the
  * package's files cannot be loaded.
  *
@@ -51,28 +60,31 @@ export function bundledSchemaEngineVersion(): string {
  * const { SchemaEngine } = await loadSchemaEngineWasm();
  * const engine = await SchemaEngine.new({ datamodels: undefined }, () => {}, boundAdapterFactory);
  */
-export function loadSchemaEngineWasm(packageDir: string = bundledSchemaEngineDir()): Promise<SchemaEngineWasm> {
-  let loaded = loading.get(packageDir);
-  if (loaded === undefined) {
-    loaded = instantiate(packageDir).catch((error: unknown) => {
-      loading.delete(packageDir);
-      throw new OrmAiError('MIGRATION_GENERATE_FAILED', `Prisma's schema engine (WebAssembly) in ${packageDir} did not load: ${describeError(error)}`, {
-        hint: 'Reinstall @prisma/schema-engine-wasm at the version of the project\'s @prisma/engines-version.',
-        cause: error,
-      });
+export async function loadSchemaEngineWasm(packageDir: string = bundledSchemaEngineDir()): Promise<SchemaEngineWasm> {
+  try {
+    return await instantiate(packageDir);
+  } catch (error) {
+    compiling.delete(packageDir);
+    throw new OrmAiError('MIGRATION_GENERATE_FAILED', `Prisma's schema engine (WebAssembly) in ${packageDir} did not load: ${describeError(error)}`, {
+      hint: 'Reinstall @prisma/schema-engine-wasm at the version of the project\'s @prisma/engines-version.',
+      cause: error,
     });
-    loading.set(packageDir, loaded);
   }
-  return loaded;
 }
 
 async function instantiate(packageDir: string): Promise<SchemaEngineWasm> {
+  let compiled = compiling.get(packageDir);
+  if (compiled === undefined) {
+    compiled = readFile(join(packageDir, 'schema_engine_bg.wasm')).then((bytes) => WebAssembly.compile(bytes));
+    compiling.set(packageDir, compiled);
+  }
   // The package's entry imports the .wasm as an ES module, which Node cannot do without a
-  // flag; its bindings module takes the instance through __wbg_set_wasm instead. Each
-  // folder's bindings are a module of their own, so two engine versions can live side by side.
-  const glue = (await import(pathToFileURL(join(packageDir, 'schema_engine_bg.js')).href)) as WasmBindgenGlue;
-  const bytes = await readFile(join(packageDir, 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': withUnrefTimers(glue) });
+  // flag; its bindings module takes the instance through __wbg_set_wasm instead. The bindings
+  // hold that instance in module state, so each instance gets its own copy of the module (a
+  // URL of its own), which also lets two engine versions live side by side.
+  instances += 1;
+  const glue = (await import(`${pathToFileURL(join(packageDir, 'schema_engine_bg.js')).href}?instance=${instances}`)) as WasmBindgenGlue;
+  const instance = await WebAssembly.instantiate(await compiled, { './schema_engine_bg.js': withUnrefTimers(glue) });
   glue.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   installPanicRegistry();
