@@ -82,7 +82,12 @@ export type ColumnTypeResult = { ok: true; type: ColumnType } | { ok: false; rea
  * a name that is neither built-in nor an enum is rejected with a reason a person can act on.
  */
 export function parseColumnType(spelling: string, enumNames: ReadonlySet<string> = new Set()): ColumnTypeResult {
-  let rest = spelling.trim().toLowerCase().replace(/\s+/g, ' ');
+  // PostgreSQL prints a time type's precision before its zone (`timestamp(3) without time zone`).
+  let rest = spelling
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^(time|timestamp) ?(\([^)]*\)) (with(?:out)? time zone)((?:\[\])*)$/, '$1 $3$2$4');
   let arrayDimensions = 0;
   while (rest.endsWith('[]')) {
     arrayDimensions += 1;
