@@ -4,6 +4,9 @@ import { promisify, stripVTControlCharacters } from 'node:util';
 import { normalizeColumnType, type SchemaModel } from '@orm-ai/core';
 import type { CorpusExpectation, CorpusProject } from './corpus-project.js';
 import { createTestDatabase, serverTestUrl } from './postgres-server.js';
+import { findPrismaProjectFiles } from '../../packages/prisma/src/prisma-project-files.js';
+import { readPrismaMigrations } from '../../packages/prisma/src/prisma-migrations.js';
+import { openPrismaSchemaEngine } from '../../packages/prisma/src/schema-engine/prisma-schema-engine.js';
 
 const run = promisify(execFile);
 
@@ -95,5 +98,22 @@ export async function typeormLeftover(project: CorpusProject, root: string, data
     return (verdict === -1 ? log : log.slice(verdict)).trim();
   } finally {
     await database.drop();
+  }
+}
+
+/**
+ * What Prisma's engine, at the project's own version, would still write after our migration:
+ * the migration `prisma migrate dev` would create from every migration (ours included) to the
+ * schema, computed as our own drift check computes it. Null when the schema matches them.
+ */
+export async function prismaLeftover(project: CorpusProject, root: string): Promise<string | null> {
+  const files = await findPrismaProjectFiles({ cwd: root });
+  const folder = await readPrismaMigrations(files.migrationsDir);
+  const engine = await openPrismaSchemaEngine({ schema: [...files.schemaFiles], projectRoot: files.root, sql: folder.migrations.map((migration) => migration.sql) });
+  try {
+    const pending = await engine.createMigration({ migrations: [...folder.migrations], schema: [...files.schemaFiles], name: 'pending' });
+    return pending.sql;
+  } finally {
+    await engine.dispose();
   }
 }

@@ -71,15 +71,16 @@ function readDotEnv(path: string): Record<string, string> {
 const run = promisify(execFile);
 
 /**
- * The project's dependencies installed once per `package.json` content (plus any extra
- * packages a test adds), in a cache outside the repository so that nothing resolves to the
- * workspace's own ORM versions. Returns the install's `node_modules`.
+ * The project's dependencies installed once per `package.json` content, in a cache outside
+ * the repository so that nothing resolves to the workspace's own ORM versions; `then` names
+ * packages to add once the install is there (the one a run's hint would ask for). Returns
+ * the install's `node_modules`.
  */
-export async function installCorpusProject(project: CorpusProject, extraDevDependencies: Readonly<Record<string, string>> = {}): Promise<string> {
-  const manifest = JSON.parse(readFileSync(join(project.dir, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
-  manifest.devDependencies = { ...manifest.devDependencies, ...extraDevDependencies };
+export async function installCorpusProject(project: CorpusProject, options: { then?: (modules: string) => Readonly<Record<string, string>> } = {}): Promise<string> {
+  const manifest = JSON.parse(readFileSync(join(project.dir, 'package.json'), 'utf8')) as unknown;
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
-  const key = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  // The recipe for what is added afterwards is part of what was installed.
+  const key = createHash('sha256').update(text).update(String(options.then ?? '')).digest('hex').slice(0, 16);
   const cache = join(process.env.ORM_AI_CORPUS_CACHE ?? join(homedir(), '.cache', 'orm-ai', 'corpus'), `${project.name}-${key}`);
   const modules = join(cache, 'node_modules');
   if (existsSync(join(cache, 'installed'))) return modules;
@@ -88,7 +89,12 @@ export async function installCorpusProject(project: CorpusProject, extraDevDepen
   const staging = mkdtempSync(`${cache}.installing-`);
   try {
     writeFileSync(join(staging, 'package.json'), text);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: staging, timeout: 600_000 });
+    const npmInstall = (...packages: string[]) =>
+      run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...(packages.length > 0 ? ['--save-dev', ...packages] : [])], { cwd: staging, timeout: 600_000 });
+    await npmInstall();
+    // What the project's install says it still needs, as a user would add it after our error's hint.
+    const more = Object.entries(options.then?.(join(staging, 'node_modules')) ?? {});
+    if (more.length > 0) await npmInstall(...more.map(([name, version]) => `${name}@${version}`));
     writeFileSync(join(staging, 'installed'), new Date().toISOString());
     try {
       renameSync(staging, cache);
