@@ -249,9 +249,11 @@ describe('broken servers', () => {
     ['sends headers, then stalls mid-body', 'stall'],
   ] as const)('a server that %s is cut off by OPENAI_TIMEOUT_MS and retried OPENAI_MAX_RETRIES times', async (_label, kind) => {
     const target = await project([{ kind }, { kind }, answer(tagsPlan())]);
-    const { code, report } = await generate(target, [addTags, '--yes', '--json'], { OPENAI_TIMEOUT_MS: '300', OPENAI_MAX_RETRIES: '1' });
+    // Long enough for each request to reach the server on a loaded CI machine (300 ms once
+    // expired before the retry arrived), short enough to keep the test quick.
+    const { code, report } = await generate(target, [addTags, '--yes', '--json'], { OPENAI_TIMEOUT_MS: '1500', OPENAI_MAX_RETRIES: '1' });
     expect(code).toBe(1);
-    expect(report.error).toMatchObject({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('did not answer within 300 ms (after 1 retries)'), hint: expect.stringContaining('OPENAI_BASE_URL') });
+    expect(report.error).toMatchObject({ code: 'LLM_REQUEST_FAILED', message: expect.stringContaining('did not answer within 1500 ms (after 1 retries)'), hint: expect.stringContaining('OPENAI_BASE_URL') });
     expect(target.server.requests).toHaveLength(2);
     expect(snapshotTree(target.root)).toEqual(target.before);
   });
