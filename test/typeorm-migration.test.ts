@@ -6,12 +6,10 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffCatalogSnapshots } from '@orm-ai/core';
 import { runTypeormCli } from '@orm-ai/typeorm';
-import { runExistingMigrations, schemaBuilderQueries } from '../packages/typeorm/src/schema-builder/builder-migration.js';
-import { loadDataSourceOptions } from '../packages/typeorm/src/schema-builder/load-data-source.js';
-import { openShadowDataSource } from '../packages/typeorm/src/schema-builder/shadow-data-source.js';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { catalogOf } from './support/catalog.js';
 import { capturingIo, copyExample, planFile, REPO_ROOT, snapshotTree } from './support/example-project.js';
+import { pendingBuilderQueries } from './support/typeorm-builder.js';
 import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -29,18 +27,6 @@ async function generate(root: string, args: string[], env: Record<string, string
   const { io, out, err } = capturingIo({ cwd: root, env });
   const code = await runTypeormCli(['migration:generate', ...args, '-d', 'src/data-source.ts', '--json'], io);
   return { code, err: err.join('\n'), report: JSON.parse(out.join('\n')) as Record<string, any> };
-}
-
-/** What TypeORM's own builder still wants after every migration ran: nothing, when ours is right. */
-async function pendingBuilderQueries(root: string): Promise<string[]> {
-  const loaded = await loadDataSourceOptions({ dataSourcePath: join(root, 'src/data-source.ts'), cwd: root });
-  const shadow = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
-  try {
-    await runExistingMigrations({ dataSource: shadow.dataSource });
-    return (await schemaBuilderQueries({ dataSource: shadow.dataSource })).up.map((query) => query.query);
-  } finally {
-    await shadow.dispose();
-  }
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];

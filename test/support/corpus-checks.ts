@@ -4,6 +4,7 @@ import { promisify, stripVTControlCharacters } from 'node:util';
 import { normalizeColumnType, type SchemaModel } from '@orm-ai/core';
 import type { CorpusExpectation, CorpusProject } from './corpus-project.js';
 import { createTestDatabase, serverTestUrl } from './postgres-server.js';
+import { pendingBuilderQueries } from './typeorm-builder.js';
 import { findPrismaProjectFiles } from '../../packages/prisma/src/prisma-project-files.js';
 import { readPrismaMigrations } from '../../packages/prisma/src/prisma-migrations.js';
 import { openPrismaSchemaEngine } from '../../packages/prisma/src/schema-engine/prisma-schema-engine.js';
@@ -69,11 +70,11 @@ export async function drizzleKitLeftover(project: CorpusProject, root: string): 
  * `migration:run` on a throwaway database of the test server, then `schema:log`, TypeORM's
  * builder log of what synchronize would still do. Its DataSource reads the connection from the
  * environment (the corpus' `.env`), so the throwaway database goes in there. Null when TypeORM
- * says the schema is up to date.
+ * says the schema is up to date. Without a test server, the builder's log on the embedded shadow.
  */
 export async function typeormLeftover(project: CorpusProject, root: string, dataSource: string): Promise<string | null> {
   const url = serverTestUrl();
-  if (!url) throw new Error('the TypeORM leftover check needs SHADOW_TEST_URL (a server for TypeORM\'s own CLI)');
+  if (!url) return typeormBuilderLeftover(project, root, dataSource);
   const database = await createTestDatabase(url);
   try {
     const target = new URL(database.url);
@@ -115,5 +116,17 @@ export async function prismaLeftover(project: CorpusProject, root: string): Prom
     return pending.sql;
   } finally {
     await engine.dispose();
+  }
+}
+
+/** TypeORM's builder log on the embedded shadow, the data source loaded with the project's `.env`. */
+async function typeormBuilderLeftover(project: CorpusProject, root: string, dataSource: string): Promise<string | null> {
+  const added = Object.keys(project.env).filter((key) => !(key in process.env));
+  Object.assign(process.env, Object.fromEntries(added.map((key) => [key, project.env[key]])));
+  try {
+    const pending = await pendingBuilderQueries(root, dataSource);
+    return pending.length === 0 ? null : pending.join(';\n');
+  } finally {
+    for (const key of added) delete process.env[key];
   }
 }
