@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { installedPackage } from '@orm-ai/core';
 import { bundledSchemaEngineVersion } from './schema-engine/load-engine.js';
-import { findPackage, findProjectPrisma } from './schema-engine/project-prisma.js';
+import { findProjectPrisma } from './schema-engine/project-prisma.js';
 import { prismaConfig, prismaDmmf, type DmmfDocument, type PrismaConfig, type SchemaFileTuple } from './prisma-wasm.js';
 
 /** Prisma's validator and DMMF for one Prisma version. */
@@ -37,9 +38,9 @@ interface PrismaSchemaWasm {
 export function projectSchemaTools(root: string): PrismaSchemaTools {
   const project = findProjectPrisma(root);
   if (project === null || project.engineVersion === bundledSchemaEngineVersion()) return BUNDLED_SCHEMA_TOOLS;
-  const installed = findPackage(PRISMA_SCHEMA_WASM, root);
+  const installed = installedPackage(root, PRISMA_SCHEMA_WASM);
   if (installed !== null && installed.version === project.engineVersion) {
-    const wasm = createRequire(join(installed.dir, 'package.json'))(installed.dir) as PrismaSchemaWasm;
+    const wasm = createRequire(join(installed.path, 'package.json'))(installed.path) as PrismaSchemaWasm;
     return wasmSchemaTools(wasm, `${PRISMA_SCHEMA_WASM}@${installed.version}`);
   }
   return {

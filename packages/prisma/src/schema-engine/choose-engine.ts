@@ -1,6 +1,6 @@
-import { inspectInstalledPackages, OrmAiError, requireSupportedVersions, type SupportedPackage } from '@orm-ai/core';
+import { inspectInstalledPackages, installedPackage, OrmAiError, requireSupportedVersions, type SupportedPackage } from '@orm-ai/core';
 import { bundledSchemaEngineDir, bundledSchemaEngineVersion } from './load-engine.js';
-import { findPackage, findProjectPrisma } from './project-prisma.js';
+import { findProjectPrisma } from './project-prisma.js';
 
 /** The schema engine chosen for a project: a `@prisma/schema-engine-wasm` folder and why. */
 export interface ChosenSchemaEngine {
@@ -46,9 +46,9 @@ export function chooseSchemaEngine(projectRoot: string | undefined): ChosenSchem
   const bundledVersion = bundledSchemaEngineVersion();
   const project = projectRoot === undefined ? null : findProjectPrisma(projectRoot);
   if (project === null) return { packageDir: bundledDir, engineVersion: bundledVersion, prismaVersion: null };
-  const installed = findPackage(SCHEMA_ENGINE_WASM, projectRoot!);
+  const installed = installedPackage(projectRoot!, SCHEMA_ENGINE_WASM);
   if (installed !== null && installed.version === project.engineVersion) {
-    return { packageDir: installed.dir, engineVersion: installed.version, prismaVersion: project.prismaVersion };
+    return { packageDir: installed.path, engineVersion: installed.version, prismaVersion: project.prismaVersion };
   }
   if (bundledVersion === project.engineVersion) return { packageDir: bundledDir, engineVersion: bundledVersion, prismaVersion: project.prismaVersion };
   const found = installed === null ? 'none is installed' : `${installed.version} is installed`;
