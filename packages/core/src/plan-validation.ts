@@ -4,7 +4,7 @@ import { applyChangeToModel } from './plan-model.js';
 import { checkChange } from './plan-change-checks.js';
 import { requestAsksToRemove, requestMentions } from './request-consent.js';
 import { changeLoss } from './rollback/data-loss-steps.js';
-import { parseSql, type ParsedStatement } from './sql-parser.js';
+import { columnsNamedBy, parseSql, type ParsedStatement } from './sql-parser.js';
 import type { SchemaModel } from './schema-model.js';
 import { DEFAULT_MANAGED_SCHEMAS, untrustedSqlProblems } from './untrusted-sql/index.js';
 
@@ -63,6 +63,10 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     if (messages.length === 0) working = applyChangeToModel(working, change);
   });
   for (const [index, change] of plan.changes.entries()) {
+    if (change.kind !== 'drop_column') continue;
+    for (const message of await dependentRulesOf(options.model, change.table, change.column)) problems.push({ path: `changes[${index}]`, message });
+  }
+  for (const [index, change] of plan.changes.entries()) {
     if (change.kind !== 'create_index' || change.where === null) continue;
     const path = `changes[${index}].where`;
     const parsed = await oneExpression(change.where, (where) => `SELECT 1 WHERE (${where})`);
@@ -86,6 +90,29 @@ export async function validatePlan(options: ValidatePlanOptions): Promise<PlanPr
     else problems.push(...untrusted(`migrationSteps[${index}].down`, inverse.statements));
   }
   return problems;
+}
+
+/**
+ * The check constraints and policies whose expressions name the column. No plan kind edits
+ * them, so dropping the column would leave the ORM's source declaring a rule over a column
+ * that is gone (and PostgreSQL refuses to drop a column a policy uses).
+ */
+async function dependentRulesOf(model: SchemaModel, tableName: string, column: string): Promise<string[]> {
+  const table = model.tables.find((candidate) => candidate.name === tableName);
+  if (!table) return [];
+  const rules = [
+    ...table.checks.map((check) => ({ what: `check constraint "${check.name}"`, expressions: [check.expression] })),
+    ...table.policies.map((policy) => ({ what: `policy "${policy.name}"`, expressions: [policy.using, policy.withCheck].filter((text) => text !== null) })),
+  ];
+  const messages: string[] = [];
+  for (const rule of rules) {
+    for (const expression of rule.expressions) {
+      if (!(await columnsNamedBy(expression, tableName))?.has(column)) continue;
+      messages.push(`${rule.what} on "${tableName}" uses column "${column}": change or remove it in the schema first, no plan kind edits it`);
+      break;
+    }
+  }
+  return messages;
 }
 
 /**

@@ -11,7 +11,14 @@ import { z } from 'zod';
  */
 export const referentialActionSchema = z.enum(['no action', 'restrict', 'cascade', 'set null', 'set default']);
 
+/** The index methods a plan may create. */
 export const indexMethodSchema = z.enum(['btree', 'hash', 'gin', 'gist', 'spgist', 'brin']);
+
+/**
+ * An index's access method as the ORM declares it: one a plan may create, or one an extension
+ * brings (pgvector's `hnsw`, `ivfflat`), which the model keeps so prompts see the whole schema.
+ */
+export const indexAccessMethodSchema = z.string().min(1);
 
 export const columnModelSchema = z.strictObject({
   name: z.string(),
@@ -36,14 +43,28 @@ export const columnModelSchema = z.strictObject({
   comment: z.string().nullable(),
 });
 
+/** How one index key differs from PostgreSQL's defaults (the type's default operator class, ASC, NULLS LAST). */
+export const indexKeyOptionsSchema = z.strictObject({
+  /** Operator class, e.g. `gin_trgm_ops`, `text_pattern_ops`, `vector_cosine_ops`; null for the type's default. */
+  opclass: z.string().nullable(),
+  order: z.enum(['asc', 'desc']),
+  /** Null for the order's default: NULLS LAST for ASC, NULLS FIRST for DESC. */
+  nulls: z.enum(['first', 'last']).nullable(),
+});
+
 export const indexModelSchema = z.strictObject({
   name: z.string(),
   /** Column names, in index order. */
   columns: z.array(z.string()).min(1),
   unique: z.boolean(),
-  method: indexMethodSchema,
+  method: indexAccessMethodSchema,
   /** Partial index predicate as SQL, or null. */
   where: z.string().nullable(),
+  /**
+   * Per key, in `columns` order, when any key has an operator class, DESC or an explicit NULLS
+   * order; absent when every key uses the defaults.
+   */
+  keyOptions: z.array(indexKeyOptionsSchema).optional(),
 });
 
 export const foreignKeyModelSchema = z.strictObject({
@@ -60,6 +81,24 @@ export const uniqueConstraintModelSchema = z.strictObject({
   columns: z.array(z.string()).min(1),
 });
 
+export const checkConstraintModelSchema = z.strictObject({
+  name: z.string(),
+  /** The boolean SQL expression, as the ORM declares it. */
+  expression: z.string(),
+});
+
+/** A row-level security policy (`CREATE POLICY`), as the ORM declares it. */
+export const policyModelSchema = z.strictObject({
+  name: z.string(),
+  /** PERMISSIVE policies are OR-ed together, RESTRICTIVE ones AND-ed with them. */
+  as: z.enum(['permissive', 'restrictive']),
+  command: z.enum(['all', 'select', 'insert', 'update', 'delete']),
+  /** Role names; `public` when the policy applies to everyone. */
+  roles: z.array(z.string()),
+  using: z.string().nullable(),
+  withCheck: z.string().nullable(),
+});
+
 export const tableModelSchema = z.strictObject({
   name: z.string(),
   columns: z.array(columnModelSchema),
@@ -68,6 +107,10 @@ export const tableModelSchema = z.strictObject({
   indexes: z.array(indexModelSchema),
   foreignKeys: z.array(foreignKeyModelSchema),
   uniques: z.array(uniqueConstraintModelSchema),
+  checks: z.array(checkConstraintModelSchema),
+  /** True when row-level security is enabled on the table (policies may exist without it). */
+  rowLevelSecurity: z.boolean(),
+  policies: z.array(policyModelSchema),
   comment: z.string().nullable(),
 });
 
@@ -84,6 +127,9 @@ export const schemaModelSchema = z.strictObject({
 
 export type ReferentialAction = z.infer<typeof referentialActionSchema>;
 export type IndexMethod = z.infer<typeof indexMethodSchema>;
+export type IndexKeyOptions = z.infer<typeof indexKeyOptionsSchema>;
+export type CheckConstraintModel = z.infer<typeof checkConstraintModelSchema>;
+export type PolicyModel = z.infer<typeof policyModelSchema>;
 export type ColumnModel = z.infer<typeof columnModelSchema>;
 export type IndexModel = z.infer<typeof indexModelSchema>;
 export type ForeignKeyModel = z.infer<typeof foreignKeyModelSchema>;
@@ -121,5 +167,16 @@ export function columnModel(fields: Pick<ColumnModel, 'name' | 'type'> & Partial
 
 /** An empty table, for plugins building the model one declaration at a time. */
 export function tableModel(fields: Pick<TableModel, 'name'> & Partial<TableModel>): TableModel {
-  return { columns: [], primaryKey: null, indexes: [], foreignKeys: [], uniques: [], comment: null, ...fields };
+  return {
+    columns: [],
+    primaryKey: null,
+    indexes: [],
+    foreignKeys: [],
+    uniques: [],
+    checks: [],
+    rowLevelSecurity: false,
+    policies: [],
+    comment: null,
+    ...fields,
+  };
 }

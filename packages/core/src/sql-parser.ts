@@ -138,3 +138,29 @@ function qualifierLength(bytes: Buffer, location: number, source: string): numbe
   }
   return 0;
 }
+
+/**
+ * The columns of `table` that a boolean SQL expression (a check constraint, a policy's USING or
+ * WITH CHECK) names: bare or qualified by the table's name, outside subqueries, whose columns
+ * belong to their own FROM lists. Null when the text is not one expression.
+ */
+export async function columnsNamedBy(expression: string, table: string): Promise<Set<string> | null> {
+  const parsed = await parseSql(`SELECT 1 WHERE (${expression})`);
+  if (!parsed.ok || parsed.statements.length !== 1) return null;
+  const select = parsed.statements[0]!.ast.SelectStmt as { whereClause?: unknown } | undefined;
+  return new Set(columnRefsOutsideSubqueries(select?.whereClause, table));
+}
+
+function columnRefsOutsideSubqueries(node: unknown, table: string): string[] {
+  if (Array.isArray(node)) return node.flatMap((item) => columnRefsOutsideSubqueries(item, table));
+  if (typeof node !== 'object' || node === null) return [];
+  return Object.entries(node).flatMap(([key, value]) => {
+    if (key === 'SelectStmt') return [];
+    if (key !== 'ColumnRef') return columnRefsOutsideSubqueries(value, table);
+    const names = ((value as { fields?: Array<{ String?: { sval?: string } }> }).fields ?? []).map((field) => field.String?.sval);
+    const column = names.at(-1);
+    if (column === undefined) return [];
+    if (names.length === 1 || (names.length === 2 && names[0] === table)) return [column];
+    return [];
+  });
+}

@@ -1,4 +1,4 @@
-import type { ColumnModel, SchemaModel, TableModel } from '../schema-model.js';
+import type { ColumnModel, IndexModel, PolicyModel, SchemaModel, TableModel } from '../schema-model.js';
 
 /**
  * The schema as the prompt shows it: compact PostgreSQL-flavoured DDL read from the ORM's
@@ -34,6 +34,7 @@ function renderTable(table: TableModel): string {
   for (const column of table.columns) lines.push(...renderColumn(column));
   if (table.primaryKey) lines.push(`  primary key (${table.primaryKey.columns.join(', ')})`);
   for (const unique of table.uniques) lines.push(`  constraint ${unique.name} unique (${unique.columns.join(', ')})`);
+  for (const check of table.checks) lines.push(`  constraint ${check.name} check (${check.expression})`);
   for (const key of table.foreignKeys) {
     lines.push(
       `  constraint ${key.name} foreign key (${key.columns.join(', ')}) references ${key.referencedTable} (${key.referencedColumns.join(', ')}) on delete ${key.onDelete}`,
@@ -42,7 +43,32 @@ function renderTable(table: TableModel): string {
   lines.push(')');
   for (const index of table.indexes) {
     const where = index.where ? ` where ${index.where}` : '';
-    lines.push(`${index.unique ? 'unique index' : 'index'} ${index.name} on ${table.name} using ${index.method} (${index.columns.join(', ')})${where}`);
+    lines.push(`${index.unique ? 'unique index' : 'index'} ${index.name} on ${table.name} using ${index.method} (${indexKeys(index)})${where}`);
   }
+  if (table.rowLevelSecurity) lines.push(`alter table ${table.name} enable row level security`);
+  for (const policy of table.policies) lines.push(renderPolicy(table.name, policy));
   return lines.join('\n');
+}
+
+function indexKeys(index: IndexModel): string {
+  return index.columns
+    .map((column, position) => {
+      const options = index.keyOptions?.[position];
+      if (!options) return column;
+      const parts = [column];
+      if (options.opclass) parts.push(options.opclass);
+      if (options.order === 'desc') parts.push('desc');
+      if (options.nulls) parts.push(`nulls ${options.nulls}`);
+      return parts.join(' ');
+    })
+    .join(', ');
+}
+
+function renderPolicy(tableName: string, policy: PolicyModel): string {
+  const parts = [`policy ${policy.name} on ${tableName}`];
+  if (policy.as === 'restrictive') parts.push('as restrictive');
+  parts.push(`for ${policy.command}`, `to ${policy.roles.join(', ') || 'public'}`);
+  if (policy.using !== null) parts.push(`using (${policy.using})`);
+  if (policy.withCheck !== null) parts.push(`with check (${policy.withCheck})`);
+  return parts.join(' ');
 }
