@@ -9,6 +9,7 @@ import type { GenerateOptions, GenerateOutcome, GenerateStage } from './generate
 import { composeStatements } from './compose-migration.js';
 import { migrationNameFor } from './migration-name.js';
 import { proveOnShadow } from './prove-migration.js';
+import { readProject } from './read-project.js';
 
 type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
 
@@ -43,10 +44,7 @@ const NO_DOWN: RoundTripProof = {
  * a history to build their shadow from. Refused once the project has migrations.
  */
 export async function generateBaseline(options: GenerateOptions, timed: Timed): Promise<Omit<GenerateOutcome, 'timings'>> {
-  const { project, model, scripts } = await timed('read-schema', async () => {
-    const opened = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
-    return { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
-  });
+  const { project, model, scripts } = await timed('read-schema', () => readProject(options));
   if (scripts.length > 0) {
     throw new OrmAiError('USAGE', `--baseline writes a project's first migration, and this project has ${scripts.length} already (the first: ${scripts[0]!.id}).`, {
       hint: 'Run without --baseline: the shadow is built from the existing migrations.',

@@ -12,10 +12,10 @@ import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
-import { removeStaleRunFiles } from '../stale-run-files.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
+import { readProject } from './read-project.js';
 import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
@@ -95,11 +95,7 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
 
   if (options.baseline) return { ...(await generateBaseline(options, timed)), timings };
   const { project, model, scripts } = await timed('read-schema', async () => {
-    const opened = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
-    // What a killed run left beside the user's files goes before this run writes its own.
-    const sweeping = removeStaleRunFiles(opened.root);
-    const read = { project: opened, model: await opened.readSchema(), scripts: await opened.readMigrations() };
-    await sweeping;
+    const read = await readProject(options);
     refuseSchemaWithoutMigrations(read.model, read.scripts, options.plugin.displayName);
     return read;
   });
