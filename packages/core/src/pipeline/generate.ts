@@ -4,19 +4,19 @@ import type { ChangePlan } from '../change-plan.js';
 import type { Finding } from '../finding.js';
 import { OrmAiError, type OrmAiErrorCode } from '../errors.js';
 import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
-import { resolveLlmSettings } from '../llm/llm-settings.js';
+import { resolveLlmSettings, type LlmSettings } from '../llm/llm-settings.js';
 import type { FileChange, MigrationScript, OrmPlugin, OrmProject } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
-import { shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
+import { requireServerReachable, shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
 import { readProject } from './read-project.js';
-import { planFromFile, planFromModel, type PlanSource } from './plan-source.js';
+import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
 import { refuseDataLossSteps } from '../rollback/data-loss-steps.js';
@@ -94,12 +94,15 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   };
 
   if (options.baseline) return { ...(await generateBaseline(options, timed)), timings };
+  // What fails in milliseconds fails before anything takes seconds.
+  const planInput = await planInputFor(options);
+  const shadowServer = shadowServerFrom(options);
+  if (shadowServer) await requireServerReachable(shadowServer);
   const { project, model, scripts } = await timed('read-schema', async () => {
     const read = await readProject(options);
     refuseSchemaWithoutMigrations(read.model, read.scripts, options.plugin.displayName);
     return read;
   });
-  const shadowServer = shadowServerFrom(options);
   // An extension the embedded shadow cannot create stops the run before the model is asked,
   // and before the ORM's own tool meets it in the migrations.
   if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
@@ -108,7 +111,7 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   preparing.catch(() => undefined);
   let prepared: ShadowDatabase | undefined;
   try {
-    const { source, planner } = planSourceFor(options, model);
+    const { source, planner } = planSourceFor(options, model, planInput);
     let plan = await timed('plan', () => source.next());
     for (;;) {
       // Before anything of the plan runs: data may only be destroyed when the user says so.
@@ -255,16 +258,26 @@ function refuseUnsafe(analysis: MigrationAnalysis, known: KnownNames): void {
   });
 }
 
-function planSourceFor(options: GenerateOptions, model: SchemaModel): { source: PlanSource; planner: ChatPlanner | null } {
+/** Where plans will come from, settled before the project is read: a parsed plan file, or the model's settings. */
+type PlanInput = { readonly file: string; readonly plan: ChangePlan } | { readonly settings: LlmSettings };
+
+async function planInputFor(options: GenerateOptions): Promise<PlanInput> {
   if (options.planFile) {
-    const path = resolve(options.cwd, options.planFile);
-    return { source: { next: () => planFromFile({ path, model, request: options.request }) }, planner: null };
+    const file = resolve(options.cwd, options.planFile);
+    return { file, plan: await readPlanFile(file) };
   }
   if (!options.request?.trim()) {
     throw new OrmAiError('USAGE', 'no request given', { hint: 'Say what to change, e.g. generate "add a tags text[] column to posts", or pass --plan FILE.' });
   }
-  const planner = new ChatPlanner(resolveLlmSettings({ env: options.env, model: options.model }), options.usage);
-  const prompt = { model, request: options.request, ormName: options.plugin.displayName, capabilities: options.plugin.capabilities };
+  return { settings: resolveLlmSettings({ env: options.env, model: options.model }) };
+}
+
+function planSourceFor(options: GenerateOptions, model: SchemaModel, input: PlanInput): { source: PlanSource; planner: ChatPlanner | null } {
+  if ('file' in input) {
+    return { source: { next: () => validatePlanFile({ path: input.file, plan: input.plan, model, request: options.request }) }, planner: null };
+  }
+  const planner = new ChatPlanner(input.settings, options.usage);
+  const prompt = { model, request: options.request ?? '', ormName: options.plugin.displayName, capabilities: options.plugin.capabilities };
   return { source: planFromModel({ planner, prompt }), planner };
 }
 

@@ -19,35 +19,43 @@ export interface PlanSource {
   next(problem?: string): Promise<ChangePlan>;
 }
 
-/** Reads, parses and validates a plan file. A file gets no second chance: problems throw. */
-export async function planFromFile(options: { path: string; model: SchemaModel; request?: string }): Promise<ChangePlan> {
+/**
+ * Reads and parses a plan file: whether it is a plan at all is known before the project is read.
+ * `validatePlanFile` then checks it against the schema. A file gets no second chance: problems throw.
+ */
+export async function readPlanFile(path: string): Promise<ChangePlan> {
   let text: string;
   try {
-    text = await readFile(options.path, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new OrmAiError('PLAN_FILE_INVALID', `cannot read plan file ${options.path}: ${describeError(error)}`, { cause: error });
+    throw new OrmAiError('PLAN_FILE_INVALID', `cannot read plan file ${path}: ${describeError(error)}`, { cause: error });
   }
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new OrmAiError('PLAN_FILE_INVALID', `plan file ${options.path} is not JSON: ${describeError(error)}`, {
+    throw new OrmAiError('PLAN_FILE_INVALID', `plan file ${path} is not JSON: ${describeError(error)}`, {
       hint: 'A plan is one JSON document; see docs/plan.md.',
     });
   }
   const parsed = parsePlan(document);
   if (!parsed.ok) {
-    throw new OrmAiError('PLAN_FILE_INVALID', `plan file ${options.path} does not match the plan format:\n${formatPlanProblems(parsed.problems)}`, {
+    throw new OrmAiError('PLAN_FILE_INVALID', `plan file ${path} does not match the plan format:\n${formatPlanProblems(parsed.problems)}`, {
       hint: 'See docs/plan.md for the format.',
     });
   }
-  const problems = await validatePlan({ plan: parsed.plan, model: options.model, request: options.request });
+  return parsed.plan;
+}
+
+/** The plan a file holds, once it is known to run against the current schema. */
+export async function validatePlanFile(options: { path: string; plan: ChangePlan; model: SchemaModel; request?: string | undefined }): Promise<ChangePlan> {
+  const problems = await validatePlan({ plan: options.plan, model: options.model, request: options.request });
   if (problems.length > 0) {
     throw new OrmAiError('PLAN_REJECTED', `plan file ${options.path} cannot run against the current schema:\n${formatPlanProblems(problems)}`, {
       hint: 'Fix the plan; nothing was changed.',
     });
   }
-  return parsed.plan;
+  return options.plan;
 }
 
 /**

@@ -270,6 +270,14 @@ async function withAdminClient<T>(server: URL, work: (client: pg.Client) => Prom
   }
 }
 
+/**
+ * Connects once to the server and leaves: `SHADOW_UNAVAILABLE` (or `USAGE` for a URL that does
+ * not parse) in milliseconds, before a run reads the project or starts anything slow.
+ */
+export async function requireServerReachable(options: ShadowServer): Promise<void> {
+  await withAdminClient(parseServerUrl(options.url), (admin) => admin.query('SELECT 1'));
+}
+
 /** The server the user's flags name (`--shadow-url`, `--unconfined-shadow`), or undefined for embedded PGlite. */
 export function shadowServerFrom(options: { shadowUrl?: string | undefined; unconfinedShadow?: boolean | undefined }): ShadowServer | undefined {
   return options.shadowUrl ? { url: options.shadowUrl, unconfined: options.unconfinedShadow ?? false } : undefined;
