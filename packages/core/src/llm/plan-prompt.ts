@@ -1,6 +1,6 @@
 import type { OrmCapabilities } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from './token-count.js';
 import { renderSchemaForPrompt } from './render-schema.js';
 import { outlineLine, selectSchemaForRequest } from './schema-selection.js';
 

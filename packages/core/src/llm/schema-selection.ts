@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from './token-count.js';
 import type { EnumModel, SchemaModel, TableModel } from '../schema-model.js';
 
 /**
