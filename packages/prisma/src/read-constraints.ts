@@ -1,5 +1,6 @@
 import type { BlockAttribute, Value } from '@mrleebo/prisma-ast';
-import type { ForeignKeyModel, IndexMethod, IndexModel, OrmAiError, ReferentialAction, TableModel, UniqueConstraintModel } from '@orm-ai/core';
+import type { ForeignKeyModel, IndexModel, OrmAiError, ReferentialAction, TableModel, UniqueConstraintModel } from '@orm-ai/core';
+import { indexKeyOptions } from './index-key-options.js';
 import { defaultForeignKeyName, defaultIndexName, defaultUniqueName } from './naming.js';
 import { blockMembers, namedArgument, positionalArgument, unquote, type BlockMember, type SourceBlock } from './prisma-source.js';
 import type { DmmfDatamodel, DmmfField, DmmfIndex, DmmfModel } from './prisma-wasm.js';
@@ -24,8 +25,11 @@ export interface ReadConstraints {
   readonly foreignKeys: ForeignKeyModel[];
   /** Relation field → the foreign key constraint it declares. */
   readonly foreignKeyNames: ReadonlyMap<string, string>;
-  /** Columns whose `@unique(where: ...)` is a partial unique index, not a column-level unique. */
-  readonly partialUniqueColumns: ReadonlySet<string>;
+  /**
+   * Columns whose `@unique` is a unique index, not a column-level unique: partial
+   * (`where: ...`) or with key options (`sort: Desc`, `ops: ...`).
+   */
+  readonly indexUniqueColumns: ReadonlySet<string>;
   /** Column → the name of its single-column unique index (`@unique` or `@@unique([field])`; `map:` or Prisma's default). */
   readonly columnUniqueNames: ReadonlyMap<string, string>;
 }
@@ -42,12 +46,14 @@ export const REFERENTIAL_ACTIONS: Readonly<Record<string, ReferentialAction>> = 
 /**
  * Reads `@@id`, `@unique`/`@@unique`, `@@index` and relations. Unnamed constraints get
  * Prisma's default names; relations without actions get Prisma's defaults: onDelete
- * Restrict (required relation) or SetNull (optional), onUpdate Cascade.
+ * Restrict (required relation) or SetNull (optional), onUpdate Cascade. A unique with a
+ * condition or key options is a unique index in the model: Prisma creates every unique as
+ * `CREATE UNIQUE INDEX`, and the model's unique constraints have no key options.
  */
 export function readConstraints(context: ModelContext): ReadConstraints {
   const indexes: IndexModel[] = [];
   const uniques: UniqueConstraintModel[] = [];
-  const partialUniqueColumns = new Set<string>();
+  const indexUniqueColumns = new Set<string>();
   const columnUniqueNames = new Map<string, string>();
   let primaryKey: TableModel['primaryKey'] = null;
   for (const index of context.datamodel.indexes.filter((candidate) => candidate.model === context.model.name)) {
@@ -58,8 +64,9 @@ export function readConstraints(context: ModelContext): ReadConstraints {
     }
     if (index.type !== 'unique' && index.type !== 'normal') continue;
     const where = whereOf(context, index);
+    const keyOptions = indexKeyOptions(index);
     const unique = index.type === 'unique';
-    if (unique && where === null) {
+    if (unique && where === null && keyOptions === undefined) {
       const name = index.dbName ?? defaultUniqueName(context.tableName, columns);
       // One column, whether `@unique` or `@@unique([field])`: DMMF marks that field unique,
       // and the database holds one index, so the model holds it once, on the column.
@@ -67,16 +74,17 @@ export function readConstraints(context: ModelContext): ReadConstraints {
       else uniques.push({ name, columns });
       continue;
     }
-    if (unique && index.isDefinedOnField) partialUniqueColumns.add(columns[0]!);
+    if (unique && index.isDefinedOnField) indexUniqueColumns.add(columns[0]!);
     const name = index.dbName ?? (unique ? defaultUniqueName : defaultIndexName)(context.tableName, columns);
-    indexes.push({ name, columns, unique, method: methodOf(index), where });
+    indexes.push({ name, columns, unique, method: methodOf(index), where, ...(keyOptions === undefined ? {} : { keyOptions }) });
   }
   const { foreignKeys, foreignKeyNames } = readForeignKeys(context);
-  return { primaryKey, indexes, uniques, foreignKeys, foreignKeyNames, partialUniqueColumns, columnUniqueNames };
+  return { primaryKey, indexes, uniques, foreignKeys, foreignKeyNames, indexUniqueColumns, columnUniqueNames };
 }
 
-function methodOf(index: DmmfIndex): IndexMethod {
-  return (index.algorithm?.toLowerCase() ?? 'btree') as IndexMethod;
+/** DMMF's `algorithm` (`Gin`, `SpGist`, `BTree`, absent for the default) as PostgreSQL's access method. */
+function methodOf(index: DmmfIndex): string {
+  return index.algorithm?.toLowerCase() ?? 'btree';
 }
 
 /** The `where` of a (partial) index, read from the source: DMMF leaves it out. */

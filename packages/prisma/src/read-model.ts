@@ -18,17 +18,18 @@ export function readTable(options: {
   const { model, datamodel, located } = options;
   const tableName = model.dbName ?? model.name;
   const astFields = new Map(blockMembers(located.block).flatMap((member) => (member.kind === 'field' ? [[member.node.name, member] as const] : [])));
+  const columns: ColumnModel[] = [];
+  const entries: { name: string; field: string }[] = [];
   const context: ModelContext = {
     model,
     tableName,
     located,
     astFields,
     datamodel,
-    columnName: (field) => columnNameOf(model, field),
+    // From the columns read: DMMF has no `Unsupported(...)` fields, whose `@map` only the source holds.
+    columnName: (field) => entries.find((entry) => entry.field === field)?.name ?? columnNameOf(model, field),
     fail: (line, message) => readError(located.filePath, line, message),
   };
-  const columns: ColumnModel[] = [];
-  const entries: { name: string; field: string }[] = [];
   for (const [name, member] of astFields) {
     const field = model.fields.find((candidate) => candidate.name === name);
     const column = field === undefined ? unsupportedColumn(member.node) : scalarColumn(field, options.enums);
@@ -40,7 +41,7 @@ export function readTable(options: {
   for (const column of columns) {
     // From the indexes, not DMMF's `isUnique`: that is false for a field that is also `@id`,
     // though `@id @unique` makes a unique index of its own.
-    const uniqueName = constraints.partialUniqueColumns.has(column.name) ? undefined : constraints.columnUniqueNames.get(column.name);
+    const uniqueName = constraints.indexUniqueColumns.has(column.name) ? undefined : constraints.columnUniqueNames.get(column.name);
     column.unique = uniqueName !== undefined;
     column.uniqueName = uniqueName ?? null;
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { columnModel, findColumn, findTable, OrmAiError, type SchemaModel, schemaModelSchema, tableModel } from '@orm-ai/core';
+import { postgresOperatorClass } from '../src/index-key-options.js';
 import { readPrismaSchema, type PrismaSourceFile } from '../src/read-schema.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'schemas');
@@ -253,9 +254,92 @@ model Account {
     expect(findColumn(account, 'roles')).toMatchObject({ type: 'role[]', default: "ARRAY['user']::role[]" });
     expect(account.uniques).toEqual([{ name: 'account_a_b_uq', columns: ['a', 'b'] }]);
     expect(account.indexes).toEqual([
-      { name: 'Account_b_idx', columns: ['b'], unique: false, method: 'brin', where: null },
+      { name: 'Account_b_idx', columns: ['b'], unique: false, method: 'brin', where: null, keyOptions: [{ opclass: null, order: 'desc', nulls: null }] },
       { name: 'account_hash_idx', columns: ['a', 'b'], unique: false, method: 'hash', where: null },
     ]);
+  });
+
+  it('reads operator classes, key order and access methods in PostgreSQL spelling, and the SQL type of Unsupported fields', async () => {
+    const { model } = await inline(`
+model Doc {
+  id        Int      @id
+  title     String
+  name      String   @db.VarChar(100)
+  data      Json
+  tags      String[]
+  ip        String   @db.Inet
+  createdAt DateTime @db.Timestamptz(3) @map("created_at")
+  email     String   @unique(sort: Desc)
+  embedding Unsupported("vector(512)")? @map("emb")
+
+  @@index([title(ops: raw("gin_trgm_ops"))], map: "doc_title_trgm", type: Gin)
+  @@index([createdAt(sort: Desc)])
+  @@index([name(ops: raw("text_pattern_ops"))], type: BTree)
+  @@index([title], map: "doc_title_hash", type: Hash)
+  @@index([data(ops: JsonbPathOps)], type: Gin)
+  @@index([createdAt(ops: TimestampTzMinMaxMultiOps)], map: "doc_created_brin", type: Brin)
+  @@index([ip(ops: InetOps)], type: Gist)
+  @@index([title(sort: Asc)], map: "doc_title_spgist", type: SpGist)
+  @@index([embedding(ops: raw("vector_cosine_ops"))], map: "doc_embedding_idx", type: Gist)
+  @@unique([name(sort: Desc), title])
+}
+`);
+    const doc = model.tables[0]!;
+    const plain = { opclass: null, order: 'asc', nulls: null } as const;
+    expect(doc.indexes).toEqual([
+      { name: 'Doc_email_key', columns: ['email'], unique: true, method: 'btree', where: null, keyOptions: [{ ...plain, order: 'desc' }] },
+      { name: 'doc_title_trgm', columns: ['title'], unique: false, method: 'gin', where: null, keyOptions: [{ ...plain, opclass: 'gin_trgm_ops' }] },
+      { name: 'Doc_created_at_idx', columns: ['created_at'], unique: false, method: 'btree', where: null, keyOptions: [{ ...plain, order: 'desc' }] },
+      { name: 'Doc_name_idx', columns: ['name'], unique: false, method: 'btree', where: null, keyOptions: [{ ...plain, opclass: 'text_pattern_ops' }] },
+      { name: 'doc_title_hash', columns: ['title'], unique: false, method: 'hash', where: null },
+      { name: 'Doc_data_idx', columns: ['data'], unique: false, method: 'gin', where: null, keyOptions: [{ ...plain, opclass: 'jsonb_path_ops' }] },
+      { name: 'doc_created_brin', columns: ['created_at'], unique: false, method: 'brin', where: null, keyOptions: [{ ...plain, opclass: 'timestamptz_minmax_multi_ops' }] },
+      { name: 'Doc_ip_idx', columns: ['ip'], unique: false, method: 'gist', where: null, keyOptions: [{ ...plain, opclass: 'inet_ops' }] },
+      // sort: Asc is the default: no key options.
+      { name: 'doc_title_spgist', columns: ['title'], unique: false, method: 'spgist', where: null },
+      // An Unsupported field is not in DMMF's fields: its @map comes from the source.
+      { name: 'doc_embedding_idx', columns: ['emb'], unique: false, method: 'gist', where: null, keyOptions: [{ ...plain, opclass: 'vector_cosine_ops' }] },
+      { name: 'Doc_name_title_key', columns: ['name', 'title'], unique: true, method: 'btree', where: null, keyOptions: [{ ...plain, order: 'desc' }, plain] },
+    ]);
+    // A unique with key options is a unique index: the model's unique constraints carry none.
+    expect(doc.uniques).toEqual([]);
+    expect(findColumn(doc, 'email')).toMatchObject({ unique: false, uniqueName: null });
+    expect(doc.columns.map((column) => [column.name, column.type])).toEqual([
+      ['id', 'integer'],
+      ['title', 'text'],
+      ['name', 'varchar(100)'],
+      ['data', 'jsonb'],
+      ['tags', 'text[]'],
+      ['ip', 'inet'],
+      ['created_at', 'timestamptz(3)'],
+      ['email', 'text'],
+      ['emb', 'vector(512)'],
+    ]);
+    // Prisma has no check constraints or policies.
+    expect(doc).toMatchObject({ checks: [], rowLevelSecurity: false, policies: [] });
+    expect(schemaModelSchema.parse(model)).toEqual(model);
+  });
+
+  it('spells every Prisma named operator class as PostgreSQL does, and leaves raw ones alone', () => {
+    expect(
+      ['JsonbOps', 'ArrayOps', 'TextOps', 'BitMinMaxOps', 'VarBitMinMaxOps', 'BpcharBloomOps', 'Int2MinMaxMultiOps', 'Float8BloomOps', 'TimeTzMinMaxOps', 'TimestampBloomOps', 'InetInclusionOps', 'UuidMinMaxMultiOps'].map(
+        postgresOperatorClass,
+      ),
+    ).toEqual([
+      'jsonb_ops',
+      'array_ops',
+      'text_ops',
+      'bit_minmax_ops',
+      'varbit_minmax_ops',
+      'bpchar_bloom_ops',
+      'int2_minmax_multi_ops',
+      'float8_bloom_ops',
+      'timetz_minmax_ops',
+      'timestamp_bloom_ops',
+      'inet_inclusion_ops',
+      'uuid_minmax_multi_ops',
+    ]);
+    expect(['gin_trgm_ops', 'text_pattern_ops', 'vector_l2_ops'].map(postgresOperatorClass)).toEqual(['gin_trgm_ops', 'text_pattern_ops', 'vector_l2_ops']);
   });
 
   it('reads partial indexes written as where: raw(...) (partialIndexes preview feature)', async () => {
