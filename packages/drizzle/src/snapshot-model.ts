@@ -1,14 +1,16 @@
 import {
   columnModel,
   findTable,
-  indexMethodSchema,
   normalizeColumnType,
   referentialActionSchema,
   tableModel,
+  type CheckConstraintModel,
   type ColumnModel,
   type EnumModel,
   type ForeignKeyModel,
+  type IndexKeyOptions,
   type IndexModel,
+  type PolicyModel,
   type ReferentialAction,
   type SchemaModel,
   type TableModel,
@@ -16,10 +18,12 @@ import {
 import { postgresIdentifier } from './naming.js';
 import {
   shapeError,
+  snapshotEnums,
   snapshotTables,
   type SnapshotColumn,
   type SnapshotIndex,
   type SnapshotIndexColumn,
+  type SnapshotPolicy,
   type SnapshotTable,
 } from './snapshot-shape.js';
 import type { DrizzleSnapshot } from './drizzle-kit-api.js';
@@ -28,8 +32,8 @@ import type { DrizzleSnapshot } from './drizzle-kit-api.js';
 export interface SnapshotModel {
   readonly model: SchemaModel;
   /**
-   * Facts the strict model cannot hold (policies, operator classes, sort orders, index
-   * methods of extensions, check constraints, RLS), one sentence each, so they are not
+   * Facts the model has no field for (views, sequences, roles, policies on tables outside the
+   * schema, NULLS NOT DISTINCT, index storage parameters), one sentence each, so they are not
    * silently lost: for prompts and reports.
    */
   readonly unmodelled: readonly string[];
@@ -43,12 +47,16 @@ export interface SnapshotModel {
  */
 export function modelFromSnapshot(snapshot: DrizzleSnapshot): SnapshotModel {
   const unmodelled: string[] = [];
-  const enumEntries = Object.values(record(snapshot.enums ?? {}, 'enums')) as Array<{ name: string; schema?: string; values: string[] }>;
-  const enums: EnumModel[] = enumEntries.map((entry) => ({ name: qualified(entry.schema, entry.name), values: [...entry.values] }));
+  const enums: EnumModel[] = snapshotEnums(snapshot).map((entry) => ({ name: qualified(entry.schema, entry.name), values: entry.values }));
   const enumNames = new Set(enums.map((entry) => entry.name));
   const tables = snapshotTables(snapshot).map((table) => mapTable({ table, enumNames, unmodelled }));
-  for (const kind of ['views', 'sequences', 'roles', 'policies'] as const) {
+  for (const kind of ['views', 'sequences', 'roles'] as const) {
     for (const name of Object.keys(record(snapshot[kind] ?? {}, kind))) unmodelled.push(`${kind.slice(0, -1)} ${name}`);
+  }
+  // Policies linked to a table the schema does not declare (Supabase's auth.users): no table of the model holds them.
+  for (const policy of Object.values(record(snapshot.policies ?? {}, 'policies')) as SnapshotPolicy[]) {
+    const rendered = mapPolicy(policy);
+    unmodelled.push(`policy ${rendered.name} on ${policy.on ?? 'an unknown table'} ${rendered.as} for ${rendered.command} to ${rendered.roles.join(', ')}`);
   }
   return { model: { dialect: 'postgresql', tables, enums }, unmodelled };
 }
@@ -81,14 +89,12 @@ function mapTable(options: { table: SnapshotTable; enumNames: ReadonlySet<string
   if (primaryKeys.length > 1) unmodelled.push(`table ${name} declares ${primaryKeys.length} primary keys; the model keeps the first`);
   const primaryKey = primaryKeys[0] === undefined ? null : { name: postgresIdentifier(primaryKeys[0].name), columns: [...primaryKeys[0].columns] };
   for (const unique of uniques) if (unique.nullsNotDistinct) unmodelled.push(`unique constraint ${unique.name} on ${name} is NULLS NOT DISTINCT`);
-  for (const policy of Object.values(table.policies ?? {})) unmodelled.push(`policy ${policy.name} on ${name}: ${JSON.stringify(policy)}`);
-  for (const check of Object.values(table.checkConstraints ?? {})) unmodelled.push(`check constraint ${check.name} on ${name}: ${check.value}`);
-  if (table.isRLSEnabled) unmodelled.push(`table ${name} has row level security enabled`);
+  const policies = Object.values(table.policies ?? {}).map(mapPolicy);
   return tableModel({
     name,
     columns,
     primaryKey,
-    indexes: Object.values(table.indexes ?? {}).flatMap((index) => mapIndex({ index, table: name, unmodelled })),
+    indexes: Object.values(table.indexes ?? {}).map((index) => mapIndex({ index, table: name, unmodelled })),
     foreignKeys: Object.values(table.foreignKeys ?? {}).map((fk) => ({
       name: postgresIdentifier(fk.name),
       columns: [...fk.columnsFrom],
@@ -98,7 +104,23 @@ function mapTable(options: { table: SnapshotTable; enumNames: ReadonlySet<string
       onUpdate: action(fk.onUpdate),
     })) satisfies ForeignKeyModel[],
     uniques: uniques.filter((unique) => unique.columns.length > 1).map((unique) => ({ name: postgresIdentifier(unique.name), columns: [...unique.columns] })),
+    checks: Object.values(table.checkConstraints ?? {}).map((check): CheckConstraintModel => ({ name: postgresIdentifier(check.name), expression: check.value })),
+    // drizzle-kit enables row-level security on any table with a policy, declared or not (`.enableRLS()`).
+    rowLevelSecurity: table.isRLSEnabled === true || policies.length > 0,
+    policies,
   });
+}
+
+/** A policy with PostgreSQL's defaults written out, as drizzle-kit creates it (PERMISSIVE, FOR ALL, TO public). */
+function mapPolicy(policy: SnapshotPolicy): PolicyModel {
+  return {
+    name: policy.name,
+    as: policy.as === 'RESTRICTIVE' ? 'restrictive' : 'permissive',
+    command: (policy.for ?? 'ALL').toLowerCase() as PolicyModel['command'],
+    roles: policy.to === undefined || policy.to.length === 0 ? ['public'] : [...policy.to],
+    using: policy.using ?? null,
+    withCheck: policy.withCheck ?? null,
+  };
 }
 
 function mapColumn(column: SnapshotColumn, enumNames: ReadonlySet<string>, uniqueName: string | undefined): ColumnModel {
@@ -125,26 +147,43 @@ function precisionLast(type: string): string {
   return match === null ? type : `${match[1]}${match[3]}(${match[2]})${arrays}`;
 }
 
-function mapIndex(options: { index: SnapshotIndex; table: string; unmodelled: string[] }): IndexModel[] {
+function mapIndex(options: { index: SnapshotIndex; table: string; unmodelled: string[] }): IndexModel {
   const { index, table, unmodelled } = options;
   const name = postgresIdentifier(index.name);
-  const columns = index.columns.map(indexColumn);
-  const details = columns.filter((column) => column.detail !== '').map((column) => `${column.name} ${column.detail}`);
-  if (details.length > 0) unmodelled.push(`index ${name} on ${table}: ${details.join(', ')}`);
-  const method = indexMethodSchema.safeParse(index.method ?? 'btree');
-  if (!method.success) {
-    // The model's methods are PostgreSQL's built-in ones; an extension's (hnsw, ivfflat) is kept as a note.
-    unmodelled.push(`index ${name} on ${table} uses method ${index.method} on (${columns.map((column) => column.name).join(', ')})`);
-    return [];
-  }
-  return [{ name, columns: columns.map((column) => column.name), unique: index.isUnique, method: method.data, where: whereWithoutTable(index.where, table) }];
+  const keys = index.columns.map(indexKey);
+  if (index.with !== undefined && Object.keys(index.with).length > 0) unmodelled.push(`index ${name} on ${table} has storage parameters ${JSON.stringify(index.with)}`);
+  const keyOptions = keys.some((key) => key.options !== DEFAULT_KEY) ? { keyOptions: keys.map((key) => key.options) } : {};
+  return {
+    name,
+    columns: keys.map((key) => key.column),
+    unique: index.isUnique,
+    // Any access method the ORM declares, an extension's too (pgvector's hnsw): plans create only built-in ones.
+    method: index.method ?? 'btree',
+    where: whereWithoutTable(index.where, table),
+    ...keyOptions,
+  };
 }
 
-/** An index column: its name (or expression) and anything beyond plain ascending order. */
-function indexColumn(column: SnapshotIndexColumn | string): { name: string; detail: string } {
-  if (typeof column === 'string') return { name: column, detail: '' };
-  const parts = [column.isExpression ? 'expression' : '', column.asc ? '' : 'desc', column.nulls === 'first' && column.asc ? 'nulls first' : '', column.opclass ?? ''];
-  return { name: column.expression, detail: parts.filter((part) => part !== '').join(' ') };
+const DEFAULT_KEY: IndexKeyOptions = Object.freeze({ opclass: null, order: 'asc', nulls: null });
+
+/**
+ * An index key as the model holds it. An expression key keeps its SQL in parentheses, as
+ * `CREATE INDEX` writes it (`(lower("email"))`): it reads as what it is in the prompt, and it
+ * can never be mistaken for a column, so no plan can create, rename or drop through it a column
+ * that does not exist. Versions 5 and 6 list plain column names.
+ */
+function indexKey(key: SnapshotIndexColumn | string): { column: string; options: IndexKeyOptions } {
+  if (typeof key === 'string') return { column: key, options: DEFAULT_KEY };
+  const column = key.isExpression ? `(${key.expression})` : key.expression;
+  const opclass = key.opclass === undefined || key.opclass === '' ? null : key.opclass;
+  // drizzle-kit's CREATE INDEX writes a key with an operator class as just `col opclass`, without
+  // the declared order or NULLS placement: the index the database gets is ascending.
+  if (opclass !== null) return { column, options: { opclass, order: 'asc', nulls: null } };
+  const order: IndexKeyOptions['order'] = key.asc === false ? 'desc' : 'asc';
+  // drizzle-orm records NULLS LAST when none is declared, so `.desc()` alone is DESC NULLS LAST.
+  const defaultNulls = order === 'asc' ? 'last' : 'first';
+  const nulls = key.nulls === undefined || key.nulls === defaultNulls ? null : key.nulls;
+  return { column, options: order === 'asc' && nulls === null ? DEFAULT_KEY : { opclass, order, nulls } };
 }
 
 /** drizzle-kit qualifies predicate columns with the table (`"t"."c" is null`); the model writes them bare. */

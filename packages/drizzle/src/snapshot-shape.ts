@@ -19,11 +19,13 @@ export interface SnapshotColumn {
   readonly identity?: { readonly type: 'always' | 'byDefault' };
 }
 
-/** Version 7 index column; version 5 lists plain column names. */
+/** Version 7 index column; versions 5 and 6 list plain column names. */
 export interface SnapshotIndexColumn {
+  /** The column's name, or the SQL text of an expression key (`lower("email")`). */
   readonly expression: string;
   readonly isExpression: boolean;
   readonly asc: boolean;
+  /** drizzle-kit writes the order's default (`last` for ASC, `first` for DESC) when none is declared. */
   readonly nulls?: 'first' | 'last';
   readonly opclass?: string;
 }
@@ -34,6 +36,20 @@ export interface SnapshotIndex {
   readonly isUnique: boolean;
   readonly method?: string;
   readonly where?: string;
+  /** Storage parameters (`WITH (m = 16)`). */
+  readonly with?: Record<string, unknown>;
+}
+
+/** A `pgPolicy` (drizzle-kit 0.26 and later); absent fields are PostgreSQL's defaults. */
+export interface SnapshotPolicy {
+  readonly name: string;
+  readonly as?: 'PERMISSIVE' | 'RESTRICTIVE';
+  readonly for?: 'ALL' | 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+  readonly to?: readonly string[];
+  readonly using?: string;
+  readonly withCheck?: string;
+  /** Set on the snapshot's top-level policies: the table they were linked to (`"auth"."users"`), outside the schema. */
+  readonly on?: string;
 }
 
 export interface SnapshotTable {
@@ -52,9 +68,27 @@ export interface SnapshotTable {
   }>;
   readonly compositePrimaryKeys?: Record<string, { readonly name: string; readonly columns: readonly string[] }>;
   readonly uniqueConstraints?: Record<string, { readonly name: string; readonly columns: readonly string[]; readonly nullsNotDistinct?: boolean }>;
-  readonly policies?: Record<string, { readonly name: string }>;
+  readonly policies?: Record<string, SnapshotPolicy>;
   readonly checkConstraints?: Record<string, { readonly name: string; readonly value: string }>;
   readonly isRLSEnabled?: boolean;
+}
+
+/** An enum: version 7 lists its values, version 5 (drizzle-kit 0.20) keeps them as a `{ value: value }` record. */
+export interface SnapshotEnum {
+  readonly name: string;
+  readonly schema?: string;
+  readonly values: readonly string[] | Record<string, string>;
+}
+
+/** The snapshot's enums with their values in declaration order, whatever the version. */
+export function snapshotEnums(snapshot: DrizzleSnapshot): Array<{ name: string; schema: string | undefined; values: string[] }> {
+  const enums = snapshot.enums ?? {};
+  if (typeof enums !== 'object' || enums === null || Array.isArray(enums)) throw shapeError('"enums" is not an object');
+  return Object.entries(enums as Record<string, Partial<SnapshotEnum> | null>).map(([key, entry]) => {
+    const values = entry?.values;
+    if (entry === null || typeof entry.name !== 'string' || typeof values !== 'object' || values === null) throw shapeError(`enum "${key}" has no name or values`);
+    return { name: entry.name, schema: entry.schema, values: Array.isArray(values) ? [...(values as string[])] : Object.values(values) };
+  });
 }
 
 /** The snapshot's tables, checked for the fields every version has. */
