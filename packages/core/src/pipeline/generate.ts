@@ -8,10 +8,10 @@ import { resolveLlmSettings, type LlmSettings } from '../llm/llm-settings.js';
 import type { FileChange, MigrationScript, OrmPlugin, OrmProject } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
-import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
-import { replayMigrations } from '../shadow/replay-migrations.js';
-import { requireServerReachable, shadowServerFrom, type ShadowServer } from '../shadow/server-databases.js';
+import { openPreparedShadow } from '../shadow/prepared-shadow.js';
+import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
+import { requireServerReachable, shadowServerFrom } from '../shadow/server-databases.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
@@ -107,7 +107,12 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   // and before the ORM's own tool meets it in the migrations.
   if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
-  const preparing = prepareShadow({ server: shadowServer, plugin: options.plugin, project, scripts });
+  const preparing = openPreparedShadow({
+    server: shadowServer,
+    scripts,
+    transaction: options.plugin.capabilities.migrationTransaction,
+    cacheDir: shadowCacheDir({ root: project.root, env: options.env }),
+  });
   preparing.catch(() => undefined);
   let prepared: ShadowDatabase | undefined;
   try {
@@ -279,22 +284,6 @@ function planSourceFor(options: GenerateOptions, model: SchemaModel, input: Plan
   const planner = new ChatPlanner(input.settings, options.usage);
   const prompt = { model, request: options.request ?? '', ormName: options.plugin.displayName, capabilities: options.plugin.capabilities };
   return { source: planFromModel({ planner, prompt }), planner };
-}
-
-async function prepareShadow(options: {
-  server: ShadowServer | undefined;
-  plugin: OrmPlugin;
-  project: OrmProject;
-  scripts: Awaited<ReturnType<OrmProject['readMigrations']>>;
-}): Promise<ShadowDatabase> {
-  const shadow = await openShadowDatabase({ server: options.server, sql: options.scripts.map((script) => script.sql) });
-  try {
-    await replayMigrations({ shadow, scripts: options.scripts, transaction: options.plugin.capabilities.migrationTransaction });
-    return shadow;
-  } catch (error) {
-    await shadow.close();
-    throw error;
-  }
 }
 
 function usageOf(planner: ChatPlanner | null): GenerateOutcome['usage'] {

@@ -1,0 +1,53 @@
+import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
+import { openShadowDatabase } from './open-shadow.js';
+import { loadPgliteShadow, openPgliteShadow, type PgliteShadow } from './pglite-shadow.js';
+import { longestCachedPrefix, prefixKeys, storeCachedShadow } from './prepared-shadow-cache.js';
+import { replayMigrations } from './replay-migrations.js';
+import type { ShadowServer } from './server-databases.js';
+import type { ShadowDatabase } from './shadow-database.js';
+
+export interface PreparedShadowOptions {
+  readonly server?: ShadowServer | undefined;
+  /** The project's migrations, in order. */
+  readonly scripts: readonly MigrationScript[];
+  readonly transaction: OrmCapabilities['migrationTransaction'];
+  /** Where embedded shadows are cached (`shadowCacheDir`); absent, every run replays from initdb. */
+  readonly cacheDir?: string | undefined;
+}
+
+/**
+ * A shadow holding every existing migration, replayed the way the ORM's migrator runs them.
+ * The embedded shadow starts from the cached data directory of the longest prefix of the
+ * migrations it has seen, replays only what follows, and caches the result.
+ */
+export async function openPreparedShadow(options: PreparedShadowOptions): Promise<ShadowDatabase> {
+  const { scripts, transaction, cacheDir } = options;
+  const sql = scripts.map((script) => script.sql);
+  if (options.server || !cacheDir) {
+    const shadow = await openShadowDatabase({ server: options.server, sql });
+    return replayed(shadow, scripts, transaction);
+  }
+  const keys = prefixKeys(scripts, transaction);
+  const cached = await longestCachedPrefix(cacheDir, keys);
+  const shadow: PgliteShadow = cached ? await loadPgliteShadow(cached, sql) : await openPgliteShadow(sql);
+  await replayed(shadow, scripts.slice(cached?.count ?? 0), transaction);
+  if (scripts.length > (cached?.count ?? 0)) {
+    // The cache only saves time: a folder that cannot be written costs the next run a replay, not this run.
+    await storeCachedShadow(cacheDir, keys[scripts.length]!, { count: scripts.length, ...(await shadow.dumpState()) }).catch(() => undefined);
+  }
+  return shadow;
+}
+
+async function replayed<Shadow extends ShadowDatabase>(
+  shadow: Shadow,
+  scripts: readonly MigrationScript[],
+  transaction: OrmCapabilities['migrationTransaction'],
+): Promise<Shadow> {
+  try {
+    await replayMigrations({ shadow, scripts, transaction });
+    return shadow;
+  } catch (error) {
+    await shadow.close();
+    throw error;
+  }
+}
