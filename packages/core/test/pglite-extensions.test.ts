@@ -33,6 +33,25 @@ const history = [
   },
 ];
 
+/**
+ * pgvector as projects write it: Prisma's `-- CreateExtension` (formbricks' history), then the
+ * column types and both of pgvector's index methods; pgcrypto beside it, from PGlite's contrib.
+ */
+const vectorHistory = [
+  {
+    id: '20241017124431_add_documents',
+    path: 'prisma/migrations/20241017124431_add_documents/migration.sql',
+    sql: [
+      '-- CreateExtension',
+      'CREATE EXTENSION IF NOT EXISTS "vector";',
+      'CREATE EXTENSION IF NOT EXISTS "pgcrypto";',
+      'CREATE TABLE "Document" ("id" TEXT NOT NULL DEFAULT gen_random_uuid()::text, "vector" vector(3), "half" halfvec(3), CONSTRAINT "Document_pkey" PRIMARY KEY ("id"));',
+      'CREATE INDEX "Document_vector_hnsw_idx" ON "Document" USING hnsw ("vector" vector_l2_ops);',
+      'CREATE INDEX "Document_vector_ivfflat_idx" ON "Document" USING ivfflat ("vector" vector_cosine_ops) WITH (lists = 4);',
+    ].join('\n'),
+  },
+];
+
 async function refusal(work: () => Promise<unknown>): Promise<OrmAiError> {
   const error = await work().then(
     () => undefined,
@@ -51,14 +70,17 @@ describe('the extensions SQL creates', () => {
     expect(await extensionsCreatedBy(sql)).toEqual(['uuid-ossp', 'citext']);
   });
 
-  it('map to the contrib modules PGlite ships', async () => {
+  it('map to the contrib modules PGlite ships, and vector to pgvector\'s package', async () => {
     const extensions = await pgliteExtensionsFor(history.map((script) => script.sql));
     expect(Object.keys(extensions).sort()).toEqual(['citext', 'pg_trgm', 'pgcrypto', 'uuid_ossp']);
     expect(await pgliteExtensionsFor(['CREATE EXTENSION IF NOT EXISTS plpgsql'])).toEqual({});
+    const withVector = await pgliteExtensionsFor([vectorHistory[0]!.sql]);
+    expect(Object.keys(withVector).sort()).toEqual(['pgcrypto', 'vector']);
   });
 
-  it('refuse one PGlite lacks, naming it and --shadow-url', async () => {
-    for (const name of ['vector', 'postgis']) {
+  it('refuse one neither PGlite nor a package beside it ships, naming it and --shadow-url', async () => {
+    // postgis's PGlite package is built for PGlite 0.5.8 and does not load in this one.
+    for (const name of ['postgis', 'timescaledb']) {
       const error = await refusal(() => pgliteExtensionsFor([`CREATE TABLE t (id int); CREATE EXTENSION IF NOT EXISTS ${name};`]));
       expect(error.code).toBe('SHADOW_EXTENSION_UNAVAILABLE');
       expect(error.message).toContain(`"${name}"`);
@@ -74,12 +96,12 @@ describe('the extensions SQL creates', () => {
 
   it('for a PGlite whose SQL is unknown: every one PGlite ships that a database owner may create', async () => {
     const modules = Object.keys(await trustedPgliteExtensions());
-    expect(modules).toEqual(expect.arrayContaining(['pgcrypto', 'uuid_ossp', 'citext', 'pg_trgm', 'hstore', 'ltree', 'btree_gin', 'btree_gist', 'cube']));
+    expect(modules).toEqual(expect.arrayContaining(['pgcrypto', 'uuid_ossp', 'citext', 'pg_trgm', 'hstore', 'ltree', 'btree_gin', 'btree_gist', 'cube', 'vector']));
     for (const untrusted of ['file_fdw', 'pg_stat_statements', 'earthdistance', 'pageinspect']) expect(modules).not.toContain(untrusted);
   });
 
   it('stop the embedded shadow before it starts', async () => {
-    const error = await refusal(() => openShadowDatabase({ sql: ['CREATE EXTENSION vector;'] }));
+    const error = await refusal(() => openShadowDatabase({ sql: ['CREATE EXTENSION postgis;'] }));
     expect(error.code).toBe('SHADOW_EXTENSION_UNAVAILABLE');
   });
 });
@@ -130,6 +152,59 @@ describe('an embedded shadow replaying migrations that create extensions', () =>
       await second.exec(migration);
     } finally {
       await second.close();
+    }
+  }, 120_000);
+
+  it('forks with vector when a new migration is the first to create it', async () => {
+    const migration = 'CREATE EXTENSION IF NOT EXISTS vector;\nALTER TABLE "people" ADD COLUMN "embedding" vector(2);\nCREATE INDEX "people_embedding_hnsw" ON "people" USING hnsw ("embedding" vector_cosine_ops);';
+    const fork = await shadow.fork({ sql: [migration] });
+    try {
+      await fork.exec(migration);
+      expect(await fork.query(`SELECT ('[3,4]'::vector(2) <-> '[0,0]')::int AS distance`)).toEqual([{ distance: 5 }]);
+    } finally {
+      await fork.close();
+    }
+  }, 120_000);
+});
+
+describe('an embedded shadow replaying migrations that create vector (pgvector)', () => {
+  let shadow: ShadowDatabase;
+  beforeAll(async () => {
+    shadow = await openShadowDatabase({ sql: vectorHistory.map((script) => script.sql) });
+    await replayMigrations({ shadow, scripts: vectorHistory, transaction: 'each' });
+  }, 120_000);
+  afterAll(async () => {
+    await shadow?.close();
+  });
+
+  it('creates it as the confined role, which owns it, and its types and index methods work', async () => {
+    const [owner] = await shadow.query<{ owner: string; me: string; super: boolean }>(
+      "SELECT extowner::regrole::text AS owner, current_user::text AS me, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super FROM pg_extension WHERE extname = 'vector'",
+    );
+    expect(owner).toEqual({ owner: owner!.me, me: owner!.me, super: false });
+    await shadow.exec(`INSERT INTO "Document" ("vector", "half") SELECT ARRAY[i, i, i]::vector(3), ARRAY[i, i, i]::halfvec(3) FROM generate_series(1, 20) AS i`);
+    const nearest = await shadow.query<{ id: number }>(`SELECT "vector"::text AS id FROM "Document" ORDER BY "vector" <-> '[2.1,2.1,2.1]' LIMIT 1`);
+    expect(nearest).toEqual([{ id: '[2,2,2]' }]);
+    const methods = await shadow.query<{ method: string }>(
+      `SELECT am.amname AS method FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = '"Document"'::regclass AND NOT i.indisprimary ORDER BY 1`,
+    );
+    expect(methods.map((row) => row.method)).toEqual(['hnsw', 'ivfflat']);
+  });
+
+  it('keeps the confinement: only vector became creatable', async () => {
+    for (const sql of ['SELECT rolpassword FROM pg_authid', 'CREATE EXTENSION file_fdw', 'CREATE EXTENSION earthdistance']) {
+      await expect(shadow.exec(sql), sql).rejects.toThrow(/permission denied|must be superuser|not available|required extension/);
+    }
+  });
+
+  it('forks with it, and a down migration may drop and create it again', async () => {
+    const fork = await shadow.fork();
+    try {
+      await fork.exec('DROP TABLE "Document"; DROP EXTENSION "vector";');
+      await fork.exec('CREATE EXTENSION "vector"; CREATE TABLE "Note" ("id" int PRIMARY KEY, "embedding" vector(2))');
+      expect(await fork.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'vector'")).toEqual([{ n: 1 }]);
+    } finally {
+      await fork.close();
     }
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Extension, Extensions } from '@electric-sql/pglite';
 import { OrmAiError } from '../errors.js';
 import { parseSql } from '../sql-parser.js';
+import { extensionFromPackage, packagedExtensionNames } from './pglite-extension-packages.js';
 
 /**
  * PGlite ships PostgreSQL's contrib extensions inside its package (`dist/<bundle>.tar.gz`, one
@@ -22,6 +23,9 @@ import { parseSql } from '../sql-parser.js';
  * `CREATE EXTENSION` would then fail with "already exists", and a down's `DROP EXTENSION`
  * would need the superuser's objects), so nothing is pre-created; an untrusted extension is
  * refused up front, since the confined role could never create it.
+ *
+ * `vector` (pgvector) is not in PGlite's package: it comes from its own package, imported only
+ * when the SQL creates it, and is trusted inside the shadow (see `pglite-extension-packages.ts`).
  */
 
 /** PostgreSQL's built-in procedural language: in every PGlite, no module to load. */
@@ -46,9 +50,10 @@ export async function extensionsCreatedBy(sql: readonly string[]): Promise<strin
 }
 
 /**
- * The `extensions` option of `PGlite.create` for a PGlite that will run `sql`: one contrib
- * module for each extension the SQL creates. Throws `SHADOW_EXTENSION_UNAVAILABLE` naming an
- * extension this PGlite does not ship (`vector`, `postgis`) or that only a superuser may create.
+ * The `extensions` option of `PGlite.create` for a PGlite that will run `sql`: one module for
+ * each extension the SQL creates, from PGlite's contrib or, for `vector`, pgvector's package.
+ * Throws `SHADOW_EXTENSION_UNAVAILABLE` naming an extension neither ships (`postgis`) or that
+ * only a superuser may create.
  *
  * @example
  * const extensions = await pgliteExtensionsFor([migration.sql]);
@@ -63,6 +68,12 @@ export async function pgliteExtensionsNamed(names: readonly string[]): Promise<E
   const extensions: Extensions = {};
   for (const name of names) {
     if (BUILT_IN.has(name)) continue;
+    const packaged = await extensionFromPackage(name);
+    if (packaged && !packaged.found) throw unavailable(name, packaged.reason);
+    if (packaged) {
+      extensions[moduleName(name)] = packaged.extension;
+      continue;
+    }
     const extension = await contribModule(name);
     if (!extension) throw unavailable(name, 'this PGlite does not ship it');
     if (!(await isTrusted(extension, name))) {
@@ -79,12 +90,14 @@ export async function pgliteExtensionsNamed(names: readonly string[]): Promise<E
 }
 
 /**
- * Every extension the installed PGlite ships that a database owner may create, keyed by module
- * name: for a PGlite whose SQL is not known when it starts. TypeORM is the case: its driver
- * creates extensions on connecting, chosen by the entities' column types (citext, hstore, ltree,
- * cube, uuid-ossp), and its migrations are code whose SQL is only seen by running them. The
- * bundles are small (about 0.4 MB together besides pgcrypto's 1.1 MB) and a module's library
- * is only opened by `CREATE EXTENSION`, so loading them all costs little at start.
+ * Every extension the installed PGlite ships that a database owner may create, and `vector`,
+ * keyed by module name: for a PGlite whose SQL is not known when it starts. TypeORM is the case:
+ * its driver creates extensions on connecting, chosen by the entities' column types (citext,
+ * hstore, ltree, cube, uuid-ossp, vector for `vector`/`halfvec` columns), and its migrations are
+ * code whose SQL is only seen by running them. The bundles are small (about 0.4 MB together
+ * besides pgcrypto's 1.1 MB; pgvector's is 50 KB) and a module's library is only opened by
+ * `CREATE EXTENSION`, so loading them all costs little at start. A separate package that does
+ * not load is left out, as PGlite's missing modules are.
  */
 export function trustedPgliteExtensions(): Promise<Extensions> {
   trustedModules ??= readTrustedModules();
@@ -103,6 +116,10 @@ async function readTrustedModules(): Promise<Extensions> {
     for (const extension of Object.values(loaded).filter(isExtension)) {
       if (await isTrusted(extension, extension.name)) extensions[module] = extension;
     }
+  }
+  for (const name of packagedExtensionNames()) {
+    const packaged = await extensionFromPackage(name);
+    if (packaged?.found) extensions[moduleName(name)] = packaged.extension;
   }
   return extensions;
 }
