@@ -98,6 +98,7 @@ function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsCo
       statsUrl: args.statsUrl,
       json: args.json,
       format: args.format,
+      env: io.env,
     },
     io,
   );

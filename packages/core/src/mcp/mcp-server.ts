@@ -168,7 +168,7 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
         // Loose SQL files need no project: the schema only helps keep names in the database's messages.
         const model = await readSchema().catch(() => undefined);
         known = knownNames({ model });
-        const outcome = await checkMigrations({ plugin, cwd, configPath, files: files ?? [], setupFile: setup, since, shadowUrl });
+        const outcome = await checkMigrations({ plugin, cwd, configPath, files: files ?? [], setupFile: setup, since, shadowUrl, env });
         return { ...checkJsonReport(modelFacingCheckOutcome(outcome, { model })) };
       }, () => known);
     },

@@ -4,6 +4,8 @@ import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
+import { openPreparedShadow } from '../shadow/prepared-shadow.js';
+import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { shadowServerFrom } from '../shadow/server-databases.js';
 
@@ -21,6 +23,8 @@ export interface CheckOptions {
   /** Run the shadow's SQL as the `--shadow-url` user instead of a throwaway role (`--unconfined-shadow`). */
   readonly unconfinedShadow?: boolean | undefined;
   readonly productionRows?: ProductionRows | undefined;
+  /** Where `ORM_AI_CACHE_DIR` is read. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 export interface CheckOutcome {
@@ -65,9 +69,14 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
     throw new OrmAiError('USAGE', `no migration "${options.since}" in this project`, { hint: `Migrations: ${scripts.map((script) => script.id).join(', ') || 'none'}.` });
   }
   const { capabilities } = options.plugin;
-  const prepared = await openShadowDatabase({ server: shadowServerFrom(options), sql: scripts.map((script) => script.sql) });
+  // Judging a migration forks the shadow, and a fork loads the extensions the migration creates.
+  const prepared = await openPreparedShadow({
+    server: shadowServerFrom(options),
+    scripts: scripts.slice(0, first),
+    transaction: capabilities.migrationTransaction,
+    cacheDir: shadowCacheDir({ root: project.root, env: options.env ?? {} }),
+  });
   try {
-    await replayMigrations({ shadow: prepared, scripts: scripts.slice(0, first), transaction: capabilities.migrationTransaction });
     const analyses: MigrationAnalysis[] = [];
     for (const script of scripts.slice(first)) {
       analyses.push(
