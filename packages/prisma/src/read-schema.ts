@@ -2,6 +2,7 @@ import { describeError, type EnumModel, OrmAiError, type SchemaModel, type Table
 import { parsePrismaSource, type ParsedSource, type SourceBlock } from './prisma-source.js';
 import { prismaMessage, type DmmfEnum, type SchemaFileTuple } from './prisma-wasm.js';
 import { BUNDLED_SCHEMA_TOOLS, type PrismaSchemaTools } from './schema-tools.js';
+import { implicitJoinTables } from './read-join-tables.js';
 import { readTable } from './read-model.js';
 
 /** A schema file: its path (as the caller names it) and content. */
@@ -96,6 +97,8 @@ export async function readPrismaSchema(options: { files: readonly PrismaSourceFi
     tables.push(read.table);
     tableEntries.push(read.entry);
   }
+  // Tables in the database that no model declares: no index entry, so the editor cannot change them.
+  tables.push(...implicitJoinTables(dmmf.datamodel, tables));
   const modelEnums: EnumModel[] = enums.map((entry) => ({ name: entry.name, values: entry.values.map((value) => value.value) }));
   return {
     model: { dialect: 'postgresql', tables, enums: modelEnums },
