@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stageSources, type ChangePlan, type FileChange, type GeneratedMigration, type SchemaModel, type ShadowServer } from '@orm-ai/core';
-import { runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
+import { builderStatement, runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
 import { prepareBuilderDownRepairs } from './schema-builder/builder-down-repairs.js';
 import { runInPlaceChanges } from './schema-builder/in-place-changes.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
 import { renderMigrationFile } from './schema-builder/migration-file.js';
-import { extensionsFromConnect, inlineParameters } from './schema-builder/migration-sql.js';
+import { extensionsFromConnect } from './schema-builder/migration-sql.js';
 import { openShadowDataSource } from './schema-builder/shadow-data-source.js';
 import { importSpecifiers } from './typescript-imports.js';
 
@@ -60,12 +60,12 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
       const down = [...inPlace.down, ...builtDown, ...indexes.down];
       const timestamp = Date.now();
       // Core hands back SQL text (with the plan's steps added); the builder's own queries are written as the builder gave them.
-      const builderQuery = new Map([...up, ...down].map((query) => [statementOf(query), query]));
+      const builderQuery = new Map([...up, ...down].map((query) => [builderStatement(query), query]));
       const asQuery = (statement: string): BuilderQuery => builderQuery.get(statement) ?? { query: statement };
       return {
         id: renderMigrationFile({ name: input.name, timestamp, up, down }).className,
-        statements: up.map(statementOf),
-        downStatements: down.map(statementOf).reverse(),
+        statements: up.map(builderStatement),
+        downStatements: down.map(builderStatement).reverse(),
         findings: [],
         filesFor: (migration) => {
           const file = renderMigrationFile({ name: input.name, timestamp, up: migration.up.map(asQuery), down: migration.down.map(asQuery).reverse() });
@@ -78,12 +78,6 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
   } finally {
     await staged.dispose();
   }
-}
-
-/** A builder query as one SQL statement: parameters inlined, terminated. */
-function statementOf(query: BuilderQuery): string {
-  const sql = query.parameters ? inlineParameters(query.query, query.parameters) : query.query;
-  return sql.trimEnd().endsWith(';') ? sql : `${sql};`;
 }
 
 /**

@@ -6,8 +6,8 @@ import { readEntities } from './read-entities.js';
 import { readProjectModel, type ProjectModel } from './read-model.js';
 import { registerNewEntities } from './register-entities.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
-import { migrationSqlById } from './schema-builder/migration-sql.js';
-import { openShadowDataSource } from './schema-builder/shadow-data-source.js';
+import { replayMigrationHistory, type MigrationHistory } from './schema-builder/migration-history.js';
+import { refuseSchemaDrift } from './schema-drift.js';
 import { findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
 import { withTypeormDefaults } from './typeorm-defaults.js';
 import { generateTypeormMigration } from './typeorm-migration.js';
@@ -47,6 +47,7 @@ const TYPEORM_VERSIONS = { name: 'typeorm', range: '>=0.3.0 <2.0.0', described: 
 
 class TypeormProject implements OrmProject {
   #read: Promise<ProjectModel> | undefined;
+  #replayed: Promise<MigrationHistory> | undefined;
 
   constructor(
     private readonly dataSourcePath: string,
@@ -60,15 +61,9 @@ class TypeormProject implements OrmProject {
 
   /** The SQL each existing migration runs, recorded by running them on a scratch shadow. */
   async readMigrations(): Promise<MigrationScript[]> {
-    const loaded = await loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root });
-    const scratch = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
-    try {
-      const recorded = await migrationSqlById({ dataSource: scratch.dataSource });
-      const dir = (await this.#project()).migrationsDir;
-      return recorded.map((migration) => ({ id: migration.id, path: `${dir}/${migration.id}`, sql: migration.sql }));
-    } finally {
-      await scratch.dispose();
-    }
+    const { migrations } = await this.#history();
+    const dir = (await this.#project()).migrationsDir;
+    return migrations.map((migration) => ({ id: migration.id, path: `${dir}/${migration.id}`, sql: migration.sql }));
   }
 
   async applyPlan(plan: ChangePlan): Promise<FileChange[]> {
@@ -90,6 +85,10 @@ class TypeormProject implements OrmProject {
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
     const project = await this.#project();
+    // A baseline records the whole schema: every difference from nothing belongs in it.
+    if (!input.baseline) {
+      refuseSchemaDrift({ pending: (await this.#history()).pending, root: this.root, dataSourcePath: this.dataSourcePath, migrationsDir: project.migrationsDir });
+    }
     return generateTypeormMigration({
       root: this.root,
       dataSourcePath: this.dataSourcePath,
@@ -101,6 +100,12 @@ class TypeormProject implements OrmProject {
       name: pascalName(input.name),
       shadowServer: input.shadowServer,
     });
+  }
+
+  /** The migrations replayed once per run: their SQL for core, and the drift check for generate. */
+  #history(): Promise<MigrationHistory> {
+    this.#replayed ??= loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root }).then(replayMigrationHistory);
+    return this.#replayed;
   }
 
   #project(): Promise<ProjectModel> {

@@ -1,5 +1,6 @@
 import { describeError, OrmAiError } from '@orm-ai/core';
 import type { DataSource, Migration } from 'typeorm';
+import { inlineParameters } from './migration-sql.js';
 
 /** One statement as TypeORM's schema builder logs it. */
 export interface BuilderQuery {
@@ -65,6 +66,12 @@ export async function schemaBuilderQueries(options: ShadowOperationOptions): Pro
 /** A TypeORM `Query` as a plain builder query, parameters kept only when there are some. */
 export function toBuilderQuery(query: { query: string; parameters?: unknown[] | undefined }): BuilderQuery {
   return query.parameters && query.parameters.length > 0 ? { query: query.query, parameters: [...query.parameters] } : { query: query.query };
+}
+
+/** A builder query as one SQL statement: parameters inlined, terminated. */
+export function builderStatement(query: BuilderQuery): string {
+  const sql = query.parameters ? inlineParameters(query.query, query.parameters) : query.query;
+  return sql.trimEnd().endsWith(';') ? sql : `${sql};`;
 }
 
 export { migrationSqlById, type MigrationSql } from './migration-sql.js';
