@@ -1,8 +1,9 @@
 import { Node, type Decorator } from 'ts-morph';
-import type { IndexMethod } from '@orm-ai/core';
+import { indexMethodSchema, type IndexMethod } from '@orm-ai/core';
 import { booleanOption, optionsObject, readError, staticValue, stringArray, stringOption } from './entity-source.js';
 
-const INDEX_OPTIONS = new Set(['unique', 'where', 'spatial', 'concurrent', 'synchronize', 'nullFiltered']);
+// `fulltext` is MySQL's: on PostgreSQL TypeORM creates a plain index.
+const INDEX_OPTIONS = new Set(['unique', 'where', 'spatial', 'fulltext', 'type', 'concurrent', 'synchronize', 'nullFiltered']);
 
 /** An `@Index` as written: property names (resolved to db columns later). */
 export interface RawIndex {
@@ -49,8 +50,18 @@ export function readIndexDecorator(decorator: Decorator, property: string | null
     properties,
     unique: booleanOption(opts, 'unique') ?? false,
     where: stringOption(opts, 'where'),
-    method: booleanOption(opts, 'spatial') === true ? 'gist' : 'btree',
+    method: indexMethod(opts),
   };
+}
+
+/** As PostgresQueryRunner writes `USING`: gist when spatial, else `type:` (TypeORM 1.x's option), else btree. */
+function indexMethod(opts: ReadonlyMap<string, Node>): IndexMethod {
+  if (booleanOption(opts, 'spatial') === true) return 'gist';
+  const type = stringOption(opts, 'type');
+  if (type === null) return 'btree';
+  const method = indexMethodSchema.safeParse(type);
+  if (!method.success) throw readError(opts.get('type')!.getParentOrThrow(), `index type "${type}" is not one TypeORM creates on PostgreSQL (${indexMethodSchema.options.join(', ')})`);
+  return method.data;
 }
 
 /** Reads `@Unique(['a'])` / `@Unique('name', ['a'])` on a class, or `@Unique()` on a property. */

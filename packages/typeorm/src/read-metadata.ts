@@ -37,14 +37,9 @@ function tableOf(metadata: EntityMetadata, built: BuiltMetadata, enums: Map<stri
       columnOf({ column, table: metadata.tableName, built, enums, soleKey: primary.length === 1 && column.isPrimary, uniqueName: columnUniques.get(column.databaseName) ?? null }),
     ),
     primaryKey: primary.length > 1 ? { name: primaryKeyName(metadata, primary, built), columns: primary } : null,
-    indexes: metadata.indices.map((index) => ({
-      name: index.name,
-      columns: index.columns.map((column) => column.databaseName),
-      unique: index.isUnique,
-      // TypeORM's only non-btree index on PostgreSQL is a spatial one, created USING GiST.
-      method: index.isSpatial ? ('gist' as const) : ('btree' as const),
-      where: index.where ?? null,
-    })),
+    // `@Index(name, { synchronize: false })` without columns names an index only the migrations
+    // declare (a GIN index, say): TypeORM knows no columns for it, nor does the model.
+    indexes: metadata.indices.filter((index) => index.columns.length > 0).map(indexOf),
     foreignKeys: metadata.foreignKeys.map((foreignKey) => ({
       name: foreignKey.name,
       columns: [...foreignKey.columnNames],
@@ -54,8 +49,28 @@ function tableOf(metadata: EntityMetadata, built: BuiltMetadata, enums: Map<stri
       onUpdate: referentialAction(foreignKey.onUpdate),
     })),
     uniques,
+    // Named by the metadata builder as the schema builder names them: the given name, else the naming strategy's checkConstraintName.
+    checks: metadata.checks.map((check) => ({ name: check.name, expression: check.expression })),
     comment: metadata.comment ?? null,
   });
+}
+
+type IndexMetadata = EntityMetadata['indices'][number];
+
+/**
+ * An index as PostgresQueryRunner creates it: `USING gist` when spatial, else `USING <type>`
+ * for `@Index({ type })` (1.x has it; older metadata has no `type`), else btree. TypeORM declares no
+ * operator classes or key order, and `fulltext` is MySQL's: PostgreSQL gets a plain index.
+ */
+function indexOf(index: IndexMetadata): TableModel['indexes'][number] {
+  const type: unknown = (index as { type?: unknown }).type;
+  return {
+    name: index.name,
+    columns: index.columns.map((column) => column.databaseName),
+    unique: index.isUnique,
+    method: index.isSpatial ? 'gist' : typeof type === 'string' ? type : 'btree',
+    where: index.where ?? null,
+  };
 }
 
 interface ColumnOfOptions {

@@ -64,6 +64,52 @@ describe('the model from the metadata the project\'s typeorm builds', () => {
     expect(error.message).toContain('data-source-empty.ts lists entities');
   });
 
+  it('reads @Check with the names TypeORM gives, and index methods as TypeORM creates them, as the shadow shows', async () => {
+    const { model, entityFiles } = await readProjectModel({ dataSourcePath: dataSource('data-source-rules.ts'), root });
+    expect(schemaModelSchema.parse(model)).toEqual(model);
+    const account = findTable(model, 'account')!;
+    expect(account.checks).toEqual([
+      { name: 'account_name_not_blank', expression: 'length(trim("name")) > 0' },
+      { name: typeorm.checkConstraintName('account', '"balance" >= 0'), expression: '"balance" >= 0' },
+    ]);
+    const index = (name: string, column: string, method: string) => ({ name, columns: [column], unique: false, method, where: null });
+    // No account_search_idx: `synchronize: false` without columns, only the migrations know it.
+    expect(account.indexes).toEqual([
+      // fulltext is MySQL's: PostgresQueryRunner creates a plain index.
+      index(typeorm.indexName('account', ['bio']), 'bio', 'btree'),
+      index('account_created_brin', 'createdAt', 'brin'),
+      index('account_name_hash', 'name', 'hash'),
+      index('account_settings_gin', 'settings', 'gin'),
+    ]);
+    expect(findTable(model, 'place')!.indexes).toEqual([index(typeorm.indexName('place', ['location']), 'location', 'gist')]);
+    // TypeORM has no row-level security.
+    expect(model.tables.map((table) => [table.rowLevelSecurity, table.policies])).toEqual([
+      [false, []],
+      [false, []],
+    ]);
+
+    // The editor reads `type:` and `fulltext` as TypeORM does; core's type table has no `point`, so place stays read-only.
+    const schema = readEntities({ files: entityFiles, metadataModel: model });
+    expect(schema.index.unreadable.map((entry) => entry.table)).toEqual(['place']);
+    const byName = (rows: ReadonlyArray<{ name: string; method: string }>) => rows.map((row) => `${row.name} ${row.method}`).sort();
+    expect(byName(findTable(schema.model, 'account')!.indexes)).toEqual(byName(account.indexes));
+
+    const loaded = await loadDataSourceOptions({ dataSourcePath: dataSource('data-source-rules.ts'), cwd: root });
+    const shadow = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
+    try {
+      await shadow.dataSource.synchronize();
+      const checks: Array<{ name: string }> = await shadow.dataSource.query(`SELECT conname AS name FROM pg_constraint WHERE conrelid = 'account'::regclass AND contype = 'c'`);
+      expect(checks.map((row) => row.name).sort()).toEqual(account.checks.map((check) => check.name).sort());
+      const indexes: Array<{ name: string; method: string }> = await shadow.dataSource.query(
+        `SELECT i.relname AS name, am.amname AS method FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam
+          WHERE x.indrelid IN ('account'::regclass, 'place'::regclass) AND NOT x.indisprimary`,
+      );
+      expect(byName(indexes)).toEqual(byName(model.tables.flatMap((table) => table.indexes)));
+    } finally {
+      await shadow.dispose();
+    }
+  });
+
   it('agrees with the tables TypeORM\'s schema builder creates on the shadow', async () => {
     const { model } = await readProjectModel({ dataSourcePath: dataSource('data-source.ts'), root });
     const loaded = await loadDataSourceOptions({ dataSourcePath: dataSource('data-source.ts'), cwd: root });
