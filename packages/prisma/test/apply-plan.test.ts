@@ -379,6 +379,19 @@ describe('indexes', () => {
     ]);
     expect(lineDiff(only(edits, BLOG))).toEqual(['-55|  @@index([tags], type: Gin)', '-69|  @@index([postId, createdAt], map: "comments_post_created_idx")']);
   });
+
+  it('drops and renames through indexes whose keys carry sort: or ops:, a DESC @@unique being a unique index', async () => {
+    const content = `${DATASOURCE}model Doc {\n  id    Int    @id\n  title String\n  name  String\n\n  @@index([title(ops: raw("text_pattern_ops")), id(sort: Desc)])\n  @@unique([name(sort: Desc), title])\n}\n`;
+    const files = [{ path: 'schema.prisma', content }];
+    const dropped = await apply(files, [{ kind: 'drop_index', table: 'Doc', name: 'Doc_name_title_key' }]);
+    expect(lineDiff(only(dropped, 'schema.prisma'))).toEqual(['-10|  @@unique([name(sort: Desc), title])']);
+    const renamed = await apply(files, [{ kind: 'rename_column', table: 'Doc', from: 'title', to: 'heading' }]);
+    const doc = (await reread(files, renamed)).model.tables[0]!;
+    expect(doc.indexes.map((index) => [index.name, index.columns, index.keyOptions?.map((key) => `${key.opclass} ${key.order}`)])).toEqual([
+      ['Doc_heading_id_idx', ['heading', 'id'], ['text_pattern_ops asc', 'null desc']],
+      ['Doc_name_heading_key', ['name', 'heading'], ['null desc', 'null asc']],
+    ]);
+  });
 });
 
 describe('unique constraints', () => {
