@@ -115,9 +115,15 @@ export interface OrmProject {
   readMigrations(): Promise<MigrationScript[]>;
   /**
    * Edits the schema source so it carries out the plan, keeping the user's formatting.
-   * Returns the edited files (type-checked); writes nothing.
+   * Returns the edited files; writes nothing.
    */
   applyPlan(plan: ChangePlan): Promise<FileChange[]>;
+  /**
+   * For ORMs whose schema is code: type-checks the edited files with the project's compiler
+   * settings and returns the diagnostics (`file:line: message`), empty when they check. Core
+   * runs it beside the migration's generation and proof, and writes nothing it rejects.
+   */
+  checkEdits?(edits: readonly FileChange[]): Promise<string[]>;
   /** Produces the migration from the edited source with the ORM's own migration tool. */
   generateMigration(input: GenerateMigrationInput): Promise<GeneratedMigration>;
 }

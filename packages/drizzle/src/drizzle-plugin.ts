@@ -1,5 +1,5 @@
 import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
-import { typecheckSources } from '@orm-ai/core/typescript';
+import { typecheckSourcesInWorker } from '@orm-ai/core/typescript';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
@@ -64,13 +64,11 @@ class DrizzleProject implements OrmProject {
     // A fresh read each time: a rejected plan's edits must not leak into the next attempt.
     const fallback = (await this.#drizzleKitView()).model;
     const edits = applyPlanToDrizzleSource({ schema: this.#readSource(fallback), plan, fallback });
-    const diagnostics = typecheckSources({ projectRoot: this.config.root, edits });
-    if (diagnostics.length > 0) {
-      throw new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited schema does not type-check:\n${diagnostics.join('\n')}`, {
-        hint: 'Nothing was written. The plan asks for something the Drizzle schema cannot express this way.',
-      });
-    }
     return edits.map((edit) => ({ ...edit, role: 'source' as const }));
+  }
+
+  checkEdits(edits: readonly FileChange[]): Promise<string[]> {
+    return typecheckSourcesInWorker({ projectRoot: this.config.root, edits });
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {

@@ -74,13 +74,11 @@ class TypeormProject implements OrmProject {
     const entityPlan = editablePlan(await withTypeormDefaults(plan));
     const edits = withUnsynchronizedIndexes({ schema, plan, edits: applyPlanToEntities({ schema, plan: entityPlan, entitiesDir }) });
     const all = [...edits, ...registerNewEntities({ dataSourcePath: this.dataSourcePath, edits })];
-    const diagnostics = typecheckEntities({ projectRoot: this.root, edits: all });
-    if (diagnostics.length > 0) {
-      throw new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited entities do not type-check:\n${diagnostics.join('\n')}`, {
-        hint: 'Nothing was written. The plan asks for something the entities cannot express this way.',
-      });
-    }
     return all.map((edit) => ({ ...edit, role: 'source' as const }));
+  }
+
+  checkEdits(edits: readonly FileChange[]): Promise<string[]> {
+    return typecheckEntities({ projectRoot: this.root, edits });
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {

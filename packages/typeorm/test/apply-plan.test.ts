@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { changePlanSchema, findColumn, findTable, OrmAiError, type ChangePlan } from '@orm-ai/core';
 import { applyPlanToEntities, type EntityEdit } from '../src/apply-plan.js';
-import { typecheckEntities } from '../src/entity-typecheck.js';
+import { typecheckSources } from '@orm-ai/core/typescript';
+import { ENTITY_COMPILER_OPTIONS } from '../src/entity-typecheck.js';
 import { readEntities, readEntitiesFromProject } from '../src/read-entities.js';
 import { foreignKeyName, indexName, uniqueConstraintName } from '../src/naming.js';
 
@@ -23,7 +24,7 @@ function plan(changes: readonly ChangeInput[]): ChangePlan {
 function apply(changes: readonly ChangeInput[]): EntityEdit[] {
   const schema = readEntities({ files: BLOG });
   const edits = applyPlanToEntities({ schema, plan: plan(changes), entitiesDir: blog });
-  expect(typecheckEntities({ projectRoot: packageRoot, edits })).toEqual([]);
+  expect(typecheckSources({ projectRoot: packageRoot, edits, requiredOptions: ENTITY_COMPILER_OPTIONS })).toEqual([]);
   return edits;
 }
 

@@ -174,29 +174,57 @@ const REPAIRABLE: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>([
   'MIGRATION_IRREVERSIBLE',
 ]);
 
-async function tryPlan({ options, project, model, plan, timed, shadow }: TryPlanOptions): Promise<TryPlanResult> {
+/** Runs `work`; a failure a corrected plan can fix comes back as a value, told in words a model may read. */
+async function repairable<T>(known: KnownNames, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof OrmAiError && REPAIRABLE.has(error.code)) return { ok: false, error: withTextForModel(error, known) };
+    throw error;
+  }
+}
+
+async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
+  const known = knownNames({ model: options.model, plan: options.plan });
+  const applied = await repairable(known, () => options.timed('apply-plan', () => options.project.applyPlan(options.plan)));
+  if (!applied.ok) return applied;
+  // The type check of the edited source (seconds) runs beside generating and proving the
+  // migration. Its failure wins over whatever followed from the badly typed source.
+  const checking = checkEdits(options.project, applied.value);
+  let result: TryPlanResult;
+  try {
+    result = await tryEdits(options, applied.value);
+  } catch (error) {
+    const failedCheck = await checking;
+    if (failedCheck) return { ok: false, error: withTextForModel(failedCheck, known) };
+    throw error;
+  }
+  const failedCheck = await checking;
+  return failedCheck ? { ok: false, error: withTextForModel(failedCheck, known) } : result;
+}
+
+async function checkEdits(project: OrmProject, edits: readonly FileChange[]): Promise<OrmAiError | null> {
+  const diagnostics = (await project.checkEdits?.(edits)) ?? [];
+  if (diagnostics.length === 0) return null;
+  return new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited source does not type-check:\n${diagnostics.join('\n')}`, {
+    hint: 'Nothing was written. The plan asks for something the schema source cannot express this way.',
+  });
+}
+
+async function tryEdits({ options, project, model, plan, timed, shadow }: TryPlanOptions, edits: FileChange[]): Promise<TryPlanResult> {
   // What a failure may tell a model: names from the schema, the plan and, once written, the migration's SQL.
   let known = knownNames({ model, plan });
-  const repairable = async <T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: OrmAiError }> => {
-    try {
-      return { ok: true, value: await work() };
-    } catch (error) {
-      if (error instanceof OrmAiError && REPAIRABLE.has(error.code)) return { ok: false, error: withTextForModel(error, known) };
-      throw error;
-    }
-  };
-  const generated = await repairable(async () => {
-    const edits = await timed('apply-plan', () => project.applyPlan(plan));
+  const generated = await repairable(known, async () => {
     const name = migrationNameFor({ name: options.name, plan });
     const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowServer: shadowServerFrom(options) }));
-    return { edits, migration, statements: await composeStatements(plan, migration), downStatements: await composeDownStatements(plan, migration) };
+    return { migration, statements: await composeStatements(plan, migration), downStatements: await composeDownStatements(plan, migration) };
   });
   if (!generated.ok) return generated;
-  const { edits, migration, statements, downStatements } = generated.value;
+  const { migration, statements, downStatements } = generated.value;
   known = knownNames({ model, plan, sql: [...statements, ...downStatements] });
   // Outside `repairable`: existing migrations failing on the shadow is not the plan's fault.
   const prepared = await timed('shadow', shadow);
-  const proven = await repairable(() =>
+  const proven = await repairable(known, () =>
     timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, transaction: options.plugin.capabilities.migrationTransaction })),
   );
   if (!proven.ok) return proven;
@@ -211,12 +239,12 @@ async function tryPlan({ options, project, model, plan, timed, shadow }: TryPlan
       productionRows: options.productionRows,
     }),
   );
-  const safe = await repairable(async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));
+  const safe = await repairable(known, async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));
   if (!safe.ok) return safe;
   const rollback = await timed('rollback', () =>
     proveRoundTrip({ prepared, migrationId: migration.id, up: statements, down: downStatements, transaction: capabilities.migrationTransaction }),
   );
-  const kept = await repairable(async () => refuseLostData(rollback, options, known));
+  const kept = await repairable(known, async () => refuseLostData(rollback, options, known));
   if (!kept.ok) return kept;
   const files = [...edits, ...migration.filesFor({ up: statements, down: downStatements })];
   const findings = [...migration.findings, ...analysis.statements.flatMap((statement) => statement.findings), ...dataLossFindings(rollback)];

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Project, ts, type Diagnostic, type SourceFile } from 'ts-morph';
 
 /** Strict settings for projects without a tsconfig.json; Bundler resolution accepts both `./x` and `./x.js`. */
@@ -33,6 +35,26 @@ export function typecheckSources(options: TypecheckSourcesOptions): string[] {
   const project = createProject(projectRoot, options.requiredOptions ?? {});
   const sourceFiles = options.edits.map((edit) => project.createSourceFile(path.resolve(projectRoot, edit.path), edit.after, { overwrite: true }));
   return sourceFiles.flatMap((sourceFile) => editedFileDiagnostics(sourceFile).map((diagnostic) => describe(diagnostic, projectRoot)));
+}
+
+/**
+ * `typecheckSources` on a worker thread, so that the check (seconds: the ORM's declaration
+ * files are large) runs on the other core while the main thread generates and proves the
+ * migration. From sources (tests run them untranspiled) there is no worker script, and the
+ * check runs in-process.
+ */
+export function typecheckSourcesInWorker(options: TypecheckSourcesOptions): Promise<string[]> {
+  const script = new URL('./typecheck-worker.js', import.meta.url);
+  if (!existsSync(fileURLToPath(script))) return Promise.resolve().then(() => typecheckSources(options));
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: options });
+    worker.once('message', (message: { diagnostics?: string[]; failure?: string }) => {
+      if (message.diagnostics) resolve(message.diagnostics);
+      else reject(new Error(`the type check failed: ${message.failure}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the type check's worker exited with code ${code} before answering`)));
+  });
 }
 
 function createProject(projectRoot: string, required: ts.CompilerOptions): Project {

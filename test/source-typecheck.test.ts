@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
+
+const run = promisify(execFile);
+const disposals: Array<() => void> = [];
+afterAll(() => disposals.forEach((dispose) => dispose()));
+
+describe('the type check of the edited source, on its worker thread', () => {
+  it('refuses a plan whose edited schema does not type-check, naming the line, and writes nothing', async () => {
+    const { root, dispose } = copyExample('drizzle-app');
+    disposals.push(dispose);
+    // The plan edits this file; the check judges the edited file as a whole.
+    appendFileSync(join(root, 'src', 'db', 'schema.ts'), "\nexport const pageSize: number = 'twenty';\n");
+    const before = snapshotTree(root);
+    const failed = await run(process.execPath, [join(REPO_ROOT, 'packages/drizzle/dist/bin.js'), 'generate', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], {
+      cwd: root,
+      env: { ...process.env, ORM_AI_CACHE_DIR: join(root, '.cache') },
+    }).then(
+      () => null,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    const report = JSON.parse(failed!.stdout) as { ok: boolean; error: { code: string; message: string } };
+    expect(report).toMatchObject({ ok: false, error: { code: 'SOURCE_TYPECHECK_FAILED' } });
+    expect(report.error.message).toMatch(/src\/db\/schema\.ts:\d+: Type 'string' is not assignable to type 'number'/);
+    const after = snapshotTree(root);
+    for (const path of Object.keys(after)) if (path.startsWith('.cache/')) delete after[path];
+    expect(after).toEqual(before);
+  });
+});
