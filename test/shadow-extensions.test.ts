@@ -24,12 +24,15 @@ async function generateJson(root: string, args: string[]) {
 }
 
 describe('drizzle-ai generate on the embedded shadow, with migrations that create extensions', () => {
-  it('loads what PGlite ships (pgcrypto, pg_trgm) and proves the new migration on top', async () => {
+  it('loads what PGlite ships (pgcrypto, pg_trgm) and pgvector from its package, and proves the new migration on top', async () => {
     const root = projectWhoseHistoryRuns([
       'CREATE EXTENSION IF NOT EXISTS "pgcrypto";',
       'CREATE EXTENSION IF NOT EXISTS pg_trgm;',
       'CREATE INDEX "comments_body_trgm_idx" ON "comments" USING gin ("body" gin_trgm_ops);',
       "SELECT encode(gen_random_bytes(8), 'hex');",
+      'CREATE EXTENSION IF NOT EXISTS vector;',
+      'CREATE TABLE "post_embeddings" ("post_id" integer PRIMARY KEY, "embedding" vector(3) NOT NULL);',
+      'CREATE INDEX "post_embeddings_hnsw_idx" ON "post_embeddings" USING hnsw ("embedding" vector_cosine_ops);',
     ]);
     const { code, report } = await generateJson(root, ['--plan', 'plans/add-post-tags.json', '--yes']);
     expect(report.error ?? null).toBeNull();
@@ -38,12 +41,12 @@ describe('drizzle-ai generate on the embedded shadow, with migrations that creat
     expect(readFileSync(report.files[1], 'utf8')).toContain('"tags" text[]');
   });
 
-  it('refuses one PGlite lacks before asking anything, naming it and --shadow-url, and writes nothing', async () => {
-    const root = projectWhoseHistoryRuns(['CREATE EXTENSION IF NOT EXISTS vector;', 'ALTER TABLE "posts" ADD COLUMN "embedding" vector(3);']);
+  it('refuses one neither PGlite nor a package beside it ships before asking anything, naming it and --shadow-url, and writes nothing', async () => {
+    const root = projectWhoseHistoryRuns(['CREATE EXTENSION IF NOT EXISTS postgis;', 'ALTER TABLE "posts" ADD COLUMN "location" geometry(Point, 4326);']);
     const before = snapshotTree(root);
     const { code, report } = await generateJson(root, ['--plan', 'plans/add-post-tags.json', '--yes']);
     expect(code).toBe(1);
-    expect(report).toMatchObject({ ok: false, files: [], error: { code: 'SHADOW_EXTENSION_UNAVAILABLE', message: expect.stringContaining('"vector"'), hint: expect.stringContaining('--shadow-url') } });
+    expect(report).toMatchObject({ ok: false, files: [], error: { code: 'SHADOW_EXTENSION_UNAVAILABLE', message: expect.stringContaining('"postgis"'), hint: expect.stringContaining('--shadow-url') } });
     expect(snapshotTree(root)).toEqual(before);
   });
 });
