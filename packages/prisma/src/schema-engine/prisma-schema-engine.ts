@@ -62,7 +62,8 @@ export interface PrismaSchemaEngine {
    * The next migration for `schema` after `migrations` (oldest first), in `prisma migrate dev`'s
    * order: the migrations are applied to the dev database, `devDiagnostic` replays them on the
    * shadow (skipped when this session already did for the same list), then `createMigration`.
-   * `name` is used as given (Prisma's CLI slugifies `--name`).
+   * `name` is used as given (Prisma's CLI slugifies `--name`). An extension the migrations
+   * installed is not created again, as the native engine would not (see `withoutInstalledExtensions`).
    */
   createMigration(options: { migrations: readonly PrismaMigrationSource[]; schema: readonly PrismaSchemaFile[]; name: string }): Promise<CreatedMigration>;
   /** What the next migration would do to the rows of the dev database (empty unless `execute` put rows there). */

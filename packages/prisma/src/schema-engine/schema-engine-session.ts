@@ -2,6 +2,7 @@ import { OrmAiError } from '@orm-ai/core';
 import type { ErrorRegistry } from '@prisma/driver-adapter-utils';
 import type { DiffParams, DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import { engineFailure } from './engine-errors.js';
+import { withoutInstalledExtensions } from './extension-steps.js';
 import { keepAliveWhile } from './load-engine.js';
 import {
   headerWarnings,
@@ -68,7 +69,8 @@ export class PrismaSchemaEngineSession implements PrismaSchemaEngine {
         draft: false,
         filters: NO_SCHEMA_FILTER,
       });
-      const sql = created.migrationScript;
+      // The dev database now holds what `migrations` build, extensions included.
+      const sql = created.migrationScript === null ? null : withoutInstalledExtensions(created.migrationScript, await this.databases.installedExtensions());
       return { sql, warnings: sql === null ? [] : headerWarnings(sql), directoryName: created.generatedMigrationName };
     });
   }

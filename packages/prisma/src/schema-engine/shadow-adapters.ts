@@ -3,6 +3,7 @@ import { confinePglite, pgliteExtensionsFor, redact, setRoleSql, ThrowawayDataba
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { INSTALLED_EXTENSIONS_SQL, type InstalledExtension } from './extension-steps.js';
 import { ServerDatabase, serverTarget } from './server-databases.js';
 import { ScriptFailureLog, trialInTransaction, type ScriptTarget } from './script-runner.js';
 import { ScriptRunningAdapter } from './script-running-adapter.js';
@@ -23,6 +24,8 @@ export interface ShadowAdapterFactory {
   readonly failures: ScriptFailureLog;
   /** Runs SQL on the dev database, e.g. rows for `evaluateDataLoss` to count. */
   execute(sql: string): Promise<void>;
+  /** The extensions of the dev database: those its migrations created (see `withoutInstalledExtensions`). */
+  installedExtensions(): Promise<InstalledExtension[]>;
   /**
    * Gives the dev database's one session a clean state (no open transaction, default
    * settings, no advisory lock), as each run of Prisma's CLI starts with a new connection.
@@ -173,6 +176,7 @@ export async function pgliteShadowFactory(options: { sql?: readonly string[] | u
       connectToShadowDb: shadowHandOut({ connect: (release) => connect(shadow, shadowTarget, release), empty: () => emptyPglite(confinedShadow) }),
     },
     execute: (sql) => dev.exec(sql).then(() => undefined),
+    installedExtensions: async () => (await dev.query<InstalledExtension>(INSTALLED_EXTENSIONS_SQL)).rows,
     resetSession: () => cleanPgliteSession(confinedDev),
     async dispose() {
       if (disposed) return;
@@ -216,6 +220,7 @@ export async function serverShadowFactory(server: ShadowServer): Promise<ShadowA
       connectToShadowDb: shadowHandOut({ connect: (release) => connect(shadow, shadowTarget, release), empty: emptyShadow }),
     },
     execute: (sql) => dev.pool.query(sql).then(() => undefined),
+    installedExtensions: async () => (await dev.pool.query<InstalledExtension>(INSTALLED_EXTENSIONS_SQL)).rows,
     resetSession: () => cleanSession((sql) => dev.pool.query(sql)),
     async dispose() {
       if (disposed) return;
