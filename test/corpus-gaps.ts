@@ -18,10 +18,10 @@ const HAND_MADE_INDEXES: CorpusGap = {
   refusedWith: 'SCHEMA_OUT_OF_SYNC',
 };
 
-const NO_PGVECTOR: CorpusGap = {
+const RENAMED_BY_HAND_AND_DRIFT: CorpusGap = {
   reason:
-    'its migrations create the pgvector extension, which PGlite 0.5 does not ship (nor does this machine\'s PostgreSQL, for --shadow-url): refused before any planning',
-  refusedWith: 'SHADOW_EXTENSION_UNAVAILABLE',
+    "User.email_verified_at is in its migrations but not in schema.prisma, and its hand-written rename migration (20260528120000_rename_connector_to_feedback_source) named two foreign keys and two unique indexes after the field (feedbackSourceId) where Prisma's default names use the mapped column (feedback_source_id), two of them cut to 63 bytes by PostgreSQL; Prisma's engine would drop the column and rename the four in any new migration (as `prisma migrate dev` would): refused as drift",
+  refusedWith: 'SCHEMA_OUT_OF_SYNC',
 };
 
 const LIST_NOT_NULL_AND_DRIFT: CorpusGap = {
@@ -37,5 +37,11 @@ const LIST_NOT_NULL_AND_DRIFT: CorpusGap = {
 
 export const CORPUS_GAPS: Readonly<Record<string, Partial<Record<CorpusCheck, CorpusGap>>>> = {
   'prisma-hoppscotch': { 'plan-1': HAND_MADE_INDEXES, 'plan-2': HAND_MADE_INDEXES, 'plan-3': HAND_MADE_INDEXES, 'plan-4': HAND_MADE_INDEXES },
-  'prisma-formbricks': { model: LIST_NOT_NULL_AND_DRIFT, 'plan-1': NO_PGVECTOR, 'plan-2': NO_PGVECTOR, 'plan-3': NO_PGVECTOR, 'plan-4': NO_PGVECTOR, 'plan-5': NO_PGVECTOR },
+  'prisma-formbricks': {
+    model: LIST_NOT_NULL_AND_DRIFT,
+    'plan-1': RENAMED_BY_HAND_AND_DRIFT,
+    'plan-2': RENAMED_BY_HAND_AND_DRIFT,
+    'plan-3': RENAMED_BY_HAND_AND_DRIFT,
+    'plan-4': RENAMED_BY_HAND_AND_DRIFT,
+  },
 };
