@@ -25,10 +25,13 @@ export interface OrmPlugin {
 export interface OrmCapabilities {
   /**
    * How the ORM's migrator runs migrations: `all` in one transaction, `each` in its own
-   * transaction, or `none`. The shadow replays them the same way, so a statement that
-   * cannot run inside a transaction fails on the shadow exactly as it would in production.
+   * transaction, `script` as one script each (PostgreSQL's simple query protocol, as Prisma's
+   * engine sends a migration.sql: a migration of several statements runs in one implicit
+   * transaction, a migration of one statement in none), or `none`. The shadow replays them
+   * the same way, so a statement that cannot run inside a transaction fails on the shadow
+   * exactly as it would in production.
    */
-  readonly migrationTransaction: 'all' | 'each' | 'none';
+  readonly migrationTransaction: 'all' | 'each' | 'script' | 'none';
   /** Facts about this ORM the model must know to plan well (one sentence each). */
   readonly promptNotes: readonly string[];
   /** The safe alternative for a safety rule in this ORM's own terms (`index().concurrently()`), where it differs from plain SQL. */

@@ -18,8 +18,9 @@ import { projectSchemaTools, type PrismaSchemaTools } from './schema-tools.js';
 export const prismaPlugin: OrmPlugin = {
   displayName: 'Prisma',
   capabilities: {
-    // The schema engine sends each migration.sql as one script: one implicit transaction.
-    migrationTransaction: 'each',
+    // The schema engine sends each migration.sql as one script: an implicit transaction when it
+    // holds several statements, none for one (a lone CREATE INDEX CONCURRENTLY runs, as Prisma's docs advise).
+    migrationTransaction: 'script',
     promptNotes: [
       'Table and column names are the database names (@@map / @map); the tool picks the model and field names.',
       'Partial indexes (where) need the partialIndexes preview feature in the generator block; without it leave where null.',

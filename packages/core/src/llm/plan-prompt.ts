@@ -34,10 +34,12 @@ const RULES = [
 /** The first two messages of a planning conversation: the rules, then the schema and request. */
 export function planPromptMessages(options: PlanPromptOptions): ChatMessage[] {
   const notes = options.capabilities.promptNotes.map((note) => `- ${note}`);
+  const transaction = options.capabilities.migrationTransaction;
+  const inside = transaction === 'script' ? 'as one script, inside a transaction when it has more than one statement' : 'inside a transaction';
   const transactionNote =
-    options.capabilities.migrationTransaction === 'none'
+    transaction === 'none'
       ? []
-      : [`- ${options.ormName}'s migrator runs migrations inside a transaction, so CREATE INDEX CONCURRENTLY cannot be used: set concurrently to false and say in the summary that the index build blocks writes to the table while it runs.`];
+      : [`- ${options.ormName}'s migrator runs migrations ${inside}, so CREATE INDEX CONCURRENTLY cannot be used: set concurrently to false and say in the summary that the index build blocks writes to the table while it runs.`];
   const system = [
     `You plan PostgreSQL schema changes for a project that uses ${options.ormName}. You answer with a change plan; the tool edits the ${options.ormName} schema and ${options.ormName}'s own tool writes the migration.`,
     '',

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { OrmCapabilities } from '../orm-plugin.js';
+import { runsInTransaction } from '../shadow/replay-migrations.js';
 import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
@@ -116,6 +117,8 @@ class MigrationRun {
   #existing = new Map<number, RelationFile>();
   readonly #createdTables = new Set<string>();
   #explicitTransaction = false;
+  /** Whether the migrator wraps this migration in a transaction (with `script`, only one of several statements). */
+  #migratorTransaction = false;
   #lockTimeoutSet = false;
   #lockTimeoutReported = false;
   /** Foreign keys seen so far, and which statement (by index) added each one during the migration. */
@@ -131,6 +134,7 @@ class MigrationRun {
   }
 
   async analyze(statements: readonly ParsedStatement[]): Promise<StatementAnalysis[]> {
+    this.#migratorTransaction = runsInTransaction(this.options.transaction, statements.length);
     this.#existing = new Map((await this.#catalog.relationFiles()).map((relation) => [relation.oid, relation]));
     this.#foreignKeys = new Set((await this.#catalog.foreignKeys()).map((key) => key.oid));
     const results: StatementAnalysis[] = [];
@@ -154,8 +158,8 @@ class MigrationRun {
     const findings = await staticFindings(statement, {
       catalog: this.#catalog,
       isNewTable: (table) => this.#createdTables.has(tableKey(table)),
-      inTransaction: this.options.transaction !== 'none' || this.#explicitTransaction,
-      migratorTransaction: this.options.transaction !== 'none',
+      inTransaction: this.#migratorTransaction || this.#explicitTransaction,
+      migratorTransaction: this.#migratorTransaction,
       fixes: this.options.fixes,
     });
     this.#track(kind, node);

@@ -21,15 +21,26 @@ export async function replayMigrations(options: ReplayOptions): Promise<void> {
   if (transaction === 'all') await shadow.exec('BEGIN');
   try {
     for (const { script, statements } of parsed) {
-      if (transaction === 'each') await shadow.exec('BEGIN');
+      const own = transaction !== 'all' && runsInTransaction(transaction, statements.length);
+      if (own) await shadow.exec('BEGIN');
       for (const statement of statements) await runStatement(shadow, script, statement);
-      if (transaction === 'each') await shadow.exec('COMMIT');
+      if (own) await shadow.exec('COMMIT');
     }
     if (transaction === 'all') await shadow.exec('COMMIT');
   } catch (error) {
     if (transaction !== 'none') await shadow.exec('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Whether the migrator runs a migration of `statements` statements inside a transaction:
+ * always with `all` and `each`, never with `none`, and with `script` only when there are
+ * several (PostgreSQL wraps a multi-statement simple query in an implicit transaction, so
+ * a lone `CREATE INDEX CONCURRENTLY` works and one beside other statements fails).
+ */
+export function runsInTransaction(transaction: OrmCapabilities['migrationTransaction'], statements: number): boolean {
+  return transaction === 'script' ? statements > 1 : transaction !== 'none';
 }
 
 async function statementsOf(script: MigrationScript): Promise<readonly ParsedStatement[]> {
