@@ -1,4 +1,5 @@
 import { describeError, OrmAiError, redact } from '@orm-ai/core';
+import { ColumnTypeEnum, type SqlDriverAdapter, type SqlResultSet } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 
 /** PostgreSQL's internal one-byte type `"char"`: `pg_class.relkind`, `pg_constraint.contype`, ... */
@@ -8,8 +9,10 @@ const TEXT_OID = 25;
 /**
  * `@prisma/adapter-pg` 7.10 maps column types by OID and has no entry for `"char"`, so the
  * schema engine's catalog queries fail with `Column type 'char' could not be deserialized`.
- * Its values are already strings in pg's text format: reporting the column as `text` is
- * exact. One subclass covers both paths the adapter uses: `pool.query` and a pool client.
+ * Its values are already strings in pg's text format, so the column is reported as `text`
+ * for the adapter to read, and remembered (`charColumns`) so that `withCharColumns` hands
+ * it to the engine as `Character`. One subclass covers both paths the adapter uses:
+ * `pool.query` and a pool client.
  */
 class CharAsTextClient extends pg.Client {
   // One rest signature stands for pg's overloads: (config), (text, values), (..., callback).
@@ -25,16 +28,48 @@ class CharAsTextClient extends pg.Client {
   }
 }
 
+/** Result rows (the array the adapter passes on as is) → the positions of their `"char"` columns. */
+const charColumns = new WeakMap<object, number[]>();
+
 function charAsText(result: unknown): unknown {
   // A multi-statement simple query answers with one result per statement.
   for (const one of Array.isArray(result) ? result : [result]) {
-    const fields = (one as { fields?: unknown } | null | undefined)?.fields;
+    const { fields, rows } = (one ?? {}) as { fields?: unknown; rows?: unknown };
     if (!Array.isArray(fields)) continue;
-    for (const field of fields as Array<{ dataTypeID: number }>) {
-      if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
-    }
+    const positions: number[] = [];
+    (fields as Array<{ dataTypeID: number }>).forEach((field, position) => {
+      if (field.dataTypeID !== CHAR_OID) return;
+      field.dataTypeID = TEXT_OID;
+      positions.push(position);
+    });
+    if (positions.length > 0 && typeof rows === 'object' && rows !== null) charColumns.set(rows, positions);
   }
   return result;
+}
+
+/**
+ * The adapter with its `"char"` columns typed `Character` again, as `pglite-prisma-adapter`
+ * types them: Prisma 6's catalog reader takes `pg_constraint.contype` only as a character
+ * and panics (`as char failed`, WebAssembly `unreachable`) on text, which a CHECK
+ * constraint in the migrations brings about.
+ */
+export function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const queryRaw: SqlDriverAdapter['queryRaw'] = async (query) => characterColumns(await adapter.queryRaw(query));
+  return new Proxy(adapter, {
+    get(target, property) {
+      if (property === 'queryRaw') return queryRaw;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function characterColumns(result: SqlResultSet): SqlResultSet {
+  const positions = charColumns.get(result.rows);
+  if (positions === undefined) return result;
+  const columnTypes = [...result.columnTypes];
+  for (const position of positions) columnTypes[position] = ColumnTypeEnum.Character;
+  return { ...result, columnTypes };
 }
 
 /**

@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { INSTALLED_EXTENSIONS_SQL, type InstalledExtension } from './extension-steps.js';
+import { withCharColumns } from './pg-pool.js';
 import { ServerDatabase, serverTarget } from './server-databases.js';
 import { ScriptFailureLog, trialInTransaction, type ScriptTarget } from './script-runner.js';
 import { ScriptRunningAdapter } from './script-running-adapter.js';
@@ -203,7 +204,7 @@ export async function serverShadowFactory(server: ShadowServer): Promise<ShadowA
   const devTarget = serverTarget(dev, `the dev database (${description})`);
   const shadowTarget = serverTarget(shadow, `Prisma's shadow database (${redact(shadow.url)})`);
   const connect = async (database: ServerDatabase, target: ScriptTarget, onDispose?: () => Promise<void>) =>
-    new ScriptRunningAdapter(await new PrismaPg(database.pool).connect(), { target, failures, onDispose });
+    new ScriptRunningAdapter(withCharColumns(await new PrismaPg(database.pool).connect()), { target, failures, onDispose });
   // New connections for each replay: a migration's settings must not reach the next one.
   const emptyShadow = async () => {
     await shadow.renew();
