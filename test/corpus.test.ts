@@ -42,8 +42,13 @@ const ORMS: Record<CorpusOrm, OrmUnderTest> = {
     plugin: prismaPlugin,
     command: () => ['migrate'],
     configPath: () => undefined,
-    // npm runs no install scripts, so no native engine: Prisma's WASM engine at the project's engine version.
-    addToInstall: (modules) => ({ '@prisma/schema-engine-wasm': (JSON.parse(readFileSync(join(modules, '@prisma/engines-version/package.json'), 'utf8')) as { version: string }).version }),
+    // npm runs no install scripts, so no native engine: Prisma's WASM engine at the project's engine version,
+    // and its validator at the same version (the bundled Prisma 7.10 one refuses preview features only
+    // Prisma 6 knows, such as "metrics"); the two packages the CLI's hints name.
+    addToInstall: (modules) => {
+      const engines = (JSON.parse(readFileSync(join(modules, '@prisma/engines-version/package.json'), 'utf8')) as { version: string }).version;
+      return { '@prisma/schema-engine-wasm': engines, '@prisma/prisma-schema-wasm': engines };
+    },
     leftover: prismaLeftover,
   },
   typeorm: {
