@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: wall time per pipeline stage (read schema, apply plan, drizzle-kit
+ * `npm run bench:stages`: wall time per pipeline stage (read schema, apply plan, drizzle-kit
  * generate, shadow validation) for a plan on the example project and on a generated
  * 200-table schema, next to `drizzle-kit generate` alone making the same migration.
  * One PGlite start per pipeline run. Prints a Markdown table for the README.

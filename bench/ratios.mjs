@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: each CLI against the ORM's own tool making the same change on the same
+ * example project, as separate processes, in CPU seconds (user + system, children included,
+ * from GNU time) and wall time. Runs are paired (the ORM's tool, then ours warm, then ours
+ * cold) so that a noisy shared machine slows both sides of a pair alike; the table gives the
+ * min and median of the per-pair ratios over BENCH_PAIRS pairs (at least 3).
+ *
+ * - warm: a second run in the same project, its prepared shadow cached (ORM_AI_CACHE_DIR);
+ * - cold: an empty cache;
+ * - the ORM's tool: `drizzle-kit generate`; `typeorm migration:generate` against a server
+ *   database holding the migrations (BENCH_DATABASE_URL, default the local server; skipped
+ *   without one); for Prisma one schema-engine `createMigration` (bench/prisma-create-migration.mjs).
+ * - check: 20 SQL files against 1, each judged on the same `--setup` state.
+ *
+ * Prints Markdown for the README.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const scratch = join(repo, 'bench', '.tmp');
+const PAIRS = Math.max(3, Number(process.env.BENCH_PAIRS ?? 3));
+const GNU_TIME = '/usr/bin/time';
+const node = process.execPath;
+const bin = (orm) => join(repo, 'packages', orm, 'dist', 'bin.js');
+
+let measurements = 0;
+
+/** One process, measured by GNU time: wall and CPU seconds, peak RSS in MiB. Throws when it fails. */
+function measured(args, { cwd, env = {}, findingsExit = false }) {
+  const out = join(scratch, `time-${(measurements += 1)}.txt`);
+  const result = spawnSync(GNU_TIME, ['-f', '%e %U %S %M', '-o', out, node, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // `check` exits 1 when it finds an error in the SQL it judges, which is its job here.
+  if (result.status !== 0 && !(findingsExit && result.status === 1 && result.stdout.includes('error'))) {
+    throw new Error(`${args.join(' ')} in ${cwd} exited with ${result.status}:\n${result.stderr}\n${result.stdout}`.slice(0, 4000));
+  }
+  const [wall, user, system, rssKiB] = readFileSync(out, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return { wall, cpu: user + system, rssMiB: rssKiB / 1024 };
+}
+
+function copyOf(source, name) {
+  const target = join(scratch, name);
+  rmSync(target, { recursive: true, force: true });
+  cpSync(source, target, { recursive: true, filter: (path) => !path.split(/[\\/]/).includes('node_modules') });
+  return target;
+}
+
+/**
+ * The example, our CLI's edit written once (untimed), and the ORM tool's starting point: the
+ * edited schema source with the example's own migrations, so its generate makes the same change.
+ */
+function prepare({ example, migrations, ours }) {
+  const base = copyOf(join(repo, 'examples', example), `${example}-base`);
+  const edited = copyOf(base, `${example}-edited`);
+  measured([...ours.slice(0, 1), ...ours.slice(1).filter((arg) => arg !== '--dry-run'), '--yes'], { cwd: edited, env: { ORM_AI_CACHE_DIR: join(scratch, 'unused-cache') } });
+  rmSync(join(edited, migrations), { recursive: true, force: true });
+  cpSync(join(base, migrations), join(edited, migrations), { recursive: true });
+  return { base, theirsTemplate: edited };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Paired runs of one ORM: the ORM's tool, ours warm, ours cold. */
+function pairs({ name, prepared, ours, theirs }) {
+  const warmCache = mkdtempSync(join(scratch, 'warm-cache-'));
+  measured(ours, { cwd: prepared.base, env: { ORM_AI_CACHE_DIR: warmCache } });
+  const rows = [];
+  for (let pair = 0; pair < PAIRS; pair += 1) {
+    const theirsRun = theirs();
+    const warm = measured(ours, { cwd: prepared.base, env: { ORM_AI_CACHE_DIR: warmCache } });
+    const cold = measured(ours, { cwd: prepared.base, env: { ORM_AI_CACHE_DIR: mkdtempSync(join(scratch, 'cold-cache-')) } });
+    rows.push({ theirs: theirsRun, warm, cold });
+    console.error(`${name} pair ${pair + 1}: theirs ${theirsRun.cpu.toFixed(1)} CPU s, warm ${warm.cpu.toFixed(1)}, cold ${cold.cpu.toFixed(1)}`);
+  }
+  return { name, rows };
+}
+
+function drizzle() {
+  const ours = [bin('drizzle'), 'generate', '--plan', 'plans/add-post-tags.json', '--dry-run'];
+  const prepared = prepare({ example: 'drizzle-app', migrations: 'drizzle', ours });
+  const theirs = () => {
+    const root = copyOf(prepared.theirsTemplate, 'drizzle-kit-run');
+    return measured([join(repo, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate'], { cwd: root });
+  };
+  return pairs({ name: '`drizzle-ai generate --plan` / `drizzle-kit generate`', prepared, ours, theirs });
+}
+
+function prisma() {
+  const ours = [bin('prisma'), 'migrate', '--plan', 'plans/add-post-tags.json', '--dry-run'];
+  const prepared = prepare({ example: 'prisma-app', migrations: join('prisma', 'migrations'), ours });
+  const theirs = () => measured([join(repo, 'bench', 'prisma-create-migration.mjs')], { cwd: prepared.theirsTemplate });
+  return pairs({ name: '`prisma-ai migrate --plan` / one engine `createMigration`', prepared, ours, theirs });
+}
+
+async function typeorm() {
+  const url = new URL(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const admin = new pg.Client({ connectionString: url.toString() });
+  try {
+    await admin.connect();
+  } catch (error) {
+    console.error(`TypeORM skipped: no server at ${url.host} for typeorm migration:generate (${error.message})`);
+    return null;
+  }
+  const database = `orm_ai_bench_${process.pid}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  try {
+    url.pathname = `/${database}`;
+    const ours = [bin('typeorm'), 'migration:generate', '--plan', 'plans/add-post-tags.json', '--dry-run', '-d', 'src/data-source.ts'];
+    const prepared = prepare({ example: 'typeorm-app', migrations: join('src', 'migrations'), ours });
+    const cli = join(repo, 'node_modules', 'typeorm', 'cli-ts-node-commonjs.js');
+    const env = { DATABASE_URL: url.toString() };
+    measured([cli, 'migration:run', '-d', 'src/data-source.ts'], { cwd: prepared.theirsTemplate, env });
+    const theirs = () => {
+      const root = copyOf(prepared.theirsTemplate, 'typeorm-generate-run');
+      return measured([cli, 'migration:generate', 'src/migrations/AddPostTags', '-d', 'src/data-source.ts'], { cwd: root, env });
+    };
+    return pairs({ name: '`typeorm-ai migration:generate --plan` / `typeorm migration:generate`', prepared, ours, theirs });
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** `check` of 20 files against 1 file, each judged on the same setup state. */
+function check() {
+  const root = copyOf(join(repo, 'examples', 'drizzle-app'), 'check-files');
+  writeFileSync(join(root, 'setup.sql'), 'CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);\n');
+  const files = Array.from({ length: 20 }, (_, index) => {
+    const file = `change-${String(index + 1).padStart(2, '0')}.sql`;
+    writeFileSync(join(root, file), `ALTER TABLE items ADD COLUMN c${index + 1} integer;\nCREATE INDEX items_c${index + 1}_idx ON items (c${index + 1});\n`);
+    return file;
+  });
+  const run = (chosen) => measured([bin('drizzle'), 'check', '--setup', 'setup.sql', ...chosen], { cwd: root, findingsExit: true });
+  const rows = [];
+  for (let pair = 0; pair < PAIRS; pair += 1) {
+    const one = run(files.slice(0, 1));
+    const twenty = run(files);
+    rows.push({ theirs: one, warm: twenty });
+    console.error(`check pair ${pair + 1}: 1 file ${one.cpu.toFixed(1)} CPU s, 20 files ${twenty.cpu.toFixed(1)}`);
+  }
+  return rows;
+}
+
+function ratioCells(rows, side) {
+  const cells = [];
+  for (const unit of ['cpu', 'wall']) {
+    const ratios = rows.map((row) => row[side][unit] / row.theirs[unit]);
+    cells.push(`${Math.min(...ratios).toFixed(1)}× / ${median(ratios).toFixed(1)}×`);
+  }
+  return cells;
+}
+
+const seconds = (rows, side, unit) => median(rows.map((row) => row[side][unit])).toFixed(1);
+
+if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed to measure CPU seconds with children`);
+rmSync(scratch, { recursive: true, force: true });
+mkdirSync(scratch, { recursive: true });
+try {
+  const results = [drizzle(), prisma(), await typeorm()].filter(Boolean);
+  const checkRows = check();
+  console.log(`Min / median of ${PAIRS} paired runs; CPU = user + system seconds of the process and its children.\n`);
+  console.log('| command / the ORM\'s own | ORM\'s own, median CPU s | warm, median CPU s | warm ratio CPU | warm ratio wall | cold, median CPU s | cold ratio CPU | cold ratio wall | peak RSS (ours) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const { name, rows } of results) {
+    const peak = Math.max(...rows.flatMap((row) => [row.warm.rssMiB, row.cold.rssMiB]));
+    console.log(`| ${name} | ${seconds(rows, 'theirs', 'cpu')} | ${seconds(rows, 'warm', 'cpu')} | ${ratioCells(rows, 'warm').join(' | ')} | ${seconds(rows, 'cold', 'cpu')} | ${ratioCells(rows, 'cold').join(' | ')} | ${Math.round(peak)} MiB |`);
+  }
+  console.log('\n| `drizzle-ai check --setup` | 1 file, median CPU s | 20 files, median CPU s | 20 / 1 CPU | 20 / 1 wall |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| 20 files of ADD COLUMN + CREATE INDEX | ${seconds(checkRows, 'theirs', 'cpu')} | ${seconds(checkRows, 'warm', 'cpu')} | ${ratioCells(checkRows, 'warm').join(' | ')} |`);
+  console.log(`\nNode ${process.version}, ${process.arch}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
