@@ -119,14 +119,26 @@ interface SelectNode {
 
 /** Where `source.column` references start, not looking into subqueries (they qualify on every version). */
 function qualifiedColumnLocations(node: unknown, source: string): number[] {
-  if (Array.isArray(node)) return node.flatMap((item) => qualifiedColumnLocations(item, source));
+  return columnRefsOutsideSubqueries(node)
+    .filter(({ names }) => names.length === 2 && names[0] === source && names[1] !== undefined)
+    .flatMap(({ location }) => (location === undefined ? [] : [location]));
+}
+
+/** A column reference: its dotted names (undefined for `*`) and where it starts. */
+interface ColumnRefFound {
+  readonly names: ReadonlyArray<string | undefined>;
+  readonly location: number | undefined;
+}
+
+/** The column references in a parse tree, not looking into subqueries, whose columns belong to their own FROM lists. */
+function columnRefsOutsideSubqueries(node: unknown): ColumnRefFound[] {
+  if (Array.isArray(node)) return node.flatMap((item) => columnRefsOutsideSubqueries(item));
   if (typeof node !== 'object' || node === null) return [];
   return Object.entries(node).flatMap(([key, value]) => {
     if (key === 'SelectStmt') return [];
-    if (key !== 'ColumnRef') return qualifiedColumnLocations(value, source);
+    if (key !== 'ColumnRef') return columnRefsOutsideSubqueries(value);
     const { fields, location } = value as { fields?: Array<{ String?: { sval?: string } }>; location?: number };
-    const qualified = fields?.length === 2 && fields[0]?.String?.sval === source && fields[1]?.String !== undefined;
-    return qualified && location !== undefined ? [location] : [];
+    return [{ names: (fields ?? []).map((field) => field.String?.sval), location }];
   });
 }
 
@@ -141,26 +153,13 @@ function qualifierLength(bytes: Buffer, location: number, source: string): numbe
 
 /**
  * The columns of `table` that a boolean SQL expression (a check constraint, a policy's USING or
- * WITH CHECK) names: bare or qualified by the table's name, outside subqueries, whose columns
- * belong to their own FROM lists. Null when the text is not one expression.
+ * WITH CHECK) names: bare or qualified by the table's name, outside subqueries. Null when the
+ * text is not one expression.
  */
 export async function columnsNamedBy(expression: string, table: string): Promise<Set<string> | null> {
   const parsed = await parseSql(`SELECT 1 WHERE (${expression})`);
   if (!parsed.ok || parsed.statements.length !== 1) return null;
   const select = parsed.statements[0]!.ast.SelectStmt as { whereClause?: unknown } | undefined;
-  return new Set(columnRefsOutsideSubqueries(select?.whereClause, table));
-}
-
-function columnRefsOutsideSubqueries(node: unknown, table: string): string[] {
-  if (Array.isArray(node)) return node.flatMap((item) => columnRefsOutsideSubqueries(item, table));
-  if (typeof node !== 'object' || node === null) return [];
-  return Object.entries(node).flatMap(([key, value]) => {
-    if (key === 'SelectStmt') return [];
-    if (key !== 'ColumnRef') return columnRefsOutsideSubqueries(value, table);
-    const names = ((value as { fields?: Array<{ String?: { sval?: string } }> }).fields ?? []).map((field) => field.String?.sval);
-    const column = names.at(-1);
-    if (column === undefined) return [];
-    if (names.length === 1 || (names.length === 2 && names[0] === table)) return [column];
-    return [];
-  });
+  const named = columnRefsOutsideSubqueries(select?.whereClause).filter(({ names }) => names.length === 1 || (names.length === 2 && names[0] === table));
+  return new Set(named.flatMap(({ names }) => (names.at(-1) === undefined ? [] : [names.at(-1)!])));
 }
