@@ -33,7 +33,8 @@ export async function loadDrizzleConfig(options: { cwd: string; configPath?: str
   const raw = await importConfig(configPath);
   const root = dirname(configPath);
   const invalid = (message: string, hint: string) => new OrmAiError('CONFIG_INVALID', `${configPath}: ${message}`, { hint });
-  if (raw.dialect !== 'postgresql') {
+  // drizzle-kit 0.20 had no `dialect`: `generate:pg` and the `pg` driver meant PostgreSQL.
+  if (raw.dialect !== 'postgresql' && !(raw.dialect === undefined && raw.driver === 'pg')) {
     throw invalid(`dialect is ${JSON.stringify(raw.dialect)}, and only "postgresql" is supported`, 'drizzle-ai works with PostgreSQL schemas.');
   }
   const patterns = typeof raw.schema === 'string' ? [raw.schema] : Array.isArray(raw.schema) ? raw.schema : null;

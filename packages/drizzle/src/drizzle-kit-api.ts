@@ -17,19 +17,58 @@ export interface DrizzleKitApi {
 
 /**
  * drizzle-kit as the project installed it, so snapshots and SQL are exactly what the
- * team's own `drizzle-kit generate` would write.
+ * team's own `drizzle-kit generate` would write. drizzle-kit 0.23 and later export these
+ * functions as `drizzle-kit/api`; 0.20 to 0.22 export the PostgreSQL ones as
+ * `drizzle-kit/payload` with `generateDrizzleJson(imports, prevId)` only (see `legacyPayloadApi`).
  */
 export async function loadDrizzleKit(root: string): Promise<DrizzleKitApi> {
-  let entry: string;
+  const resolveFrom = createRequire(join(root, 'package.json'));
   try {
-    entry = createRequire(join(root, 'package.json')).resolve('drizzle-kit/api');
-  } catch (error) {
-    throw new OrmAiError('CONFIG_INVALID', `drizzle-kit is not installed in ${root}: ${describeError(error)}`, {
-      hint: 'Install it in the project: npm install -D drizzle-kit',
-      cause: error,
+    return (await import(pathToFileURL(resolveFrom.resolve('drizzle-kit/api')).href)) as DrizzleKitApi;
+  } catch (apiError) {
+    let payload: string;
+    try {
+      payload = resolveFrom.resolve('drizzle-kit/payload');
+    } catch {
+      throw new OrmAiError('CONFIG_INVALID', `drizzle-kit is not installed in ${root}: ${describeError(apiError)}`, {
+        hint: 'Install it in the project: npm install -D drizzle-kit',
+        cause: apiError,
+      });
+    }
+    return legacyPayloadApi((await import(pathToFileURL(payload).href)) as LegacyPayload & { default?: LegacyPayload });
+  }
+}
+
+/** `drizzle-kit/payload` of drizzle-kit 0.20-0.22, loaded from CommonJS. */
+interface LegacyPayload {
+  generateDrizzleJson(imports: Record<string, unknown>, prevId?: string): DrizzleSnapshot;
+  generateMigration(prev: DrizzleSnapshot, cur: DrizzleSnapshot): Promise<string[]>;
+}
+
+/**
+ * drizzle-kit 0.20-0.22's payload as `DrizzleKitApi`. Their `generate` reads every schema
+ * (`schemaFilter` only filtered introspect and push), so the filter is not passed on; they
+ * have no `casing` (drizzle-kit 0.25), and a config that sets it would be read differently
+ * by drizzle-kit and by this tool, so it is refused.
+ */
+export function legacyPayloadApi(loaded: LegacyPayload & { default?: LegacyPayload }): DrizzleKitApi {
+  const payload = typeof loaded.generateDrizzleJson === 'function' ? loaded : loaded.default;
+  if (typeof payload?.generateDrizzleJson !== 'function' || typeof payload.generateMigration !== 'function') {
+    throw new OrmAiError('CONFIG_INVALID', 'drizzle-kit/payload exports no generateDrizzleJson/generateMigration', {
+      hint: 'drizzle-ai works with drizzle-kit 0.20 to 0.31; reinstall drizzle-kit.',
     });
   }
-  return (await import(pathToFileURL(entry).href)) as DrizzleKitApi;
+  return {
+    generateDrizzleJson: (imports, prevId, _schemaFilters, casing) => {
+      if (casing) {
+        throw new OrmAiError('CONFIG_INVALID', `the config sets casing: ${JSON.stringify(casing)}, which the installed drizzle-kit (before 0.23) does not know`, {
+          hint: 'casing needs drizzle-kit 0.25 or later (and drizzle-orm 0.35): upgrade drizzle-kit, or remove casing and name columns explicitly.',
+        });
+      }
+      return payload.generateDrizzleJson(imports, prevId);
+    },
+    generateMigration: (prev, cur) => payload.generateMigration(prev, cur),
+  };
 }
 
 /**

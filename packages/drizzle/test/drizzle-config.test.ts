@@ -49,8 +49,15 @@ describe('loadDrizzleConfig', () => {
     expect(config.schemaFiles).toEqual([join(root, 'schema.ts')]);
   });
 
+  it("reads drizzle-kit 0.20's config, which names the pg driver instead of a dialect", async () => {
+    const root = projectWith("export default { schema: './schema.ts', out: './migrations', driver: 'pg' };\n", { 'schema.ts': schemaFile });
+    const config = await loadDrizzleConfig({ cwd: root });
+    expect(config).toMatchObject({ schemaFiles: [join(root, 'schema.ts')], outDir: join(root, 'migrations') });
+  });
+
   it.each([
     ["export default { dialect: 'mysql', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is "mysql"'],
+    ["export default { driver: 'mysql2', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is undefined'],
     ["export default { dialect: 'postgresql', schema: './nothing/*.ts' };\n", 'CONFIG_INVALID', 'matches no .ts or .js file'],
     ["export default { dialect: 'postgresql' };\n", 'CONFIG_INVALID', '"schema" must be a path'],
     ["export const x = 1;\n", 'CONFIG_INVALID', 'has no default export'],
