@@ -32,7 +32,11 @@ export async function stageSources(options: {
   const stageRoot = join(stagingRoot(options.root), stagingFolderName(randomBytes(6).toString('hex')));
   const remove = () => rm(stageRoot, { recursive: true, force: true });
   const stopRemovingOnInterrupt = onInterrupt(remove);
-  const stagedPath = (projectPath: string) => join(stageRoot, relative(options.root, projectPath));
+  // Schema files may sit beside the config's folder (a monorepo's `../db-schema/src`): staged
+  // paths are relative to the folder that holds them all, so none escapes the staging folder
+  // and relative imports between them still resolve.
+  const base = commonAncestor([options.root, ...options.entryFiles.map((file) => dirname(file))]);
+  const stagedPath = (projectPath: string) => join(stageRoot, relative(base, projectPath));
   const pending = [...options.entryFiles];
   const seen = new Set<string>();
   try {
@@ -43,7 +47,7 @@ export async function stageSources(options: {
       const content = options.overrides.get(file) ?? (await readFile(file, 'utf8'));
       await mkdir(dirname(stagedPath(file)), { recursive: true });
       await writeFile(stagedPath(file), content);
-      pending.push(...relativeImports(file, options.importsOf(content)).filter((imported) => isInside(options.root, imported)));
+      pending.push(...relativeImports(file, options.importsOf(content)).filter((imported) => isInside(base, imported)));
     }
   } catch (error) {
     await remove();
@@ -77,6 +81,14 @@ function resolveSpecifier(directory: string, specifier: string): string | null {
     }
   }
   return null;
+}
+
+function commonAncestor(directories: readonly string[]): string {
+  let ancestor = resolve(directories[0]!);
+  for (const directory of directories) {
+    while (relative(ancestor, resolve(directory)).startsWith('..')) ancestor = dirname(ancestor);
+  }
+  return ancestor;
 }
 
 function isInside(root: string, path: string): boolean {
