@@ -50,6 +50,27 @@ const BASE_TYPE_ALIASES: Readonly<Record<string, string>> = {
   inet: 'inet',
   cidr: 'cidr',
   macaddr: 'macaddr',
+  macaddr8: 'macaddr8',
+  money: 'money',
+  xml: 'xml',
+  bit: 'bit',
+  varbit: 'varbit',
+  'bit varying': 'varbit',
+  point: 'point',
+  line: 'line',
+  lseg: 'lseg',
+  box: 'box',
+  path: 'path',
+  polygon: 'polygon',
+  circle: 'circle',
+  tsvector: 'tsvector',
+  tsquery: 'tsquery',
+  int4range: 'int4range',
+  int8range: 'int8range',
+  numrange: 'numrange',
+  tsrange: 'tsrange',
+  tstzrange: 'tstzrange',
+  daterange: 'daterange',
 };
 
 /** How many numeric arguments each base type accepts (`[min, max]`). */
@@ -62,6 +83,8 @@ const TYPE_ARGUMENT_COUNTS: Readonly<Record<string, readonly [number, number]>> 
   timestamp: [0, 1],
   timestamptz: [0, 1],
   interval: [0, 1],
+  bit: [0, 1],
+  varbit: [0, 1],
 };
 
 export interface ColumnType {

@@ -15,6 +15,11 @@ describe('column types', () => {
     ['text[]', 'text[]'],
     ['integer[][]', 'integer[][]'],
     ['double precision', 'double precision'],
+    ['bit varying(8)', 'varbit(8)'],
+    ['bit(3)', 'bit(3)'],
+    ['point', 'point'],
+    ['tsvector', 'tsvector'],
+    ['tstzrange[]', 'tstzrange[]'],
   ])('normalises %s to %s', (input, expected) => {
     expect(normalizeColumnType(input)).toBe(expected);
   });
@@ -31,6 +36,7 @@ describe('column types', () => {
     ['numeric(1,2,3)', 'at most 2'],
     ['strng', 'unknown type "strng"'],
     ['varchar(10', 'unbalanced'],
+    ['point(2)', 'takes no arguments'],
   ])('rejects %s with a reason', (input, reason) => {
     const parsed = parseColumnType(input);
     expect(parsed.ok).toBe(false);

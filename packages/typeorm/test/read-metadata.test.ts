@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultNamingStrategy } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { changePlanSchema, findTable, normalizeColumnType, OrmAiError, schemaModelSchema, type ChangePlan, type SchemaModel } from '@orm-ai/core';
+import { changePlanSchema, findColumn, findTable, normalizeColumnType, OrmAiError, schemaModelSchema, type ChangePlan, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToEntities } from '../src/apply-plan.js';
 import { readEntities } from '../src/read-entities.js';
 import { readProjectModel } from '../src/read-model.js';
@@ -88,9 +88,10 @@ describe('the model from the metadata the project\'s typeorm builds', () => {
       [false, []],
     ]);
 
-    // The editor reads `type:` and `fulltext` as TypeORM does; core's type table has no `point`, so place stays read-only.
+    // The editor reads `type:` and `fulltext` as TypeORM does, and `point` like any built-in type.
     const schema = readEntities({ files: entityFiles, metadataModel: model });
-    expect(schema.index.unreadable.map((entry) => entry.table)).toEqual(['place']);
+    expect(schema.index.unreadable).toEqual([]);
+    expect(findColumn(findTable(schema.model, 'place')!, 'location')).toMatchObject({ type: 'point' });
     const byName = (rows: ReadonlyArray<{ name: string; method: string }>) => rows.map((row) => `${row.name} ${row.method}`).sort();
     expect(byName(findTable(schema.model, 'account')!.indexes)).toEqual(byName(account.indexes));
 
