@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrmAiError, describeError } from '@orm-ai/core';
+import { ts } from 'ts-morph';
 import { glob } from 'tinyglobby';
 import { tsImport } from 'tsx/esm/api';
 
@@ -13,8 +15,13 @@ export interface DrizzleConfig {
   readonly configPath: string;
   /** The directory of the config file: drizzle-kit's paths are relative to it. */
   readonly root: string;
-  /** Absolute paths of the schema files the config's `schema` names (paths or globs). */
+  /** Absolute paths of the schema files the config's `schema` names (paths or globs): what drizzle-kit loads. */
   readonly schemaFiles: readonly string[];
+  /**
+   * The schema files and the files they re-export by relative path (`export { users } from './users'`),
+   * transitively: where the declarations drizzle-kit sees are written, for the reader and the editor.
+   */
+  readonly sourceFiles: readonly string[];
   /** Absolute path of the migrations folder (`out`, default `drizzle`). */
   readonly outDir: string;
   readonly casing: 'snake_case' | 'camelCase' | undefined;
@@ -50,6 +57,7 @@ export async function loadDrizzleConfig(options: { cwd: string; configPath?: str
     configPath,
     root,
     schemaFiles,
+    sourceFiles: await withReexportedFiles(schemaFiles),
     outDir: resolve(root, typeof raw.out === 'string' ? raw.out : 'drizzle'),
     casing: raw.casing === 'snake_case' || raw.casing === 'camelCase' ? raw.casing : undefined,
     breakpoints: raw.breakpoints !== false,
@@ -100,4 +108,27 @@ async function resolveSchemaFiles(root: string, patterns: readonly string[]): Pr
   });
   const files = await glob(expanded, { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/*.d.ts'] });
   return files.sort();
+}
+
+/** `files` and every project file they re-export from by relative specifier, transitively, in reading order. */
+export async function withReexportedFiles(files: readonly string[]): Promise<string[]> {
+  const found = [...files];
+  for (let index = 0; index < found.length; index += 1) {
+    const file = found[index]!;
+    const source = ts.createSourceFile(file, await readFile(file, 'utf8'), ts.ScriptTarget.Latest, false);
+    for (const statement of source.statements) {
+      if (!ts.isExportDeclaration(statement) || !statement.moduleSpecifier || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+      const target = resolveRelativeSource(dirname(file), statement.moduleSpecifier.text);
+      if (target !== undefined && !found.includes(target)) found.push(target);
+    }
+  }
+  return found;
+}
+
+function resolveRelativeSource(directory: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const base = resolve(directory, specifier);
+  // ESM TypeScript names the emitted `.js`; the source is the `.ts` beside it.
+  const stem = base.replace(/\.(m?)js$/, '.$1ts');
+  return [stem, `${base}.ts`, `${base}.mts`, `${base}/index.ts`].find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
 }

@@ -122,7 +122,7 @@ class DrizzleProject implements OrmProject {
 
   /** Where each declaration is (for the editor), and what the source alone says (comments). */
   #readSource(fallback: SchemaModel) {
-    return readDrizzleSchema({ files: this.config.schemaFiles, casing: this.config.casing, fallback, configForm: configFormFor(this.config.root) });
+    return readDrizzleSchema({ files: this.config.sourceFiles, casing: this.config.casing, fallback, configForm: configFormFor(this.config.root) });
   }
 
   async #migrationsFolder(): Promise<DrizzleMigrationsFolder> {

@@ -4,6 +4,7 @@ import { applyError, commit, locateTable, quoted, quoteOf, refresh, type EditSta
 import type { ImportNeed } from './edit-imports.js';
 import { nameStyleOf } from './edit-columns.js';
 import { memberAccess, pgCore } from './edit-references.js';
+import { resolveRelativeModule } from './module-links.js';
 import { identifierFor } from './naming.js';
 import { renderColumnProperty, type NameStyle } from './render-column.js';
 import { sourceStyle } from './source-style.js';
@@ -73,6 +74,26 @@ export function createTable(state: EditState, change: ChangeOf<'create_table'>):
   const text = `${head}\n${columns.join(',\n')}${comma}\n}${config})${style.semicolon}`;
   const change_: TextChange = anchor === undefined ? appendToFile(sourceFile, text) : insertStatementAfter(locateTable(state, anchor.name).statement, text);
   commit(sourceFile, [change_], needs);
+  addToNamedReexports(state, sourceFile, variable);
+}
+
+/**
+ * A barrel that re-exports the target file by name (`export { users } from './users'`) names
+ * the new table too: drizzle-kit sees only what the config's schema file exports.
+ */
+function addToNamedReexports(state: EditState, target: SourceFile, variable: string): void {
+  const files = new Set(state.files);
+  for (const path of state.files) {
+    const barrel = state.project.getSourceFileOrThrow(path);
+    for (const declaration of barrel.getExportDeclarations()) {
+      const specifier = declaration.getModuleSpecifierValue();
+      const named = declaration.getNamedExports();
+      if (specifier === undefined || named.length === 0 || declaration.isTypeOnly()) continue;
+      if (resolveRelativeModule({ fromFile: barrel.getFilePath(), specifier, files }) !== target.getFilePath()) continue;
+      if (named.some((entry) => (entry.getAliasNode() ?? entry.getNameNode()).getText() === variable)) continue;
+      commit(barrel, [{ start: named.at(-1)!.getEnd(), end: named.at(-1)!.getEnd(), text: `, ${variable}` }], []);
+    }
+  }
 }
 
 function appendToFile(sourceFile: SourceFile, text: string): TextChange {

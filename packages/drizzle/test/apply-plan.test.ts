@@ -340,6 +340,20 @@ describe('create_table / drop_table / rename_table', () => {
     expectTypechecks(edits);
   });
 
+  it('names a new table in a barrel that re-exports its file by name, which is all drizzle-kit loads', () => {
+    const root = tempDir('barrel-');
+    const index = path.join(root, 'index.ts');
+    const users = path.join(root, 'users.ts');
+    writeFileSync(index, "export { users } from './users';\n");
+    writeFileSync(users, "import { pgTable, text } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: text('id').primaryKey(),\n});\n");
+    const edits = apply([index, users], [
+      { kind: 'create_table', table: 'user_logins', columns: [{ name: 'id', type: 'serial', nullable: false, primaryKey: true }, { name: 'user_id', type: 'text', nullable: false }] },
+      { kind: 'add_foreign_key', table: 'user_logins', columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'] },
+    ]);
+    expect(editOf(edits, index).after).toBe("export { users, userLogins } from './users';\n");
+    expect(editOf(edits, users).after).toContain("export const userLogins = pgTable('user_logins', {");
+  });
+
   it('creates a table in the file of the table it references, in that file style', () => {
     const edits = apply(
       SPLIT,

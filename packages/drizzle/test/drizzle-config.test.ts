@@ -55,6 +55,19 @@ describe('loadDrizzleConfig', () => {
     expect(config).toMatchObject({ schemaFiles: [join(root, 'schema.ts')], outDir: join(root, 'migrations') });
   });
 
+  it('reads declarations where the schema file re-exports them from (a barrel index.ts)', async () => {
+    const root = projectWith('export default {};\n', {
+      'db/drizzle.config.ts': "export default { dialect: 'postgresql', schema: '../lib/src/index.ts' };\n",
+      'lib/src/index.ts': "export { users } from './users';\nexport * from './posts.js';\nexport { pgTable } from 'drizzle-orm/pg-core';\n",
+      'lib/src/users.ts': schemaFile,
+      'lib/src/posts.ts': "export * from './users';\n",
+    });
+    const config = await loadDrizzleConfig({ cwd: root, configPath: 'db/drizzle.config.ts' });
+    const lib = join(root, 'lib', 'src');
+    expect(config.schemaFiles).toEqual([join(lib, 'index.ts')]);
+    expect(config.sourceFiles).toEqual([join(lib, 'index.ts'), join(lib, 'users.ts'), join(lib, 'posts.ts')]);
+  });
+
   it.each([
     ["export default { dialect: 'mysql', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is "mysql"'],
     ["export default { driver: 'mysql2', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is undefined'],
