@@ -36,8 +36,21 @@ function dataSourcePath(root: string): string {
   return relative(root, join(root, 'src', found));
 }
 
+/** The drizzle config when it is not at the root: a monorepo's database package (run from its folder). */
+function drizzleConfigPath(root: string): string | undefined {
+  if (existsSync(join(root, 'drizzle.config.ts'))) return undefined;
+  const found = readdirSync(root, { recursive: true, encoding: 'utf8' }).find((file) => !file.startsWith('node_modules') && /(^|\/)drizzle\.config\.ts$/.test(file));
+  if (!found) throw new Error(`no drizzle.config.ts under ${root}`);
+  return found;
+}
+
 const ORMS: Record<CorpusOrm, OrmUnderTest> = {
-  drizzle: { plugin: drizzlePlugin, command: () => ['generate'], configPath: () => undefined, leftover: drizzleKitLeftover },
+  drizzle: {
+    plugin: drizzlePlugin,
+    command: (root) => ['generate', ...(drizzleConfigPath(root) ? ['--config', drizzleConfigPath(root)!] : [])],
+    configPath: drizzleConfigPath,
+    leftover: (project, root) => drizzleKitLeftover(project, root, drizzleConfigPath(root)),
+  },
   prisma: {
     plugin: prismaPlugin,
     command: () => ['migrate'],

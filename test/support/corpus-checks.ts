@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify, stripVTControlCharacters } from 'node:util';
 import { normalizeColumnType, type SchemaModel } from '@orm-ai/core';
 import type { CorpusExpectation, CorpusProject } from './corpus-project.js';
@@ -53,11 +54,16 @@ export function modelDifferences(model: SchemaModel, expected: CorpusExpectation
 
 /**
  * What the project's own drizzle-kit still wants to generate after our migration: nothing,
- * when ours is right. Its CLI exits 0 even on errors, so the words are what count.
+ * when ours is right. Run where its config is (drizzle-kit's paths are relative to the working
+ * directory), as `generate:pg` before 0.21. Its CLI exits 0 even on errors, so the words are
+ * what count.
  */
-export async function drizzleKitLeftover(project: CorpusProject, root: string): Promise<string | null> {
-  const { stdout, stderr } = await run(process.execPath, [join(root, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate'], {
-    cwd: root,
+export async function drizzleKitLeftover(project: CorpusProject, root: string, configPath: string | undefined): Promise<string | null> {
+  const kit = join(root, 'node_modules', 'drizzle-kit');
+  const { version } = JSON.parse(readFileSync(join(kit, 'package.json'), 'utf8')) as { version: string };
+  const command = /^0\.20\./.test(version) ? 'generate:pg' : 'generate';
+  const { stdout, stderr } = await run(process.execPath, [join(kit, 'bin.cjs'), command], {
+    cwd: configPath ? dirname(join(root, configPath)) : root,
     env: { ...process.env, ...project.env, CI: '1' },
     timeout: 300_000,
   });
