@@ -164,7 +164,8 @@ describe('drizzle-ai generate --plan on the example project', () => {
   });
 
   it('explains a missing config', async () => {
-    const { code, err } = await generate(join(REPO_ROOT, 'docs'), ['--plan', 'x.json']);
+    // A valid plan file: an unreadable one is reported first, before the project is looked for.
+    const { code, err } = await generate(join(REPO_ROOT, 'docs'), ['--plan', join(REPO_ROOT, 'examples', 'drizzle-app', 'plans', 'add-post-tags.json')]);
     expect(code).toBe(1);
     expect(err).toContain('no drizzle.config.ts in');
   });
