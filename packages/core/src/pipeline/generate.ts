@@ -191,16 +191,14 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
   // The type check of the edited source (seconds) runs beside generating and proving the
   // migration. Its failure wins over whatever followed from the badly typed source.
   const checking = checkEdits(options.project, applied.value);
-  let result: TryPlanResult;
-  try {
-    result = await tryEdits(options, applied.value);
-  } catch (error) {
-    const failedCheck = await checking;
-    if (failedCheck) return { ok: false, error: withTextForModel(failedCheck, known) };
-    throw error;
-  }
+  const outcome = await tryEdits(options, known, applied.value).then(
+    (result) => ({ result }),
+    (error: unknown) => ({ error }),
+  );
   const failedCheck = await checking;
-  return failedCheck ? { ok: false, error: withTextForModel(failedCheck, known) } : result;
+  if (failedCheck) return { ok: false, error: withTextForModel(failedCheck, known) };
+  if ('error' in outcome) throw outcome.error;
+  return outcome.result;
 }
 
 async function checkEdits(project: OrmProject, edits: readonly FileChange[]): Promise<OrmAiError | null> {
@@ -211,9 +209,9 @@ async function checkEdits(project: OrmProject, edits: readonly FileChange[]): Pr
   });
 }
 
-async function tryEdits({ options, project, model, plan, timed, shadow }: TryPlanOptions, edits: FileChange[]): Promise<TryPlanResult> {
-  // What a failure may tell a model: names from the schema, the plan and, once written, the migration's SQL.
-  let known = knownNames({ model, plan });
+/** `known`: what a failure may tell a model, names from the schema and the plan; the migration's SQL joins them once written. */
+async function tryEdits({ options, project, model, plan, timed, shadow }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
+  let known = knownBefore;
   const generated = await repairable(known, async () => {
     const name = migrationNameFor({ name: options.name, plan });
     const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowServer: shadowServerFrom(options) }));
