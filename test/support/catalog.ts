@@ -18,6 +18,7 @@ export function catalogOf(client: QueryingClient): Promise<CatalogSnapshot> {
       return (Array.isArray(result) ? result : result.rows) as Row[];
     },
     fork: () => Promise.reject(new Error('the catalog snapshot does not fork')),
+    isolated: () => Promise.reject(new Error('the catalog snapshot changes nothing')),
     close: () => Promise.resolve(),
   };
   return takeCatalogSnapshot(reader);

@@ -195,6 +195,7 @@ function shadowOver(database: PGlite): ShadowDatabase {
     exec: async (sql) => void (await database.exec(sql)),
     query: async (sql, params = []) => (await database.query<never>(sql, [...params])).rows,
     fork: () => Promise.reject(new Error('not forked in these tests')),
+    isolated: () => Promise.reject(new Error('not isolated in these tests')),
     close: async () => undefined,
   };
 }

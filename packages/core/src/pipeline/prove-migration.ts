@@ -3,7 +3,7 @@ import { replayMigrations } from '../shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 
 export interface ProveOptions {
-  /** A shadow holding every existing migration; it is forked, never changed. */
+  /** A shadow holding every existing migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly migrationId: string;
   readonly statements: readonly string[];
@@ -11,15 +11,11 @@ export interface ProveOptions {
 }
 
 /**
- * Applies the new migration on a fork of the prepared shadow, the way the ORM's migrator
- * will. Throws `SHADOW_REJECTED_MIGRATION` with the statement and the database's error.
+ * Applies the new migration on the prepared shadow, isolated (`ShadowDatabase.isolated`),
+ * the way the ORM's migrator will. Throws `SHADOW_REJECTED_MIGRATION` with the statement
+ * and the database's error.
  */
 export async function proveOnShadow(options: ProveOptions): Promise<void> {
-  const fork = await options.prepared.fork({ sql: options.statements });
-  try {
-    const script: MigrationScript = { id: options.migrationId, path: `${options.migrationId} (new)`, sql: options.statements.join('\n') };
-    await replayMigrations({ shadow: fork, scripts: [script], transaction: options.transaction });
-  } finally {
-    await fork.close();
-  }
+  const script: MigrationScript = { id: options.migrationId, path: `${options.migrationId} (new)`, sql: options.statements.join('\n') };
+  await options.prepared.isolated({ sql: options.statements }, (shadow) => replayMigrations({ shadow, scripts: [script], transaction: options.transaction }));
 }

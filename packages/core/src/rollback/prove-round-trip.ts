@@ -11,7 +11,7 @@ import { tableLabel, type TableRef } from '../table-ref.js';
 import { changesAfterMigration, changesAfterRollback, readTableContents, type DataChange } from './table-contents.js';
 
 export interface RoundTripOptions {
-  /** A shadow holding every existing migration; it is forked, never changed. */
+  /** A shadow holding every existing migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly migrationId: string;
   readonly up: readonly string[];
@@ -38,8 +38,8 @@ export interface RoundTripProof {
 }
 
 /**
- * Proves a migration's down on a fork of the prepared shadow: seeds the tables it touches
- * (parents first), snapshots the catalog and the rows, runs up and measures what it did to
+ * Proves a migration's down on the prepared shadow, isolated (`ShadowDatabase.isolated`):
+ * seeds the tables it touches (parents first), snapshots the catalog and the rows, runs up and measures what it did to
  * the rows, runs down and compares both snapshots and the rows with those before up, then
  * runs up again, which must still work. Each run goes the ORM migrator's way (one
  * transaction, one per migration, or none).
@@ -50,40 +50,37 @@ export interface RoundTripProof {
  */
 export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {
   const touched = await tablesTouched([...options.up, ...options.down]);
-  const fork = await options.prepared.fork({ sql: [...options.up, ...options.down] });
-  try {
-    const seeded = await seedTables({ shadow: fork, tables: touched });
+  return options.prepared.isolated({ sql: [...options.up, ...options.down] }, async (shadow) => {
+    const seeded = await seedTables({ shadow, tables: touched });
     const tables: TableRef[] = [...new Map([...touched, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];
     const seededReport = seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows }));
     const run = async (step: 'up' | 'down' | 'up again', statements: readonly string[]): Promise<string | null> => {
       try {
         const path = `${options.migrationId} (${step === 'down' ? 'down' : 'up'})`;
-        await replayMigrations({ shadow: fork, scripts: [{ id: options.migrationId, path, sql: statements.join('\n') }], transaction: options.transaction });
+        await replayMigrations({ shadow, scripts: [{ id: options.migrationId, path, sql: statements.join('\n') }], transaction: options.transaction });
         return null;
       } catch (error) {
         return error instanceof OrmAiError ? error.message : describeError(error);
       }
     };
 
-    const schemaBefore = await takeCatalogSnapshot(fork);
-    const rowsBefore = await readTableContents(fork, { tables });
+    const schemaBefore = await takeCatalogSnapshot(shadow);
+    const rowsBefore = await readTableContents(shadow, { tables });
     const oids = rowsBefore.map((table) => table.oid);
     const upFailure = await run('up', options.up);
     if (upFailure) return unproved({ step: 'up', message: upFailure }, seededReport);
-    const dataLoss = await changesAfterMigration(fork, rowsBefore, await readTableContents(fork, { oids }));
+    const dataLoss = await changesAfterMigration(shadow, rowsBefore, await readTableContents(shadow, { oids }));
 
     const downFailure = await run('down', options.down);
     if (downFailure) return { ...unproved({ step: 'down', message: downFailure }, seededReport), dataLoss };
-    const schemaDifferences = diffCatalogSnapshots(schemaBefore, await takeCatalogSnapshot(fork));
-    const notRestored = await changesAfterRollback(fork, rowsBefore, await readTableContents(fork, { tables }));
+    const schemaDifferences = diffCatalogSnapshots(schemaBefore, await takeCatalogSnapshot(shadow));
+    const notRestored = await changesAfterRollback(shadow, rowsBefore, await readTableContents(shadow, { tables }));
 
     const againFailure = await run('up again', options.up);
     const failure = againFailure ? { step: 'up again' as const, message: againFailure } : null;
     const reason = reasonFor({ schemaDifferences, notRestored, failure });
     return { reversible: reason === null, reason, schemaDifferences, dataLoss, notRestored, failure, seeded: seededReport };
-  } finally {
-    await fork.close();
-  }
+  });
 }
 
 function unproved(failure: NonNullable<RoundTripProof['failure']>, seeded: RoundTripProof['seeded']): RoundTripProof {

@@ -3,12 +3,13 @@ import { describeError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { OrmCapabilities } from '../orm-plugin.js';
 import { runsInTransaction } from '../shadow/replay-migrations.js';
+import { requireOwnDatabase } from '../shadow/isolated-shadow.js';
 import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
 import { blocksWrites, CONCURRENT_BUILD_LOCK, lockMode } from './lock-modes.js';
 import { safetyFinding, type SafetyRule } from './safety-rules.js';
-import { ShadowCatalog, type RelationFile } from './shadow-catalog.js';
+import { ShadowCatalog, type HeldLock, type RelationFile } from './shadow-catalog.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
 import { nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
 import { REWRITE_RULES, staticFindings } from './static-rules.js';
@@ -57,7 +58,7 @@ export interface MigrationAnalysis {
 export type ProductionRows = ReadonlyMap<string, number>;
 
 export interface AnalyzeOptions {
-  /** A shadow holding every earlier migration; it is forked, never changed. */
+  /** A shadow holding every earlier migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly path: string;
   readonly sql: string;
@@ -83,9 +84,9 @@ const SCANNING_RULES: ReadonlySet<string> = new Set([
 
 /**
  * The safety analysis of one migration: each statement's findings from the parser and the
- * catalog, then run on a fork of the prepared shadow with seeded rows in the tables it
- * touches, one transaction per statement, reading the session's locks and the tables'
- * storage files before commit. Measured facts overrule static guesses.
+ * catalog, then run on the prepared shadow, isolated (`ShadowDatabase.isolated`), with seeded
+ * rows in the tables it touches, one transaction per statement, reading the locks it took
+ * and the tables' storage files before commit. Measured facts overrule static guesses.
  */
 export async function analyzeMigration(options: AnalyzeOptions): Promise<MigrationAnalysis> {
   const parsed = await parseSql(options.sql);
@@ -93,8 +94,7 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
     const finding = safetyFinding('statement-failed', `does not parse as PostgreSQL: ${parsed.message}`, options.fixes);
     return { path: options.path, seeded: [], unseeded: [], statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], durationMs: null, estimates: [] }] };
   }
-  const shadow = await options.prepared.fork({ sql: [options.sql] });
-  try {
+  return options.prepared.isolated({ sql: [options.sql] }, async (shadow) => {
     // With production sizes to scale to, more rows make the shadow's per-row time less about fixed costs.
     const rowsPerTable = options.rowsPerTable ?? (options.productionRows ? 2000 : 100);
     const seeded = await seedTables({ shadow, tables: parsed.statements.flatMap((statement) => tablesNamedIn(statement.ast)), rowsPerTable });
@@ -106,9 +106,7 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
       seeded: seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows })),
       unseeded: seeded.skipped.map(({ table, reason }) => ({ table: tableLabel(table), reason })),
     };
-  } finally {
-    await shadow.close();
-  }
+  });
 }
 
 class MigrationRun {
@@ -225,7 +223,12 @@ class MigrationRun {
       const locks = table ? [{ relation: tableLabel(table), mode: CONCURRENT_BUILD_LOCK.mode, blocks: CONCURRENT_BUILD_LOCK.blocks, measured: false }] : [];
       return { locks, rewrites: [], durationMs: performance.now() - started };
     }
+    // On an isolated shadow the statement's transaction is a savepoint in a longer one, which
+    // keeps the locks earlier statements and the seeding took: only what this one adds is its own.
+    const heldBefore = await this.#catalog.heldLocks();
     await this.shadow.exec('BEGIN');
+    let taken: HeldLock[];
+    let measured: { rewrites: TableRef[]; durationMs: number };
     try {
       const started = performance.now();
       await this.shadow.exec(statement.sql);
@@ -233,15 +236,30 @@ class MigrationRun {
       const held = await this.#catalog.heldLocks();
       const after = await this.#catalog.relationFiles();
       await this.shadow.exec('COMMIT');
-      return { locks: this.#locksOn(held), rewrites: kind === 'TruncateStmt' ? [] : this.#rewritten(before, after), durationMs };
+      taken = held.filter((lock) => !heldBefore.some((earlier) => earlier.oid === lock.oid && earlier.mode === lock.mode));
+      measured = { rewrites: kind === 'TruncateStmt' ? [] : this.#rewritten(before, after), durationMs };
     } catch (error) {
       await this.shadow.exec('ROLLBACK').catch(() => undefined);
       return { error: describeError(error) };
     }
+    this.#requireUnhiddenLocks(statement, heldBefore, taken);
+    return { locks: this.#locksOn(taken), ...measured };
+  }
+
+  /**
+   * A lock the shared transaction already holds does not show again when this statement takes
+   * it: where the statement names a table that was locked before it and shows no new lock
+   * there, what it takes is unknown, and the analysis runs again on a copy of its own.
+   */
+  #requireUnhiddenLocks(statement: ParsedStatement, heldBefore: readonly HeldLock[], taken: readonly HeldLock[]): void {
+    const lockedBefore = new Set(heldBefore.flatMap((lock) => (this.#existing.has(lock.oid) ? [tableKey(this.#existing.get(lock.oid)!)] : [])));
+    const lockedNow = new Set(taken.flatMap((lock) => (this.#existing.has(lock.oid) ? [tableKey(this.#existing.get(lock.oid)!)] : [])));
+    const hidden = tablesNamedIn(statement.ast).find((table) => lockedBefore.has(tableKey(table)) && !lockedNow.has(tableKey(table)));
+    if (hidden) requireOwnDatabase(this.shadow, `the lock at line ${statement.line} on ${tableLabel(hidden)} may be one an earlier statement holds`);
   }
 
   /** The strongest lock per table that existed before the migration (an index's lock follows its table's). */
-  #locksOn(held: Awaited<ReturnType<ShadowCatalog['heldLocks']>>): StatementLock[] {
+  #locksOn(held: readonly HeldLock[]): StatementLock[] {
     const strongest = new Map<string, ReturnType<typeof lockMode>>();
     for (const lock of held) {
       const relation = this.#existing.get(lock.oid);

@@ -1,5 +1,6 @@
 import { PGlite, type Extensions, type PGliteInterface } from '@electric-sql/pglite';
 import { confinePglite, setRoleSql } from './confined-role.js';
+import { runIsolated } from './isolated-shadow.js';
 import { pgliteExtensionsFor } from './pglite-extensions.js';
 import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 
@@ -62,6 +63,12 @@ export class PgliteShadow implements ShadowDatabase {
     const copy = await this.database.clone();
     await copy.exec(setRoleSql(this.role));
     return new PgliteShadow(copy, this.role, this.extensions);
+  }
+
+  async isolated<T>(options: ForkOptions, work: (shadow: ShadowDatabase) => Promise<T>): Promise<T> {
+    // A transaction cannot load a module either: the extensions move in first, as for a fork.
+    await this.loadExtensionsFor(options.sql ?? []);
+    return runIsolated(this, { sql: options.sql ?? [], fork: () => this.fork(options) }, work);
   }
 
   /** The data directory as it stands, and the role its objects belong to, for `loadPgliteShadow`. */

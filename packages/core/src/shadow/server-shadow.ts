@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { ShadowDatabase } from './shadow-database.js';
+import { runIsolated } from './isolated-shadow.js';
+import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 import { redact, ThrowawayDatabases, type ShadowServer, type ThrowawayDatabase } from './server-databases.js';
 
 /**
@@ -64,6 +65,10 @@ class ServerShadow implements ShadowDatabase {
       await this.client.connect();
     }
     return ServerShadow.connect(this.family, copy, { ownsFamily: false });
+  }
+
+  isolated<T>(options: ForkOptions, work: (shadow: ShadowDatabase) => Promise<T>): Promise<T> {
+    return runIsolated(this, { sql: options.sql ?? [], fork: () => this.fork() }, work);
   }
 
   async close(): Promise<void> {

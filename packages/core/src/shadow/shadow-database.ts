@@ -13,6 +13,12 @@ export interface ShadowDatabase {
   query<Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** A second shadow holding a copy of this one's current state; this one stays usable. */
   fork(options?: ForkOptions): Promise<ShadowDatabase>;
+  /**
+   * Runs `work` on a view of this shadow and undoes all it did when it settles: a
+   * rolled-back transaction where that is what the migrator would see, else a fork (see
+   * `runIsolated`). The proof, the safety analysis and the round trip each run this way.
+   */
+  isolated<T>(options: ForkOptions, work: (shadow: ShadowDatabase) => Promise<T>): Promise<T>;
   /** Releases the shadow (a server shadow's database is dropped). Safe to call twice. */
   close(): Promise<void>;
 }

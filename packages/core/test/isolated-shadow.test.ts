@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
+import { analyzeMigration } from '../src/safety/analyze-migration.js';
+import { proveRoundTrip } from '../src/rollback/prove-round-trip.js';
+import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+
+const SETUP = `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);
+INSERT INTO items (name) VALUES ('kept');`;
+
+/** What the prepared shadow holds; every isolated run must leave exactly this. */
+async function stateOf(shadow: ShadowDatabase): Promise<string> {
+  const columns = await shadow.query<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'items' ORDER BY column_name`);
+  const rows = await shadow.query<{ name: string }>('SELECT name FROM items ORDER BY id');
+  const indexes = await shadow.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY indexname`);
+  return JSON.stringify({ columns, rows, indexes });
+}
+
+describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', ({ url }) => {
+  let prepared: ShadowDatabase;
+  let before: string;
+
+  beforeAll(async () => {
+    if (url) await ensurePostgresServer(url);
+    prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
+    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
+    before = await stateOf(prepared);
+  });
+  afterAll(async () => {
+    await prepared?.close();
+  });
+
+  it('undoes what a run did, in a rolled-back transaction rather than a copy', async () => {
+    const fork = vi.spyOn(prepared, 'fork');
+    const sql = 'ALTER TABLE items ADD COLUMN note text;';
+    const seen = await prepared.isolated({ sql: [sql] }, async (shadow) => {
+      await replayMigrations({ shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'all' });
+      return stateOf(shadow);
+    });
+    expect(seen).toContain('note');
+    expect(await stateOf(prepared)).toBe(before);
+    expect(fork).not.toHaveBeenCalled();
+    fork.mockRestore();
+  });
+
+  it('keeps the view usable after a failed statement outside a transaction, as autocommit does', async () => {
+    const sql = 'ALTER TABLE items ADD COLUMN missing_type nosuchtype;\nALTER TABLE items ADD COLUMN note text;';
+    const seen = await prepared.isolated({ sql: [sql] }, async (shadow) => {
+      await expect(shadow.exec('ALTER TABLE items ADD COLUMN missing_type nosuchtype')).rejects.toThrow(/nosuchtype/);
+      await shadow.exec('ALTER TABLE items ADD COLUMN note text');
+      return stateOf(shadow);
+    });
+    expect(seen).toContain('note');
+    expect(seen).not.toContain('missing_type');
+    expect(await stateOf(prepared)).toBe(before);
+  });
+
+  it('moves to a copy for a statement PostgreSQL refuses inside a transaction, and measures it there', async () => {
+    const fork = vi.spyOn(prepared, 'fork');
+    const sql = 'CREATE INDEX CONCURRENTLY items_name_idx ON items (name);';
+    const seen = await prepared.isolated({ sql: [sql] }, async (shadow) => {
+      await replayMigrations({ shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'none' });
+      return stateOf(shadow);
+    });
+    expect(seen).toContain('items_name_idx');
+    expect(fork).toHaveBeenCalledTimes(1);
+    expect(await stateOf(prepared)).toBe(before);
+    fork.mockRestore();
+  });
+
+  it("sends SQL with its own BEGIN or COMMIT to a copy: its COMMIT would end the shared transaction", async () => {
+    const fork = vi.spyOn(prepared, 'fork');
+    const sql = 'BEGIN;\nALTER TABLE items ADD COLUMN note text;\nCOMMIT;';
+    await prepared.isolated({ sql: [sql] }, (shadow) => replayMigrations({ shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'none' }));
+    expect(fork).toHaveBeenCalledTimes(1);
+    expect(await stateOf(prepared)).toBe(before);
+    fork.mockRestore();
+  });
+
+  it('passes on the error of a run that fails, and still undoes it', async () => {
+    const sql = 'ALTER TABLE items ADD COLUMN note text;';
+    await expect(
+      prepared.isolated({ sql: [sql] }, async (shadow) => {
+        await shadow.exec(sql);
+        throw new Error('planted');
+      }),
+    ).rejects.toThrow('planted');
+    expect(await stateOf(prepared)).toBe(before);
+  });
+
+  it('measures the lock of a statement whose lock an earlier one already holds, on a copy', async () => {
+    const sql = 'ALTER TABLE items ADD COLUMN a integer;\nALTER TABLE items ADD COLUMN b integer;\nUPDATE items SET a = 1;';
+    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    expect(analysis.statements.map((statement) => statement.locks.find((lock) => lock.relation === 'items')?.mode)).toEqual(['ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE', 'ROW EXCLUSIVE']);
+    expect(await stateOf(prepared)).toBe(before);
+  });
+
+  it('measures distinct locks on the shared transaction without a copy', async () => {
+    const fork = vi.spyOn(prepared, 'fork');
+    const sql = 'ALTER TABLE items ADD COLUMN a integer;\nCREATE INDEX items_a_idx ON items (a);';
+    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    expect(analysis.statements.map((statement) => statement.locks.find((lock) => lock.relation === 'items')?.mode)).toEqual(['ACCESS EXCLUSIVE', 'SHARE']);
+    expect(fork).not.toHaveBeenCalled();
+    fork.mockRestore();
+  });
+
+  it('proves a round trip without a copy and leaves the prepared state as it was', async () => {
+    const fork = vi.spyOn(prepared, 'fork');
+    const proof = await proveRoundTrip({
+      prepared,
+      migrationId: '0002_note',
+      up: ['ALTER TABLE items ADD COLUMN note text;'],
+      down: ['ALTER TABLE items DROP COLUMN note;'],
+      transaction: 'all',
+    });
+    expect(proof.reversible).toBe(true);
+    expect(fork).not.toHaveBeenCalled();
+    expect(await stateOf(prepared)).toBe(before);
+    fork.mockRestore();
+  });
+});
