@@ -10,6 +10,8 @@
  * - the ORM's tool: `drizzle-kit generate`; `typeorm migration:generate` against a server
  *   database holding the migrations (BENCH_DATABASE_URL, default the local server; skipped
  *   without one); for Prisma one schema-engine `createMigration` (bench/prisma-create-migration.mjs).
+ * - 1,000 tables: a generated Drizzle project (bench/wide-schema.mjs) with one migration
+ *   creating them, against drizzle-kit on the same edit; its peak RSS is the memory target.
  * - check: 20 SQL files against 1, each judged on the same `--setup` state.
  *
  * Prints Markdown for the README.
@@ -19,6 +21,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { WIDE_CONFIG, wideSchemaSource } from './wide-schema.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const scratch = join(repo, 'bench', '.tmp');
@@ -57,9 +60,9 @@ function copyOf(source, name) {
  * The example, our CLI's edit written once (untimed), and the ORM tool's starting point: the
  * edited schema source with the example's own migrations, so its generate makes the same change.
  */
-function prepare({ example, migrations, ours }) {
-  const base = copyOf(join(repo, 'examples', example), `${example}-base`);
-  const edited = copyOf(base, `${example}-edited`);
+function prepare({ example, from = join(repo, 'examples', example), name = example, migrations, ours }) {
+  const base = copyOf(from, `${name}-base`);
+  const edited = copyOf(base, `${name}-edited`);
   measured([...ours.slice(0, 1), ...ours.slice(1).filter((arg) => arg !== '--dry-run'), '--yes'], { cwd: edited, env: { ORM_AI_CACHE_DIR: join(scratch, 'unused-cache') } });
   rmSync(join(edited, migrations), { recursive: true, force: true });
   cpSync(join(base, migrations), join(edited, migrations), { recursive: true });
@@ -85,6 +88,35 @@ function pairs({ name, prepared, ours, theirs }) {
     console.error(`${name} pair ${pair + 1}: theirs ${theirsRun.cpu.toFixed(1)} CPU s, warm ${warm.cpu.toFixed(1)}, cold ${cold.cpu.toFixed(1)}`);
   }
   return { name, rows };
+}
+
+/** The same comparison on a generated project of `tables` tables, whose one migration creates them all. */
+function wideDrizzle(tables) {
+  const source = join(scratch, `wide-${tables}-source`);
+  mkdirSync(join(source, 'src'), { recursive: true });
+  mkdirSync(join(source, 'plans'), { recursive: true });
+  writeFileSync(join(source, 'drizzle.config.ts'), WIDE_CONFIG);
+  writeFileSync(join(source, 'src', 'schema.ts'), wideSchemaSource(tables));
+  const target = `table_${String(Math.floor(tables / 2)).padStart(4, '0')}`;
+  const plan = {
+    version: 1,
+    request: `Add a tags text[] column to ${target} with a GIN index`,
+    summary: `Adds ${target}.tags and a GIN index.`,
+    changes: [
+      { kind: 'add_column', table: target, column: { name: 'tags', type: 'text[]', nullable: false, default: "'{}'::text[]" }, reason: 'asked' },
+      { kind: 'create_index', table: target, name: `${target}_tags_idx`, columns: ['tags'], method: 'gin', reason: 'asked' },
+    ],
+  };
+  writeFileSync(join(source, 'plans', 'add-tags.json'), JSON.stringify(plan));
+  // Inside the repository, so that the project resolves the workspace's drizzle-orm and drizzle-kit.
+  spawnSync(node, [join(repo, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate', '--name', 'init'], { cwd: source, stdio: 'ignore' });
+  const ours = [bin('drizzle'), 'generate', '--plan', 'plans/add-tags.json', '--dry-run'];
+  const prepared = prepare({ from: source, name: `wide-${tables}`, migrations: 'drizzle', ours });
+  const theirs = () => {
+    const root = copyOf(prepared.theirsTemplate, `wide-${tables}-kit-run`);
+    return measured([join(repo, 'node_modules', 'drizzle-kit', 'bin.cjs'), 'generate'], { cwd: root });
+  };
+  return pairs({ name: `\`drizzle-ai generate --plan\` / \`drizzle-kit generate\`, ${tables.toLocaleString('en')} tables`, prepared, ours, theirs });
 }
 
 function drizzle() {
@@ -168,8 +200,16 @@ if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} (GNU time) is needed to 
 rmSync(scratch, { recursive: true, force: true });
 mkdirSync(scratch, { recursive: true });
 try {
-  const results = [drizzle(), prisma(), await typeorm()].filter(Boolean);
-  const checkRows = check();
+  // BENCH_ONLY=wide,check runs some rows, for working on one of them.
+  const only = process.env.BENCH_ONLY?.split(',');
+  const wanted = (row) => !only || only.includes(row);
+  const results = [
+    wanted('drizzle') && drizzle(),
+    wanted('prisma') && prisma(),
+    wanted('typeorm') && (await typeorm()),
+    wanted('wide') && wideDrizzle(Number(process.env.BENCH_WIDE_TABLES ?? 1000)),
+  ].filter(Boolean);
+  const checkRows = wanted('check') ? check() : [];
   console.log(`Min / median of ${PAIRS} paired runs; CPU = user + system seconds of the process and its children.\n`);
   console.log('| command / the ORM\'s own | ORM\'s own, median CPU s | warm, median CPU s | warm ratio CPU | warm ratio wall | cold, median CPU s | cold ratio CPU | cold ratio wall | peak RSS (ours) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -177,9 +217,11 @@ try {
     const peak = Math.max(...rows.flatMap((row) => [row.warm.rssMiB, row.cold.rssMiB]));
     console.log(`| ${name} | ${seconds(rows, 'theirs', 'cpu')} | ${seconds(rows, 'warm', 'cpu')} | ${ratioCells(rows, 'warm').join(' | ')} | ${seconds(rows, 'cold', 'cpu')} | ${ratioCells(rows, 'cold').join(' | ')} | ${Math.round(peak)} MiB |`);
   }
-  console.log('\n| `drizzle-ai check --setup` | 1 file, median CPU s | 20 files, median CPU s | 20 / 1 CPU | 20 / 1 wall |');
-  console.log('|---|---|---|---|---|');
-  console.log(`| 20 files of ADD COLUMN + CREATE INDEX | ${seconds(checkRows, 'theirs', 'cpu')} | ${seconds(checkRows, 'warm', 'cpu')} | ${ratioCells(checkRows, 'warm').join(' | ')} |`);
+  if (checkRows.length > 0) {
+    console.log('\n| `drizzle-ai check --setup` | 1 file, median CPU s | 20 files, median CPU s | 20 / 1 CPU | 20 / 1 wall |');
+    console.log('|---|---|---|---|---|');
+    console.log(`| 20 files of ADD COLUMN + CREATE INDEX | ${seconds(checkRows, 'theirs', 'cpu')} | ${seconds(checkRows, 'warm', 'cpu')} | ${ratioCells(checkRows, 'warm').join(' | ')} |`);
+  }
   console.log(`\nNode ${process.version}, ${process.arch}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

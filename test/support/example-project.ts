@@ -1,5 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 
@@ -35,7 +35,18 @@ export function snapshotTree(root: string): Record<string, string> {
   return files;
 }
 
-/** What a CLI printed, for in-process runs. */
+/**
+ * Where runs in a copy of an example keep their prepared shadows: one folder per example,
+ * shared by the suite's copies of it, as a user's project keeps its cache between runs
+ * (`node_modules/.cache/orm-ai`, which the copies lack). Entries are keyed by the
+ * migrations, so a test whose copy changed them gets its own.
+ */
+export function sharedShadowCache(root: string): string {
+  // copyExample names a copy after its example, plus mkdtemp's six characters.
+  return join(REPO_ROOT, 'test', '.tmp', 'shadow-cache', basename(root).replace(/-[A-Za-z0-9]{6}$/, ''));
+}
+
+/** What a CLI printed, for in-process runs; the run's prepared shadows are cached as `sharedShadowCache` says unless `env` sets ORM_AI_CACHE_DIR. */
 export function capturingIo(options: { cwd: string; env?: Record<string, string | undefined>; isInteractive?: boolean; confirm?: (question: string) => Promise<boolean> }) {
   const out: string[] = [];
   const err: string[] = [];
@@ -44,7 +55,7 @@ export function capturingIo(options: { cwd: string; env?: Record<string, string 
     err,
     io: {
       cwd: options.cwd,
-      env: options.env ?? {},
+      env: { ORM_AI_CACHE_DIR: sharedShadowCache(options.cwd), ...options.env },
       isInteractive: options.isInteractive ?? false,
       ...(options.confirm ? { confirm: options.confirm } : {}),
       // picocolors turns colour on whenever CI is set; assertions read plain text.
