@@ -25,6 +25,8 @@ export * from './shadow/replay-migrations.js';
 export * from './shadow/server-databases.js';
 export * from './shadow/confined-role.js';
 export * from './shadow/pglite-extensions.js';
+export { startFreshPglite, type FreshPgliteOptions } from './shadow/fresh-pglite.js';
+export { shadowCacheDir } from './shadow/prepared-shadow-cache.js';
 export { isShadowName, shadowName, RUN_ID } from './shadow/throwaway-names.js';
 export * from './interrupts.js';
 export * from './pipeline/generate.js';

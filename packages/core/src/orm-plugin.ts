@@ -43,6 +43,8 @@ export interface OpenProjectOptions {
   readonly cwd: string;
   /** The ORM config file the user named (`--config`, `--schema`, `-d`), relative to `cwd`. */
   readonly configPath?: string;
+  /** The run's environment, where `ORM_AI_CACHE_DIR` is read (`shadowCacheDir`) by a plugin that starts shadows of its own. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** A change to one file: `before` is null for a new file. Nothing is written until the plan is accepted. */

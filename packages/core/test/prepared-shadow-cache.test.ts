@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { describe, expect, it, vi } from 'vitest';
 import type { MigrationScript } from '../src/orm-plugin.js';
 import { openPreparedShadow } from '../src/shadow/prepared-shadow.js';
-import { longestCachedPrefix, prefixKeys, shadowCacheDir } from '../src/shadow/prepared-shadow-cache.js';
+import { cachedInitdb, longestCachedPrefix, prefixKeys, shadowCacheDir, storeInitdb } from '../src/shadow/prepared-shadow-cache.js';
 
 /**
  * Each migration stores random() beside its number: a value that comes back the same was
@@ -88,5 +89,42 @@ describe('shadowCacheDir', () => {
     expect(shadowCacheDir({ root, env: {} })).toBeUndefined();
     writeFileSync(join(root, 'node_modules'), '');
     expect(shadowCacheDir({ root, env: {} })).toBe(join(root, 'node_modules', '.cache', 'orm-ai'));
+  });
+});
+
+describe("initdb's data directory cached on disk", () => {
+  /** fresh-pglite.ts keeps initdb's dump per process: a new module instance stands for a new process. */
+  async function freshProcess() {
+    vi.resetModules();
+    return import('../src/shadow/fresh-pglite.js');
+  }
+
+  it('is stored by the first start in a cache folder and loaded by the next process, which runs no initdb', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orm-ai-initdb-'));
+    const first = await (await freshProcess()).startFreshPglite({ cacheDir: dir });
+    await first.exec("CREATE TABLE left_by_first (id integer)");
+    await first.close();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.initdb'))).toHaveLength(1);
+    expect(await cachedInitdb(dir)).not.toBeNull();
+
+    const create = vi.spyOn(PGlite, 'create');
+    const second = await (await freshProcess()).startFreshPglite({ cacheDir: dir });
+    try {
+      // Loaded from the dump taken right after initdb: what the first did later is not in it.
+      expect(create.mock.calls.map(([options]) => (options as { loadDataDir?: unknown } | undefined)?.loadDataDir !== undefined)).toEqual([true]);
+      expect(await second.query("SELECT to_regclass('left_by_first') AS found")).toMatchObject({ rows: [{ found: null }] });
+    } finally {
+      create.mockRestore();
+      await second.close();
+    }
+  });
+
+  it('treats a damaged entry as absent and deletes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orm-ai-initdb-'));
+    await storeInitdb(dir, new Blob([Buffer.from('not a data directory')]));
+    const [entry] = readdirSync(dir).filter((name) => name.endsWith('.initdb'));
+    writeFileSync(join(dir, entry!), readFileSync(join(dir, entry!)).subarray(0, -3));
+    expect(await cachedInitdb(dir)).toBeNull();
+    expect(readdirSync(dir).filter((name) => name.endsWith('.initdb'))).toEqual([]);
   });
 });

@@ -57,7 +57,7 @@ export function locateColumn(table: LocatedTable, name: string): LocatedColumn {
 
 /** A column declared by a base class: changing it there would change every entity extending it. */
 function refuseInherited(table: LocatedTable, property: string, column: string): never {
-  for (let base = table.declaration.getBaseClass(); base !== undefined; base = base.getBaseClass()) {
+  for (let base = table.declaration.getExtends() === undefined ? undefined : table.declaration.getBaseClass(); base !== undefined; base = base.getBaseClass()) {
     const declared = base.getProperty(property);
     if (declared === undefined) continue;
     throw applyError(

@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type Decorator, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type Decorator, type EnumMember, type Identifier, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import { OrmAiError } from '@orm-ai/core';
 
 /**
@@ -57,9 +57,11 @@ export function staticValue(node: Node): StaticValue {
     if (typeof value === 'string') return { sql: value };
   }
   if (Node.isPropertyAccessExpression(node)) {
-    const member = node.getSymbol()?.getDeclarations()[0];
+    const target = node.getExpression();
+    const enumDeclaration = Node.isIdentifier(target) ? declarationNamed(target, (file, name) => file.getEnum(name)) : undefined;
+    const member = enumDeclaration?.getMember(node.getName()) ?? node.getSymbol()?.getDeclarations()[0];
     if (Node.isEnumMember(member)) {
-      const value = member.getValue();
+      const value = enumMemberValue(member);
       if (value !== undefined) return value;
     }
   }
@@ -144,4 +146,51 @@ function commentText(comment: string): string {
     .map((line) => line.replace(/^\s*\*?\s?/, '').trimEnd())
     .join('\n')
     .trim();
+}
+
+/**
+ * The declaration an identifier names, found without the type checker, whose first question
+ * costs seconds (it loads typeorm's declarations and the default libraries): declared in the
+ * identifier's file, or imported by name and declared, exported, by exactly one file of the
+ * project (the reader resolves imports into it). Otherwise undefined: the caller asks the checker.
+ */
+export function declarationNamed<Declaration extends Node & { isExported(): boolean }>(
+  identifier: Identifier,
+  find: (file: SourceFile, name: string) => Declaration | undefined,
+): Declaration | undefined {
+  const file = identifier.getSourceFile();
+  const local = find(file, identifier.getText());
+  if (local !== undefined) return local;
+  const imported = file
+    .getImportDeclarations()
+    .flatMap((declaration) => declaration.getNamedImports())
+    .find((specifier) => (specifier.getAliasNode() ?? specifier.getNameNode()).getText() === identifier.getText());
+  if (imported === undefined) return undefined;
+  const name = imported.getNameNode().getText();
+  const exported = file
+    .getProject()
+    .getSourceFiles()
+    .flatMap((source) => {
+      const found = find(source, name);
+      return found?.isExported() ? [found] : [];
+    });
+  return exported.length === 1 ? exported[0] : undefined;
+}
+
+/**
+ * An enum member's value from its initializer (a string or number literal) or, without one,
+ * the one before it plus one, as TypeScript numbers them; what that cannot tell (a computed
+ * member) comes from the checker.
+ */
+export function enumMemberValue(member: EnumMember): string | number | undefined {
+  const initializer = member.getInitializer();
+  if (initializer === undefined) {
+    const previous = member.getPreviousSibling((sibling): sibling is EnumMember => Node.isEnumMember(sibling));
+    if (previous === undefined) return 0;
+    const before = enumMemberValue(previous);
+    return typeof before === 'number' ? before + 1 : member.getValue();
+  }
+  if (Node.isStringLiteral(initializer) || Node.isNoSubstitutionTemplateLiteral(initializer)) return initializer.getLiteralValue();
+  if (Node.isNumericLiteral(initializer)) return initializer.getLiteralValue();
+  return member.getValue();
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Node, Project, ts, type ClassDeclaration, type Decorator, type SourceFile } from 'ts-morph';
 import { OrmAiError, type EnumModel, type SchemaModel, type TableModel } from '@orm-ai/core';
@@ -124,7 +125,7 @@ export function readEntities(options: { files: readonly string[]; namingStrategy
     }
   }
   // Imported enum files become project files, so the editor can edit and report them.
-  project.resolveSourceFileDependencies();
+  addRelativeImports(project);
   const files = options.files.map((file) => project.getSourceFileOrThrow(path.resolve(file)).getFilePath());
   const read = readEntitiesFromProject({ project, files, namingStrategy: options.namingStrategy ?? 'default' });
   return { ...(options.metadataModel ? agreeWithMetadata(read, options.metadataModel, project) : read), project };
@@ -270,4 +271,25 @@ function collectEnums(entities: readonly ReadEntity[]): Array<{ model: EnumModel
     }
   }
   return [...byName.values()].map(({ model, entry }) => ({ model, entry }));
+}
+
+/**
+ * Adds the files the project's files import by relative path, transitively, as Bundler
+ * resolution finds them (`./x.js` is `./x.ts`). Not `resolveSourceFileDependencies()`: that
+ * also parses typeorm's declaration files, seconds of work the reader never looks at (a
+ * question only the type checker answers still finds them, through its own program).
+ */
+function addRelativeImports(project: Project): void {
+  const pending = [...project.getSourceFiles()];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    const specifiers = [...file.getImportDeclarations(), ...file.getExportDeclarations()].flatMap((declaration) => declaration.getModuleSpecifierValue() ?? []);
+    for (const specifier of specifiers.filter((value) => value.startsWith('./') || value.startsWith('../'))) {
+      const base = path.resolve(path.dirname(file.getFilePath()), specifier);
+      const stem = base.replace(/\.(c|m)?jsx?$/, '');
+      const candidates = [`${stem}.ts`, `${stem}.tsx`, `${stem}.mts`, `${stem}.cts`, `${stem}.d.ts`, path.join(base, 'index.ts'), path.join(base, 'index.tsx')];
+      const found = candidates.find((candidate) => existsSync(candidate));
+      if (found === undefined || project.getSourceFile(found) !== undefined) continue;
+      pending.push(project.addSourceFileAtPath(found));
+    }
+  }
 }

@@ -1,6 +1,6 @@
-import { Node, type Decorator, type PropertyDeclaration } from 'ts-morph';
+import { Node, SyntaxKind, type Decorator, type PropertyDeclaration, type SourceFile } from 'ts-morph';
 import { columnModel, formatColumnType, normalizeColumnType, parseColumnType, type ColumnModel } from '@orm-ai/core';
-import { booleanOption, numberOption, optionsObject, readError, staticValue, stringArray, stringOption, type StaticValue } from './entity-source.js';
+import { booleanOption, declarationNamed, enumMemberValue, numberOption, optionsObject, readError, staticValue, type StaticValue, stringArray, stringOption } from './entity-source.js';
 import { columnName, defaultEnumName, type EntityNamingStrategy } from './naming.js';
 
 /** Decorators that declare a column on a property. */
@@ -141,6 +141,8 @@ function generatedFacts(strategy: string, type: string | null, node: Node, opts:
 
 /** The type TypeORM reflects from the property's TypeScript type (design:type). */
 function inferredType(property: PropertyDeclaration): string {
+  const annotated = annotatedType(property);
+  if (annotated) return annotated;
   const type = property.getType().getNonNullableType();
   if (type.isString()) return 'varchar';
   if (type.isNumber()) return 'integer';
@@ -180,11 +182,12 @@ function readEnum(opts: Map<string, Node>, decorator: Decorator, fallbackName: s
 
 function enumValues(node: Node): Pick<ReadEnumType, 'values' | 'tsEnum'> {
   if (Node.isArrayLiteralExpression(node)) return { values: stringArray(node), tsEnum: null };
-  const symbol = node.getSymbol();
-  const declaration = (symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol)?.getDeclarations().find(Node.isEnumDeclaration);
+  const named = Node.isIdentifier(node) ? declarationNamed(node, (file, name) => file.getEnum(name)) : undefined;
+  const symbol = named === undefined ? node.getSymbol() : undefined;
+  const declaration = named ?? (symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol)?.getDeclarations().find(Node.isEnumDeclaration);
   if (declaration === undefined) throw readError(node, 'expected a TypeScript enum or an array of strings for `enum`');
   // TypeORM stores numeric enum members as their string form.
-  const values = declaration.getMembers().map((member) => String(member.getValue()));
+  const values = declaration.getMembers().map((member) => String(enumMemberValue(member)));
   return { values, tsEnum: { name: declaration.getName(), filePath: declaration.getSourceFile().getFilePath() } };
 }
 
@@ -196,4 +199,30 @@ export function sqlDefault(value: StaticValue, node: Node): string | null {
   if (Array.isArray(value)) return `'{${value.map(String).join(',')}}'`;
   if ('sql' in value) return value.sql;
   throw readError(node, 'unsupported default');
+}
+
+/**
+ * `inferredType` read from a plain annotation (`title!: string`, `bio: string | null`) without
+ * the type checker, whose first question costs seconds (it loads typeorm's declarations and
+ * the default libraries). Anything else (an alias, an import, no annotation) is left to the checker.
+ */
+function annotatedType(property: PropertyDeclaration): string | undefined {
+  const node = property.getTypeNode();
+  if (node === undefined) return undefined;
+  const parts = (Node.isUnionTypeNode(node) ? node.getTypeNodes() : [node]).filter(
+    (part) => part.getKind() !== SyntaxKind.UndefinedKeyword && !(Node.isLiteralTypeNode(part) && part.getLiteral().getKind() === SyntaxKind.NullKeyword),
+  );
+  if (parts.length !== 1) return undefined;
+  const [part] = parts;
+  if (part!.getKind() === SyntaxKind.StringKeyword) return 'varchar';
+  if (part!.getKind() === SyntaxKind.NumberKeyword) return 'integer';
+  if (part!.getKind() === SyntaxKind.BooleanKeyword) return 'boolean';
+  if (Node.isTypeReference(part) && part.getTypeName().getText() === 'Date' && part.getTypeArguments().length === 0 && !declaresName(property.getSourceFile(), 'Date')) return 'timestamp';
+  return undefined;
+}
+
+/** Whether the file imports or declares `name` itself, shadowing the global of that name. */
+function declaresName(file: SourceFile, name: string): boolean {
+  const imported = file.getImportDeclarations().some((declaration) => declaration.getDefaultImport()?.getText() === name || declaration.getNamespaceImport()?.getText() === name || declaration.getNamedImports().some((specifier) => (specifier.getAliasNode() ?? specifier.getNameNode()).getText() === name));
+  return imported || [file.getClass(name), file.getInterface(name), file.getTypeAlias(name), file.getEnum(name), file.getVariableDeclaration(name)].some((found) => found !== undefined);
 }

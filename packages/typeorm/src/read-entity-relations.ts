@@ -1,6 +1,6 @@
 import { Node, type ClassDeclaration, type Decorator, type PropertyDeclaration } from 'ts-morph';
 import type { ReferentialAction } from '@orm-ai/core';
-import { booleanOption, optionsObject, readError, stringOption } from './entity-source.js';
+import { booleanOption, declarationNamed, optionsObject, readError, stringOption } from './entity-source.js';
 
 export const RELATION_DECORATORS = new Set(['ManyToOne', 'OneToMany', 'OneToOne', 'ManyToMany']);
 export type RelationKind = 'ManyToOne' | 'OneToMany' | 'OneToOne' | 'ManyToMany';
@@ -62,6 +62,8 @@ function relationTarget(node: Node): ClassDeclaration | string {
   if (Node.isStringLiteral(node)) return node.getLiteralValue();
   const body = Node.isArrowFunction(node) ? node.getBody() : undefined;
   if (Node.isIdentifier(body)) {
+    const named = declarationNamed(body, (file, name) => file.getClass(name));
+    if (named !== undefined) return named;
     const symbol = body.getSymbol();
     const declaration = (symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol)?.getDeclarations().find(Node.isClassDeclaration);
     if (declaration !== undefined) return declaration;

@@ -83,6 +83,8 @@ export function readTableParts(options: {
 /** The classes `declaration` extends, nearest first (only those declared in project files). */
 function baseClassesOf(declaration: ClassDeclaration): ClassDeclaration[] {
   const bases: ClassDeclaration[] = [];
+  // getBaseClass() asks the type checker, which loads typeorm's declarations (seconds): not for a class that extends nothing.
+  if (declaration.getExtends() === undefined) return bases;
   for (let base = declaration.getBaseClass(); base !== undefined && !bases.includes(base); base = base.getBaseClass()) bases.push(base);
   return bases;
 }

@@ -22,6 +22,8 @@ export interface TypeormMigrationInput {
   readonly edits: readonly FileChange[];
   readonly name: string;
   readonly shadowServer: ShadowServer | undefined;
+  /** Where initdb's data directory is cached for the embedded shadow (`shadowCacheDir`). */
+  readonly cacheDir?: string | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
   try {
     const stageRoot = staged.stagedPath(input.root);
     const loaded = await loadDataSourceOptions({ dataSourcePath: staged.stagedPath(input.dataSourcePath), cwd: stageRoot });
-    const shadow = await openShadowDataSource({ options: loaded.options, shadowServer: input.shadowServer, DataSourceClass: loaded.DataSourceClass });
+    const shadow = await openShadowDataSource({ options: loaded.options, shadowServer: input.shadowServer, DataSourceClass: loaded.DataSourceClass, cacheDir: input.cacheDir });
     try {
       const ran = await runExistingMigrations({ dataSource: shadow.dataSource });
       // A first migration (a baseline) must create the extensions TypeORM installs on connect

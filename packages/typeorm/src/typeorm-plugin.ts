@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { OrmAiError, requireSupportedVersions, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToEntities } from './apply-plan.js';
 import { typecheckEntities } from './entity-typecheck.js';
 import { readEntities } from './read-entities.js';
@@ -34,7 +34,7 @@ export const typeormPlugin: OrmPlugin = {
     const dataSourcePath = findDataSourcePath({ cwd: options.cwd, dataSourcePath: options.configPath });
     const root = projectRootOf(dataSourcePath);
     requireSupportedVersions(root, [TYPEORM_VERSIONS]);
-    return new TypeormProject(dataSourcePath, root);
+    return new TypeormProject(dataSourcePath, root, shadowCacheDir({ root, env: options.env ?? {} }));
   },
 };
 
@@ -52,6 +52,8 @@ class TypeormProject implements OrmProject {
   constructor(
     private readonly dataSourcePath: string,
     readonly root: string,
+    /** Where the scratch and builder shadows find initdb's data directory. */
+    private readonly cacheDir: string | undefined,
   ) {}
 
   /** The model from the entity metadata the project's own typeorm builds (see `readProjectModel`). */
@@ -97,12 +99,13 @@ class TypeormProject implements OrmProject {
       edits: input.edits,
       name: pascalName(input.name),
       shadowServer: input.shadowServer,
+      cacheDir: this.cacheDir,
     });
   }
 
   /** The migrations replayed once per run: their SQL for core, and the drift check for generate. */
   #history(): Promise<MigrationHistory> {
-    this.#replayed ??= loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root }).then(replayMigrationHistory);
+    this.#replayed ??= loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root }).then((loaded) => replayMigrationHistory(loaded, this.cacheDir));
     return this.#replayed;
   }
 

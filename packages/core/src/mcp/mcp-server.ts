@@ -68,7 +68,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
 
 function registerTools(server: McpServer, options: McpServerOptions): void {
   const { plugin, cwd, configPath, env } = options;
-  const readSchema = async (): Promise<SchemaModel> => (await plugin.openProject({ cwd, configPath })).readSchema();
+  const readSchema = async (): Promise<SchemaModel> => (await plugin.openProject({ cwd, configPath, env })).readSchema();
   const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
   const planInput = z.record(z.string(), z.unknown()).describe(PLAN_FORMAT);
   const requestInput = z.string().optional().describe("The user's request in words; drops are allowed only when it asks for them. Default: the plan's own request.");

@@ -62,7 +62,7 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
 
 async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutcome> {
   if (options.setupFile) throw new OrmAiError('USAGE', '--setup builds the state for SQL files; project migrations build their own', { hint: 'Pass the SQL files to check, or drop --setup.' });
-  const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
+  const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath, env: options.env });
   const scripts = await project.readMigrations();
   const first = options.since === undefined ? 0 : scripts.findIndex((script) => script.id === options.since || script.id.startsWith(options.since!));
   if (first === -1) {

@@ -13,8 +13,13 @@ export interface ReadProject {
  * writes a migration. What a killed run left beside the user's files goes first, before this
  * run writes its own.
  */
-export async function readProject(options: { plugin: OrmPlugin; cwd: string; configPath?: string | undefined }): Promise<ReadProject> {
-  const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath });
+export async function readProject(options: {
+  plugin: OrmPlugin;
+  cwd: string;
+  configPath?: string | undefined;
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}): Promise<ReadProject> {
+  const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath, env: options.env });
   const sweeping = removeStaleRunFiles(project.root);
   const read = { project, model: await project.readSchema(), scripts: await project.readMigrations() };
   await sweeping;

@@ -1,17 +1,18 @@
 import { PGlite, type Extensions, type PGliteInterface } from '@electric-sql/pglite';
 import { confinePglite, setRoleSql } from './confined-role.js';
+import { startFreshPglite } from './fresh-pglite.js';
 import { runIsolated } from './isolated-shadow.js';
 import { pgliteExtensionsFor } from './pglite-extensions.js';
 import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 
 /**
- * Starts an in-memory PGlite, confined to a throwaway role: seconds, so callers start one per
- * run and fork it. It loads the contrib modules of the extensions `sql` creates (see
+ * Starts an in-memory PGlite (`startFreshPglite`), confined to a throwaway role: seconds, so
+ * callers start one per run. It loads the contrib modules of the extensions `sql` creates (see
  * `pgliteExtensionsFor`), and throws `SHADOW_EXTENSION_UNAVAILABLE` for one PGlite lacks.
  */
-export async function openPgliteShadow(sql: readonly string[] = []): Promise<PgliteShadow> {
+export async function openPgliteShadow(sql: readonly string[] = [], options: { cacheDir?: string | undefined } = {}): Promise<PgliteShadow> {
   const extensions = await pgliteExtensionsFor(sql);
-  const database = await PGlite.create({ extensions });
+  const database = await startFreshPglite({ extensions, cacheDir: options.cacheDir });
   try {
     return new PgliteShadow(database, await confinePglite(database), extensions);
   } catch (error) {

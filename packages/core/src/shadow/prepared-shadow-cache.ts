@@ -56,6 +56,28 @@ export function prefixKeys(scripts: readonly MigrationScript[], transaction: Orm
   return keys;
 }
 
+/** The data directory initdb leaves, one per PGlite version: its own suffix, so prefix entries never push it out. */
+const INITDB_SUFFIX = '.initdb';
+
+function initdbKey(): string {
+  const pglite = installedPackage(dirname(fileURLToPath(import.meta.url)), '@electric-sql/pglite')?.version ?? 'unknown';
+  return digest(JSON.stringify({ format: FORMAT, pglite, initdb: true }));
+}
+
+/** A fresh cluster's data directory (what initdb leaves) cached in `dir`, or null. */
+export async function cachedInitdb(dir: string): Promise<Blob | null> {
+  const key = initdbKey();
+  return (await readEntry(join(dir, `${key}${INITDB_SUFFIX}`), key, 0))?.dataDir ?? null;
+}
+
+/** Caches a fresh cluster's data directory; another PGlite version's is removed. */
+export async function storeInitdb(dir: string, dataDir: Blob): Promise<void> {
+  const key = initdbKey();
+  await writeEntry(join(dir, `${key}${INITDB_SUFFIX}`), { format: FORMAT, key, count: 0, role: '' }, dataDir);
+  const stale = (await readdir(dir)).filter((name) => name.endsWith(INITDB_SUFFIX) && name !== `${key}${INITDB_SUFFIX}`);
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
+}
+
 /** The cached shadow holding the longest prefix of the scripts, or null. A damaged entry is deleted on the way. */
 export async function longestCachedPrefix(dir: string, keys: readonly string[]): Promise<CachedShadow | null> {
   const present = new Set(await readdir(dir).catch(() => [] as string[]));
@@ -70,18 +92,21 @@ export async function longestCachedPrefix(dir: string, keys: readonly string[]):
 
 /** Writes an entry atomically, then trims the folder to the newest entries. */
 export async function storeCachedShadow(dir: string, key: string, shadow: CachedShadow): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const body = Buffer.from(await shadow.dataDir.arrayBuffer());
-  const header: ShadowCacheHeader = { format: FORMAT, key, count: shadow.count, role: shadow.role, sha256: digest(body) };
-  const path = join(dir, `${key}${ENTRY_SUFFIX}`);
+  await writeEntry(join(dir, `${key}${ENTRY_SUFFIX}`), { format: FORMAT, key, count: shadow.count, role: shadow.role }, shadow.dataDir);
+  await trim(dir);
+}
+
+async function writeEntry(path: string, header: Omit<ShadowCacheHeader, 'sha256'>, dataDir: Blob): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const body = Buffer.from(await dataDir.arrayBuffer());
+  const full: ShadowCacheHeader = { ...header, sha256: digest(body) };
   const temporary = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body]));
+    await writeFile(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(full)}\n`), body]));
     await rename(temporary, path);
   } finally {
     await rm(temporary, { force: true });
   }
-  await trim(dir);
 }
 
 async function readEntry(path: string, key: string, count: number): Promise<CachedShadow | null> {

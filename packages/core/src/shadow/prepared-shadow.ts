@@ -29,7 +29,7 @@ export async function openPreparedShadow(options: PreparedShadowOptions): Promis
   }
   const keys = prefixKeys(scripts, transaction);
   const cached = await longestCachedPrefix(cacheDir, keys);
-  const shadow: PgliteShadow = cached ? await loadPgliteShadow(cached, sql) : await openPgliteShadow(sql);
+  const shadow: PgliteShadow = cached ? await loadPgliteShadow(cached, sql) : await openPgliteShadow(sql, { cacheDir });
   await replayed(shadow, scripts.slice(cached?.count ?? 0), transaction);
   if (scripts.length > (cached?.count ?? 0)) {
     // The cache only saves time: a folder that cannot be written costs the next run a replay, not this run.

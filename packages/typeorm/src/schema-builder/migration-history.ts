@@ -24,8 +24,8 @@ export interface MigrationHistory {
  * there. The scratch DataSource already holds the entities as they are on disk, so the drift
  * check costs one builder log: no second shadow, no second replay.
  */
-export async function replayMigrationHistory(loaded: LoadedDataSource): Promise<MigrationHistory> {
-  const scratch = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass });
+export async function replayMigrationHistory(loaded: LoadedDataSource, cacheDir?: string): Promise<MigrationHistory> {
+  const scratch = await openShadowDataSource({ options: loaded.options, DataSourceClass: loaded.DataSourceClass, cacheDir });
   try {
     const migrations = await migrationSqlById({ dataSource: scratch.dataSource });
     return { migrations, pending: migrations.length === 0 ? [] : await pendingBuilderStatements(scratch.dataSource) };

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { PGlite, type PGliteInterface, type Results } from '@electric-sql/pglite';
-import { trustedPgliteExtensions } from '@orm-ai/core';
+import type { PGliteInterface, Results } from '@electric-sql/pglite';
+import { startFreshPglite, trustedPgliteExtensions } from '@orm-ai/core';
 
 /**
  * A `pg`-shaped module (what TypeORM's `driver` option expects: a `Pool` class) bound to one
@@ -69,25 +69,14 @@ function toPgResult(result: Results | undefined): PgResult {
   return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, fields: result.fields };
 }
 
-let template: Promise<Blob> | undefined;
-
 /**
  * A new, empty in-memory PGlite that can create every extension PGlite ships and a database
  * owner may create (`trustedPgliteExtensions`): TypeORM creates some itself on connecting
  * (uuid-ossp or pgcrypto for uuid columns, citext, hstore, ltree, cube), and the migrations it
- * runs are code whose SQL is not known before they run. The first call in a process starts
- * PostgreSQL from scratch (about 4 s) and keeps a dump of the empty data directory; later calls
- * start from that dump (about 1 s), whatever the modules: a data directory holds none of them.
+ * runs are code whose SQL is not known before they run. It starts from initdb's data
+ * directory as core keeps it (`startFreshPglite`): per process, and in `cacheDir` across runs.
  * Close it with `close()`.
  */
-export async function startEmptyPGlite(): Promise<PGliteInterface> {
-  const extensions = await trustedPgliteExtensions();
-  if (template) {
-    const loadDataDir = await template.catch(() => undefined);
-    if (loadDataDir) return PGlite.create({ loadDataDir, extensions });
-  }
-  const database = await PGlite.create({ extensions });
-  template ??= database.dumpDataDir('none');
-  await template.catch(() => undefined);
-  return database;
+export async function startEmptyPGlite(cacheDir?: string): Promise<PGliteInterface> {
+  return startFreshPglite({ extensions: await trustedPgliteExtensions(), cacheDir });
 }

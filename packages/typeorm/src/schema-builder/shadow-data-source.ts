@@ -10,6 +10,8 @@ export interface OpenShadowDataSourceOptions {
   readonly shadowServer?: ShadowServer | undefined;
   /** The user's DataSource class, so the schema builder is the user's copy of typeorm. Default: ours. */
   readonly DataSourceClass?: new (options: DataSourceOptions) => DataSource;
+  /** Where initdb's data directory is cached for the embedded shadow (`shadowCacheDir`). */
+  readonly cacheDir?: string | undefined;
 }
 
 /** An initialized DataSource on a throwaway database. */
@@ -59,7 +61,7 @@ export async function openShadowDataSource(options: OpenShadowDataSourceOptions)
   const modelOptions = pickModelOptions(options.options);
   const DataSourceClass = options.DataSourceClass ?? DataSource;
   return options.shadowServer === undefined
-    ? openOnPGlite(modelOptions, DataSourceClass)
+    ? openOnPGlite(modelOptions, DataSourceClass, options.cacheDir)
     : openOnServer(modelOptions, DataSourceClass, options.shadowServer);
 }
 
@@ -79,10 +81,10 @@ export function pickModelOptions(options: DataSourceOptions): Record<string, unk
 
 type DataSourceConstructor = new (options: DataSourceOptions) => DataSource;
 
-async function openOnPGlite(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor): Promise<ShadowDataSource> {
+async function openOnPGlite(modelOptions: Record<string, unknown>, DataSourceClass: DataSourceConstructor, cacheDir: string | undefined): Promise<ShadowDataSource> {
   let database: PGliteInterface;
   try {
-    database = await startEmptyPGlite();
+    database = await startEmptyPGlite(cacheDir);
   } catch (error) {
     throw pgliteDidNotStart(error);
   }
