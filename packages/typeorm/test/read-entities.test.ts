@@ -204,3 +204,45 @@ export class Thing {
     expect(schema.index.unreadable[0]?.reason).toContain('TypeORM has id, inherited');
   });
 });
+
+describe('readEntities without the type checker', () => {
+  it('resolves an aliased enum import and a related class by name, numbers implicit enum members, and reads plain annotations', () => {
+    const file = entityFile(`import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Level as Rank } from './level.js';
+import { Team } from './team.js';
+
+@Entity('players')
+export class Player {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() name!: string;
+  @Column({ nullable: true }) nickname!: string | null;
+  @Column() active!: boolean;
+  @Column() joined!: Date;
+  @Column({ type: 'enum', enum: Rank, default: Rank.Gold }) rank!: Rank;
+  @ManyToOne(() => Team) team!: Team;
+}
+`);
+    writeFileSync(path.join(path.dirname(file), 'level.ts'), 'export enum Level { Bronze = 1, Silver, Gold }\n');
+    writeFileSync(path.join(path.dirname(file), 'team.ts'), `import { Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity('teams')\nexport class Team {\n  @PrimaryGeneratedColumn() id!: number;\n}\n`);
+    const { model } = readEntities({ files: [file, path.join(path.dirname(file), 'team.ts')] });
+    const players = model.tables.find((table) => table.name === 'players')!;
+    const type = (name: string) => players.columns.find((column) => column.name === name)?.type;
+    expect([type('name'), type('nickname'), type('active'), type('joined')]).toEqual(['varchar', 'varchar', 'boolean', 'timestamp']);
+    expect(model.enums.find((entry) => entry.name === 'players_rank_enum')?.values).toEqual(['1', '2', '3']);
+    // The member's value, as the checker's constant evaluation gave it.
+    expect(players.columns.find((column) => column.name === 'rank')?.default).toBe('3');
+    expect(players.foreignKeys.map((key) => key.referencedTable)).toEqual(['teams']);
+  });
+
+  it('leaves what the syntax cannot tell (a type alias) to the checker', () => {
+    const file = entityFile(`import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+type Label = string;
+@Entity('events')
+export class Event {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() label!: Label;
+}
+`);
+    expect(readEntities({ files: [file] }).model.tables[0]!.columns.find((column) => column.name === 'label')?.type).toBe('varchar');
+  });
+});
