@@ -35,10 +35,11 @@ export async function parseSql(text: string): Promise<SqlParseResult> {
     result = parseSync(text);
   } catch (error) {
     const position = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails?.cursorPosition;
-    return { ok: false, message: describeError(error), line: position === undefined ? null : lineAtByte(text, position) };
+    return { ok: false, message: describeError(error), line: position === undefined ? null : lineAt(newlineOffsets(Buffer.from(text, 'utf8')), position) };
   }
   // The parser reports byte offsets into the UTF-8 text, not string indexes.
   const bytes = Buffer.from(text, 'utf8');
+  const newlines = newlineOffsets(bytes);
   const statements = (result.stmts ?? []).map((entry) => {
     const start = entry.stmt_location ?? 0;
     const end = entry.stmt_len ? start + entry.stmt_len : bytes.length;
@@ -46,7 +47,7 @@ export async function parseSql(text: string): Promise<SqlParseResult> {
     const leading = raw.length - raw.trimStart().length;
     return {
       sql: raw.trim(),
-      line: lineAtByte(text, start + Buffer.byteLength(raw.slice(0, leading))),
+      line: lineAt(newlines, start + Buffer.byteLength(raw.slice(0, leading))),
       ast: (entry.stmt ?? {}) as Record<string, unknown>,
     };
   });
@@ -58,9 +59,23 @@ export function statementKind(statement: ParsedStatement): string {
   return Object.keys(statement.ast)[0] ?? 'Unknown';
 }
 
-function lineAtByte(text: string, byteOffset: number): number {
-  const prefix = Buffer.from(text, 'utf8').subarray(0, byteOffset).toString('utf8');
-  return prefix.split('\n').length;
+/** The byte offset of every newline, in order: a migration of thousands of statements finds each line in O(log n). */
+function newlineOffsets(bytes: Buffer): number[] {
+  const offsets: number[] = [];
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) offsets.push(at);
+  return offsets;
+}
+
+/** The 1-based line of a byte offset: one more than the newlines before it. */
+function lineAt(newlines: readonly number[], byteOffset: number): number {
+  let low = 0;
+  let high = newlines.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (newlines[middle]! < byteOffset) low = middle + 1;
+    else high = middle;
+  }
+  return low + 1;
 }
 
 /**

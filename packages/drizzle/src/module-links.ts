@@ -44,11 +44,31 @@ export function resolveName(options: {
   files: ReadonlySet<string>;
 }): string | undefined {
   const filePath = options.sourceFile.getFilePath();
-  if (options.sourceFile.getVariableDeclaration(options.name) !== undefined) return declarationKey(filePath, options.name);
-  const binding = importBindings(options.sourceFile).get(options.name);
+  const { variables, imports } = topLevelNames(options.sourceFile);
+  if (variables.has(options.name)) return declarationKey(filePath, options.name);
+  const binding = imports.get(options.name);
   if (binding === undefined || binding.imported === '*' || binding.imported === 'default') return undefined;
   const target = resolveRelativeModule({ fromFile: filePath, specifier: binding.module, files: options.files });
   return target === undefined ? undefined : declarationKey(target, binding.imported);
+}
+
+/**
+ * A file's top-level variables and import bindings, computed once per version of its text:
+ * every reference in a schema of a thousand tables is resolved here, and scanning the file
+ * for each made reading quadratic. ts-morph gives an edited file a new compiler node, so an
+ * edit is never answered from the old names.
+ */
+const namesByVersion = new WeakMap<object, { variables: ReadonlySet<string>; imports: ReturnType<typeof importBindings> }>();
+
+function topLevelNames(sourceFile: SourceFile): { variables: ReadonlySet<string>; imports: ReturnType<typeof importBindings> } {
+  const version = sourceFile.compilerNode;
+  let names = namesByVersion.get(version);
+  if (names === undefined) {
+    const variables = new Set(sourceFile.getVariableStatements().flatMap((statement) => statement.getDeclarations().map((declaration) => declaration.getName())));
+    names = { variables, imports: importBindings(sourceFile) };
+    namesByVersion.set(version, names);
+  }
+  return names;
 }
 
 /** The specifier to import `toFile` from `fromFile`, in the style of the file's other relative imports. */

@@ -235,7 +235,8 @@ function tableEntry(
     filePath: decl.filePath,
     variableName: decl.variableName,
     callStart: decl.call.getStart(),
-    line: decl.call.getStartLineNumber(),
+    // ts-morph counts the newlines before the node on every call; the compiler's line map is built once per file.
+    line: decl.call.getSourceFile().compilerNode.getLineAndCharacterOfPosition(decl.call.getStart()).line + 1,
     columns: columnKeys.get(declarationKey(decl.filePath, decl.variableName)) ?? [],
     configForm: configFormOf(decl.configArgument),
     unreadable,

@@ -77,11 +77,14 @@ export async function seedTables(options: SeedOptions): Promise<SeedResult> {
   const seeded: Array<{ table: TableRef; rows: number }> = [];
   const skipped: Array<{ table: TableRef; reason: string }> = [];
   const unseeded = new Set<string>();
+  // Grouped once: seeding a table seeds its parents, which on a long chain of foreign keys is most of the schema.
+  const columnsOf = new Map<string, CatalogColumn[]>();
+  for (const column of columns) columnsOf.set(column.table_oid, [...(columnsOf.get(column.table_oid) ?? []), column]);
   for (const table of order) {
     const skippedParent = table.foreignKeys.find((key) => !cycleKeys.has(key) && unseeded.has(key.parentOid));
     const reason = skippedParent
       ? `its parent ${quotedTableName(tables.get(skippedParent.parentOid)!.ref)} was not seeded`
-      : await seedTable(run, table, columns.filter((column) => column.table_oid === table.oid));
+      : await seedTable(run, table, columnsOf.get(table.oid) ?? []);
     if (reason === null) seeded.push({ table: table.ref, rows: rowsPerTable });
     else {
       unseeded.add(table.oid);
