@@ -128,7 +128,9 @@ export async function takeCatalogSnapshot(shadow: ShadowDatabase): Promise<Catal
   const columnsOf = new Map<string, ColumnRow[]>();
   for (const column of catalog.columns) {
     const key = `${column.schema}\0${column.table}`;
-    columnsOf.set(key, [...(columnsOf.get(key) ?? []), column]);
+    const own = columnsOf.get(key);
+    if (own) own.push(column);
+    else columnsOf.set(key, [column]);
   }
   for (const relation of catalog.relations) relations.push(await toRelation(relation, columnsOf.get(`${relation.schema}\0${relation.name}`) ?? []));
   return {

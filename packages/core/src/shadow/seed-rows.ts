@@ -79,7 +79,11 @@ export async function seedTables(options: SeedOptions): Promise<SeedResult> {
   const unseeded = new Set<string>();
   // Grouped once: seeding a table seeds its parents, which on a long chain of foreign keys is most of the schema.
   const columnsOf = new Map<string, CatalogColumn[]>();
-  for (const column of columns) columnsOf.set(column.table_oid, [...(columnsOf.get(column.table_oid) ?? []), column]);
+  for (const column of columns) {
+    const own = columnsOf.get(column.table_oid);
+    if (own) own.push(column);
+    else columnsOf.set(column.table_oid, [column]);
+  }
   for (const table of order) {
     const skippedParent = table.foreignKeys.find((key) => !cycleKeys.has(key) && unseeded.has(key.parentOid));
     const reason = skippedParent

@@ -68,11 +68,6 @@ function shadowHandOut(options: { connect: (release: () => Promise<void>) => Pro
   };
 }
 
-/** A fresh PGlite from initdb's data directory as core keeps it (`startFreshPglite`): about 0.5 s instead of 3-5 s after the first. */
-function newPglite(extensions: Extensions): Promise<PGlite> {
-  return startFreshPglite({ extensions });
-}
-
 /** A PGlite confined to a throwaway role (see `confinePglite`), and how to give a fresh session that role again. */
 interface ConfinedPglite {
   readonly db: PGlite;
@@ -80,7 +75,7 @@ interface ConfinedPglite {
 }
 
 async function newConfinedPglite(extensions: Extensions): Promise<ConfinedPglite> {
-  const db = await newPglite(extensions);
+  const db = await startFreshPglite({ extensions });
   try {
     return { db, role: await confinePglite(db) };
   } catch (error) {
