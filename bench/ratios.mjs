@@ -5,8 +5,11 @@
  * cold) so that a noisy shared machine slows both sides of a pair alike; the table gives the
  * min and median of the per-pair ratios over BENCH_PAIRS pairs (at least 3).
  *
- * - warm: a second run in the same project, its prepared shadow cached (ORM_AI_CACHE_DIR);
- * - cold: an empty cache;
+ * - warm: a second run in the same project, through the project's daemon, which the first
+ *   run started: the client's CPU plus the daemon's during the run (from /proc), and the
+ *   larger of the two peaks; "in-process" is the same run with --no-daemon (as in CI), its
+ *   prepared shadow loaded from the disk cache (ORM_AI_CACHE_DIR);
+ * - cold: an empty cache and no daemon yet: the client's CPU plus all of the daemon's it started;
  * - the ORM's tool: `drizzle-kit generate`; `typeorm migration:generate` against a server
  *   database holding the migrations (BENCH_DATABASE_URL, default the local server; skipped
  *   without one); for Prisma one schema-engine `createMigration` (bench/prisma-create-migration.mjs).
@@ -17,7 +20,8 @@
  * Prints Markdown for the README.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -49,6 +53,41 @@ function measured(args, { cwd, env = {}, findingsExit = false }) {
   return { wall, cpu: user + system, rssMiB: rssKiB / 1024 };
 }
 
+/** The daemon whose socket folder is under `sockets` (the TMPDIR its client had), if one runs. */
+function daemonIn(sockets) {
+  const folder = join(sockets, `orm-ai-${process.getuid()}`);
+  const info = existsSync(folder) ? readdirSync(folder).find((name) => name.endsWith('.json')) : undefined;
+  if (!info) return undefined;
+  const { pid } = JSON.parse(readFileSync(join(folder, info), 'utf8'));
+  try {
+    // utime, stime, cutime, cstime: clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const cpu = [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0) / 100;
+    const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return { pid, cpu, peakMiB: peakKiB / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A run of ours through the daemon of `sockets`: the client's CPU plus the daemon's during the run. */
+function measuredWithDaemon(args, { cwd, env, sockets }) {
+  const before = daemonIn(sockets);
+  const client = measured(args, { cwd, env: { ...env, TMPDIR: sockets, ORM_AI_DAEMON: 'on' } });
+  const after = daemonIn(sockets);
+  if (!after) throw new Error(`${args.join(' ')} in ${cwd} left no daemon in ${sockets}`);
+  const daemonCpu = after.cpu - (before?.pid === after.pid ? before.cpu : 0);
+  return { wall: client.wall, cpu: client.cpu + daemonCpu, rssMiB: Math.max(client.rssMiB, after.peakMiB), daemonPid: after.pid };
+}
+
+function stopDaemon(pid) {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // Gone already.
+  }
+}
+
 function copyOf(source, name) {
   const target = join(scratch, name);
   rmSync(target, { recursive: true, force: true });
@@ -63,7 +102,7 @@ function copyOf(source, name) {
 function prepare({ example, from = join(repo, 'examples', example), name = example, migrations, ours }) {
   const base = copyOf(from, `${name}-base`);
   const edited = copyOf(base, `${name}-edited`);
-  measured([...ours.slice(0, 1), ...ours.slice(1).filter((arg) => arg !== '--dry-run'), '--yes'], { cwd: edited, env: { ORM_AI_CACHE_DIR: join(scratch, 'unused-cache') } });
+  measured([...ours.slice(0, 1), ...ours.slice(1).filter((arg) => arg !== '--dry-run'), '--yes'], { cwd: edited, env: { ORM_AI_CACHE_DIR: join(scratch, 'unused-cache'), ORM_AI_DAEMON: 'off' } });
   rmSync(join(edited, migrations), { recursive: true, force: true });
   cpSync(join(base, migrations), join(edited, migrations), { recursive: true });
   return { base, theirsTemplate: edited };
@@ -75,17 +114,31 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Paired runs of one ORM: the ORM's tool, ours warm, ours cold. */
+/** Paired runs of one ORM: the ORM's tool, ours warm through the daemon, ours warm in-process, ours cold. */
 function pairs({ name, prepared, ours, theirs }) {
   const warmCache = mkdtempSync(join(scratch, 'warm-cache-'));
-  measured(ours, { cwd: prepared.base, env: { ORM_AI_CACHE_DIR: warmCache } });
+  const warmSockets = mkdtempSync(join(tmpdir(), 'orm-ai-bench-'));
+  const warmEnv = { ORM_AI_CACHE_DIR: warmCache };
+  const first = measuredWithDaemon(ours, { cwd: prepared.base, env: warmEnv, sockets: warmSockets });
   const rows = [];
-  for (let pair = 0; pair < PAIRS; pair += 1) {
-    const theirsRun = theirs();
-    const warm = measured(ours, { cwd: prepared.base, env: { ORM_AI_CACHE_DIR: warmCache } });
-    const cold = measured(ours, { cwd: prepared.base, env: { ORM_AI_CACHE_DIR: mkdtempSync(join(scratch, 'cold-cache-')) } });
-    rows.push({ theirs: theirsRun, warm, cold });
-    console.error(`${name} pair ${pair + 1}: theirs ${theirsRun.cpu.toFixed(1)} CPU s, warm ${warm.cpu.toFixed(1)}, cold ${cold.cpu.toFixed(1)}`);
+  try {
+    for (let pair = 0; pair < PAIRS; pair += 1) {
+      const theirsRun = theirs();
+      const warm = measuredWithDaemon(ours, { cwd: prepared.base, env: warmEnv, sockets: warmSockets });
+      const inProcess = measured([...ours, '--no-daemon'], { cwd: prepared.base, env: warmEnv });
+      const cold = measuredWithDaemon(ours, {
+        cwd: prepared.base,
+        env: { ORM_AI_CACHE_DIR: mkdtempSync(join(scratch, 'cold-cache-')) },
+        sockets: mkdtempSync(join(tmpdir(), 'orm-ai-bench-')),
+      });
+      stopDaemon(cold.daemonPid);
+      rows.push({ theirs: theirsRun, warm, inProcess, cold });
+      console.error(
+        `${name} pair ${pair + 1}: theirs ${theirsRun.cpu.toFixed(1)} CPU s, warm ${warm.cpu.toFixed(1)}, in-process ${inProcess.cpu.toFixed(1)}, cold ${cold.cpu.toFixed(1)}`,
+      );
+    }
+  } finally {
+    stopDaemon(first.daemonPid);
   }
   return { name, rows };
 }
@@ -211,11 +264,23 @@ try {
   ].filter(Boolean);
   const checkRows = wanted('check') ? check() : [];
   console.log(`Min / median of ${PAIRS} paired runs; CPU = user + system seconds of the process and its children.\n`);
-  console.log('| command / the ORM\'s own | ORM\'s own, median CPU s | warm, median CPU s | warm ratio CPU | warm ratio wall | cold, median CPU s | cold ratio CPU | cold ratio wall | peak RSS (ours) |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    "| command / the ORM's own | ORM's own, median CPU s | warm, median CPU s | warm ratio CPU | warm ratio wall | warm in-process, median CPU s | in-process ratio CPU | cold, median CPU s | cold ratio CPU | cold ratio wall | peak RSS (ours) |",
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { name, rows } of results) {
-    const peak = Math.max(...rows.flatMap((row) => [row.warm.rssMiB, row.cold.rssMiB]));
-    console.log(`| ${name} | ${seconds(rows, 'theirs', 'cpu')} | ${seconds(rows, 'warm', 'cpu')} | ${ratioCells(rows, 'warm').join(' | ')} | ${seconds(rows, 'cold', 'cpu')} | ${ratioCells(rows, 'cold').join(' | ')} | ${Math.round(peak)} MiB |`);
+    const peak = Math.max(...rows.flatMap((row) => [row.warm.rssMiB, row.inProcess.rssMiB, row.cold.rssMiB]));
+    const cells = [
+      seconds(rows, 'theirs', 'cpu'),
+      seconds(rows, 'warm', 'cpu'),
+      ...ratioCells(rows, 'warm'),
+      seconds(rows, 'inProcess', 'cpu'),
+      ratioCells(rows, 'inProcess')[0],
+      seconds(rows, 'cold', 'cpu'),
+      ...ratioCells(rows, 'cold'),
+      `${Math.round(peak)} MiB`,
+    ];
+    console.log(`| ${name} | ${cells.join(' | ')} |`);
   }
   if (checkRows.length > 0) {
     console.log('\n| `drizzle-ai check --setup` | 1 file, median CPU s | 20 files, median CPU s | 20 / 1 CPU | 20 / 1 wall |');

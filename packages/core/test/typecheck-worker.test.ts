@@ -27,3 +27,23 @@ describe('typecheckSourcesInWorker', () => {
     expect(await typecheckSourcesInWorker({ projectRoot: root, edits: [{ path: 'fine.ts', after: 'export const n: number = 1;\n' }] })).toEqual([]);
   });
 });
+
+describe('the kept type-check worker of a daemon', () => {
+  it('reuses its program across checks and reads files changed on disk since', async () => {
+    const { keepTypecheckerWarm, stopWarmTypechecker, warmTypecheckReuses } = await import('../dist/typescript/index.js');
+    const { writeFileSync } = await import('node:fs');
+    const project = mkdtempSync(join(tmpdir(), 'orm-ai-typecheck-warm-'));
+    writeFileSync(join(project, 'base.ts'), 'export const size: number = 1;\n');
+    const check = { projectRoot: project, edits: [{ path: 'user.ts', after: "import { size } from './base';\nexport const doubled: number = size * 2;\n" }] };
+    keepTypecheckerWarm();
+    try {
+      expect(await typecheckSourcesInWorker(check)).toEqual([]);
+      expect(warmTypecheckReuses()).toBe(0);
+      writeFileSync(join(project, 'base.ts'), "export const size: string = 'one';\n");
+      expect(await typecheckSourcesInWorker(check)).toEqual([expect.stringMatching(/^user\.ts:2: The left-hand side of an arithmetic operation/)]);
+      expect(warmTypecheckReuses()).toBe(1);
+    } finally {
+      await stopWarmTypechecker();
+    }
+  });
+});

@@ -1,6 +1,10 @@
-import { exitCleanlyOnSignals, processIo, runCli } from '@orm-ai/core';
-import { DRIZZLE_CLI } from './cli.js';
+import { startCli } from '@orm-ai/core/start-cli';
 
-// Ctrl-C and SIGTERM drop this run's shadow databases and roles and remove its temporary files first.
-exitCleanlyOnSignals();
-process.exitCode = await runCli(DRIZZLE_CLI, process.argv.slice(2), processIo());
+// Only Node's built-ins load before the run's way is known: a warm run goes to the project's
+// daemon and never loads the engine here (see startCli).
+await startCli({
+  bin: 'drizzle-ai',
+  generateCommand: 'generate',
+  binUrl: import.meta.url,
+  load: async () => (await import('./cli.js')).DRIZZLE_CLI,
+});

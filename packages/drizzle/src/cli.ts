@@ -1,4 +1,4 @@
-import { COMMON_FLAGS_USAGE, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
+import { COMMON_FLAGS_USAGE, daemonUsage, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
 import { drizzlePlugin } from './drizzle-plugin.js';
 
 export const USAGE = `drizzle-ai: ask for a schema change, get a Drizzle schema edit and a drizzle-kit migration proven on a shadow database.
@@ -7,6 +7,7 @@ Usage:
   drizzle-ai generate "<request>" [flags]
   drizzle-ai generate --plan FILE [flags]
 ${mcpUsage('drizzle-ai', '[--config FILE]')}
+${daemonUsage('drizzle-ai')}
 
 Flags:
   --config FILE      the drizzle config (default: drizzle.config.ts in this directory)

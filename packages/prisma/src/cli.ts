@@ -1,4 +1,4 @@
-import { COMMON_FLAGS_USAGE, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
+import { COMMON_FLAGS_USAGE, daemonUsage, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
 import { prismaPlugin } from './prisma-plugin.js';
 
 export const USAGE = `prisma-ai: ask for a schema change, get a schema.prisma edit and a migration from Prisma's own schema engine (WebAssembly: nothing to download), proven on a shadow database.
@@ -7,6 +7,7 @@ Usage:
   prisma-ai migrate "<request>" [flags]
   prisma-ai migrate --plan FILE [flags]
 ${mcpUsage('prisma-ai', '[--schema PATH]')}
+${daemonUsage('prisma-ai')}
 
 Flags:
   --schema PATH      the schema file or folder (default: prisma.config.ts's schema, else prisma/schema.prisma)

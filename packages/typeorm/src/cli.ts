@@ -1,4 +1,4 @@
-import { COMMON_FLAGS_USAGE, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
+import { COMMON_FLAGS_USAGE, daemonUsage, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
 import { typeormPlugin } from './typeorm-plugin.js';
 
 export const USAGE = `typeorm-ai: ask for a schema change, get entity edits and a migration from TypeORM's own schema builder, proven on a shadow database.
@@ -7,6 +7,7 @@ Usage:
   typeorm-ai migration:generate "<request>" -d src/data-source.ts [flags]
   typeorm-ai migration:generate --plan FILE -d src/data-source.ts [flags]
 ${mcpUsage('typeorm-ai', '-d src/data-source.ts')}
+${daemonUsage('typeorm-ai')}
 
 Flags:
   -d, --dataSource FILE  the file exporting your DataSource (default: src/data-source.ts)

@@ -17,6 +17,8 @@ export const COMMON_GENERATE_FLAGS = {
   'allow-irreversible': { type: 'boolean', default: false },
   rows: { type: 'string', multiple: true, default: [] },
   'stats-url': { type: 'string' },
+  // Read by the bin before the engine loads (startCli); accepted here so an in-process run takes it too.
+  'no-daemon': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 

@@ -159,6 +159,14 @@ export function mcpUsage(bin: string, configUsage: string): string {
   return `  ${bin} mcp ${configUsage}   serve the pipeline to a coding agent (MCP over stdio; writes nothing)`;
 }
 
+/**
+ * The `daemon` command's usage lines. A generate run goes to a background process per
+ * project that keeps the engine, the prepared shadow and the type checker warm (startCli).
+ */
+export function daemonUsage(bin: string): string {
+  return `  ${bin} daemon status|stop   the warm process generate runs use in this folder (exits after 15 idle minutes)`;
+}
+
 /** The flags every generate command shares, for usage texts. */
 export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change plan (docs/plan.md) instead of asking a model
   --baseline         write the first migration of the current schema (no migrations yet), then record it as applied
@@ -174,8 +182,10 @@ export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change pla
   --allow-irreversible  write even when down does not restore the schema and the data
   --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
   --stats-url URL    read row counts from pg_class.reltuples over a read-only connection
+  --no-daemon        run in this process instead of the project's daemon
 
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL, OPENAI_TIMEOUT_MS, OPENAI_MAX_RETRIES, ORM_AI_PRICES (a JSON price table or its path).`;
+Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL, OPENAI_TIMEOUT_MS, OPENAI_MAX_RETRIES, ORM_AI_PRICES (a JSON price table or its path),
+ORM_AI_CACHE_DIR (prepared shadows; default node_modules/.cache/orm-ai), ORM_AI_DAEMON (off, or on even in CI), ORM_AI_DAEMON_IDLE_SECONDS (default 900).`;
 
 /** The `check` command's usage, the same on every CLI. */
 export function checkUsage(bin: string): string {

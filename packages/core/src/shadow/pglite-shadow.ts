@@ -72,6 +72,11 @@ export class PgliteShadow implements ShadowDatabase {
     return runIsolated(this, { sql: options.sql ?? [], fork: () => this.fork(options) }, work);
   }
 
+  /** Whether a transaction block is open on it (one left open would leak into the next user of the shadow). */
+  inTransaction(): boolean {
+    return this.database.isInTransaction();
+  }
+
   /** The data directory as it stands, and the role its objects belong to, for `loadPgliteShadow`. */
   async dumpState(): Promise<{ dataDir: Blob; role: string }> {
     return { dataDir: await this.database.dumpDataDir('gzip'), role: this.role };
@@ -89,7 +94,7 @@ export class PgliteShadow implements ShadowDatabase {
    * directory with the module added: the data directory holds no extension files, so it loads
    * with any superset. Every later fork is then a plain clone.
    */
-  private async loadExtensionsFor(sql: readonly string[]): Promise<void> {
+  async loadExtensionsFor(sql: readonly string[]): Promise<void> {
     const missing = Object.entries(await pgliteExtensionsFor(sql)).filter(([module]) => !(module in this.extensions));
     if (missing.length === 0) return;
     const extensions = { ...this.extensions, ...Object.fromEntries(missing) };

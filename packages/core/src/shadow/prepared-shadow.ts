@@ -5,6 +5,7 @@ import { longestCachedPrefix, prefixKeys, storeCachedShadow } from './prepared-s
 import { replayMigrations } from './replay-migrations.js';
 import type { ShadowServer } from './server-databases.js';
 import type { ShadowDatabase } from './shadow-database.js';
+import { lendShadow, takeWarmShadow } from './warm-shadows.js';
 
 export interface PreparedShadowOptions {
   readonly server?: ShadowServer | undefined;
@@ -28,14 +29,18 @@ export async function openPreparedShadow(options: PreparedShadowOptions): Promis
     return replayed(shadow, scripts, transaction);
   }
   const keys = prefixKeys(scripts, transaction);
-  const cached = await longestCachedPrefix(cacheDir, keys);
-  const shadow: PgliteShadow = cached ? await loadPgliteShadow(cached, sql) : await openPgliteShadow(sql, { cacheDir });
-  await replayed(shadow, scripts.slice(cached?.count ?? 0), transaction);
-  if (scripts.length > (cached?.count ?? 0)) {
+  // A daemon's shadow from the last run, else the disk cache's longest prefix, else initdb.
+  const warm = await takeWarmShadow(cacheDir, keys);
+  if (warm) await warm.shadow.loadExtensionsFor(sql);
+  const cached = warm ? null : await longestCachedPrefix(cacheDir, keys);
+  const start = warm?.count ?? cached?.count ?? 0;
+  const shadow: PgliteShadow = warm?.shadow ?? (cached ? await loadPgliteShadow(cached, sql) : await openPgliteShadow(sql, { cacheDir }));
+  await replayed(shadow, scripts.slice(start), transaction);
+  if (scripts.length > start) {
     // The cache only saves time: a folder that cannot be written costs the next run a replay, not this run.
     await storeCachedShadow(cacheDir, keys[scripts.length]!, { count: scripts.length, ...(await shadow.dumpState()) }).catch(() => undefined);
   }
-  return shadow;
+  return lendShadow(shadow, { cacheDir, key: keys[scripts.length]!, count: scripts.length });
 }
 
 async function replayed<Shadow extends ShadowDatabase>(

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -32,8 +32,11 @@ export interface TypecheckSourcesOptions {
  */
 export function typecheckSources(options: TypecheckSourcesOptions): string[] {
   const projectRoot = path.resolve(options.projectRoot);
-  const project = createProject(projectRoot, options.requiredOptions ?? {});
-  const sourceFiles = options.edits.map((edit) => project.createSourceFile(path.resolve(projectRoot, edit.path), edit.after, { overwrite: true }));
+  return checkEdited(createProject(projectRoot, options.requiredOptions ?? {}), projectRoot, options.edits);
+}
+
+function checkEdited(project: Project, projectRoot: string, edits: TypecheckSourcesOptions['edits']): string[] {
+  const sourceFiles = edits.map((edit) => project.createSourceFile(path.resolve(projectRoot, edit.path), edit.after, { overwrite: true }));
   return sourceFiles.flatMap((sourceFile) => editedFileDiagnostics(sourceFile).map((diagnostic) => describe(diagnostic, projectRoot)));
 }
 
@@ -41,20 +44,137 @@ export function typecheckSources(options: TypecheckSourcesOptions): string[] {
  * `typecheckSources` on a worker thread, so that the check (seconds: the ORM's declaration
  * files are large) runs on the other core while the main thread generates and proves the
  * migration. From sources (tests run them untranspiled) there is no worker script, and the
- * check runs in-process.
+ * check runs in-process. In a daemon (`keepTypecheckerWarm`) the worker outlives the run.
  */
 export function typecheckSourcesInWorker(options: TypecheckSourcesOptions): Promise<string[]> {
   const script = new URL('./typecheck-worker.js', import.meta.url);
   if (!existsSync(fileURLToPath(script))) return Promise.resolve().then(() => typecheckSources(options));
+  if (warm) return warm.check(script, options);
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: options });
-    worker.once('message', (message: { diagnostics?: string[]; failure?: string }) => {
+    worker.once('message', (message: WorkerAnswer) => {
       if (message.diagnostics) resolve(message.diagnostics);
       else reject(new Error(`the type check failed: ${message.failure}`));
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the type check's worker exited with code ${code} before answering`)));
   });
+}
+
+/** What the worker posts back: diagnostics, or why the check itself failed; `warm` when it reused a loaded program. */
+export interface WorkerAnswer {
+  readonly id?: number;
+  readonly diagnostics?: string[];
+  readonly failure?: string;
+  readonly warm?: boolean;
+}
+
+let warm: WarmTypechecker | undefined;
+
+/** From now on this process keeps one type-check worker, and its loaded programs, for every run (a daemon). */
+export function keepTypecheckerWarm(): void {
+  warm ??= new WarmTypechecker();
+}
+
+/** How many checks reused a program a previous run loaded (the daemon's status). */
+export function warmTypecheckReuses(): number {
+  return warm?.reuses ?? 0;
+}
+
+/** Stops the kept worker (the daemon is stopping). */
+export async function stopWarmTypechecker(): Promise<void> {
+  await warm?.stop();
+}
+
+class WarmTypechecker {
+  reuses = 0;
+  #worker: Worker | undefined;
+  #next = 0;
+  readonly #waiting = new Map<number, { resolve: (diagnostics: string[]) => void; reject: (error: Error) => void }>();
+
+  check(script: URL, options: TypecheckSourcesOptions): Promise<string[]> {
+    const worker = (this.#worker ??= this.#start(script));
+    const id = (this.#next += 1);
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, options });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#worker?.terminate();
+  }
+
+  #start(script: URL): Worker {
+    const worker = new Worker(script);
+    // An idle worker must not keep the daemon alive past its own idle exit.
+    worker.unref();
+    worker.on('message', (message: WorkerAnswer) => {
+      const waiting = this.#waiting.get(message.id ?? -1);
+      if (!waiting) return;
+      this.#waiting.delete(message.id!);
+      if (message.warm) this.reuses += 1;
+      if (message.diagnostics) waiting.resolve(message.diagnostics);
+      else waiting.reject(new Error(`the type check failed: ${message.failure}`));
+    });
+    const fail = (error: Error) => {
+      this.#worker = undefined;
+      for (const waiting of this.#waiting.values()) waiting.reject(error);
+      this.#waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the type check's worker exited with code ${code} before answering`)));
+    return worker;
+  }
+}
+
+/** Programs a warm worker keeps, by project; the latest only, as a daemon serves one project. */
+const keptProjects = new Map<string, Project>();
+
+/**
+ * `typecheckSources` reusing the program a previous check loaded for the same project, with
+ * the same options and the same installed packages: the ORM's declarations are parsed and
+ * bound once, and a later check re-reads only the project's own files from disk.
+ */
+export function typecheckSourcesWarm(options: TypecheckSourcesOptions): { diagnostics: string[]; warm: boolean } {
+  const projectRoot = path.resolve(options.projectRoot);
+  const key = JSON.stringify([projectRoot, options.requiredOptions ?? {}, installStamp(projectRoot)]);
+  let project = keptProjects.get(key);
+  const reused = project !== undefined;
+  if (project) {
+    // The previous check's edits are in memory only, and the user may have changed any file since.
+    // Every file the last program read, not only those added to the project: imports resolved on the way count.
+    for (const file of project.getProgram().compilerObject.getSourceFiles()) {
+      if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) continue;
+      project.getSourceFile(file.fileName)?.refreshFromFileSystemSync();
+    }
+  } else {
+    keptProjects.clear();
+    project = createProject(projectRoot, options.requiredOptions ?? {});
+    keptProjects.set(key, project);
+  }
+  return { diagnostics: checkEdited(project, projectRoot, options.edits), warm: reused };
+}
+
+/**
+ * When what the program was built from last changed: the project's tsconfig and package
+ * files, and the install markers npm, pnpm and yarn rewrite on every install, here and in
+ * the folders above (a workspace installs at its root).
+ */
+function installStamp(projectRoot: string): number[] {
+  const stamps: number[] = [];
+  const mtime = (file: string) => {
+    try {
+      return statSync(file).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  stamps.push(mtime(path.join(projectRoot, 'tsconfig.json')), mtime(path.join(projectRoot, 'package.json')));
+  for (let folder = projectRoot; ; folder = path.dirname(folder)) {
+    for (const marker of ['.package-lock.json', '.modules.yaml', '.yarn-state.yml']) stamps.push(mtime(path.join(folder, 'node_modules', marker)));
+    if (path.dirname(folder) === folder) return stamps;
+  }
 }
 
 function createProject(projectRoot: string, required: ts.CompilerOptions): Project {
