@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ImportDeclaration, type SourceFile } from 'ts-morph';
 import { applyChanges, lineEnd, type TextChange } from '@orm-ai/core/typescript';
 import { insertListItems, removeListItem, removeStatement } from './text-edits.js';
 
@@ -88,20 +88,22 @@ function newImport(sourceFile: SourceFile, module: string, needs: readonly Impor
 export function usedImportNames(sourceFile: SourceFile): Set<string> {
   const imported = new Set(sourceFile.getImportDeclarations().flatMap((declaration) => declaration.getNamedImports().map(localName)));
   const used = new Set<string>();
-  for (const identifier of sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
-    const name = identifier.getText();
-    if (!imported.has(name) || isMemberName(identifier) || identifier.getFirstAncestorByKind(SyntaxKind.ImportDeclaration) !== undefined) continue;
-    used.add(name);
-  }
+  // The compiler's own nodes, not ts-morph's wrappers: a 1,000-table schema has some 100,000 identifiers.
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) return;
+    if (ts.isIdentifier(node) && imported.has(node.text) && !isMemberName(node)) used.add(node.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile.compilerNode);
   return used;
 }
 
 /** `x.name`, `{ name: ... }`: an identifier that names a member, not the imported binding. */
-function isMemberName(identifier: Node): boolean {
-  const parent = identifier.getParent();
-  if (Node.isPropertyAccessExpression(parent)) return parent.getNameNode() === identifier;
-  const named = Node.isPropertyAssignment(parent) || Node.isMethodDeclaration(parent) || Node.isPropertySignature(parent);
-  return named && parent.getNameNode() === identifier;
+function isMemberName(identifier: ts.Identifier): boolean {
+  const parent = identifier.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === identifier;
+  const named = ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertySignature(parent);
+  return named && parent.name === identifier;
 }
 
 function localName(specifier: Node): string {

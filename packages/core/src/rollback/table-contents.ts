@@ -69,27 +69,39 @@ export async function readTableContents(shadow: ShadowDatabase, selection: { tab
     params,
   );
   const byOid = new Map<number, CatalogRow[]>();
-  for (const row of catalog) byOid.set(row.oid, [...(byOid.get(row.oid) ?? []), row]);
-  const contents: TableContents[] = [];
-  for (const [oid, columnRows] of byOid) {
-    const table = { schema: columnRows[0]!.schema, name: columnRows[0]!.name };
-    const columns = columnRows.map((row) => ({ attnum: row.attnum, name: row.column, type: row.type }));
-    const keyPositions = columnRows.flatMap((row, index) => (row.in_key ? [index] : []));
-    const selected = columns.map((column, index) => `${quoteIdentifier(column.name)}::text AS "c${index}"`).join(', ');
-    const rows = await shadow.query<Record<string, string | null>>(`SELECT ${selected} FROM ${quotedTableName(table)}`);
-    const values = rows.map((row) => columns.map((_column, index) => row[`c${index}`] ?? null));
-    const key = keyPositions.length > 0 ? keyPositions : null;
-    contents.push({
-      oid,
-      table,
-      columns,
-      key,
-      rows: new Map(key ? values.map((row) => [keyOf(row, key), row]) : []),
-      rowCount: rows.length,
-    });
+  for (const row of catalog) {
+    const columns = byOid.get(row.oid);
+    if (columns) columns.push(row);
+    else byOid.set(row.oid, [row]);
   }
-  return contents;
+  const tables = [...byOid].map(([oid, columnRows]) => ({
+    oid,
+    table: { schema: columnRows[0]!.schema, name: columnRows[0]!.name },
+    columns: columnRows.map((row) => ({ attnum: row.attnum, name: row.column, type: row.type })),
+    keyPositions: columnRows.flatMap((row, index) => (row.in_key ? [index] : [])),
+  }));
+  const contents: TableContents[] = [];
+  for (let start = 0; start < tables.length; start += TABLES_PER_READ) {
+    const batch = tables.slice(start, start + TABLES_PER_READ);
+    // Each table's rows as one JSON text, parsed here: decoding every value of every row
+    // through the driver costs far more, and a round trip reads every seeded table three times.
+    const reads = batch.map(({ table, columns }, index) => {
+      const values = columns.map((column) => `${quoteIdentifier(column.name)}::text`).join(', ');
+      return `SELECT ${index} AS i, (SELECT coalesce(json_agg(ARRAY[${values}]), '[]')::text FROM ${quotedTableName(table)}) AS rows`;
+    });
+    const answers = await shadow.query<{ i: number; rows: string }>(reads.join('\nUNION ALL\n'));
+    for (const answer of answers) {
+      const { oid, table, columns, keyPositions } = batch[answer.i]!;
+      const values = JSON.parse(answer.rows) as Array<Array<string | null>>;
+      const key = keyPositions.length > 0 ? keyPositions : null;
+      contents.push({ oid, table, columns, key, rows: new Map(key ? values.map((row) => [keyOf(row, key), row]) : []), rowCount: values.length });
+    }
+  }
+  return contents.sort((a, b) => a.oid - b.oid);
 }
+
+/** Tables read in one query: a few dozen keeps the statement short and the round trips few. */
+const TABLES_PER_READ = 50;
 
 function keyOf(row: ReadonlyArray<string | null>, key: readonly number[]): string {
   return JSON.stringify(key.map((position) => row[position]));
@@ -184,6 +196,8 @@ async function columnChange(options: {
   values: ReadonlyArray<readonly [string | null, string | null]>;
 }): Promise<DataChange | null> {
   const { values } = options;
+  // A value printed the same before and after was kept, whatever the types: nothing to cast.
+  if (values.every(([old, next]) => old === next)) return null;
   const held = values.filter(([old]) => old !== null).length;
   const comparable = isJson(options.oldType) || isJson(options.newType);
   // JSON compares as jsonb: whitespace and key order are not data.
