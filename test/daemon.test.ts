@@ -67,8 +67,8 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 describe('the project daemon', () => {
-  it('serves a second run warm, printing what a run in its own process prints', async () => {
-    const { run } = project();
+  it('serves a second run warm as a run in its own process would, and sees what changed on disk between runs', async () => {
+    const { root, run } = project();
     const inProcess = await run(generate('add-post-tags', '--dry-run', '--no-daemon'));
     expect(inProcess.code).toBe(0);
     const first = await run(generate('add-post-tags', '--dry-run'));
@@ -76,50 +76,30 @@ describe('the project daemon', () => {
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(second.stdout).toBe(inProcess.stdout);
     expect(second.stderr).toBe(inProcess.stderr);
-    const status = await run(['daemon', 'status']);
-    expect(status.stdout).toMatch(/2 run\(s\) served \(1 on a warm shadow, 1 on a warm type checker\)/);
-  });
+    expect((await run(['daemon', 'status'])).stdout).toMatch(/2 run\(s\) served \(1 on a warm shadow, 1 on a warm type checker\)/);
 
-  it('sees what changed on disk between runs: a written migration, and a type error the user adds', async () => {
-    const { root, run } = project();
     expect((await run(generate('add-post-tags', '--yes'))).code).toBe(0);
     // The kept shadow holds two migrations; this run's history has three, the third replayed on it.
     const next = await run(generate('add-bookmarks-table', '--dry-run'));
     expect(next.code).toBe(0);
     expect(next.stdout).toMatch(/Migration drizzle\/0003_/);
     appendFileSync(join(root, 'src', 'db', 'schema.ts'), "\nexport const pageSize: number = 'twenty';\n");
-    const before = snapshotTree(root);
+    const withoutCache = (tree: Record<string, string>) => Object.fromEntries(Object.entries(tree).filter(([path]) => !path.startsWith('.cache/')));
+    const before = withoutCache(snapshotTree(root));
     const broken = await run(generate('add-bookmarks-table', '--yes', '--json'));
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, error: { code: 'SOURCE_TYPECHECK_FAILED' } });
-    const after = snapshotTree(root);
-    for (const path of Object.keys(after)) if (path.startsWith('.cache/')) delete after[path];
-    for (const path of Object.keys(before)) if (path.startsWith('.cache/')) delete before[path];
-    expect(after).toEqual(before);
-    expect((await run(['daemon', 'status'])).stdout).toMatch(/3 run\(s\) served \(2 on a warm shadow, 2 on a warm type checker\)/);
+    expect(withoutCache(snapshotTree(root))).toEqual(before);
+    expect((await run(['daemon', 'status'])).stdout).toMatch(/5 run\(s\) served \(4 on a warm shadow, 4 on a warm type checker\)/);
   });
 
-  it('listens on a socket only its user may use, and runs in-process when the folder is open to others', async () => {
+  it('listens on a socket only its user may use, refuses a client of another build, and is not used from a folder open to others', async () => {
     const { run, folder, info } = project();
     expect((await run(generate('add-post-tags', '--dry-run'))).code).toBe(0);
     expect(statSync(folder).mode & 0o777).toBe(0o700);
-    const socket = readdirSync(folder).find((name) => name.endsWith('.sock'))!;
-    expect(statSync(join(folder, socket)).mode & 0o777).toBe(0o600);
-    const { pid } = info()!;
-    expect((await run(['daemon', 'stop'])).stdout).toMatch(/Stopped/);
-    expect(await until(() => !alive(pid), 10_000)).toBe(true);
-    chmodSync(folder, 0o755);
-    const open = await run(generate('add-post-tags', '--dry-run'));
-    expect(open.code).toBe(0);
-    expect(open.stderr).toMatch(/not using a daemon, .* is open to other users \(mode 755\)/);
-    expect(readdirSync(folder).filter((name) => name.endsWith('.sock'))).toEqual([]);
-  });
-
-  it('refuses a client of another build, and exits', async () => {
-    const { run, folder, info } = project();
-    expect((await run(generate('add-post-tags', '--dry-run'))).code).toBe(0);
-    const { pid } = info()!;
     const socket = join(folder, readdirSync(folder).find((name) => name.endsWith('.sock'))!);
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
+    const { pid } = info()!;
     const answer = await new Promise<string>((resolve, reject) => {
       const client = connect(socket, () => {
         client.write(`${JSON.stringify({ type: 'run', build: 'another', argv: ['generate'], cwd: '/', env: {}, interactive: false })}\n`);
@@ -132,6 +112,11 @@ describe('the project daemon', () => {
     });
     expect(JSON.parse(answer)).toMatchObject({ type: 'refused', reason: 'the daemon is another build' });
     expect(await until(() => !alive(pid), 10_000)).toBe(true);
+    chmodSync(folder, 0o755);
+    const open = await run(generate('add-post-tags', '--dry-run'));
+    expect(open.code).toBe(0);
+    expect(open.stderr).toMatch(/not using a daemon, .* is open to other users \(mode 755\)/);
+    expect(readdirSync(folder).filter((name) => name.endsWith('.sock'))).toEqual([]);
   });
 
   it('exits after its idle time', async () => {
