@@ -38,6 +38,8 @@ function drizzleKitGenerate(root: string, args: string[] = []): string {
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
+/** The name each plan gives its migration with no --name: verb, table, then what on it. */
+const NAMES: Record<string, string> = { 'add-post-tags': 'add_posts_tags', 'rename-display-name': 'rename_users_display_name_to_full_name', 'add-bookmarks-table': 'create_bookmarks' };
 
 describe('drizzle-ai generate --plan on the example project', () => {
   it.each(PLANS)('%s: writes the schema edit and a drizzle-kit migration that drizzle-kit then agrees with', async (plan) => {
@@ -51,8 +53,8 @@ describe('drizzle-ai generate --plan on the example project', () => {
     expect(report.analysis.statements.length).toBeGreaterThan(0);
     expect(report.files).toEqual([
       join(root, 'src/db/schema.ts'),
-      expect.stringMatching(/drizzle\/0002_.+(?<!\.down)\.sql$/),
-      report.files[1].replace(/\.sql$/, '.down.sql'),
+      join(root, `drizzle/0002_${NAMES[plan]}.sql`),
+      join(root, `drizzle/0002_${NAMES[plan]}.down.sql`),
       join(root, 'drizzle/meta/0002_snapshot.json'),
       join(root, 'drizzle/meta/_journal.json'),
     ]);

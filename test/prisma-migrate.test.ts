@@ -47,6 +47,8 @@ async function nextPrismaMigration(root: string): Promise<string | null> {
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
+/** The name each plan gives its migration with no --name: verb, table, then what on it. */
+const NAMES: Record<string, string> = { 'add-post-tags': 'add_posts_tags', 'rename-display-name': 'rename_users_display_name_to_full_name', 'add-bookmarks-table': 'create_bookmarks' };
 
 describe('prisma-ai migrate --plan on the example project', () => {
   it.each(PLANS)('%s: writes schema.prisma and a migration Prisma\'s engine then agrees with', async (plan) => {
@@ -59,7 +61,7 @@ describe('prisma-ai migrate --plan on the example project', () => {
     expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
     expect(report.files).toEqual([
       join(root, 'prisma/schema.prisma'),
-      expect.stringMatching(/prisma\/migrations\/\d{14}_[a-z0-9_]+\/migration\.sql$/),
+      expect.stringMatching(new RegExp(`prisma/migrations/\\d{14}_${NAMES[plan]}/migration\\.sql$`)),
       report.files[1].replace(/migration\.sql$/, 'down.sql'),
     ]);
     const words = (sql: string) => sql.replace(/\s+/g, ' ').trim();

@@ -30,6 +30,8 @@ async function generate(root: string, args: string[], env: Record<string, string
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
+/** The class name each plan gives its migration with no --name: TypeORM's PascalCase of the snake_case name. */
+const NAMES: Record<string, string> = { 'add-post-tags': 'AddPostsTags', 'rename-display-name': 'RenameUsersDisplayNameToFullName', 'add-bookmarks-table': 'CreateBookmarks' };
 
 describe('typeorm-ai migration:generate --plan on the example project', () => {
   it.each(PLANS)('%s: edits the entities and writes a migration TypeORM\'s builder then agrees with', async (plan) => {
@@ -40,7 +42,7 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     expect(code).toBe(0);
     expect(report).toMatchObject({ ok: true, written: true, reversible: true, irreversibleReason: null, usage: { calls: 0 } });
     expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
-    expect(report.files.at(-1)).toMatch(/src\/migrations\/\d{13}-[A-Za-z]+\.ts$/);
+    expect(report.files.at(-1)).toMatch(new RegExp(`src/migrations/\\d{13}-${NAMES[plan]}\\.ts$`));
     // down() runs the proved down, statement for statement.
     const downBody = readFileSync(report.files.at(-1), 'utf8').split('public async down')[1]!;
     const downQueries = [...downBody.matchAll(/queryRunner\.query\(`([^`]*)`/g)].map((match) => `${match[1]};`);

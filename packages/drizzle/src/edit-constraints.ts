@@ -1,6 +1,6 @@
 import type { ChangeOf, ReferentialAction } from '@orm-ai/core';
 import { appendConfigEntry, configEntriesOf, configParam, removeConfigEntry } from './edit-config.js';
-import { applyError, assertFullyRead, commit, locateColumn, locateTable, quoted, quoteOf, type EditState, type LocatedTable } from './edit-context.js';
+import { applyError, assertFullyRead, commit, locateColumn, locateTable, quoted, quoteOf, type EditState, type Quote, type LocatedTable } from './edit-context.js';
 import type { ImportNeed } from './edit-imports.js';
 import { columnKey, memberAccess, pgCore, sqlTag, tableVariable } from './edit-references.js';
 import { defaultForeignKeyName, defaultUniqueName, postgresIdentifier } from './naming.js';
@@ -43,7 +43,7 @@ export function dropIndex(state: EditState, change: ChangeOf<'drop_index'>): voi
   commit(table.sourceFile, removeConfigEntry(table, entry), []);
 }
 
-function actionsText(change: { onDelete: ReferentialAction; onUpdate: ReferentialAction }, quote: string): string[] {
+function actionsText(change: { onDelete: ReferentialAction; onUpdate: ReferentialAction }, quote: Quote): string[] {
   const parts: string[] = [];
   if (change.onDelete !== 'no action') parts.push(`onDelete: ${quoted(change.onDelete, quote)}`);
   if (change.onUpdate !== 'no action') parts.push(`onUpdate: ${quoted(change.onUpdate, quote)}`);

@@ -32,7 +32,7 @@ import {
 import { tableConfigEntries, type TableConfigEntries } from './read-table-config.js';
 import type { UnreadableConstruct } from './read-table.js';
 import { unwindChain, type ChainLink } from './source-utils.js';
-import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
+import { applyChanges, codeStyleOf, type CodeStyle, type TextChange } from '@orm-ai/core/typescript';
 
 /** The editor's working state: the project being edited and a model/index re-read after every change. */
 export interface EditState {
@@ -176,14 +176,10 @@ export function locateEnum(state: EditState, name: string): DrizzleEnumEntry {
   return entry;
 }
 
-/** The file's string quote, read from its first import (falls back to single quotes). */
-export function quoteOf(sourceFile: SourceFile): string {
-  const first = sourceFile.getImportDeclarations()[0]?.getModuleSpecifier().getText()[0];
-  return first === '"' ? '"' : "'";
+/** The file's string quote: the one most of its string literals use. */
+export function quoteOf(sourceFile: SourceFile): Quote {
+  return codeStyleOf(sourceFile).quote;
 }
 
-/** A TypeScript string literal in the file's quote style. */
-export function quoted(value: string, quote: string): string {
-  const escaped = value.replaceAll('\\', '\\\\').replaceAll(quote, `\\${quote}`).replaceAll('\n', '\\n');
-  return `${quote}${escaped}${quote}`;
-}
+export type Quote = CodeStyle['quote'];
+export { quoted } from '@orm-ai/core/typescript';

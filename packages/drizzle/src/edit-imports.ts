@@ -1,5 +1,5 @@
 import { Node, SyntaxKind, ts, type ImportDeclaration, type SourceFile } from 'ts-morph';
-import { applyChanges, lineEnd, type TextChange } from '@orm-ai/core/typescript';
+import { applyChanges, codeStyleOf, lineEnd, quoted, type TextChange } from '@orm-ai/core/typescript';
 import { insertListItems, removeListItem, removeStatement } from './text-edits.js';
 
 /** A named import an edit needs: `{ module: 'drizzle-orm', name: 'sql' }`. */
@@ -74,10 +74,8 @@ function addToDeclaration(declaration: ImportDeclaration, missing: readonly Impo
 
 function newImport(sourceFile: SourceFile, module: string, needs: readonly ImportNeed[]): TextChange {
   const imports = sourceFile.getImportDeclarations();
-  const model = imports[0];
-  const quote = model === undefined ? "'" : model.getModuleSpecifier().getText()[0]!;
-  const semicolon = model === undefined || model.getText().trimEnd().endsWith(';') ? ';' : '';
-  const text = `import { ${needs.map(specifierText).join(', ')} } from ${quote}${module}${quote}${semicolon}`;
+  const { quote, semicolon } = codeStyleOf(sourceFile);
+  const text = `import { ${needs.map(specifierText).join(', ')} } from ${quoted(module, quote)}${semicolon}`;
   const last = imports.at(-1);
   if (last === undefined) return { start: 0, end: 0, text: `${text}\n\n` };
   const end = lineEnd(sourceFile.getFullText(), last.getEnd());

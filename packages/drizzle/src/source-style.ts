@@ -1,6 +1,6 @@
 import { SyntaxKind, type SourceFile } from 'ts-morph';
 import { locateTable, type EditState } from './edit-context.js';
-import { indentationAt } from '@orm-ai/core/typescript';
+import { codeStyleOf, indentationAt } from '@orm-ai/core/typescript';
 
 /** Formatting habits of a schema file, copied into new declarations. */
 export interface SourceStyle {
@@ -16,32 +16,31 @@ export interface SourceStyle {
   readonly configForm: 'array' | 'object';
 }
 
-const DEFAULT_STYLE = { indent: '  ', trailingComma: true, semicolon: ';', param: 't' } as const;
+const DEFAULT_STYLE = { trailingComma: true, param: 't' } as const;
 
-/** Reads the style of the file's first table (and first config callback); defaults when there is none. */
+/**
+ * Reads the style of the file's first table (and first config callback); in a file without
+ * tables, the indentation and semicolons the rest of the file uses.
+ */
 export function sourceStyle(state: EditState, sourceFile: SourceFile): SourceStyle {
   const entries = state.index.tables.filter((table) => table.filePath === sourceFile.getFilePath());
   const first = entries[0];
   const configForm = state.index.newConfigForm;
-  if (first === undefined) return { ...DEFAULT_STYLE, semicolon: statementSemicolon(sourceFile), configForm };
+  const file = codeStyleOf(sourceFile);
+  if (first === undefined) return { ...DEFAULT_STYLE, indent: file.indent, semicolon: file.semicolon, configForm };
   const table = locateTable(state, first.name);
   const text = sourceFile.getFullText();
   const properties = table.columnsObject.getProperties();
   const firstProperty = properties[0];
   const outer = indentationAt(text, table.columnsObject.getStart());
-  const inner = firstProperty === undefined ? outer + DEFAULT_STYLE.indent : indentationAt(text, firstProperty.getStart());
+  const inner = firstProperty === undefined ? outer + file.indent : indentationAt(text, firstProperty.getStart());
   const last = properties.at(-1);
   const withConfig = entries.map((entry) => locateTable(state, entry.name).config).find((config) => config?.param !== undefined);
   return {
-    indent: inner.length > outer.length ? inner.slice(outer.length) : DEFAULT_STYLE.indent,
+    indent: inner.length > outer.length ? inner.slice(outer.length) : file.indent,
     trailingComma: last === undefined ? true : last.getNextSiblingIfKind(SyntaxKind.CommaToken) !== undefined,
     semicolon: table.statement.getText().endsWith(';') ? ';' : '',
     param: withConfig?.param ?? DEFAULT_STYLE.param,
     configForm,
   };
-}
-
-function statementSemicolon(sourceFile: SourceFile): string {
-  const statement = sourceFile.getStatements()[0];
-  return statement === undefined || statement.getText().endsWith(';') ? ';' : '';
 }

@@ -41,12 +41,32 @@ function spliceFormattedBlocks(file: EditedFile, formattedText: string): string 
   // The formatter neither adds nor drops blocks; if it ever did, keep the edit unformatted.
   if (formatted.blocks.length !== after.blocks.length) return file.after;
   const unchanged = new Set(before.blocks.map((block) => blockText(before, block)));
+  const indent = memberIndent(before);
   const lines = [...after.lines];
   for (let index = after.blocks.length - 1; index >= 0; index -= 1) {
     const block = after.blocks[index]!;
     if (unchanged.has(blockText(after, block))) continue;
     const replacement = formatted.blocks[index]!;
-    lines.splice(block.headerLine, block.closeLine - block.headerLine + 1, ...formatted.lines.slice(replacement.headerLine, replacement.closeLine + 1));
+    const reindented = formatted.lines.slice(replacement.headerLine, replacement.closeLine + 1).map((line) => line.replace(/^ {2}(?=\S)/, indent));
+    lines.splice(block.headerLine, block.closeLine - block.headerLine + 1, ...reindented);
   }
   return lines.join(splitLines(file.after).eol);
+}
+
+/**
+ * The indentation most of the file's block members use. Prisma's formatter always writes two
+ * spaces; a file indented with tabs or four spaces gets its edited blocks back in its own
+ * indentation (the alignment after it is the same, every member having the same indent).
+ */
+function memberIndent(source: ParsedSource): string {
+  const counts = new Map<string, number>();
+  for (const block of source.blocks) {
+    for (const line of source.lines.slice(block.headerLine + 1, block.closeLine)) {
+      const indent = /^[ \t]+(?=\S)/.exec(line)?.[0];
+      if (indent !== undefined) counts.set(indent, (counts.get(indent) ?? 0) + 1);
+    }
+  }
+  let best = '  ';
+  for (const [indent, count] of counts) if (count > (counts.get(best) ?? 0)) best = indent;
+  return best;
 }

@@ -3,8 +3,8 @@ import type { ChangeOf } from '@orm-ai/core';
 import { enumBinding, locateColumn, locateTable, setDecoratorOptions, columnDecorator, type EditState, type LocatedTable } from './edit-context.js';
 import { ensureDeclarationImport, ensureNamedImports } from './edit-imports.js';
 import { columnOptions, defaultText, propertyLine, propertyNameFor, tsTypeFor, typeOptions } from './edit-render.js';
-import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
-import { applyError, insertMemberAfter, quoted, removeDeclaration } from './edit-text.js';
+import type { TextChange } from '@orm-ai/core/typescript';
+import { applyError, applyStyled, insertMemberAfter, quoted, removeDeclaration } from './edit-text.js';
 import { columnName } from './naming.js';
 
 /** add_column: a new `@Column({ type, ... })` property after the entity's last column property. */
@@ -20,7 +20,7 @@ export function addColumn(state: EditState, change: ChangeOf<'add_column'>): voi
   if (anchor === undefined) throw applyError(`${table.entry.className} has no properties to place the column after`);
   const imports = ensureNamedImports(table.sourceFile, 'typeorm', [decorator]);
   const enumImport = bound === null ? [] : ensureDeclarationImport(table.sourceFile, bound.binding.tsEnum, bound.filePath);
-  applyChanges(table.sourceFile, [insertMemberAfter(anchor, lines), ...imports, ...enumImport]);
+  applyStyled(table.sourceFile, [insertMemberAfter(anchor, lines), ...imports, ...enumImport]);
 }
 
 /**
@@ -42,7 +42,7 @@ function lastColumnProperty(table: LocatedTable): PropertyDeclaration | undefine
 export function dropColumn(state: EditState, change: ChangeOf<'drop_column'>): void {
   const table = locateTable(state, change.table);
   const column = locateColumn(table, change.column);
-  applyChanges(table.sourceFile, [removeDeclaration(column.property)]);
+  applyStyled(table.sourceFile, [removeDeclaration(column.property)]);
 }
 
 /**
@@ -55,19 +55,19 @@ export function renameColumn(state: EditState, change: ChangeOf<'rename_column'>
   if (column.decorator === undefined) {
     const joinColumn = column.property.getDecorators().find((decorator) => table.imports.get(decorator.getName()) === 'JoinColumn');
     if (joinColumn === undefined) throw applyError(`"${change.from}" is the implicit join column of relation ${column.entry.property}; add @JoinColumn({ name }) by hand`);
-    applyChanges(table.sourceFile, [...setDecoratorOptions(joinColumn, [['name', quoted(change.to)]])]);
+    applyStyled(table.sourceFile, [...setDecoratorOptions(joinColumn, [['name', quoted(change.to)]])]);
     return;
   }
   const naming = state.index.namingStrategy;
   if (column.entry.property !== change.from) {
-    applyChanges(table.sourceFile, setDecoratorOptions(column.decorator, [['name', quoted(change.to)]]));
+    applyStyled(table.sourceFile, setDecoratorOptions(column.decorator, [['name', quoted(change.to)]]));
     return;
   }
   const renamed = propertyNameFor(change.to);
   if (table.declaration.getProperty(renamed) !== undefined) throw applyError(`${table.entry.className} already has a property "${renamed}"`);
   const stringUses = classDecoratorStrings(table, change.from).map((literal): TextChange => ({ start: literal.getStart(), end: literal.getEnd(), text: quoted(renamed) }));
   const nameOption = columnName(naming, renamed, null) === change.to ? [] : setDecoratorOptions(column.decorator, [['name', quoted(change.to)]]);
-  applyChanges(table.sourceFile, [...stringUses, ...nameOption]);
+  applyStyled(table.sourceFile, [...stringUses, ...nameOption]);
   locateTable(state, change.table).declaration.getPropertyOrThrow(change.from).rename(renamed);
 }
 
@@ -113,7 +113,7 @@ export function alterColumn(state: EditState, change: ChangeOf<'alter_column'>):
   }
   changes.push(...setDecoratorOptions(decorator, [...entries], { remove: removed }));
   if (change.type !== null || change.nullable !== null) changes.push(...retype(column.property, tsTypeFor(type, bound?.binding ?? null), nullable));
-  applyChanges(table.sourceFile, changes);
+  applyStyled(table.sourceFile, changes);
 }
 
 /** Rewrites `name!: T` to the new TS type and `!`/`?` marker, when it differs. */

@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { ChangeOf } from '@orm-ai/core';
 import type { EditState } from './edit-context.js';
 import { pascalName } from './edit-render.js';
-import { applyChanges } from '@orm-ai/core/typescript';
-import { applyError, quoted } from './edit-text.js';
+import { newFileStyle } from './new-entity-style.js';
+import { restyle } from '@orm-ai/core/typescript';
+import { applyError, applyStyled, quoted } from './edit-text.js';
 
 /**
  * create_enum: a new file `<EnumName>.ts` in `entitiesDir` exporting a string `enum`; columns
@@ -14,7 +15,8 @@ export function createEnum(state: EditState, change: ChangeOf<'create_enum'>): s
   const filePath = path.join(state.entitiesDir, `${tsEnum}.ts`);
   if (state.project.getSourceFile(filePath) !== undefined) throw applyError(`${filePath} already exists`);
   const members = change.values.map((value) => `  ${pascalName(value)} = ${quoted(value)},`);
-  const sourceFile = state.project.createSourceFile(filePath, `export enum ${tsEnum} {\n${members.join('\n')}\n}\n`, { overwrite: true });
+  const text = restyle(`export enum ${tsEnum} {\n${members.join('\n')}\n}\n`, newFileStyle({ project: state.project, existing: state.index.tables }), { reindent: true });
+  const sourceFile = state.project.createSourceFile(filePath, text, { overwrite: true });
   state.createdEnums.set(change.name, { tsEnum, filePath: sourceFile.getFilePath() });
   return sourceFile.getFilePath();
 }
@@ -34,5 +36,5 @@ export function addEnumValue(state: EditState, change: ChangeOf<'add_enum_value'
   const indent = /[ \t]*$/.exec(text.slice(0, last.getStart()))![0];
   const member = `${pascalName(change.value)} = ${quoted(change.value)}`;
   const at = (comma ?? last).getEnd();
-  applyChanges(sourceFile, [{ start: at, end: at, text: comma === undefined ? `,\n${indent}${member}` : `\n${indent}${member},` }]);
+  applyStyled(sourceFile, [{ start: at, end: at, text: comma === undefined ? `,\n${indent}${member}` : `\n${indent}${member},` }]);
 }

@@ -2,8 +2,8 @@ import type { ChangeOf } from '@orm-ai/core';
 import { locateTable, type EditState } from './edit-context.js';
 import { ensureDeclarationImport, ensureNamedImports } from './edit-imports.js';
 import { propertyNameFor } from './edit-render.js';
-import { applyChanges, type TextChange } from '@orm-ai/core/typescript';
-import { applyError, insertMemberAfter, quoted, removeDeclaration } from './edit-text.js';
+import type { TextChange } from '@orm-ai/core/typescript';
+import { applyError, applyStyled, insertMemberAfter, quoted, removeDeclaration } from './edit-text.js';
 import { camelCase, foreignKeyName } from './naming.js';
 
 const ACTIONS: Readonly<Record<string, string>> = { restrict: 'RESTRICT', cascade: 'CASCADE', 'set null': 'SET NULL', 'set default': 'SET DEFAULT' };
@@ -45,12 +45,12 @@ export function addForeignKey(state: EditState, change: ChangeOf<'add_foreign_ke
     ...ensureNamedImports(source.sourceFile, 'typeorm', ['JoinColumn', 'ManyToOne']),
     ...ensureDeclarationImport(source.sourceFile, target.entry.className, target.entry.filePath),
   ];
-  applyChanges(source.sourceFile, sourceChanges);
+  applyStyled(source.sourceFile, sourceChanges);
   if (!withBack) return;
   const refreshed = locateTable(state, change.referencedTable);
   const last = refreshed.declaration.getProperties().at(-1)!;
   const variable = camelCase(source.entry.className);
-  applyChanges(refreshed.sourceFile, [
+  applyStyled(refreshed.sourceFile, [
     insertMemberAfter(last, [`@OneToMany(() => ${source.entry.className}, (${variable}) => ${variable}.${relation})`, `${backReference}!: ${source.entry.className}[];`]),
     ...ensureNamedImports(refreshed.sourceFile, 'typeorm', ['OneToMany']),
     ...ensureDeclarationImport(refreshed.sourceFile, source.entry.className, source.entry.filePath),
@@ -72,7 +72,7 @@ export function dropForeignKey(state: EditState, change: ChangeOf<'drop_foreign_
   if (table.entry.columns.some((column) => column.name === relation.joinColumn && column.source === 'relation')) {
     throw applyError(`the join column "${relation.joinColumn}" exists only through relation ${relation.property}; declare it with @Column first so dropping the relation keeps the column`);
   }
-  applyChanges(table.sourceFile, [removeDeclaration(table.declaration.getPropertyOrThrow(relation.property))]);
+  applyStyled(table.sourceFile, [removeDeclaration(table.declaration.getPropertyOrThrow(relation.property))]);
   // The inverse @OneToMany names the removed property and has no column of its own: it goes too.
   const target = locateTable(state, relation.targetTable);
   const inverse = target.declaration.getProperties().filter((property) =>
@@ -82,5 +82,5 @@ export function dropForeignKey(state: EditState, change: ChangeOf<'drop_foreign_
       return type?.getText().endsWith(table.entry.className) === true && side !== undefined && new RegExp(`\\.${relation.property}$`).test(side.getText());
     }),
   );
-  applyChanges(target.sourceFile, inverse.map((property) => removeDeclaration(property)));
+  applyStyled(target.sourceFile, inverse.map((property) => removeDeclaration(property)));
 }

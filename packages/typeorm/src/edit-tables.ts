@@ -4,10 +4,10 @@ import { singularize, type ChangeOf, type ColumnSpec } from '@orm-ai/core';
 import { enumBinding, locateTable, type EditState, type LocatedTable } from './edit-context.js';
 import { ensureNamedImports, relativeSpecifier } from './edit-imports.js';
 import { columnOptions, pascalName, propertyLine, propertyNameFor, tsTypeFor } from './edit-render.js';
-import { applyChanges, lineEnd, type TextChange } from '@orm-ai/core/typescript';
-import { applyError, quoted, removeDeclaration } from './edit-text.js';
+import { lineEnd, restyle, type TextChange } from '@orm-ai/core/typescript';
+import { applyError, applyStyled, quoted, removeDeclaration } from './edit-text.js';
 import { columnName, indexName, uniqueConstraintName } from './naming.js';
-import { newEntityNames } from './new-entity-style.js';
+import { newEntityNames, newFileStyle } from './new-entity-style.js';
 
 function singularName(table: string): string {
   const words = table.split('_');
@@ -42,7 +42,7 @@ export function createIndex(state: EditState, change: ChangeOf<'create_index'>):
   const options = [...(change.unique ? ['unique: true'] : []), ...(change.where === null ? [] : [`where: ${quoted(change.where)}`])];
   const name = change.name === indexName(change.table, change.columns, change.where) ? '' : `${quoted(change.name)}, `;
   const text = `@Index(${name}[${properties}]${options.length > 0 ? `, { ${options.join(', ')} }` : ''})`;
-  applyChanges(table.sourceFile, [addClassDecorator(table, text), ...ensureNamedImports(table.sourceFile, 'typeorm', ['Index'])]);
+  applyStyled(table.sourceFile, [addClassDecorator(table, text), ...ensureNamedImports(table.sourceFile, 'typeorm', ['Index'])]);
 }
 
 /** add_unique: `@Unique('name', ['property'])` on the class (the name is left out when it is TypeORM's default). */
@@ -50,7 +50,7 @@ export function addUnique(state: EditState, change: ChangeOf<'add_unique'>): voi
   const table = locateTable(state, change.table);
   const properties = propertiesOf(table, change.columns).map((property) => quoted(property)).join(', ');
   const name = change.name === null || change.name === uniqueConstraintName(change.table, change.columns) ? '' : `${quoted(change.name)}, `;
-  applyChanges(table.sourceFile, [addClassDecorator(table, `@Unique(${name}[${properties}])`), ...ensureNamedImports(table.sourceFile, 'typeorm', ['Unique'])]);
+  applyStyled(table.sourceFile, [addClassDecorator(table, `@Unique(${name}[${properties}])`), ...ensureNamedImports(table.sourceFile, 'typeorm', ['Unique'])]);
 }
 
 /** drop_index / drop_unique: removes the decorator that declares it (or `unique: true`). */
@@ -63,7 +63,7 @@ export function dropConstraint(state: EditState, change: ChangeOf<'drop_index'> 
     const property = table.declaration.getPropertyOrThrow(constraint.property!);
     const option = property.getDecorators().flatMap((decorator) => decorator.getArguments().filter(Node.isObjectLiteralExpression)).map((object) => object.getProperty('unique')).find(Node.isPropertyAssignment);
     if (option === undefined) throw applyError(`cannot find \`unique: true\` of ${table.entry.className}.${constraint.property}`);
-    applyChanges(table.sourceFile, [{ start: option.getInitializerOrThrow().getStart(), end: option.getInitializerOrThrow().getEnd(), text: 'false' }]);
+    applyStyled(table.sourceFile, [{ start: option.getInitializerOrThrow().getStart(), end: option.getInitializerOrThrow().getEnd(), text: 'false' }]);
     return;
   }
   const decorator = table.sourceFile.getDescendantAtPos(constraint.decoratorStart)?.getFirstAncestor(Node.isDecorator);
@@ -71,7 +71,7 @@ export function dropConstraint(state: EditState, change: ChangeOf<'drop_index'> 
   const source = table.sourceFile.getFullText();
   const start = source.lastIndexOf('\n', decorator.getStart()) + 1;
   const onOwnLine = source.slice(start, decorator.getStart()).trim() === '' && source.slice(decorator.getEnd(), lineEnd(source, decorator.getEnd())).trim() === '';
-  applyChanges(table.sourceFile, [onOwnLine ? { start, end: lineEnd(source, decorator.getEnd()) + 1, text: '' } : { start: decorator.getStart(), end: decorator.getEnd(), text: '' }]);
+  applyStyled(table.sourceFile, [onOwnLine ? { start, end: lineEnd(source, decorator.getEnd()) + 1, text: '' } : { start: decorator.getStart(), end: decorator.getEnd(), text: '' }]);
 }
 
 /** rename_table: the name in `@Entity(...)`; the class keeps its name. */
@@ -90,7 +90,7 @@ export function renameTable(state: EditState, change: ChangeOf<'rename_table'>):
   } else {
     edit = { start: arg.getStart(), end: arg.getEnd(), text: quoted(change.to) };
   }
-  applyChanges(table.sourceFile, [edit]);
+  applyStyled(table.sourceFile, [edit]);
 }
 
 /**
@@ -125,7 +125,7 @@ export function dropTable(state: EditState, change: ChangeOf<'drop_table'>): voi
       else add(other.filePath, ...removeListItem(specifier, named));
     }
   }
-  for (const [filePath, changes] of changesByFile) applyChanges(state.project.getSourceFileOrThrow(filePath), changes);
+  for (const [filePath, changes] of changesByFile) applyStyled(state.project.getSourceFileOrThrow(filePath), changes);
 }
 
 function removeListItem(item: Node, items: readonly Node[]): TextChange[] {
@@ -159,7 +159,8 @@ export function createTable(state: EditState, change: ChangeOf<'create_table'>):
   const entity = `@Entity(${quoted(change.table)})`;
   const importLines = [`import { ${[...imports].sort().join(', ')} } from 'typeorm';`];
   for (const [tsEnum, enumFile] of enumImports) importLines.push(`import { ${tsEnum} } from '${relativeSpecifier(sourceFile, enumFile)}';`);
-  sourceFile.replaceWithText(`${importLines.join('\n')}\n\n${entity}\nexport class ${className} {\n${members.join('\n\n')}\n}\n`);
+  const text = `${importLines.join('\n')}\n\n${entity}\nexport class ${className} {\n${members.join('\n\n')}\n}\n`;
+  sourceFile.replaceWithText(restyle(text, newFileStyle({ project: state.project, existing: state.index.tables }), { reindent: true }));
   state.files.push(sourceFile.getFilePath());
   return sourceFile.getFilePath();
 }

@@ -1,10 +1,20 @@
 import { Node, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import { OrmAiError } from '@orm-ai/core';
-import { indentationAt, lineEnd, lineStart, type TextChange } from '@orm-ai/core/typescript';
+import { applyChanges, codeStyleOf, indentationAt, lineEnd, lineStart, restyle, type TextChange } from '@orm-ai/core/typescript';
 
 /** PLAN_APPLY_FAILED with the reason; apply-plan prefixes the change it was applying. */
 export function applyError(message: string): OrmAiError {
   return new OrmAiError('PLAN_APPLY_FAILED', message, { hint: 'Edit the entity by hand, or adjust the plan.' });
+}
+
+/**
+ * Applies `changes` to `sourceFile` with the code they insert in the file's own style: the
+ * editors write single quotes and semicolons, and a file in double quotes without
+ * semicolons gets them rewritten to match.
+ */
+export function applyStyled(sourceFile: SourceFile, changes: readonly TextChange[]): void {
+  const style = codeStyleOf(sourceFile);
+  applyChanges(sourceFile, changes.map((change) => (change.text === '' ? change : { ...change, text: restyle(change.text, style) })));
 }
 
 /** Start of a declaration including its decorators and the comments attached above it. */
@@ -68,7 +78,7 @@ export function removeObjectProperty(object: ObjectLiteralExpression, key: strin
   return [{ start: object.getStart() + 1, end: object.getEnd() - 1, text: '' }];
 }
 
-/** A TypeScript string literal in single quotes. */
+/** A TypeScript string literal in single quotes (`applyStyled` turns it to the file's quote). */
 export function quoted(value: string): string {
   if (value.includes("'") && !value.includes('"') && !value.includes('\\')) return `"${value.replaceAll('\n', '\\n')}"`;
   return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n')}'`;

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { Project } from 'ts-morph';
+import { codeStyleOf, DEFAULT_CODE_STYLE, type CodeStyle } from '@orm-ai/core/typescript';
 import type { EntityTableEntry } from './read-entities.js';
 
 /**
@@ -16,4 +18,14 @@ export function newEntityNames(options: { base: string; existing: readonly Entit
   const dotEntity = most((entry) => /\.entity\.(c|m)?ts$/.test(path.basename(entry.filePath)));
   const kebab = base.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
   return { className: `${base}${classSuffix}`, fileName: dotEntity ? `${kebab}.entity.ts` : `${base}.ts` };
+}
+
+/**
+ * The quotes, semicolons and indentation of a new entity or enum file: those of the project's
+ * first entity file, so the new file reads like its neighbours.
+ */
+export function newFileStyle(options: { project: Project; existing: readonly EntityTableEntry[] }): CodeStyle {
+  const first = options.existing.find((entry) => entry.junction === null);
+  const sourceFile = first === undefined ? undefined : options.project.getSourceFile(first.filePath);
+  return sourceFile === undefined ? DEFAULT_CODE_STYLE : codeStyleOf(sourceFile);
 }

@@ -1,7 +1,8 @@
 import { OrmAiError, type ChangePlan } from '@orm-ai/core';
 import { Project } from 'ts-morph';
 import { ensureNamedImports } from './edit-imports.js';
-import { applyChanges, indentationAt, lineStart, type TextChange } from '@orm-ai/core/typescript';
+import { indentationAt, lineStart, type TextChange } from '@orm-ai/core/typescript';
+import { applyStyled } from './edit-text.js';
 import type { EntitySchema } from './read-entities.js';
 
 interface SourceEdit {
@@ -32,7 +33,7 @@ export function withUnsynchronizedIndexes(options: { schema: EntitySchema; plan:
     const start = lineStart(source.getFullText(), declaration.getStart());
     const indent = indentationAt(source.getFullText(), declaration.getStart());
     const decorator: TextChange = { start, end: start, text: `${indent}@Index('${change.name}', { synchronize: false })\n` };
-    applyChanges(source, [...ensureNamedImports(source, 'typeorm', ['Index']), decorator]);
+    applyStyled(source, [...ensureNamedImports(source, 'typeorm', ['Index']), decorator]);
     edits.set(table.filePath, { path: table.filePath, before, after: source.getFullText() });
   }
   return [...edits.values()];

@@ -170,7 +170,7 @@ export function daemonUsage(bin: string): string {
 /** The flags every generate command shares, for usage texts. */
 export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change plan (docs/plan.md) instead of asking a model
   --baseline         write the first migration of the current schema (no migrations yet), then record it as applied
-  --name NAME        the migration's name (default: from the request)
+  --name NAME        the migration's name (default: from the plan's changes, as add_posts_tags)
   --yes, -y          write without asking
   --dry-run          show the change and write nothing
   --json             print one JSON object for scripts and agents

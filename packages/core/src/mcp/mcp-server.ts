@@ -111,7 +111,7 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
       inputSchema: {
         plan: planInput,
         request: requestInput,
-        name: z.string().optional().describe("The migration's name. Default: from the plan's request."),
+        name: z.string().optional().describe("The migration's name, in snake_case. Default: from the plan's changes (add_posts_tags, create_bookmarks), at most 40 characters."),
         shadowUrl: shadowUrlInput,
         allowUnsafe: z.boolean().optional().describe('Return the migration even when the safety analysis reports errors.'),
         allowDataLoss: z.boolean().optional().describe('Allow steps that destroy data (the request must ask for them too) and measured data loss.'),

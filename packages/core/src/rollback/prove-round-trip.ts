@@ -45,7 +45,7 @@ export interface RoundTripProof {
  * transaction, one per migration, or none).
  *
  * @example
- * const proof = await proveRoundTrip({ prepared, migrationId: '0002_add_tags', up, down, transaction: 'all' });
+ * const proof = await proveRoundTrip({ prepared, migrationId: '0002_add_posts_tags', up, down, transaction: 'all' });
  * if (!proof.reversible) console.log(proof.reason, proof.schemaDifferences);
  */
 export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {

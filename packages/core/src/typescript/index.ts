@@ -6,3 +6,4 @@
  */
 export * from './text-changes.js';
 export * from './typecheck-sources.js';
+export * from './source-style.js';
