@@ -44,6 +44,7 @@ export * from './report/text-report.js';
 export * from './cli/generate-args.js';
 export * from './cli/run-generate-command.js';
 export * from './cli/run-cli.js';
+export * from './cli/command-spec.js';
 export * from './mcp/mcp-server.js';
 export * from './english-names.js';
 export * from './pipeline/compose-migration.js';

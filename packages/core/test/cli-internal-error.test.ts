@@ -32,7 +32,13 @@ function firstFrames(): string[] {
   return (thrown?.stack ?? '').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at ')).slice(0, 5);
 }
 
-const cli: CliDefinition = { bin: 'buggy-ai', plugin: buggyPlugin, generateCommand: 'generate', configFlag: { name: 'config' }, usage: 'buggy-ai usage' };
+const cli: CliDefinition = {
+  bin: 'buggy-ai',
+  description: 'a CLI whose plugin throws',
+  plugin: buggyPlugin,
+  generateCommand: 'generate',
+  configFlag: { name: 'config', value: 'FILE', description: 'the config' },
+};
 
 /** A valid plan file, so that the run gets past the checks made before the project is opened. */
 const projectDir = mkdtempSync(join(tmpdir(), 'orm-ai-buggy-'));

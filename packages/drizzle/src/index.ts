@@ -1,5 +1,5 @@
 export { drizzlePlugin } from './drizzle-plugin.js';
-export { runDrizzleCli, USAGE } from './cli.js';
+export { DRIZZLE_CLI, runDrizzleCli } from './cli.js';
 export { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 export { readDrizzleSchema } from './read-schema.js';
 export { applyPlanToDrizzleSource } from './apply-plan.js';

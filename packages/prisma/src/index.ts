@@ -1,4 +1,4 @@
 export { prismaPlugin } from './prisma-plugin.js';
-export { runPrismaCli, USAGE } from './cli.js';
+export { PRISMA_CLI, runPrismaCli } from './cli.js';
 export { findPrismaProjectFiles, type PrismaProjectFiles } from './prisma-project-files.js';
 export { deployMigrations } from './schema-engine/deploy-migrations.js';

@@ -1,24 +1,12 @@
-import { COMMON_FLAGS_USAGE, daemonUsage, mcpUsage, runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
+import { runCli, type CliDefinition, type CliIo } from '@orm-ai/core';
 import { typeormPlugin } from './typeorm-plugin.js';
-
-export const USAGE = `typeorm-ai: ask for a schema change, get entity edits and a migration from TypeORM's own schema builder, proven on a shadow database.
-
-Usage:
-  typeorm-ai migration:generate "<request>" -d src/data-source.ts [flags]
-  typeorm-ai migration:generate --plan FILE -d src/data-source.ts [flags]
-${mcpUsage('typeorm-ai', '-d src/data-source.ts')}
-${daemonUsage('typeorm-ai')}
-
-Flags:
-  -d, --dataSource FILE  the file exporting your DataSource (default: src/data-source.ts)
-${COMMON_FLAGS_USAGE}`;
 
 export const TYPEORM_CLI: CliDefinition = {
   bin: 'typeorm-ai',
+  description: "ask for a schema change, get entity edits and a migration from TypeORM's own schema builder, proven on a shadow database.",
   plugin: typeormPlugin,
   generateCommand: 'migration:generate',
-  configFlag: { name: 'dataSource', short: 'd' },
-  usage: USAGE,
+  configFlag: { name: 'dataSource', short: 'd', value: 'FILE', description: 'the file exporting your DataSource (default: src/data-source.ts)' },
 };
 
 /** Runs `typeorm-ai <command> ...` and returns the exit code. */

@@ -1,19 +1,24 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { describeError, OrmAiError } from '../errors.js';
-import { unconfinedShadowFlag } from './generate-args.js';
+import { OrmAiError } from '../errors.js';
+import { parseCommand, type CommandSpec, type FlagSpec } from './command-spec.js';
+import { SHADOW_FLAGS, unconfinedShadowFlag } from './generate-args.js';
 
-/** Flags of every CLI's `check` command; the plugin adds its config flag. */
-const CHECK_FLAGS = {
-  setup: { type: 'string' },
-  since: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  format: { type: 'string', default: 'text' },
-  'shadow-url': { type: 'string' },
-  'unconfined-shadow': { type: 'boolean', default: false },
-  rows: { type: 'string', multiple: true, default: [] },
-  'stats-url': { type: 'string' },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+/** The check command's declaration, with the plugin's config flag first. */
+export function checkCommandSpec(configFlag: Readonly<Record<string, FlagSpec>>): CommandSpec {
+  return {
+    name: 'check',
+    summary: "judge migrations' safety on a shadow database, for CI (exit 1 on any error finding)",
+    forms: ['[FILES...] [flags]'],
+    flags: {
+      ...configFlag,
+      setup: { type: 'string', value: 'FILE', description: 'SQL applied before each file, never judged' },
+      since: { type: 'string', value: 'ID', description: 'judge only this migration and the newer ones' },
+      format: { type: 'string', value: 'F', description: 'text (default) or markdown (a pull-request comment)' },
+      json: { type: 'boolean', description: 'print the analysis as JSON' },
+      ...SHADOW_FLAGS,
+    },
+    notes: "FILES: SQL files to judge, each on the same prepared shadow, its changes rolled back (default: the project's migrations).",
+  };
+}
 
 export interface ParsedCheckArgs {
   readonly files: readonly string[];
@@ -30,15 +35,9 @@ export interface ParsedCheckArgs {
 }
 
 /** Parses `check [FILES...] [flags]`; a bad flag or format is a `USAGE` error. */
-export function parseCheckArgs(argv: readonly string[], extraFlags: NonNullable<ParseArgsConfig['options']> = {}): ParsedCheckArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { ...CHECK_FLAGS, ...extraFlags }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new OrmAiError('USAGE', describeError(error), { hint: 'Run check --help to see the flags.' });
-  }
-  const { values, positionals } = parsed;
-  const format = values.format as string;
+export function parseCheckArgs(argv: readonly string[], spec: CommandSpec = checkCommandSpec({}), bin = 'orm-ai'): ParsedCheckArgs {
+  const { values, positionals, help } = parseCommand(bin, spec, argv);
+  const format = (values.format as string | undefined) ?? 'text';
   if (format !== 'text' && format !== 'markdown') {
     throw new OrmAiError('USAGE', `--format "${format}" is not text or markdown`, { hint: 'Use --format markdown for a pull-request comment, or --json for scripts.' });
   }
@@ -52,7 +51,7 @@ export function parseCheckArgs(argv: readonly string[], extraFlags: NonNullable<
     unconfinedShadow: unconfinedShadowFlag(values),
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
-    help: values.help === true,
-    extra: Object.fromEntries(Object.keys(extraFlags).map((key) => [key, (values as Record<string, unknown>)[key] as string | boolean | undefined])),
+    help,
+    extra: Object.fromEntries(Object.keys(spec.flags).map((key) => [key, values[key] as string | boolean | undefined])),
   };
 }

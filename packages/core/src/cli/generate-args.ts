@@ -1,26 +1,45 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { describeError, OrmAiError } from '../errors.js';
+import { OrmAiError } from '../errors.js';
+import { parseCommand, type CommandSpec, type FlagSpec } from './command-spec.js';
+
+/** Flags the generate and check commands share. */
+export const SHADOW_FLAGS = {
+  'shadow-url': { type: 'string', value: 'URL', description: 'prove on a fresh database on this PostgreSQL server (default: embedded PGlite)' },
+  'unconfined-shadow': { type: 'boolean', description: "run the shadow's SQL as the --shadow-url user, not a throwaway role (warns)" },
+  rows: { type: 'string', multiple: true, value: 'TABLE=N', description: 'production row count of a table, for duration estimates' },
+  'stats-url': { type: 'string', value: 'URL', description: 'read row counts from pg_class.reltuples over a read-only connection' },
+} as const satisfies Record<string, FlagSpec>;
 
 /** Flags every CLI's generate command shares; a plugin adds its own (`--config`, `--schema`). */
 export const COMMON_GENERATE_FLAGS = {
-  plan: { type: 'string' },
-  baseline: { type: 'boolean', default: false },
-  yes: { type: 'boolean', short: 'y', default: false },
-  'dry-run': { type: 'boolean', default: false },
-  json: { type: 'boolean', default: false },
-  'shadow-url': { type: 'string' },
-  'unconfined-shadow': { type: 'boolean', default: false },
-  model: { type: 'string' },
-  name: { type: 'string' },
-  'allow-unsafe': { type: 'boolean', default: false },
-  'allow-data-loss': { type: 'boolean', default: false },
-  'allow-irreversible': { type: 'boolean', default: false },
-  rows: { type: 'string', multiple: true, default: [] },
-  'stats-url': { type: 'string' },
-  // Read by the bin before the engine loads (startCli); accepted here so an in-process run takes it too.
-  'no-daemon': { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
+  plan: { type: 'string', value: 'FILE', description: 'run a written change plan (docs/plan.md) instead of asking a model' },
+  baseline: { type: 'boolean', description: 'write the first migration of the current schema (no migrations yet), then record it as applied' },
+  name: { type: 'string', value: 'NAME', description: "the migration's name (default: from the plan's changes, as add_posts_tags)" },
+  yes: { type: 'boolean', short: 'y', description: 'write without asking' },
+  'dry-run': { type: 'boolean', description: 'show the change and write nothing' },
+  json: { type: 'boolean', description: 'print one JSON object for scripts and agents' },
+  model: { type: 'string', value: 'M', description: 'the model (default: OPENAI_MODEL or gpt-4.1-mini)' },
+  'allow-unsafe': { type: 'boolean', description: 'write even when the safety analysis reports errors' },
+  'allow-data-loss': { type: 'boolean', description: 'allow drops and narrowing changes the request asks for, and measured data loss' },
+  'allow-irreversible': { type: 'boolean', description: 'write even when down does not restore the schema and the data' },
+  ...SHADOW_FLAGS,
+  // Read by the bin before the engine loads (startCli); declared here so an in-process run takes it too.
+  'no-daemon': { type: 'boolean', description: "run in this process instead of the project's daemon" },
+} as const satisfies Record<string, FlagSpec>;
+
+const GENERATE_NOTES = `Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL, OPENAI_TIMEOUT_MS,
+OPENAI_MAX_RETRIES, ORM_AI_PRICES (a JSON price table or its path), ORM_AI_CACHE_DIR (prepared shadows; default
+node_modules/.cache/orm-ai), ORM_AI_DAEMON (off, or on even in CI), ORM_AI_DAEMON_IDLE_SECONDS (default 900).`;
+
+/** The generate command's declaration, under the ORM's own name for it, with the plugin's config flag first. */
+export function generateCommandSpec(name: string, configFlag: Readonly<Record<string, FlagSpec>>): CommandSpec {
+  return {
+    name,
+    summary: 'ask for a schema change; get the schema edit and the migration, proven on a shadow database',
+    forms: ['"<request>" [flags]', '--plan FILE [flags]', '--baseline [flags]'],
+    flags: { ...configFlag, ...COMMON_GENERATE_FLAGS },
+    notes: GENERATE_NOTES,
+  };
+}
 
 export interface ParsedGenerateArgs {
   readonly request: string | undefined;
@@ -44,22 +63,19 @@ export interface ParsedGenerateArgs {
   readonly extra: Readonly<Record<string, string | boolean | undefined>>;
 }
 
-/** Parses `[request] [flags]`; unknown flags are a `USAGE` error naming the flag. */
-export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullable<ParseArgsConfig['options']> = {}): ParsedGenerateArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { ...COMMON_GENERATE_FLAGS, ...extraFlags }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new OrmAiError('USAGE', describeError(error), { hint: 'Run with --help to see the flags.' });
-  }
-  const { values, positionals } = parsed;
+/**
+ * Parses `[request] [flags]` of `spec` (default: as `generate`, without a config flag);
+ * unknown flags are a `USAGE` error naming the flag.
+ */
+export function parseGenerateArgs(argv: readonly string[], spec: CommandSpec = generateCommandSpec('generate', {}), bin = 'orm-ai'): ParsedGenerateArgs {
+  const { values, positionals, help } = parseCommand(bin, spec, argv);
   if (positionals.length > 1) {
     throw new OrmAiError('USAGE', `expected one request, got ${positionals.length} words outside quotes`, {
-      hint: 'Quote the request: generate "add a tags column to posts".',
+      hint: `Quote the request: ${bin} ${spec.name} "add a tags column to posts".`,
     });
   }
-  const extra = Object.fromEntries(Object.keys(extraFlags).map((key) => [key, (values as Record<string, unknown>)[key] as string | boolean | undefined]));
-  return {
+  const extra = Object.fromEntries(Object.keys(spec.flags).filter((key) => !(key in COMMON_GENERATE_FLAGS)).map((key) => [key, values[key] as string | boolean | undefined]));
+  const parsed: ParsedGenerateArgs = {
     request: positionals[0],
     plan: values.plan as string | undefined,
     baseline: baselineFlag(values, positionals),
@@ -75,9 +91,16 @@ export function parseGenerateArgs(argv: readonly string[], extraFlags: NonNullab
     allowIrreversible: values['allow-irreversible'] === true,
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
-    help: values.help === true,
+    help,
     extra,
   };
+  // Before anything is read: a run with nothing to do is a usage error, not a failed run.
+  if (!help && !parsed.baseline && parsed.plan === undefined && !parsed.request?.trim()) {
+    throw new OrmAiError('USAGE', 'no request given', {
+      hint: `Say what to change, e.g. ${bin} ${spec.name} "add a tags text[] column to posts", or pass --plan FILE.`,
+    });
+  }
+  return parsed;
 }
 
 /** `--unconfined-shadow`, which means nothing without a server to run on. */

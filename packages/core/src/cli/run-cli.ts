@@ -1,12 +1,13 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pc from 'picocolors';
-import { describeError, OrmAiError } from '../errors.js';
+import { OrmAiError } from '../errors.js';
 import { runInterruptCleanups } from '../interrupts.js';
 import { startMcpServer } from '../mcp/mcp-server.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import { renderError } from '../report/text-report.js';
-import { parseCheckArgs } from './check-args.js';
-import { parseGenerateArgs } from './generate-args.js';
+import { checkCommandSpec, parseCheckArgs } from './check-args.js';
+import { commandHelp, parseCommand, programHelp, type CommandSpec, type FlagSpec } from './command-spec.js';
+import { DAEMON_COMMAND } from './daemon-command.js';
+import { generateCommandSpec, parseGenerateArgs } from './generate-args.js';
 import { runCheckCommand } from './run-check-command.js';
 import { runGenerateCommand, type CommandIo } from './run-generate-command.js';
 
@@ -14,47 +15,67 @@ import { runGenerateCommand, type CommandIo } from './run-generate-command.js';
 export interface CliDefinition {
   /** The bin's name: `drizzle-ai`. */
   readonly bin: string;
+  /** One line for the bin's help: what it gives the user. */
+  readonly description: string;
   readonly plugin: OrmPlugin;
   /** The generate command's name, as the ORM's own CLI names it: `generate`, `migrate`, `migration:generate`. */
   readonly generateCommand: string;
-  /** The flag naming the ORM's config or schema (`config`, `schema`, `dataSource`), with its short form if any. */
-  readonly configFlag: { readonly name: string; readonly short?: string };
-  readonly usage: string;
+  /** The flag naming the ORM's config or schema (`config`, `schema`, `dataSource`), as its help shows it. */
+  readonly configFlag: { readonly name: string; readonly short?: string; readonly value: string; readonly description: string };
 }
 
 export type CliIo = CommandIo & { readonly cwd: string; readonly env: Readonly<Record<string, string | undefined>> };
 
+/** Every command of a bin, declared once: parsing and help both come from these. */
+export function commandSpecs(definition: Pick<CliDefinition, 'generateCommand' | 'configFlag'>): { generate: CommandSpec; check: CommandSpec; mcp: CommandSpec; daemon: CommandSpec } {
+  const { name, short, value, description } = definition.configFlag;
+  const configFlag: Record<string, FlagSpec> = { [name]: { type: 'string', value, description, ...(short ? { short } : {}) } };
+  return {
+    generate: generateCommandSpec(definition.generateCommand, configFlag),
+    check: checkCommandSpec(configFlag),
+    mcp: {
+      name: 'mcp',
+      summary: 'serve the pipeline to a coding agent over stdio (MCP); writes nothing',
+      forms: ['[flags]'],
+      flags: configFlag,
+    },
+    daemon: DAEMON_COMMAND,
+  };
+}
+
 /**
- * Runs `<bin> <command> ...` and returns the exit code: 0 done, 1 failed or rejected,
- * 2 usage error. Never calls `process.exit`.
+ * Runs `<bin> <command> ...` and returns the exit code: 0 done, 1 refused or failed, 2
+ * usage error. Never calls `process.exit`. The bin answers `--version` and `daemon` itself
+ * (startCli), before the engine loads.
  */
 export async function runCli(definition: CliDefinition, argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  const specs = commandSpecs(definition);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.stdout(definition.usage);
-    return command === undefined ? 2 : 0;
-  }
-  const { name, short } = definition.configFlag;
-  const configFlag: NonNullable<ParseArgsConfig['options']> = { [name]: short ? { type: 'string', short } : { type: 'string' } };
-  if (command === 'check') return runCheck(definition, configFlag, rest, io);
-  if (command === 'mcp') return runMcp(definition, configFlag, rest, io);
-  if (command !== definition.generateCommand) {
-    const hint = `Commands: ${definition.generateCommand}, check, mcp. Run ${definition.bin} --help.`;
-    io.stderr(renderError(new OrmAiError('USAGE', `unknown command "${command}"`, { hint })));
-    return 2;
-  }
-  const args = usageErrorToStderr(() => parseGenerateArgs(rest, configFlag), io);
-  if (!args) return 2;
-  if (args.help) {
-    io.stdout(definition.usage);
+    io.stdout(programHelp(definition.bin, definition.description, Object.values(specs)));
     return 0;
   }
+  const spec = Object.values(specs).find((candidate) => candidate.name === command);
+  if (!spec || spec === specs.daemon) {
+    const names = Object.values(specs).map((candidate) => candidate.name);
+    const hint = `Commands: ${names.join(', ')}. Run ${definition.bin} --help.`;
+    io.stderr(renderError(new OrmAiError('USAGE', spec ? `${definition.bin} daemon is answered by the bin, not in-process` : `unknown command "${command}"`, { hint })));
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(definition.bin, spec));
+    return 0;
+  }
+  if (spec === specs.check) return runCheck(definition, spec, rest, io);
+  if (spec === specs.mcp) return runMcp(definition, spec, rest, io);
+  const args = usageErrorToStderr(() => parseGenerateArgs(rest, spec, definition.bin), io);
+  if (!args) return 2;
   warnWhenUnconfined(args, io);
   return runGenerateCommand(
     {
       plugin: definition.plugin,
       cwd: io.cwd,
-      configPath: args.extra[name] as string | undefined,
+      configPath: args.extra[definition.configFlag.name] as string | undefined,
       request: args.request,
       planFile: args.plan,
       baseline: args.baseline,
@@ -76,13 +97,9 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
   );
 }
 
-function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsConfig['options']>, argv: readonly string[], io: CliIo): Promise<number> | number {
-  const args = usageErrorToStderr(() => parseCheckArgs(argv, configFlag), io);
+function runCheck(definition: CliDefinition, spec: CommandSpec, argv: readonly string[], io: CliIo): Promise<number> | number {
+  const args = usageErrorToStderr(() => parseCheckArgs(argv, spec, definition.bin), io);
   if (!args) return 2;
-  if (args.help) {
-    io.stdout(definition.usage);
-    return 0;
-  }
   warnWhenUnconfined(args, io);
   return runCheckCommand(
     {
@@ -105,20 +122,13 @@ function runCheck(definition: CliDefinition, configFlag: NonNullable<ParseArgsCo
 }
 
 /** `mcp`: serves the pipeline to a coding agent over stdio until the client hangs up. */
-async function runMcp(definition: CliDefinition, configFlag: NonNullable<ParseArgsConfig['options']>, argv: readonly string[], io: CliIo): Promise<number> {
+async function runMcp(definition: CliDefinition, spec: CommandSpec, argv: readonly string[], io: CliIo): Promise<number> {
   const args = usageErrorToStderr(() => {
-    try {
-      const options = { ...configFlag, help: { type: 'boolean', short: 'h', default: false } } as const;
-      return parseArgs({ args: [...argv], options, strict: true }).values as Record<string, string | boolean | undefined>;
-    } catch (error) {
-      throw new OrmAiError('USAGE', describeError(error), { hint: `Run ${definition.bin} --help to see the flags.` });
-    }
+    const parsed = parseCommand(definition.bin, spec, argv);
+    if (parsed.positionals.length > 0) throw new OrmAiError('USAGE', `${definition.bin} mcp takes no arguments, got "${parsed.positionals[0]}"`, { hint: `Run ${definition.bin} mcp --help.` });
+    return parsed.values;
   }, io);
   if (!args) return 2;
-  if (args.help) {
-    io.stdout(definition.usage);
-    return 0;
-  }
   const server = await startMcpServer({
     plugin: definition.plugin,
     name: definition.bin,
@@ -152,55 +162,6 @@ function usageErrorToStderr<T>(parse: () => T, io: CliIo): T | undefined {
     io.stderr(renderError(error));
     return undefined;
   }
-}
-
-/** The `mcp` command's usage line; `configUsage` is the ORM's config flag, as in `[--config FILE]`. */
-export function mcpUsage(bin: string, configUsage: string): string {
-  return `  ${bin} mcp ${configUsage}   serve the pipeline to a coding agent (MCP over stdio; writes nothing)`;
-}
-
-/**
- * The `daemon` command's usage lines. A generate run goes to a background process per
- * project that keeps the engine, the prepared shadow and the type checker warm (startCli).
- */
-export function daemonUsage(bin: string): string {
-  return `  ${bin} daemon status|stop   the warm process generate runs use in this folder (exits after 15 idle minutes)`;
-}
-
-/** The flags every generate command shares, for usage texts. */
-export const COMMON_FLAGS_USAGE = `  --plan FILE        run a written change plan (docs/plan.md) instead of asking a model
-  --baseline         write the first migration of the current schema (no migrations yet), then record it as applied
-  --name NAME        the migration's name (default: from the plan's changes, as add_posts_tags)
-  --yes, -y          write without asking
-  --dry-run          show the change and write nothing
-  --json             print one JSON object for scripts and agents
-  --shadow-url URL   prove on a fresh database on this PostgreSQL server (default: embedded PGlite)
-  --unconfined-shadow  run the shadow's SQL as the --shadow-url user, not a throwaway role (warns)
-  --model M          the model (default: OPENAI_MODEL or gpt-4.1-mini)
-  --allow-unsafe     write even when the safety analysis reports errors
-  --allow-data-loss  allow drops and narrowing changes the request asks for, and measured data loss
-  --allow-irreversible  write even when down does not restore the schema and the data
-  --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
-  --stats-url URL    read row counts from pg_class.reltuples over a read-only connection
-  --no-daemon        run in this process instead of the project's daemon
-
-Environment: OPENAI_API_KEY, OPENAI_BASE_URL (any OpenAI-compatible server), OPENAI_MODEL, OPENAI_TIMEOUT_MS, OPENAI_MAX_RETRIES, ORM_AI_PRICES (a JSON price table or its path),
-ORM_AI_CACHE_DIR (prepared shadows; default node_modules/.cache/orm-ai), ORM_AI_DAEMON (off, or on even in CI), ORM_AI_DAEMON_IDLE_SECONDS (default 900).`;
-
-/** The `check` command's usage, the same on every CLI. */
-export function checkUsage(bin: string): string {
-  return `  ${bin} check [FILES...] [flags]
-
-Check flags (exit 1 when any finding is an error):
-  FILES              SQL files to judge, each on a fresh shadow (default: the project's migrations)
-  --setup FILE       SQL applied before each file, never judged
-  --since ID         judge only this migration and the newer ones
-  --format F         text (default) or markdown (a pull-request comment)
-  --json             print the analysis as JSON
-  --shadow-url URL   measure on a fresh database on this PostgreSQL server (default: embedded PGlite)
-  --unconfined-shadow  run the shadow's SQL as the --shadow-url user, not a throwaway role (warns)
-  --rows TABLE=N     production row count of a table, for duration estimates (repeatable)
-  --stats-url URL    read row counts from pg_class.reltuples over a read-only connection`;
 }
 
 /** The running process as a CLI's IO: its arguments' cwd, environment and terminal. */

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { commandHelp } from '../cli/command-spec.js';
+import { DAEMON_COMMAND } from '../cli/daemon-command.js';
 import type { CliDefinition } from '../cli/run-cli.js';
 import { daemonAddress, UnsafeDaemonFolder, type DaemonAddress } from './daemon-address.js';
 import { onMessages, send, type DaemonMessage, type DaemonStatus } from './daemon-protocol.js';
@@ -41,6 +43,10 @@ export async function startCli(entry: CliEntry): Promise<void> {
     delete process.env[SERVE_VARIABLE];
     const [{ serveDaemon }, definition] = await Promise.all([import('./serve-daemon.js'), entry.load()]);
     await serveDaemon(definition, JSON.parse(serving) as DaemonSettings);
+    return;
+  }
+  if (argv[0] === '--version') {
+    process.stdout.write(`${versionLine(entry)}\n`);
     return;
   }
   if (argv[0] === 'daemon') {
@@ -211,11 +217,22 @@ function stripColours(text: string): string {
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
+/** `drizzle-ai 0.1.0 (@orm-ai/core 0.1.0, Node.js v20.19.0)`: the bin's package, the engine's and Node's. */
+function versionLine(entry: CliEntry): string {
+  const versionOf = (url: URL) => (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  const engine = versionOf(new URL('../../package.json', import.meta.url));
+  return `${entry.bin} ${versionOf(new URL('../package.json', entry.binUrl))} (@orm-ai/core ${engine}, Node.js ${process.version})`;
+}
+
 /** `<bin> daemon status|stop`: the daemon of this folder, if one runs. */
 async function daemonCommand(entry: CliEntry, args: readonly string[]): Promise<number> {
   const [action] = args;
+  if (action === '--help' || action === '-h') {
+    process.stdout.write(`${commandHelp(entry.bin, DAEMON_COMMAND)}\n`);
+    return 0;
+  }
   if (args.length !== 1 || (action !== 'status' && action !== 'stop')) {
-    process.stderr.write(`error [USAGE] expected ${entry.bin} daemon status or ${entry.bin} daemon stop\nhint: Run ${entry.bin} --help.\n`);
+    process.stderr.write(`error [USAGE] expected ${entry.bin} daemon status or ${entry.bin} daemon stop\nhint: Run ${entry.bin} daemon --help.\n`);
     return 2;
   }
   let address: DaemonAddress;
