@@ -17,6 +17,7 @@ export const COMMON_GENERATE_FLAGS = {
   yes: { type: 'boolean', short: 'y', description: 'write without asking' },
   'dry-run': { type: 'boolean', description: 'show the change and write nothing' },
   json: { type: 'boolean', description: 'print one JSON object for scripts and agents' },
+  verbose: { type: 'boolean', description: 'end with the time each stage took' },
   model: { type: 'string', value: 'M', description: 'the model (default: OPENAI_MODEL or gpt-4.1-mini)' },
   'allow-unsafe': { type: 'boolean', description: 'write even when the safety analysis reports errors' },
   'allow-data-loss': { type: 'boolean', description: 'allow drops and narrowing changes the request asks for, and measured data loss' },
@@ -58,6 +59,7 @@ export interface ParsedGenerateArgs {
   readonly allowIrreversible: boolean;
   readonly rows: readonly string[];
   readonly statsUrl: string | undefined;
+  readonly verbose: boolean;
   readonly help: boolean;
   /** The plugin's own flags, by name. */
   readonly extra: Readonly<Record<string, string | boolean | undefined>>;
@@ -91,6 +93,7 @@ export function parseGenerateArgs(argv: readonly string[], spec: CommandSpec = g
     allowIrreversible: values['allow-irreversible'] === true,
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
+    verbose: values.verbose === true,
     help,
     extra,
   };

@@ -10,6 +10,7 @@ import { DAEMON_COMMAND } from './daemon-command.js';
 import { generateCommandSpec, parseGenerateArgs } from './generate-args.js';
 import { runCheckCommand } from './run-check-command.js';
 import { runGenerateCommand, type CommandIo } from './run-generate-command.js';
+import { stageProgress } from './stage-progress.js';
 
 /** What one ORM's CLI declares; `runCli` does the rest. */
 export interface CliDefinition {
@@ -92,6 +93,7 @@ export async function runCli(definition: CliDefinition, argv: readonly string[],
       allowIrreversible: args.allowIrreversible,
       rows: args.rows,
       statsUrl: args.statsUrl,
+      verbose: args.verbose,
     },
     io,
   );
@@ -170,6 +172,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     env: process.env,
     isInteractive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    ...(process.stderr.isTTY ? { progress: stageProgress(process.stderr, { colours: pc.isColorSupported }) } : {}),
     stdout: (text) => process.stdout.write(`${text}\n`),
     stderr: (text) => process.stderr.write(`${text}\n`),
   };

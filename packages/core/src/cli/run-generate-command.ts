@@ -9,6 +9,7 @@ import { jsonReportOf, jsonReportOfError } from '../report/json-report.js';
 import { renderError, renderOutcome, renderUsage } from '../report/text-report.js';
 import { productionRowsFrom } from '../safety/production-rows.js';
 import { writeFilesAtomically } from '../write-files.js';
+import { plainProgress, type StageProgress } from './stage-progress.js';
 
 /** Where a command reads and writes; tests pass their own. */
 export interface CommandIo {
@@ -17,6 +18,8 @@ export interface CommandIo {
   readonly isInteractive: boolean;
   /** Asks the person to accept the change; absent means the built-in terminal prompt. */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Shows the stages as they start; absent means plain `… stage` lines on stderr. */
+  readonly progress?: StageProgress;
 }
 
 export interface GenerateCommandOptions extends Omit<GenerateOptions, 'usage' | 'onStage' | 'productionRows'> {
@@ -26,6 +29,8 @@ export interface GenerateCommandOptions extends Omit<GenerateOptions, 'usage' | 
   readonly yes: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
+  /** `--verbose`: end with the time each stage took. */
+  readonly verbose?: boolean;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
   const usage: LlmUsage = { calls: 0, promptTokens: 0, completionTokens: 0 };
   let prices: ModelPrices = DEFAULT_MODEL_PRICES;
   let outcome: GenerateOutcome;
+  const progress = options.json ? undefined : (io.progress ?? plainProgress((line) => io.stderr(pc.dim(line))));
   try {
     // Before the model is called: a broken price table must not cost a paid run its report.
     prices = await loadModelPrices({ env: options.env, cwd: options.cwd });
@@ -44,9 +50,11 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
       ...options,
       productionRows: await productionRowsFrom({ rows: options.rows, statsUrl: options.statsUrl }),
       usage,
-      onStage: options.json ? undefined : (stage) => io.stderr(pc.dim(`… ${STAGE_LABELS[stage]}`)),
+      onStage: progress ? (stage) => progress.stage(STAGE_LABELS[stage]) : undefined,
     });
+    progress?.done();
   } catch (caught) {
+    progress?.done();
     const error = codedError(caught);
     // A failed run may still have paid for model calls: report them with the model they went to.
     const model = options.planFile ? null : resolveModelName({ env: options.env, model: options.model });
@@ -68,6 +76,7 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
   }
   if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, written: decision.write, prices }), null, 2));
   else io.stdout(decision.write ? pc.green(`Wrote ${outcome.files.length} file(s).`) : pc.yellow(decision.reason));
+  if (options.verbose && !options.json) io.stderr(timeByStage(outcome.timings));
   return 0;
 }
 
@@ -93,6 +102,15 @@ export function codedError(error: unknown): OrmAiError {
     hint: `This is a bug in orm-ai, not in your project: please report it${trace}`,
     cause: error,
   });
+}
+
+/** `--verbose`: each stage's wall time, the longest first, and what they add up to. */
+function timeByStage(timings: GenerateOutcome['timings']): string {
+  const stages = Object.entries(timings).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+  const total = stages.reduce((sum, [, ms]) => sum + ms, 0);
+  const width = Math.max(...stages.map(([stage]) => STAGE_LABELS[stage as keyof typeof STAGE_LABELS].length));
+  const line = (label: string, ms: number) => `  ${label.padEnd(width)}  ${(ms / 1000).toFixed(1).padStart(6)}s`;
+  return ['Time by stage (wall; the type check runs beside the later stages)', ...stages.map(([stage, ms]) => line(STAGE_LABELS[stage as keyof typeof STAGE_LABELS], ms)), line('total', total)].join('\n');
 }
 
 const STAGE_LABELS = {

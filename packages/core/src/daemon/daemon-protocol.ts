@@ -25,6 +25,8 @@ export type ClientMessage =
 export type DaemonMessage =
   | { readonly type: 'out'; readonly stream: 'stdout' | 'stderr'; readonly text: string }
   | { readonly type: 'confirm'; readonly id: number; readonly question: string }
+  /** A stage starts, or the stages are over (`label` null): the client draws them for its own terminal. */
+  | { readonly type: 'stage'; readonly label: string | null }
   | { readonly type: 'exit'; readonly code: number }
   /** The daemon is another build, or stopping: the client runs in-process. */
   | { readonly type: 'refused'; readonly reason: string }

@@ -134,6 +134,10 @@ async function serveRun({ definition, socket, request, onLater, interrupted }: S
     isInteractive: request.interactive,
     stdout: (text) => send(socket, { type: 'out', stream: 'stdout', text }),
     stderr: (text) => send(socket, { type: 'out', stream: 'stderr', text }),
+    progress: {
+      stage: (label) => send(socket, { type: 'stage', label }),
+      done: () => send(socket, { type: 'stage', label: null }),
+    },
     confirm: (question) =>
       new Promise((resolve) => {
         asked += 1;

@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { commandHelp } from '../cli/command-spec.js';
 import { DAEMON_COMMAND } from '../cli/daemon-command.js';
+import { stageProgress, type StageProgress } from '../cli/stage-progress.js';
 import type { CliDefinition } from '../cli/run-cli.js';
 import { daemonAddress, UnsafeDaemonFolder, type DaemonAddress } from './daemon-address.js';
 import { onMessages, send, type DaemonMessage, type DaemonStatus } from './daemon-protocol.js';
@@ -159,6 +160,7 @@ function relayRun(socket: Socket, address: DaemonAddress, argv: readonly string[
   send(socket, { type: 'run', build: address.build, argv, cwd: process.cwd(), env, interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) });
   let heard = false;
   let interrupted = false;
+  let progress: StageProgress | undefined;
   const onInterrupt = () => {
     interrupted = true;
     send(socket, { type: 'interrupt' });
@@ -175,7 +177,12 @@ function relayRun(socket: Socket, address: DaemonAddress, argv: readonly string[
       resolve(code);
     };
     onMessages<DaemonMessage>(socket, (message) => {
-      if (message.type === 'out') {
+      if (message.type === 'stage') {
+        heard = true;
+        progress ??= stageProgress(process.stderr, { colours: coloursFor(process.stderr) });
+        if (message.label === null) progress.done();
+        else progress.stage(message.label);
+      } else if (message.type === 'out') {
         heard = true;
         const stream = message.stream === 'stdout' ? process.stdout : process.stderr;
         stream.write(`${coloursFor(stream) ? message.text : stripColours(message.text)}\n`);
