@@ -51,15 +51,16 @@ describe('drizzle-ai generate --plan on the example project', () => {
     expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
     expect(report.findings.filter((finding: { severity: string }) => finding.severity === 'error')).toEqual([]);
     expect(report.analysis.statements.length).toBeGreaterThan(0);
+    // Relative to the folder the run started in, as the text report names them.
     expect(report.files).toEqual([
-      join(root, 'src/db/schema.ts'),
-      join(root, `drizzle/0002_${NAMES[plan]}.sql`),
-      join(root, `drizzle/0002_${NAMES[plan]}.down.sql`),
-      join(root, 'drizzle/meta/0002_snapshot.json'),
-      join(root, 'drizzle/meta/_journal.json'),
+      'src/db/schema.ts',
+      `drizzle/0002_${NAMES[plan]}.sql`,
+      `drizzle/0002_${NAMES[plan]}.down.sql`,
+      'drizzle/meta/0002_snapshot.json',
+      'drizzle/meta/_journal.json',
     ]);
-    expect(readFileSync(report.files[1], 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.upSql);
-    expect(readFileSync(report.files[2], 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.downSql);
+    expect(readFileSync(join(root, report.files[1]), 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.upSql);
+    expect(readFileSync(join(root, report.files[2]), 'utf8').split('--> statement-breakpoint\n').join('\n')).toBe(report.downSql);
     // A second generate after the written migration must produce nothing.
     expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
     expect(Object.keys(snapshotTree(root)).filter((path) => path.startsWith('drizzle/'))).toHaveLength(8);
@@ -190,7 +191,7 @@ describe.each(shadowBackends())('migrations run by drizzle-orm\'s migrator on $n
     for (const plan of PLANS) {
       const { report } = await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes', ...(url ? ['--shadow-url', url] : [])]);
       expect(report).toMatchObject({ ok: true, reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [] } });
-      downFiles.push(report.files.find((file: string) => file.endsWith('.down.sql')));
+      downFiles.push(join(root, report.files.find((file: string) => file.endsWith('.down.sql'))));
       await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
     }
     const rows = await target.query('SELECT email, full_name FROM users ORDER BY id');

@@ -84,11 +84,11 @@ describe('drizzle-ai mcp', () => {
     const changes = json.fileChanges as Array<{ path: string; role: string; isNew: boolean; after: string }>;
     expect(changes.map((change) => change.path)).toEqual(json.files);
     expect(changes.map(({ path, role, isNew }) => ({ path, role, isNew }))).toEqual([
-      { path: join(root, 'src/db/schema.ts'), role: 'source', isNew: false },
-      { path: join(root, 'drizzle/0002_post_tags.sql'), role: 'migration', isNew: true },
-      { path: join(root, 'drizzle/0002_post_tags.down.sql'), role: 'migration', isNew: true },
-      { path: join(root, 'drizzle/meta/0002_snapshot.json'), role: 'metadata', isNew: true },
-      { path: join(root, 'drizzle/meta/_journal.json'), role: 'metadata', isNew: false },
+      { path: 'src/db/schema.ts', role: 'source', isNew: false },
+      { path: 'drizzle/0002_post_tags.sql', role: 'migration', isNew: true },
+      { path: 'drizzle/0002_post_tags.down.sql', role: 'migration', isNew: true },
+      { path: 'drizzle/meta/0002_snapshot.json', role: 'metadata', isNew: true },
+      { path: 'drizzle/meta/_journal.json', role: 'metadata', isNew: false },
     ]);
     expect(changes[0]!.after).toMatch(/tags: text\('tags'\)\s*\.array\(\)/);
     expect(changes[1]!.after.split('--> statement-breakpoint\n').join('\n')).toBe(json.upSql);
@@ -181,9 +181,9 @@ describe('typeorm-ai mcp', () => {
     expect(json.downSql).toContain('ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name"');
     const changes = json.fileChanges as Array<{ path: string; role: string; isNew: boolean; after: string }>;
     const entity = changes.find((change) => change.role === 'source');
-    expect(entity).toMatchObject({ path: join(root, 'src/entities/User.ts'), isNew: false, after: expect.stringContaining("@Column({ name: 'full_name', type: 'text' })") });
+    expect(entity).toMatchObject({ path: 'src/entities/User.ts', isNew: false, after: expect.stringContaining("@Column({ name: 'full_name', type: 'text' })") });
     const migration = changes.find((change) => change.role === 'migration');
-    expect(migration).toMatchObject({ path: expect.stringContaining(join(root, 'src/migrations/')), isNew: true, after: expect.stringContaining('await queryRunner.query(`ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name"`)') });
+    expect(migration).toMatchObject({ path: expect.stringMatching(/^src\/migrations\//), isNew: true, after: expect.stringContaining('await queryRunner.query(`ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name"`)') });
     expect(snapshotTree(root)).toEqual(before);
     expect(protocolErrors).toEqual([]);
   });

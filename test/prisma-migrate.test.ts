@@ -60,12 +60,12 @@ describe('prisma-ai migrate --plan on the example project', () => {
     expect(report).toMatchObject({ ok: true, written: true, reversible: true, irreversibleReason: null, usage: { calls: 0 } });
     expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
     expect(report.files).toEqual([
-      join(root, 'prisma/schema.prisma'),
-      expect.stringMatching(new RegExp(`prisma/migrations/\\d{14}_${NAMES[plan]}/migration\\.sql$`)),
+      'prisma/schema.prisma',
+      expect.stringMatching(new RegExp(`^prisma/migrations/\\d{14}_${NAMES[plan]}/migration\\.sql$`)),
       report.files[1].replace(/migration\.sql$/, 'down.sql'),
     ]);
     const words = (sql: string) => sql.replace(/\s+/g, ' ').trim();
-    expect(words(readFileSync(report.files[2], 'utf8'))).toBe(words(report.downSql));
+    expect(words(readFileSync(join(root, report.files[2]), 'utf8'))).toBe(words(report.downSql));
     const migrations = migrationsOf(root);
     expect(migrations).toHaveLength(before + 1);
     expect(await nextPrismaMigration(root)).toBeNull();
@@ -136,7 +136,7 @@ describe.runIf(serverTestUrl())('Prisma migrations on the real server', () => {
       const { report } = await migrate(root, ['--plan', `plans/${plan}.json`, '--yes', '--shadow-url', url]);
       expect(report).toMatchObject({ ok: true, reversible: true, rollback: { schemaDifferences: [], dataLoss: [], notRestored: [] } });
       expect(await listDatabases(url)).not.toContain(shadowDatabaseName(report.shadow));
-      downFiles.push(report.files.find((file: string) => file.endsWith('/down.sql')));
+      downFiles.push(join(root, report.files.find((file: string) => file.endsWith('/down.sql'))));
     }
     // Proving used throwaway databases only, and dropped them.
     expect(await listUserDatabases(url)).toEqual(databasesBefore);

@@ -38,7 +38,7 @@ describe('drizzle-ai generate on the embedded shadow, with migrations that creat
     expect(report.error ?? null).toBeNull();
     expect(code).toBe(0);
     expect(report).toMatchObject({ ok: true, written: true, shadow: 'embedded PGlite' });
-    expect(readFileSync(report.files[1], 'utf8')).toContain('"tags" text[]');
+    expect(readFileSync(join(root, report.files[1]), 'utf8')).toContain('"tags" text[]');
   });
 
   it('refuses one neither PGlite nor a package beside it ships before asking anything, naming it and --shadow-url, and writes nothing', async () => {

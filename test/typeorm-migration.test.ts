@@ -42,9 +42,9 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     expect(code).toBe(0);
     expect(report).toMatchObject({ ok: true, written: true, reversible: true, irreversibleReason: null, usage: { calls: 0 } });
     expect(report.rollback).toMatchObject({ schemaDifferences: [], dataLoss: [], notRestored: [], failure: null });
-    expect(report.files.at(-1)).toMatch(new RegExp(`src/migrations/\\d{13}-${NAMES[plan]}\\.ts$`));
+    expect(report.files.at(-1)).toMatch(new RegExp(`^src/migrations/\\d{13}-${NAMES[plan]}\\.ts$`));
     // down() runs the proved down, statement for statement.
-    const downBody = readFileSync(report.files.at(-1), 'utf8').split('public async down')[1]!;
+    const downBody = readFileSync(join(root, report.files.at(-1)), 'utf8').split('public async down')[1]!;
     const downQueries = [...downBody.matchAll(/queryRunner\.query\(`([^`]*)`/g)].map((match) => `${match[1]};`);
     expect(downQueries.join('\n')).toBe(report.downSql);
     expect(readdirSync(join(root, 'src/migrations'))).toHaveLength(before + 1);
@@ -56,7 +56,7 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     const { report } = await generate(root, ['--plan', 'plans/rename-display-name.json', '--yes']);
     expect(report.upSql).toContain('ALTER TABLE "users" RENAME COLUMN "display_name" TO "full_name"');
     expect(report.upSql).not.toMatch(/DROP COLUMN/);
-    const migration = readFileSync(report.files.at(-1), 'utf8');
+    const migration = readFileSync(join(root, report.files.at(-1)), 'utf8');
     expect(migration).toContain('await queryRunner.query(`ALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name"`);');
   });
 
@@ -127,7 +127,7 @@ describe('typeorm-ai migration:generate --plan on the example project', () => {
     const { report } = await generate(root, ['--plan', 'plans/add-post-tags.json', '--yes']);
     expect(readFileSync(join(root, 'src/entities/Post.ts'), 'utf8')).toContain("@Index('posts_tags_idx', { synchronize: false })");
     expect(report.upSql).toContain('CREATE INDEX "posts_tags_idx" ON "posts" USING gin ("tags")');
-    expect(readFileSync(report.files.at(-1), 'utf8')).toContain('DROP INDEX "public"."posts_tags_idx"');
+    expect(readFileSync(join(root, report.files.at(-1)), 'utf8')).toContain('DROP INDEX "public"."posts_tags_idx"');
   });
 
   it('registers a new entity in a data source that lists its entities', async () => {

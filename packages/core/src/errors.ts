@@ -2,38 +2,43 @@
  * Operational failures: one error class with a stable `code`, a message naming the bad
  * value and the rule it broke, a `hint` saying what to do, and the `cause`. Findings and
  * plan-validation problems are not errors: they come back as data.
+ *
+ * These are every code an `OrmAiError` can carry; the reports' JSON Schemas list them from here.
  */
-export type OrmAiErrorCode =
-  | 'CONFIG_NOT_FOUND'
-  | 'CONFIG_INVALID'
-  | 'SCHEMA_READ_FAILED'
-  | 'UNSUPPORTED_ORM_VERSION'
-  | 'NO_MIGRATIONS'
-  | 'PLAN_FILE_INVALID'
-  | 'PLAN_REJECTED'
-  | 'PLAN_APPLY_FAILED'
-  | 'SOURCE_TYPECHECK_FAILED'
-  | 'LLM_NOT_CONFIGURED'
-  | 'LLM_REQUEST_FAILED'
-  | 'LLM_REFUSED'
-  | 'LLM_OUTPUT_INVALID'
-  | 'MIGRATION_GENERATE_FAILED'
-  | 'MIGRATION_AMBIGUOUS'
-  | 'SCHEMA_OUT_OF_SYNC'
-  | 'SHADOW_UNAVAILABLE'
-  | 'SHADOW_REJECTED_MIGRATION'
-  | 'SHADOW_URL_INVALID'
-  | 'SHADOW_NOT_CONFINED'
-  | 'SHADOW_EXTENSION_UNAVAILABLE'
-  | 'MIGRATION_UNSAFE'
-  | 'DATA_LOSS_NOT_ALLOWED'
-  | 'MIGRATION_LOSES_DATA'
-  | 'MIGRATION_IRREVERSIBLE'
-  | 'STATS_UNAVAILABLE'
-  | 'WRITE_FAILED'
-  | 'USAGE'
-  | 'INTERRUPTED'
-  | 'INTERNAL_ERROR';
+export const ORM_AI_ERROR_CODES = [
+  'CONFIG_NOT_FOUND',
+  'CONFIG_INVALID',
+  'SCHEMA_READ_FAILED',
+  'UNSUPPORTED_ORM_VERSION',
+  'NO_MIGRATIONS',
+  'PLAN_FILE_INVALID',
+  'PLAN_REJECTED',
+  'PLAN_APPLY_FAILED',
+  'SOURCE_TYPECHECK_FAILED',
+  'LLM_NOT_CONFIGURED',
+  'LLM_REQUEST_FAILED',
+  'LLM_REFUSED',
+  'LLM_OUTPUT_INVALID',
+  'MIGRATION_GENERATE_FAILED',
+  'MIGRATION_AMBIGUOUS',
+  'SCHEMA_OUT_OF_SYNC',
+  'SHADOW_UNAVAILABLE',
+  'SHADOW_REJECTED_MIGRATION',
+  'SHADOW_URL_INVALID',
+  'SHADOW_NOT_CONFINED',
+  'SHADOW_EXTENSION_UNAVAILABLE',
+  'MIGRATION_UNSAFE',
+  'DATA_LOSS_NOT_ALLOWED',
+  'MIGRATION_LOSES_DATA',
+  'MIGRATION_IRREVERSIBLE',
+  'STATS_UNAVAILABLE',
+  'WRITE_FAILED',
+  'USAGE',
+  'INTERRUPTED',
+  'INTERNAL_ERROR',
+] as const;
+
+export type OrmAiErrorCode = (typeof ORM_AI_ERROR_CODES)[number];
 
 export interface OrmAiErrorOptions {
   readonly hint?: string;

@@ -1,5 +1,5 @@
 import { checkMigrations, type CheckOptions, type CheckOutcome } from '../pipeline/check.js';
-import { checkJsonReport, countFindings, renderCheckMarkdown, renderCheckText } from '../report/safety-report.js';
+import { checkJsonReport, checkJsonReportOfError, countFindings, renderCheckMarkdown, renderCheckText } from '../report/safety-report.js';
 import { renderError } from '../report/text-report.js';
 import { productionRowsFrom } from '../safety/production-rows.js';
 import { codedError, type CommandIo } from './run-generate-command.js';
@@ -22,7 +22,7 @@ export async function runCheckCommand(options: CheckCommandOptions, io: CommandI
     outcome = await checkMigrations({ ...options, productionRows });
   } catch (caught) {
     const error = codedError(caught);
-    if (options.json) io.stdout(JSON.stringify({ ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
+    if (options.json) io.stdout(JSON.stringify(checkJsonReportOfError(error), null, 2));
     else io.stderr(renderError(error));
     return error.code === 'USAGE' ? 2 : 1;
   }

@@ -5,7 +5,7 @@ import type { LlmUsage } from '../llm/chat-planner.js';
 import { resolveModelName } from '../llm/llm-settings.js';
 import { DEFAULT_MODEL_PRICES, loadModelPrices, type ModelPrices } from '../llm/model-prices.js';
 import { generateMigration, type GenerateOptions, type GenerateOutcome } from '../pipeline/generate.js';
-import { jsonReportOf, jsonReportOfError } from '../report/json-report.js';
+import { jsonReportOf, jsonReportOfError, jsonReportOfWriteFailure } from '../report/json-report.js';
 import { renderError, renderOutcome, renderUsage } from '../report/text-report.js';
 import { productionRowsFrom } from '../safety/production-rows.js';
 import { writeFilesAtomically } from '../write-files.js';
@@ -69,12 +69,12 @@ export async function runGenerateCommand(options: GenerateCommandOptions, io: Co
       await writeFilesAtomically(outcome.files);
     } catch (caught) {
       const error = codedError(caught);
-      if (options.json) io.stdout(JSON.stringify({ ...jsonReportOf({ outcome, written: false, prices }), ok: false, error: { code: error.code, message: error.message, hint: error.hint ?? null } }, null, 2));
+      if (options.json) io.stdout(JSON.stringify(jsonReportOfWriteFailure({ outcome, root: options.cwd, error, prices }), null, 2));
       else io.stderr(renderError(error));
       return 1;
     }
   }
-  if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, written: decision.write, prices }), null, 2));
+  if (options.json) io.stdout(JSON.stringify(jsonReportOf({ outcome, root: options.cwd, written: decision.write, prices }), null, 2));
   else io.stdout(decision.write ? pc.green(`Wrote ${outcome.files.length} file(s).`) : pc.yellow(decision.reason));
   if (options.verbose && !options.json) io.stderr(timeByStage(outcome.timings));
   return 0;

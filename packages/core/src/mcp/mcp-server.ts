@@ -15,6 +15,7 @@ import type { OrmPlugin } from '../orm-plugin.js';
 import { checkMigrations } from '../pipeline/check.js';
 import { generateMigration } from '../pipeline/generate.js';
 import { formatPlanProblems, parsePlan, validatePlan, type PlanProblem } from '../plan-validation.js';
+import { pathFromRoot } from '../project-path.js';
 import { jsonReportOf } from '../report/json-report.js';
 import { modelFacingCheckOutcome, modelFacingReport } from '../report/model-facing-report.js';
 import { checkJsonReport } from '../report/safety-report.js';
@@ -107,7 +108,7 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
       description:
         `Runs a change plan as a dry run: edits the ${plugin.displayName} schema source in memory, lets the ORM's own tool generate the migration, ` +
         'and proves it (up, safety analysis, down) on a shadow database holding every existing migration. Writes nothing: returns the JSON report ' +
-        '(upSql, downSql, reversible, findings, analysis) and fileChanges, each file\'s full new content, to review and write.',
+        '(upSql, downSql, reversible, findings, analysis) and fileChanges, each file\'s path (relative to the project directory) and full new content, to review and write.',
       inputSchema: {
         plan: planInput,
         request: requestInput,
@@ -138,8 +139,8 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
           const outcome = await generateMigration({ plugin, cwd, configPath, env, planFile, request, name, shadowUrl, allowUnsafe, allowDataLoss, allowIrreversible });
           const sql = [...outcome.upStatements, ...outcome.downStatements];
           return {
-            ...modelFacingReport(jsonReportOf({ outcome, written: false }), knownNames({ model: schema, plan: outcome.plan, sql })),
-            fileChanges: outcome.files.map((file) => ({ path: file.path, role: file.role, isNew: file.before === null, after: file.after })),
+            ...modelFacingReport(jsonReportOf({ outcome, root: cwd, written: false }), knownNames({ model: schema, plan: outcome.plan, sql })),
+            fileChanges: outcome.files.map((file) => ({ path: pathFromRoot(cwd, file.path), role: file.role, isNew: file.before === null, after: file.after })),
           };
         } finally {
           await rm(folder, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
+import { pathFromRoot } from '../project-path.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { openPreparedShadow } from '../shadow/prepared-shadow.js';
@@ -82,7 +83,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
       analyses.push(
         await analyzeMigration({
           prepared,
-          path: relative(options.cwd, script.path) || script.path,
+          path: pathFromRoot(options.cwd, script.path),
           sql: script.sql,
           transaction: capabilities.migrationTransaction,
           fixes: capabilities.safetyFixes,
@@ -94,7 +95,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
       // The next migration is judged on the state this one leaves, without the seeded rows.
       await replayMigrations({ shadow: prepared, scripts: [script], transaction: capabilities.migrationTransaction });
     }
-    const unchecked = scripts.slice(first + analyses.length).map((script) => relative(options.cwd, script.path) || script.path);
+    const unchecked = scripts.slice(first + analyses.length).map((script) => pathFromRoot(options.cwd, script.path));
     return { shadow: prepared.description, files: analyses, unchecked };
   } finally {
     await prepared.close();
@@ -104,7 +105,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
 async function readSql(cwd: string, file: string): Promise<MigrationScript> {
   const path = resolve(cwd, file);
   try {
-    return { id: file, path: file, sql: await readFile(path, 'utf8') };
+    return { id: file, path: pathFromRoot(cwd, file), sql: await readFile(path, 'utf8') };
   } catch (error) {
     throw new OrmAiError('USAGE', `cannot read ${file}: ${describeError(error)}`, { hint: 'Name SQL files that exist, relative to the current directory.' });
   }

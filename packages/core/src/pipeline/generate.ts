@@ -52,7 +52,10 @@ export interface GenerateOptions {
   readonly onStage?: ((stage: GenerateStage) => void) | undefined;
 }
 
-export type GenerateStage = 'read-schema' | 'plan' | 'apply-plan' | 'orm-generate' | 'shadow' | 'safety' | 'rollback';
+/** The pipeline's stages in the order they run; `--json` reports each one's time. */
+export const GENERATE_STAGES = ['read-schema', 'plan', 'apply-plan', 'orm-generate', 'shadow', 'safety', 'rollback'] as const;
+
+export type GenerateStage = (typeof GENERATE_STAGES)[number];
 
 /** Everything a run produced: the confirm screen, `--json` and the writer read this. */
 export interface GenerateOutcome {

@@ -1,51 +1,25 @@
-import type { ChangePlan } from '../change-plan.js';
-import type { Finding } from '../finding.js';
 import type { OrmAiError } from '../errors.js';
 import type { LlmUsage } from '../llm/chat-planner.js';
-import { DEFAULT_MODEL_PRICES, estimateCost, type CostEstimate, type ModelPrices } from '../llm/model-prices.js';
-import type { GenerateOutcome } from '../pipeline/generate.js';
-import type { MigrationAnalysis } from '../safety/analyze-migration.js';
-import type { RoundTripProof } from '../rollback/prove-round-trip.js';
+import { DEFAULT_MODEL_PRICES, estimateCost, type ModelPrices } from '../llm/model-prices.js';
+import { GENERATE_STAGES, type GenerateOutcome, type GenerateStage } from '../pipeline/generate.js';
+import { pathFromRoot } from '../project-path.js';
+import { reportedError } from './analysis-report-schema.js';
+import type { GenerateFailedReport, GenerateSucceededReport, ReportedUsage } from './generate-report-schema.js';
+import { analysisReport } from './safety-report.js';
+
+export type { GenerateFailedReport, GenerateSucceededReport, JsonReport, ReportedUsage } from './generate-report-schema.js';
 
 /**
- * Model calls and tokens, and their estimated cost in USD: `costUsd` is null, and
- * `costUnknownReason` says why, when the price table has no price for the model.
+ * The report of a run that proved its migration. `root` is the folder the run started in:
+ * `files` are relative to it, as the text report shows them. `prices` defaults to the
+ * built-in table; the CLI passes the one `ORM_AI_PRICES` adjusts.
  */
-export type ReportedUsage = LlmUsage & { readonly model: string | null } & CostEstimate;
-
-/** The one object `--json` prints, the same for every ORM's CLI. */
-export interface JsonReport {
-  readonly ok: boolean;
-  readonly plan: ChangePlan | null;
-  /** Paths written, or that would be written on a dry run. */
-  readonly files: string[];
-  readonly written: boolean;
-  readonly migration: string | null;
-  readonly upSql: string | null;
-  /** The down migration, in the order it runs. */
-  readonly downSql: string | null;
-  /** Whether down, proved on the shadow, restored the schema and every value up kept. */
-  readonly reversible: boolean | null;
-  /** Why not, when `reversible` is false. */
-  readonly irreversibleReason: string | null;
-  /** The round trip's evidence: catalog differences after down, data lost by up, data down did not bring back. */
-  readonly rollback: RoundTripProof | null;
-  readonly findings: Finding[];
-  /** The safety analysis, statement by statement (the shape of `check --json`'s files). */
-  readonly analysis: MigrationAnalysis | null;
-  readonly shadow: string | null;
-  readonly usage: ReportedUsage;
-  readonly timingsMs: Record<string, number> | null;
-  readonly error: { code: string; message: string; hint: string | null } | null;
-}
-
-/** `prices` defaults to the built-in table; the CLI passes the one `ORM_AI_PRICES` adjusts. */
-export function jsonReportOf(options: { outcome: GenerateOutcome; written: boolean; prices?: ModelPrices | undefined }): JsonReport {
+export function jsonReportOf(options: { outcome: GenerateOutcome; root: string; written: boolean; prices?: ModelPrices | undefined }): GenerateSucceededReport {
   const { outcome } = options;
   return {
     ok: true,
     plan: outcome.plan,
-    files: outcome.files.map((file) => file.path),
+    files: outcome.files.map((file) => pathFromRoot(options.root, file.path)),
     written: options.written,
     migration: outcome.migrationId,
     upSql: outcome.upStatements.join('\n'),
@@ -53,16 +27,17 @@ export function jsonReportOf(options: { outcome: GenerateOutcome; written: boole
     reversible: outcome.rollback.reversible,
     irreversibleReason: outcome.rollback.reason,
     rollback: outcome.rollback,
-    findings: [...outcome.findings],
-    analysis: outcome.analysis,
+    findings: outcome.findings,
+    analysis: analysisReport(outcome.analysis),
     shadow: outcome.shadow,
     usage: reportedUsage(outcome.usage, options.prices),
-    timingsMs: Object.fromEntries(Object.entries(outcome.timings).map(([stage, ms]) => [stage, Math.round(ms)])),
+    timingsMs: Object.fromEntries(GENERATE_STAGES.map((stage) => [stage, Math.round(outcome.timings[stage])])) as Record<GenerateStage, number>,
     error: null,
   };
 }
 
-export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage; model: string | null; prices?: ModelPrices | undefined }): JsonReport {
+/** The report of a run that failed before its migration was proven: no files or findings, every other outcome field null. */
+export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage; model: string | null; prices?: ModelPrices | undefined }): GenerateFailedReport {
   return {
     ok: false,
     plan: null,
@@ -79,8 +54,13 @@ export function jsonReportOfError(options: { error: OrmAiError; usage: LlmUsage;
     shadow: null,
     usage: reportedUsage({ ...options.usage, model: options.model }, options.prices),
     timingsMs: null,
-    error: { code: options.error.code, message: options.error.message, hint: options.error.hint ?? null },
+    error: reportedError(options.error),
   };
+}
+
+/** The report of a run whose migration was proven but whose files could not be written. */
+export function jsonReportOfWriteFailure(options: { outcome: GenerateOutcome; root: string; error: OrmAiError; prices?: ModelPrices | undefined }): GenerateFailedReport {
+  return { ...jsonReportOf({ ...options, written: false }), ok: false, written: false, error: reportedError(options.error) };
 }
 
 /** A run's usage with its estimated cost; the text report's usage line shows the same numbers. */

@@ -6,7 +6,7 @@ import { DATA_LOSS_RULE, dataLossFindings, reasonInCounts, type RoundTripProof }
 import type { DataChange } from '../rollback/table-contents.js';
 import type { MigrationAnalysis } from '../safety/analyze-migration.js';
 import type { SchemaModel } from '../schema-model.js';
-import type { JsonReport } from './json-report.js';
+import type { GenerateSucceededReport } from './json-report.js';
 
 /**
  * The reports as a model may read them (the MCP tools answer a coding agent): the same
@@ -14,18 +14,16 @@ import type { JsonReport } from './json-report.js';
  * database redacted (see `redactDatabaseText`). The plan, the SQL and the files stay: they
  * are the agent's own plan and what was derived from it.
  */
-export function modelFacingReport(report: JsonReport, known: KnownNames): JsonReport {
-  const redact = (text: string) => redactDatabaseText(text, known);
-  const rollback = report.rollback && modelFacingProof(report.rollback, known);
+export function modelFacingReport(report: GenerateSucceededReport, known: KnownNames): GenerateSucceededReport {
+  const rollback = modelFacingProof(report.rollback, known);
   // The data-loss findings are rebuilt from the proof, in counts; the others' messages may quote the database.
-  const findings = report.findings.filter((finding) => !rollback || finding.rule !== DATA_LOSS_RULE).map((finding) => redactFinding(finding, known));
+  const findings = report.findings.filter((finding) => finding.rule !== DATA_LOSS_RULE).map((finding) => redactFinding(finding, known));
   return {
     ...report,
-    irreversibleReason: report.irreversibleReason === null ? null : (rollback?.reason ?? redact(report.irreversibleReason)),
+    irreversibleReason: report.irreversibleReason === null ? null : (rollback.reason ?? redactDatabaseText(report.irreversibleReason, known)),
     rollback,
-    findings: rollback ? [...findings, ...dataLossFindings(rollback, { examples: false })] : findings,
-    analysis: report.analysis && modelFacingAnalysis(report.analysis, known),
-    error: report.error && { ...report.error, message: messageForModel(report.error.code as OrmAiErrorCode, report.error.message, known) },
+    findings: [...findings, ...dataLossFindings(rollback, { examples: false })],
+    analysis: modelFacingAnalysis(report.analysis, known),
   };
 }
 

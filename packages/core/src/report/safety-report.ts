@@ -2,6 +2,9 @@ import pc from 'picocolors';
 import type { Finding } from '../finding.js';
 import type { CheckOutcome } from '../pipeline/check.js';
 import type { MigrationAnalysis, StatementAnalysis } from '../safety/analyze-migration.js';
+import type { OrmAiError } from '../errors.js';
+import { reportedError, type AnalysisReport } from './analysis-report-schema.js';
+import type { CheckFailedReport, CheckReport } from './check-report-schema.js';
 
 /**
  * How the safety analysis reads: as a terminal report, as a pull-request comment
@@ -20,29 +23,40 @@ export function countFindings(files: readonly MigrationAnalysis[]): SeverityCoun
   return { errors: count('error'), warnings: count('warning'), infos: count('info') };
 }
 
-/** `check --json`: the issue's documented shape, plus a summary and what was seeded. */
-export function checkJsonReport(outcome: CheckOutcome): object {
+/** `check --json`: each migration's analysis, with a summary and what could not be judged. */
+export function checkJsonReport(outcome: CheckOutcome): CheckReport {
   const summary = countFindings(outcome.files);
   return {
     ok: summary.errors === 0,
     shadow: outcome.shadow,
     summary,
-    files: outcome.files.map((file) => ({
-      path: file.path,
-      statements: file.statements.map((statement) => ({
-        line: statement.line,
-        sql: statement.sql,
-        findings: statement.findings,
-        locks: statement.locks,
-        rewrites: statement.rewrites,
-        durationMs: statement.durationMs === null ? null : Math.round(statement.durationMs * 100) / 100,
-        estimates: statement.estimates,
-        ...(statement.error ? { error: statement.error } : {}),
-      })),
-      seeded: file.seeded,
-      unseeded: file.unseeded,
-    })),
+    files: outcome.files.map(analysisReport),
     unchecked: outcome.unchecked ?? [],
+  };
+}
+
+/** `check --json` when the check could not run. */
+export function checkJsonReportOfError(error: OrmAiError): CheckFailedReport {
+  return { ok: false, error: reportedError(error) };
+}
+
+/** One migration's analysis as both `--json` reports carry it (`check`'s `files[]`, `generate`'s `analysis`). */
+export function analysisReport(analysis: MigrationAnalysis): AnalysisReport {
+  return {
+    path: analysis.path,
+    statements: analysis.statements.map((statement) => ({
+      line: statement.line,
+      sql: statement.sql,
+      findings: statement.findings,
+      locks: statement.locks,
+      rewrites: statement.rewrites,
+      // A hundredth of a millisecond is finer than the measurement; more digits would only be noise.
+      durationMs: statement.durationMs === null ? null : Math.round(statement.durationMs * 100) / 100,
+      estimates: statement.estimates,
+      ...(statement.error === undefined ? {} : { error: statement.error }),
+    })),
+    seeded: analysis.seeded,
+    unseeded: analysis.unseeded,
   };
 }
 

@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import { structuredPatch } from 'diff';
 import pc from 'picocolors';
 import { describeChange, type ChangePlan } from '../change-plan.js';
@@ -7,6 +6,7 @@ import type { FileChange } from '../orm-plugin.js';
 import type { GenerateOutcome } from '../pipeline/generate.js';
 import { formatUsd, type ModelPrices } from '../llm/model-prices.js';
 import { reportedUsage } from './json-report.js';
+import { pathFromRoot } from '../project-path.js';
 import { describeDataChange } from '../rollback/prove-round-trip.js';
 import { renderAnalysisText } from './safety-report.js';
 
@@ -16,7 +16,7 @@ import { renderAnalysisText } from './safety-report.js';
  */
 export function renderOutcome(outcome: GenerateOutcome, root: string, prices?: ModelPrices): string {
   const byRole = (role: FileChange['role']) => outcome.files.filter((file) => file.role === role);
-  const name = (file: FileChange) => relative(root, file.path) || file.path;
+  const name = (file: FileChange) => pathFromRoot(root, file.path);
   const sections = [
     renderPlan(outcome.plan),
     ...byRole('source').map((file) => renderFileChange(file, root)),
@@ -43,7 +43,7 @@ function renderPlan(plan: ChangePlan): string {
 
 /** A unified diff with + and - lines coloured; new files are shown whole. */
 export function renderFileChange(file: FileChange, root: string): string {
-  const name = relative(root, file.path) || file.path;
+  const name = pathFromRoot(root, file.path);
   if (file.before === null) return `${pc.bold(name)} ${pc.green('(new)')}\n${pc.green(file.after)}`;
   const patch = structuredPatch(name, name, file.before, file.after, '', '', { context: 2 });
   const lines = [pc.bold(name)];
