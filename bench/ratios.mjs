@@ -15,6 +15,7 @@
  *   without one); for Prisma one schema-engine `createMigration` (bench/prisma-create-migration.mjs).
  * - 1,000 tables: a generated Drizzle project (bench/wide-schema.mjs) with one migration
  *   creating them, against drizzle-kit on the same edit; its peak RSS is the memory target.
+ * - long history: the corpus project with the most migrations (bench/long-history.mjs), warm.
  * - check: 20 SQL files against 1, each judged on the same `--setup` state.
  *
  * Prints Markdown for the README.
@@ -25,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { longHistory } from './long-history.mjs';
 import { WIDE_CONFIG, wideSchemaSource } from './wide-schema.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -114,10 +116,17 @@ function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** One embedded PostgreSQL started from nothing and asked `select 1`: the floor a cold run is judged against. */
+function pgliteStart() {
+  const script = "const { PGlite } = await import('@electric-sql/pglite'); const db = await PGlite.create(); await db.query('select 1'); await db.close();";
+  return measured(['--input-type=module', '-e', script], { cwd: repo });
+}
+
 /** Paired runs of one ORM: the ORM's tool, ours warm through the daemon, ours warm in-process, ours cold. */
 function pairs({ name, prepared, ours, theirs }) {
   const warmCache = mkdtempSync(join(scratch, 'warm-cache-'));
   const warmSockets = mkdtempSync(join(tmpdir(), 'orm-ai-bench-'));
+  const sockets = [warmSockets];
   const warmEnv = { ORM_AI_CACHE_DIR: warmCache };
   const first = measuredWithDaemon(ours, { cwd: prepared.base, env: warmEnv, sockets: warmSockets });
   const rows = [];
@@ -129,16 +138,21 @@ function pairs({ name, prepared, ours, theirs }) {
       const cold = measuredWithDaemon(ours, {
         cwd: prepared.base,
         env: { ORM_AI_CACHE_DIR: mkdtempSync(join(scratch, 'cold-cache-')) },
-        sockets: mkdtempSync(join(tmpdir(), 'orm-ai-bench-')),
+        sockets: sockets[sockets.push(mkdtempSync(join(tmpdir(), 'orm-ai-bench-'))) - 1],
       });
       stopDaemon(cold.daemonPid);
-      rows.push({ theirs: theirsRun, warm, inProcess, cold });
+      const pglite = pgliteStart();
+      // The issue's target for a cold run: one PGlite start plus twice the ORM's own command.
+      const coldBudget = { cpu: pglite.cpu + 2 * theirsRun.cpu, wall: pglite.wall + 2 * theirsRun.wall };
+      rows.push({ theirs: theirsRun, warm, inProcess, cold, coldBudget });
       console.error(
         `${name} pair ${pair + 1}: theirs ${theirsRun.cpu.toFixed(1)} CPU s, warm ${warm.cpu.toFixed(1)}, in-process ${inProcess.cpu.toFixed(1)}, cold ${cold.cpu.toFixed(1)}`,
       );
     }
   } finally {
-    stopDaemon(first.daemonPid);
+    // The daemon the first run started, or one that replaced it (a rebuild meanwhile).
+    for (const pid of new Set([first.daemonPid, daemonIn(warmSockets)?.pid])) if (pid) stopDaemon(pid);
+    for (const folder of sockets) rmSync(folder, { recursive: true, force: true });
   }
   return { name, rows };
 }
@@ -238,10 +252,10 @@ function check() {
   return rows;
 }
 
-function ratioCells(rows, side) {
+function ratioCells(rows, side, against = 'theirs') {
   const cells = [];
   for (const unit of ['cpu', 'wall']) {
-    const ratios = rows.map((row) => row[side][unit] / row.theirs[unit]);
+    const ratios = rows.map((row) => row[side][unit] / row[against][unit]);
     cells.push(`${Math.min(...ratios).toFixed(1)}× / ${median(ratios).toFixed(1)}×`);
   }
   return cells;
@@ -261,13 +275,14 @@ try {
     wanted('prisma') && prisma(),
     wanted('typeorm') && (await typeorm()),
     wanted('wide') && wideDrizzle(Number(process.env.BENCH_WIDE_TABLES ?? 1000)),
+    wanted('long') && (await longHistory({ repo, scratch, bin, measured, pairs, prepare })),
   ].filter(Boolean);
   const checkRows = wanted('check') ? check() : [];
   console.log(`Min / median of ${PAIRS} paired runs; CPU = user + system seconds of the process and its children.\n`);
   console.log(
-    "| command / the ORM's own | ORM's own, median CPU s | warm, median CPU s | warm ratio CPU | warm ratio wall | warm in-process, median CPU s | in-process ratio CPU | cold, median CPU s | cold ratio CPU | cold ratio wall | peak RSS (ours) |",
+    "| command / the ORM's own | ORM's own, median CPU s | warm, median CPU s | warm ratio CPU | warm ratio wall | warm in-process, median CPU s | in-process ratio CPU | cold, median CPU s | cold ratio CPU | cold ratio wall | cold / (PGlite start + 2× theirs), CPU | peak RSS (ours) |",
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const { name, rows } of results) {
     const peak = Math.max(...rows.flatMap((row) => [row.warm.rssMiB, row.inProcess.rssMiB, row.cold.rssMiB]));
     const cells = [
@@ -278,6 +293,7 @@ try {
       ratioCells(rows, 'inProcess')[0],
       seconds(rows, 'cold', 'cpu'),
       ...ratioCells(rows, 'cold'),
+      ratioCells(rows, 'cold', 'coldBudget')[0],
       `${Math.round(peak)} MiB`,
     ];
     console.log(`| ${name} | ${cells.join(' | ')} |`);
