@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,8 +51,8 @@ export async function packPackages(destination: string): Promise<Record<PackageF
  * with one `npm install -D` line, as the README tells a user. Kept in a cache outside the
  * repository (so nothing resolves to the workspace's packages), keyed by the manifest and
  * the tarballs' integrity: a second run with the same build installs nothing, and a
- * changed build reinstalls from npm's own cache (`--prefer-offline`). Returns the install's
- * folder and whether it was installed now.
+ * changed build reinstalls from npm's own cache (`--prefer-offline`) and replaces the older
+ * entry. Returns the install's folder and whether it was installed now.
  */
 export async function installProject(options: { name: string; manifest: object; tarballs: readonly PackedPackage[] }): Promise<{ dir: string; installedNow: boolean }> {
   const text = `${JSON.stringify(options.manifest, null, 2)}\n`;
@@ -74,6 +74,9 @@ export async function installProject(options: { name: string; manifest: object; 
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+  // Each build makes new tarballs and so a new entry of a few hundred MB: keep only the newest.
+  const stale = new RegExp(`^${options.name}-[0-9a-f]{16}$`);
+  for (const entry of readdirSync(root)) if (stale.test(entry) && join(root, entry) !== dir) rmSync(join(root, entry), { recursive: true, force: true });
   return { dir, installedNow: true };
 }
 
