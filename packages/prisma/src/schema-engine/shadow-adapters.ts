@@ -8,6 +8,7 @@ import { withCharColumns } from './pg-pool.js';
 import { ServerDatabase, serverTarget } from './server-databases.js';
 import { ScriptFailureLog, trialInTransaction, type ScriptTarget } from './script-runner.js';
 import { ScriptRunningAdapter } from './script-running-adapter.js';
+import { TypedErrorsAdapter } from './typed-driver-errors.js';
 
 /**
  * The two throwaway databases one schema-engine session works on; never the user's.
@@ -141,7 +142,7 @@ export async function pgliteShadowFactory(options: { sql?: readonly string[] | u
   const devTarget = pgliteTarget(dev, 'the dev database (embedded PGlite)');
   const shadowTarget = pgliteTarget(shadow, "Prisma's shadow database (embedded PGlite)");
   const connect = async (db: PGlite, target: ScriptTarget, onDispose?: () => Promise<void>) =>
-    new ScriptRunningAdapter((await new PrismaPGlite(db).connect()) as SqlDriverAdapter, { target, failures, onDispose });
+    new ScriptRunningAdapter(new TypedErrorsAdapter((await new PrismaPGlite(db).connect()) as SqlDriverAdapter), { target, failures, onDispose });
   let disposed = false;
   return {
     description: 'embedded PGlite',
