@@ -116,6 +116,11 @@ export interface OrmProject {
   readonly root: string;
   /** Reads the schema model from the ORM's source, never from a database. */
   readSchema(): Promise<SchemaModel>;
+  /**
+   * Where the ORM keeps its migrations, for messages: a project with no migrations whose folder
+   * does not exist is told so, since a wrong path in the config looks like an empty history.
+   */
+  readonly migrationsFolder?: { readonly path: string; readonly exists: boolean };
   /** The existing migrations, oldest first. */
   readMigrations(): Promise<MigrationScript[]>;
   /**
