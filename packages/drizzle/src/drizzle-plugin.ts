@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
-import { typecheckSourcesInWorker } from '@orm-ai/core/typescript';
+import { refuseUnparsableSources, typecheckSourcesInWorker } from '@orm-ai/core/typescript';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
@@ -52,6 +52,9 @@ class DrizzleProject implements OrmProject {
 
   /** drizzle-kit's own view of the schema, with the source's comments for the prompt. */
   async readSchema(): Promise<SchemaModel> {
+    // Before drizzle-kit loads the files: its loader and the static reader would each report a
+    // syntax error as something else, at another line.
+    refuseUnparsableSources({ projectRoot: this.config.root, files: this.config.sourceFiles });
     const view = await this.#drizzleKitView();
     try {
       return withSourceComments(view.model, this.#readSource(view.model).model);
