@@ -130,7 +130,7 @@ export interface OrmProject {
   applyPlan(plan: ChangePlan): Promise<FileChange[]>;
   /**
    * For ORMs whose schema is code: type-checks the edited files with the project's compiler
-   * settings and returns the diagnostics (`file:line: message`), empty when they check. Core
+   * settings and returns the diagnostics (`file:line:column - error TSnnnn: message`, as tsc prints them), empty when they check. Core
    * runs it beside the migration's generation and proof, and writes nothing it rejects.
    */
   checkEdits?(edits: readonly FileChange[]): Promise<string[]>;

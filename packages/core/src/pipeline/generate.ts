@@ -15,6 +15,7 @@ import { requireServerReachable, shadowServerFrom } from '../shadow/server-datab
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
+import { checkEdits } from './check-edits.js';
 import { readProject, type ReadProject } from './read-project.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
@@ -238,17 +239,13 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
     (error: unknown) => ({ error }),
   );
   const failedCheck = await checking;
-  if (failedCheck) return { ok: false, error: withTextForModel(failedCheck, known) };
+  if (failedCheck) {
+    // An error the user's file had before the edit is theirs: no model call can fix it.
+    if (!REPAIRABLE.has(failedCheck.code)) throw failedCheck;
+    return { ok: false, error: withTextForModel(failedCheck, known) };
+  }
   if ('error' in outcome) throw outcome.error;
   return outcome.result;
-}
-
-async function checkEdits(project: OrmProject, edits: readonly FileChange[]): Promise<OrmAiError | null> {
-  const diagnostics = (await project.checkEdits?.(edits)) ?? [];
-  if (diagnostics.length === 0) return null;
-  return new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited source does not type-check:\n${diagnostics.join('\n')}`, {
-    hint: 'Nothing was written. The plan asks for something the schema source cannot express this way.',
-  });
 }
 
 /** `known`: what a failure may tell a model, names from the schema and the plan; the migration's SQL joins them once written. */
