@@ -178,8 +178,8 @@ function refuseSchemaWithoutMigrations({ project, model, scripts }: ReadProject,
   const named = tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
   const folder = project.migrationsFolder;
   // A folder that is not there is more often a wrong path in the config than a project without history.
-  const where = folder ? ` in ${relativeOrAbsolute(cwd, folder.path)}${folder.exists ? '' : ', which does not exist'}` : '';
-  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations${where}.`, {
+  const where = folder ? (folder.exists ? ` in ${relativeOrAbsolute(cwd, folder.path)}` : ` (${relativeOrAbsolute(cwd, folder.path)} does not exist)`) : '';
+  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet${where}.`, {
     hint: `${folder && !folder.exists ? `If the migrations are elsewhere, point the ${ormName} config at them. ` : ''}orm-ai proves each change on a shadow database built from the project's migrations. Run again with --baseline to write the initial migration of the current schema with ${ormName}'s own migration tool, record it as applied where the schema already exists, then make the change.`,
   });
 }
