@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
+import { runTypeormCli } from '@orm-ai/typeorm';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, snapshotTree } from './support/example-project.js';
 
@@ -16,8 +17,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function project(): string {
-  const copy = copyExample('drizzle-app');
+function project(example = 'drizzle-app'): string {
+  const copy = copyExample(example);
   cleanups.push(copy.dispose);
   return copy.root;
 }
@@ -103,5 +104,21 @@ describe('drizzle-ai generate reports the user\'s mistakes early', () => {
     expect(report.error.message).toContain('relation "nowhere" does not exist');
     // The one call that planned; none to repair what no plan can.
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('typeorm-ai migration:generate reports an entity that does not parse', () => {
+  it('at its file, line and column, before TypeORM loads it', async () => {
+    const root = project('typeorm-app');
+    const entity = join(root, 'src', 'entities', 'Comment.ts');
+    const source = readFileSync(entity, 'utf8');
+    writeFileSync(entity, source.replace("@Column({ name: 'post_id', type: 'integer' })", "@Column({ name: 'post_id', type: 'integer' }))"));
+    const line = source.split('\n').findIndex((text) => text.includes("name: 'post_id'")) + 1;
+    const { io, out } = capturingIo({ cwd: root });
+    const code = await runTypeormCli(['migration:generate', '-d', 'src/data-source.ts', '--plan', 'plans/add-post-tags.json', '--json'], io);
+    expect(code).toBe(1);
+    const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
+    expect(report.error.code).toBe('SCHEMA_READ_FAILED');
+    expect(report.error.message).toContain(`src/entities/Comment.ts:${line}:48 - error TS1146: Declaration expected.`);
   });
 });
