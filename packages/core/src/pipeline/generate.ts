@@ -102,14 +102,17 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   const planInput = await planInputFor(options);
   const shadowServer = shadowServerFrom(options);
   if (shadowServer) await requireServerReachable(shadowServer);
+  // A plan file is checked against the schema as soon as it is read, before the migrations
+  // are listed and anything slow starts: a misspelled table fails in milliseconds.
+  let filePlan: ChangePlan | null = null;
+  const checkPlanFile = async (model: SchemaModel) => {
+    if ('file' in planInput) filePlan = await validatePlanFile({ path: planInput.file, plan: planInput.plan, model, request: options.request });
+  };
   const { project, model, scripts } = await timed('read-schema', async () => {
-    const read = await readProject(options);
+    const read = await readProject({ ...options, checkSchema: checkPlanFile });
     refuseSchemaWithoutMigrations(read, options.plugin.displayName, options.cwd);
     return read;
   });
-  // A plan file is checked against the schema before anything slow starts: a misspelled
-  // table fails in milliseconds, not after the shadow and the ORM's tool.
-  const filePlan = 'file' in planInput ? await timed('plan', () => validatePlanFile({ path: planInput.file, plan: planInput.plan, model, request: options.request })) : null;
   // An extension the embedded shadow cannot create stops the run before the model is asked,
   // and before the ORM's own tool meets it in the migrations.
   if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
