@@ -88,7 +88,7 @@ describe('the project daemon', () => {
     const before = withoutCache(snapshotTree(root));
     const broken = await run(generate('add-bookmarks-table', '--yes', '--json'));
     expect(broken.code).toBe(1);
-    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, error: { code: 'SOURCE_TYPECHECK_FAILED' } });
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, error: { code: 'SCHEMA_READ_FAILED' } });
     expect(withoutCache(snapshotTree(root))).toEqual(before);
     expect((await run(['daemon', 'status'])).stdout).toMatch(/5 run\(s\) served \(4 on a warm shadow, 4 on a warm type checker\)/);
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,11 @@ const disposals: Array<() => void> = [];
 afterAll(() => disposals.forEach((dispose) => dispose()));
 
 describe('the type check of the edited source, on its worker thread', () => {
-  it('refuses a plan whose edited schema does not type-check, naming the line, and writes nothing', async () => {
+  it('reports a type error the schema had before the edit as the user\'s, at its line and column, and writes nothing', async () => {
     const { root, dispose } = copyExample('drizzle-app');
     disposals.push(dispose);
-    // The plan edits this file; the check judges the edited file as a whole.
+    // The plan edits this file; the check judges the edited file as a whole, and the unedited
+    // one tells that this error was there before the plan.
     appendFileSync(join(root, 'src', 'db', 'schema.ts'), "\nexport const pageSize: number = 'twenty';\n");
     const before = snapshotTree(root);
     const failed = await run(process.execPath, [join(REPO_ROOT, 'packages/drizzle/dist/bin.js'), 'generate', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], {
@@ -25,8 +26,9 @@ describe('the type check of the edited source, on its worker thread', () => {
     );
     expect(failed?.code).toBe(1);
     const report = JSON.parse(failed!.stdout) as { ok: boolean; error: { code: string; message: string } };
-    expect(report).toMatchObject({ ok: false, error: { code: 'SOURCE_TYPECHECK_FAILED' } });
-    expect(report.error.message).toMatch(/src\/db\/schema\.ts:\d+: Type 'string' is not assignable to type 'number'/);
+    expect(report).toMatchObject({ ok: false, error: { code: 'SCHEMA_READ_FAILED', hint: expect.stringContaining('not in the plan') } });
+    const lines = readFileSync(join(REPO_ROOT, 'examples/drizzle-app/src/db/schema.ts'), 'utf8').split('\n').length;
+    expect(report.error.message).toContain(`src/db/schema.ts:${lines + 1}:14 - error TS2322: Type 'string' is not assignable to type 'number'.`);
     const after = snapshotTree(root);
     for (const path of Object.keys(after)) if (path.startsWith('.cache/')) delete after[path];
     expect(after).toEqual(before);

@@ -1,4 +1,5 @@
 export * from './change-plan.js';
+export * from './closest-name.js';
 export * from './column-type.js';
 export * from './errors.js';
 export * from './finding.js';

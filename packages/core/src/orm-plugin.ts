@@ -116,6 +116,11 @@ export interface OrmProject {
   readonly root: string;
   /** Reads the schema model from the ORM's source, never from a database. */
   readSchema(): Promise<SchemaModel>;
+  /**
+   * Where the ORM keeps its migrations, for messages: a project with no migrations whose folder
+   * does not exist is told so, since a wrong path in the config looks like an empty history.
+   */
+  readonly migrationsFolder?: { readonly path: string; readonly exists: boolean };
   /** The existing migrations, oldest first. */
   readMigrations(): Promise<MigrationScript[]>;
   /**
@@ -125,7 +130,7 @@ export interface OrmProject {
   applyPlan(plan: ChangePlan): Promise<FileChange[]>;
   /**
    * For ORMs whose schema is code: type-checks the edited files with the project's compiler
-   * settings and returns the diagnostics (`file:line: message`), empty when they check. Core
+   * settings and returns the diagnostics (`file:line:column - error TSnnnn: message`, as tsc prints them), empty when they check. Core
    * runs it beside the migration's generation and proof, and writes nothing it rejects.
    */
   checkEdits?(edits: readonly FileChange[]): Promise<string[]>;

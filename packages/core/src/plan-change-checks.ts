@@ -1,5 +1,6 @@
 import type { ChangeOf, ColumnSpec, SchemaChange } from './change-plan.js';
 import { isSerialType, parseColumnType } from './column-type.js';
+import { didYouMean } from './closest-name.js';
 import { identifierProblem } from './sql-identifier.js';
 import type { SchemaModel, TableModel } from './schema-model.js';
 
@@ -28,14 +29,18 @@ function table(model: SchemaModel, name: string): TableModel | undefined {
 
 function requireTable(model: SchemaModel, name: string, problems: string[]): TableModel | undefined {
   const found = table(model, name);
-  if (!found) problems.push(`table "${name}" does not exist (tables: ${model.tables.map((t) => t.name).join(', ') || 'none'})`);
+  if (!found) {
+    const tables = model.tables.map((t) => t.name);
+    problems.push(`table "${name}" does not exist${didYouMean(name, tables)} (tables: ${tables.join(', ') || 'none'})`);
+  }
   return found;
 }
 
 function requireColumns(target: TableModel, columns: readonly string[], problems: string[]): void {
   for (const column of columns) {
     if (!target.columns.some((candidate) => candidate.name === column)) {
-      problems.push(`column "${target.name}.${column}" does not exist (columns: ${target.columns.map((c) => c.name).join(', ')})`);
+      const columns = target.columns.map((c) => c.name);
+      problems.push(`column "${target.name}.${column}" does not exist${didYouMean(column, columns)} (columns: ${columns.join(', ')})`);
     }
   }
 }
@@ -161,7 +166,7 @@ const CHECKERS: Checkers = {
   drop_index({ model, change }) {
     const problems: string[] = [];
     const target = requireTable(model, change.table, problems);
-    if (target && !target.indexes.some((index) => index.name === change.name)) problems.push(`index "${change.name}" does not exist on "${change.table}"`);
+    if (target && !target.indexes.some((index) => index.name === change.name)) problems.push(`index "${change.name}" does not exist on "${change.table}"${didYouMean(change.name, target.indexes.map((index) => index.name))}`);
     return problems;
   },
   add_foreign_key({ model, change }) {
@@ -181,7 +186,7 @@ const CHECKERS: Checkers = {
     const problems: string[] = [];
     const target = requireTable(model, change.table, problems);
     if (target && !target.foreignKeys.some((key) => key.name === change.name)) {
-      problems.push(`foreign key "${change.name}" does not exist on "${change.table}" (has: ${target.foreignKeys.map((key) => key.name).join(', ') || 'none'})`);
+      problems.push(`foreign key "${change.name}" does not exist on "${change.table}"${didYouMean(change.name, target.foreignKeys.map((key) => key.name))} (has: ${target.foreignKeys.map((key) => key.name).join(', ') || 'none'})`);
     }
     return problems;
   },
@@ -199,7 +204,10 @@ const CHECKERS: Checkers = {
     const problems: string[] = [];
     const target = requireTable(model, change.table, problems);
     const declared = target && (target.uniques.some((unique) => unique.name === change.name) || target.columns.some((column) => column.uniqueName === change.name));
-    if (target && !declared) problems.push(`unique constraint "${change.name}" does not exist on "${change.table}"`);
+    if (target && !declared) {
+      const names = [...target.uniques.map((unique) => unique.name), ...target.columns.flatMap((column) => (column.uniqueName ? [column.uniqueName] : []))];
+      problems.push(`unique constraint "${change.name}" does not exist on "${change.table}"${didYouMean(change.name, names)}`);
+    }
     return problems;
   },
   create_enum({ model, change }) {
@@ -212,7 +220,10 @@ const CHECKERS: Checkers = {
   },
   add_enum_value({ model, change }) {
     const target = model.enums.find((item) => item.name === change.enum);
-    if (!target) return [`enum "${change.enum}" does not exist (enums: ${model.enums.map((item) => item.name).join(', ') || 'none'})`];
+    if (!target) {
+      const enums = model.enums.map((item) => item.name);
+      return [`enum "${change.enum}" does not exist${didYouMean(change.enum, enums)} (enums: ${enums.join(', ') || 'none'})`];
+    }
     if (target.values.includes(change.value)) return [`enum "${change.enum}" already has the value "${change.value}"`];
     if (change.value.length === 0 || change.value.length > 63) return [`enum value "${change.value}" must be 1 to 63 characters`];
     return [];

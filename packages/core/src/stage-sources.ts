@@ -63,8 +63,8 @@ export async function stageSources(options: {
   };
 }
 
-/** Project files a module imports by relative specifier (`./users`, `../lib/ids.js`). */
-function relativeImports(file: string, specifiers: readonly string[]): string[] {
+/** Project files a module imports by relative specifier (`./users`, `../lib/ids.js`), resolved as the compiler would, those that exist. */
+export function relativeImports(file: string, specifiers: readonly string[]): string[] {
   return specifiers
     .filter((specifier) => specifier.startsWith('./') || specifier.startsWith('../'))
     .map((specifier) => resolveSpecifier(dirname(file), specifier))

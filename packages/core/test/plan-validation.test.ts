@@ -50,6 +50,19 @@ describe('validatePlan', () => {
     expect(problems[0]?.message).toContain('column "posts.nope" does not exist');
   });
 
+  it('offers the closest existing table or column for a misspelled one, and nothing for a name far from all', async () => {
+    expect(await problemsOf('x', [{ ...tagsColumn, table: 'psots' }])).toEqual([
+      { path: 'changes[0]', message: 'table "psots" does not exist; did you mean "posts"? (tables: users, posts)' },
+    ]);
+    expect(await problemsOf('x', [{ ...tagsColumn, table: 'Users' }])).toEqual([
+      { path: 'changes[0]', message: 'table "Users" does not exist; did you mean "users"? (tables: users, posts)' },
+    ]);
+    const column = await problemsOf('x', [{ kind: 'create_index', table: 'posts', name: 'i', columns: ['titel'], reason }]);
+    expect(column[0]?.message).toMatch(/^column "posts.titel" does not exist; did you mean "title"\? \(columns: /);
+    const far = await problemsOf('x', [{ kind: 'create_index', table: 'posts', name: 'i', columns: ['nope'], reason }]);
+    expect(far[0]?.message).not.toContain('did you mean');
+  });
+
   it('rejects duplicate names', async () => {
     const problems = await problemsOf('x', [
       { kind: 'add_column', table: 'users', column: { name: 'email', type: 'text', nullable: true }, reason },
@@ -84,7 +97,7 @@ describe('validatePlan', () => {
     const drop = { kind: 'drop_unique', table: 'users', name: 'users_email_key', reason };
     expect(await problemsOf('drop the unique constraint users_email_key', [drop])).toEqual([]);
     expect(await problemsOf('drop the unique constraint users_mail_key', [{ ...drop, name: 'users_mail_key' }])).toEqual([
-      { path: 'changes[0]', message: 'unique constraint "users_mail_key" does not exist on "users"' },
+      { path: 'changes[0]', message: 'unique constraint "users_mail_key" does not exist on "users"; did you mean "users_email_key"?' },
     ]);
     const email = findColumn(findTable(applyPlanToModel(blogModel(), plan('drop the unique constraint users_email_key', [drop])), 'users')!, 'email');
     expect(email).toMatchObject({ unique: false, uniqueName: null });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { OrmAiError, describeError, type FileChange, type MigrationScript, type MigrationSql } from '@orm-ai/core';
 import type { DrizzleConfig } from './drizzle-config.js';
 
@@ -120,4 +120,37 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
       hint: 'Restore the meta folder from version control; drizzle-kit needs it too.',
     });
   }
+}
+
+/**
+ * An `out` folder that does not exist while a sibling folder holds a drizzle-kit journal is a
+ * wrong path, not a project without migrations: read as empty, every table would look new
+ * (and `--baseline` would start a second history). A missing `out` with no journal anywhere
+ * near is a project before its first migration, which drizzle-kit creates the folder for.
+ */
+export async function refuseMisplacedOut(config: DrizzleConfig): Promise<void> {
+  if (existsSync(config.outDir)) return;
+  const shown = `./${relative(config.root, config.outDir)}`;
+  const elsewhere = await journalFoldersIn(config.root);
+  if (elsewhere.length === 0) return;
+  const candidates = elsewhere.map((folder) => `./${folder}`);
+  throw new OrmAiError('CONFIG_INVALID', `${config.configPath}: out is ${JSON.stringify(shown)}, which does not exist, but ${candidates.join(', ')} holds drizzle-kit migrations (meta/_journal.json)`, {
+    hint: `Did you mean out: ${JSON.stringify(candidates[0])}? Point out at the folder drizzle-kit generates into; nothing was written.`,
+  });
+}
+
+/** Folders under `root`, one or two levels down (`drizzle`, `src/migrations`), holding a drizzle-kit journal. */
+async function journalFoldersIn(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (folder: string, depth: number) => {
+    const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const path = folder ? `${folder}/${entry.name}` : entry.name;
+      if (existsSync(join(root, path, 'meta', '_journal.json'))) found.push(path);
+      else if (depth < 2) await visit(path, depth + 1);
+    }
+  };
+  await visit('', 1);
+  return found.sort();
 }

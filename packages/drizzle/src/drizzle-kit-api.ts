@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OrmAiError, describeError, stageSources } from '@orm-ai/core';
 import { ts } from 'ts-morph';
@@ -86,7 +86,7 @@ export async function snapshotOfSource(options: {
   try {
     const imports: Record<string, unknown> = {};
     for (const [fileIndex, file] of config.schemaFiles.entries()) {
-      const exports = await importSchemaModule(staged.stagedPath(file), file);
+      const exports = await importSchemaModule({ stagedPath: staged.stagedPath(file), originalPath: file, edited: options.overrides.size > 0 });
       // Files may export the same names; drizzle-kit only looks at the values.
       for (const [name, value] of Object.entries(exports)) imports[`${fileIndex}:${name}`] = value;
     }
@@ -96,11 +96,20 @@ export async function snapshotOfSource(options: {
   }
 }
 
-async function importSchemaModule(stagedPath: string, originalPath: string): Promise<Record<string, unknown>> {
+async function importSchemaModule(options: { stagedPath: string; originalPath: string; edited: boolean }): Promise<Record<string, unknown>> {
   try {
-    return (await tsImport(pathToFileURL(stagedPath).href, import.meta.url)) as Record<string, unknown>;
+    return (await tsImport(pathToFileURL(options.stagedPath).href, import.meta.url)) as Record<string, unknown>;
   } catch (error) {
-    throw new OrmAiError('MIGRATION_GENERATE_FAILED', `the edited schema ${originalPath} failed to load: ${describeError(error)}`, {
+    // The loader names the staged copy; the user knows the file by its own path.
+    const stagedDir = dirname(options.stagedPath);
+    const reason = describeError(error).replaceAll(stagedDir, dirname(options.originalPath));
+    if (!options.edited) {
+      throw new OrmAiError('SCHEMA_READ_FAILED', `the schema ${options.originalPath} failed to load, as drizzle-kit would load it: ${reason}`, {
+        hint: 'Your schema file fails as it is, before any change: fix it (drizzle-kit generate fails on it too), then run again. Nothing was written.',
+        cause: error,
+      });
+    }
+    throw new OrmAiError('MIGRATION_GENERATE_FAILED', `the edited schema ${options.originalPath} failed to load: ${reason}`, {
       hint: 'The schema edit does not run; nothing was written.',
       cause: error,
     });

@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
-import { typecheckSourcesInWorker } from '@orm-ai/core/typescript';
+import { refuseUnparsableSources, typecheckSourcesInWorker } from '@orm-ai/core/typescript';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
-import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, type DrizzleMigrationsFolder } from './drizzle-journal.js';
+import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, refuseMisplacedOut, type DrizzleMigrationsFolder } from './drizzle-journal.js';
 import { assertSupportedVersions, configFormFor } from './installed-version.js';
 import { readDrizzleSchema } from './read-schema.js';
 import { modelFromSnapshot, withSourceComments, type SnapshotModel } from './snapshot-model.js';
@@ -29,6 +30,8 @@ export const drizzlePlugin: OrmPlugin = {
   async openProject(options) {
     const config = await loadDrizzleConfig(options);
     assertSupportedVersions(config.root);
+    // A config error, found by listing folders: before the schema is loaded, not after.
+    await refuseMisplacedOut(config);
     return new DrizzleProject(config);
   },
 };
@@ -43,8 +46,15 @@ class DrizzleProject implements OrmProject {
     return this.config.root;
   }
 
+  get migrationsFolder() {
+    return { path: this.config.outDir, exists: existsSync(this.config.outDir) };
+  }
+
   /** drizzle-kit's own view of the schema, with the source's comments for the prompt. */
   async readSchema(): Promise<SchemaModel> {
+    // Before drizzle-kit loads the files: its loader and the static reader would each report a
+    // syntax error as something else, at another line.
+    refuseUnparsableSources({ projectRoot: this.config.root, files: this.config.sourceFiles });
     const view = await this.#drizzleKitView();
     try {
       return withSourceComments(view.model, this.#readSource(view.model).model);

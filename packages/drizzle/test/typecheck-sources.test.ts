@@ -18,10 +18,10 @@ describe('typecheckSources', () => {
     expect(typecheckSources({ projectRoot: packageRoot, edits })).toEqual([]);
   });
 
-  it('reports the edited file as file:line: message, relative to the project root', () => {
+  it('reports the edited file as tsc does, file:line:column - error TSnnnn: message, relative to the project root', () => {
     const edits = [edit(BLOG, (source) => source.replace("serial('id').primaryKey(),", "serial(42).primaryKey(),"))];
     expect(typecheckSources({ projectRoot: packageRoot, edits })).toEqual([
-      "test/fixtures/schemas/blog/schema.ts:24: Argument of type 'number' is not assignable to parameter of type 'string'.",
+      "test/fixtures/schemas/blog/schema.ts:24:14 - error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'.",
     ]);
   });
 
@@ -31,7 +31,7 @@ describe('typecheckSources', () => {
     expect(typecheckSources({ projectRoot: packageRoot, edits: [users, posts] })).toEqual([]);
     // Without the edited users.ts, the import cannot resolve: proof the in-memory version was used above.
     expect(typecheckSources({ projectRoot: packageRoot, edits: [posts] })).toEqual([
-      `test/fixtures/schemas/split/posts.ts:2: Module '"./users.js"' has no exported member 'usersLabel'.`,
+      `test/fixtures/schemas/split/posts.ts:2:17 - error TS2305: Module '"./users.js"' has no exported member 'usersLabel'.`,
     ]);
   });
 
@@ -44,7 +44,7 @@ describe('typecheckSources', () => {
     expect(typecheckSources({ projectRoot: root, edits: [{ path: file, after: valid }] })).toEqual([]);
     const implicitAny = `${valid}export function shout(value) {\n  return value;\n}\n`;
     expect(typecheckSources({ projectRoot: root, edits: [{ path: 'schema.ts', after: implicitAny }] })).toEqual([
-      "schema.ts:4: Parameter 'value' implicitly has an 'any' type.",
+      "schema.ts:4:23 - error TS7006: Parameter 'value' implicitly has an 'any' type.",
     ]);
   });
 });

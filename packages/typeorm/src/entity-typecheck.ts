@@ -9,7 +9,7 @@ export const ENTITY_COMPILER_OPTIONS = { experimentalDecorators: true } as const
 
 /**
  * Type-checks edited entity files in memory, on a worker thread (core's
- * `typecheckSourcesInWorker`), with `ENTITY_COMPILER_OPTIONS`. Returns `file:line: message`
+ * `typecheckSourcesInWorker`), with `ENTITY_COMPILER_OPTIONS`. Returns `file:line:column - error TSnnnn: message`
  * diagnostics of the edited files.
  */
 export function typecheckEntities(options: { projectRoot: string; edits: readonly EntityEdit[] }): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { findColumn, findTable, OrmAiError, type SchemaModel } from '@orm-ai/core';
+import { refuseUnparsableSources } from '@orm-ai/core/typescript';
 import { readEntities } from './read-entities.js';
 import { modelFromMetadata } from './read-metadata.js';
 import { buildEntityMetadata } from './schema-builder/entity-metadata.js';
@@ -23,6 +24,8 @@ export interface ProjectModel {
  * a glob that matches nothing must not read as an empty schema.
  */
 export async function readProjectModel(options: { dataSourcePath: string; root: string }): Promise<ProjectModel> {
+  // Before TypeORM compiles them: its loader reports a syntax error as a failed import.
+  refuseUnparsableSources({ projectRoot: options.root, files: [options.dataSourcePath, ...entityFiles({ root: options.root, dataSourcePath: options.dataSourcePath })] });
   const loaded = await loadDataSourceOptions({ dataSourcePath: options.dataSourcePath, cwd: options.root });
   const built = await buildEntityMetadata(loaded);
   const model = modelFromMetadata(built);

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OrmAiError } from '../errors.js';
+import { closestName } from '../closest-name.js';
 
 /**
  * One declaration per command, from which both its parsing (Node's own `util.parseArgs`,
@@ -63,7 +64,7 @@ function usageErrorOf(bin: string, spec: CommandSpec, flags: Readonly<Record<str
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const given = argv.find((arg) => arg.startsWith('-') && !known(flags, arg)) ?? String(error);
     const name = given.replace(/^-+/, '').split('=')[0]!;
-    const closest = closestFlag(name, Object.keys(flags));
+    const closest = closestName(name, Object.keys(flags), { maxDistance: 2 });
     const meant = closest ? ` Did you mean --${closest}?` : '';
     return new OrmAiError('USAGE', `unknown flag ${given.split('=')[0]} for ${bin} ${spec.name}`, { hint: `${meant.trim()} ${hint}`.trim() });
   }
@@ -83,26 +84,6 @@ function known(flags: Readonly<Record<string, FlagSpec>>, arg: string): boolean 
   // A cluster of short switches (`-yh`) or a short flag with its value attached (`-dsrc/x.ts`).
   const shorts = new Set(Object.values(flags).map((flag) => flag.short));
   return shorts.has(arg[1]);
-}
-
-/** The known flag within two edits of `name`, if one is that close. */
-function closestFlag(name: string, names: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of names) {
-    const distance = editDistance(name, candidate);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /** `<bin> <command> --help`. */

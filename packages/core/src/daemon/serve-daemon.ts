@@ -31,6 +31,8 @@ export async function serveDaemon(definition: CliDefinition, settings: DaemonSet
   keepShadowsWarm();
   keepTypecheckerWarm();
   let runs = 0;
+  // Runs, not checks: a run whose edits fail checks the unedited files too, on the same worker.
+  let warmTypecheckRuns = 0;
   let queue: Promise<void> = Promise.resolve();
   let idle: NodeJS.Timeout | undefined;
   const restartIdleTimer = () => {
@@ -44,7 +46,7 @@ export async function serveDaemon(definition: CliDefinition, settings: DaemonSet
     cwd: process.cwd(),
     runs,
     warmShadowRuns: warmShadowReuses(),
-    warmTypecheckRuns: warmTypecheckReuses(),
+    warmTypecheckRuns,
     rssBytes: process.memoryUsage().rss,
   });
 
@@ -82,8 +84,10 @@ export async function serveDaemon(definition: CliDefinition, settings: DaemonSet
         queue = queue.then(async () => {
           // A client that hung up while it waited is gone: nothing to run for it.
           if (socket.destroyed) return;
+          const reusesBefore = warmTypecheckReuses();
           await serveRun({ definition, socket, request: message, onLater: (handler) => (later = handler), interrupted: () => stop(130) });
           runs += 1;
+          if (warmTypecheckReuses() > reusesBefore) warmTypecheckRuns += 1;
           if (process.memoryUsage().rss > settings.maxRssMegabytes * 1024 * 1024) await stop(0);
           restartIdleTimer();
         });

@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangePlan } from '../change-plan.js';
 import type { Finding } from '../finding.js';
 import { OrmAiError, type OrmAiErrorCode } from '../errors.js';
 import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
 import { resolveLlmSettings, type LlmSettings } from '../llm/llm-settings.js';
-import type { FileChange, MigrationScript, OrmPlugin, OrmProject } from '../orm-plugin.js';
+import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
@@ -15,7 +15,8 @@ import { requireServerReachable, shadowServerFrom } from '../shadow/server-datab
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
-import { readProject } from './read-project.js';
+import { checkEdits } from './check-edits.js';
+import { readProject, type ReadProject } from './read-project.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
@@ -101,40 +102,72 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   const planInput = await planInputFor(options);
   const shadowServer = shadowServerFrom(options);
   if (shadowServer) await requireServerReachable(shadowServer);
+  // A plan file is checked against the schema as soon as it is read, before the migrations
+  // are listed and anything slow starts: a misspelled table fails in milliseconds.
+  let filePlan: ChangePlan | null = null;
+  const checkPlanFile = async (model: SchemaModel) => {
+    if ('file' in planInput) filePlan = await validatePlanFile({ path: planInput.file, plan: planInput.plan, model, request: options.request });
+  };
   const { project, model, scripts } = await timed('read-schema', async () => {
-    const read = await readProject(options);
-    refuseSchemaWithoutMigrations(read.model, read.scripts, options.plugin.displayName);
+    const read = await readProject({ ...options, checkSchema: checkPlanFile });
+    refuseSchemaWithoutMigrations(read, options.plugin.displayName, options.cwd);
     return read;
   });
   // An extension the embedded shadow cannot create stops the run before the model is asked,
   // and before the ORM's own tool meets it in the migrations.
   if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
-  const preparing = openPreparedShadow({
-    server: shadowServer,
-    scripts,
-    transaction: options.plugin.capabilities.migrationTransaction,
-    cacheDir: shadowCacheDir({ root: project.root, env: options.env }),
-  });
-  preparing.catch(() => undefined);
+  const preparing = watched(
+    openPreparedShadow({
+      server: shadowServer,
+      scripts,
+      transaction: options.plugin.capabilities.migrationTransaction,
+      cacheDir: shadowCacheDir({ root: project.root, env: options.env }),
+    }),
+  );
   let prepared: ShadowDatabase | undefined;
   try {
-    const { source, planner } = planSourceFor(options, model, planInput);
+    const { source, planner } = planSourceFor(options, model, planInput, filePlan);
     let plan = await timed('plan', () => source.next());
     for (;;) {
+      // The history failing on the shadow is known before the plan is applied whenever the
+      // shadow is already done: reported then, not after the edit and the ORM's generate.
+      preparing.throwIfFailed();
       // Before anything of the plan runs: data may only be destroyed when the user says so.
       await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
-      const candidate = await tryPlan({ options, project, model, plan, timed, shadow: async () => (prepared ??= await preparing) });
+      const candidate = await tryPlan({ options, project, model, plan, timed, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
+      // A failed history is never the model's to repair, whatever the plan's own failure was.
+      preparing.throwIfFailed();
       if (!planner) throw candidate.error;
       // The model gets no value measured on the shadow: counts, and database text redacted.
       plan = await timed('plan', () => source.next(textForModel(candidate.error, knownNames({ model, plan }))));
     }
   } finally {
-    await (prepared ?? (await preparing.catch(() => undefined)))?.close();
+    await (prepared ?? (await preparing.promise.catch(() => undefined)))?.close();
   }
+}
+
+/** A promise whose failure can be asked about without waiting for it. */
+interface Watched<T> {
+  readonly promise: Promise<T>;
+  /** Throws the promise's error if it has already failed; returns at once otherwise. */
+  throwIfFailed(): void;
+}
+
+function watched<T>(promise: Promise<T>): Watched<T> {
+  let failure: { error: unknown } | undefined;
+  promise.catch((error: unknown) => {
+    failure = { error };
+  });
+  return {
+    promise,
+    throwIfFailed() {
+      if (failure) throw failure.error;
+    },
+  };
 }
 
 /**
@@ -142,13 +175,21 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
  * TypeORM project on `synchronize`, a Drizzle project on `push`, a Prisma project on `db push`)
  * would come out as one migration creating every table, presented as the requested change.
  */
-function refuseSchemaWithoutMigrations(model: SchemaModel, scripts: readonly MigrationScript[], ormName: string): void {
+function refuseSchemaWithoutMigrations({ project, model, scripts }: ReadProject, ormName: string, cwd: string): void {
   if (scripts.length > 0 || model.tables.length === 0) return;
   const tables = model.tables.map((table) => table.name);
   const named = tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
-  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet.`, {
-    hint: `orm-ai proves each change on a shadow database built from the project's migrations. Run again with --baseline to write the initial migration of the current schema with ${ormName}'s own migration tool, record it as applied where the schema already exists, then make the change.`,
+  const folder = project.migrationsFolder;
+  // A folder that is not there is more often a wrong path in the config than a project without history.
+  const where = folder ? (folder.exists ? ` in ${relativeOrAbsolute(cwd, folder.path)}` : ` (${relativeOrAbsolute(cwd, folder.path)} does not exist)`) : '';
+  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet${where}.`, {
+    hint: `${folder && !folder.exists ? `If the migrations are elsewhere, point the ${ormName} config at them. ` : ''}orm-ai proves each change on a shadow database built from the project's migrations. Run again with --baseline to write the initial migration of the current schema with ${ormName}'s own migration tool, record it as applied where the schema already exists, then make the change.`,
   });
+}
+
+function relativeOrAbsolute(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  return shown.startsWith('..') || isAbsolute(shown) ? path : `./${shown}`;
 }
 
 type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
@@ -160,6 +201,8 @@ interface TryPlanOptions {
   readonly plan: ChangePlan;
   readonly timed: Timed;
   readonly shadow: () => Promise<ShadowDatabase>;
+  /** Throws the prepared shadow's failure (the history's) if it has already failed. */
+  readonly throwIfShadowFailed: () => void;
 }
 
 type TryPlanResult =
@@ -199,22 +242,20 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
     (error: unknown) => ({ error }),
   );
   const failedCheck = await checking;
-  if (failedCheck) return { ok: false, error: withTextForModel(failedCheck, known) };
+  if (failedCheck) {
+    // An error the user's file had before the edit is theirs: no model call can fix it.
+    if (!REPAIRABLE.has(failedCheck.code)) throw failedCheck;
+    return { ok: false, error: withTextForModel(failedCheck, known) };
+  }
   if ('error' in outcome) throw outcome.error;
   return outcome.result;
 }
 
-async function checkEdits(project: OrmProject, edits: readonly FileChange[]): Promise<OrmAiError | null> {
-  const diagnostics = (await project.checkEdits?.(edits)) ?? [];
-  if (diagnostics.length === 0) return null;
-  return new OrmAiError('SOURCE_TYPECHECK_FAILED', `the edited source does not type-check:\n${diagnostics.join('\n')}`, {
-    hint: 'Nothing was written. The plan asks for something the schema source cannot express this way.',
-  });
-}
-
 /** `known`: what a failure may tell a model, names from the schema and the plan; the migration's SQL joins them once written. */
-async function tryEdits({ options, project, model, plan, timed, shadow }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
+async function tryEdits({ options, project, model, plan, timed, shadow, throwIfShadowFailed }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
   let known = knownBefore;
+  // The ORM's generate takes seconds; a history that failed meanwhile makes it pointless.
+  throwIfShadowFailed();
   const generated = await repairable(known, async () => {
     const name = migrationNameFor({ name: options.name, plan });
     const migration = await timed('orm-generate', () => project.generateMigration({ plan, edits, name, shadowServer: shadowServerFrom(options) }));
@@ -306,10 +347,9 @@ async function planInputFor(options: GenerateOptions): Promise<PlanInput> {
   return { settings: resolveLlmSettings({ env: options.env, model: options.model }) };
 }
 
-function planSourceFor(options: GenerateOptions, model: SchemaModel, input: PlanInput): { source: PlanSource; planner: ChatPlanner | null } {
-  if ('file' in input) {
-    return { source: { next: () => validatePlanFile({ path: input.file, plan: input.plan, model, request: options.request }) }, planner: null };
-  }
+/** `filePlan`: the plan file's plan, already validated against the schema. */
+function planSourceFor(options: GenerateOptions, model: SchemaModel, input: PlanInput, filePlan: ChangePlan | null): { source: PlanSource; planner: ChatPlanner | null } {
+  if ('file' in input) return { source: { next: async () => filePlan ?? input.plan }, planner: null };
   const planner = new ChatPlanner(input.settings, options.usage);
   const prompt = { model, request: options.request ?? '', ormName: options.plugin.displayName, capabilities: options.plugin.capabilities };
   return { source: planFromModel({ planner, prompt }), planner };

@@ -18,10 +18,19 @@ export async function readProject(options: {
   cwd: string;
   configPath?: string | undefined;
   env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Runs on the schema before the migrations are read: listing them may cost seconds (TypeORM
+   * runs them on a scratch shadow), and what only needs the schema should not wait for it.
+   */
+  checkSchema?: ((model: SchemaModel) => Promise<unknown>) | undefined;
 }): Promise<ReadProject> {
   const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath, env: options.env });
   const sweeping = removeStaleRunFiles(project.root);
-  const read = { project, model: await project.readSchema(), scripts: await project.readMigrations() };
-  await sweeping;
-  return read;
+  try {
+    const model = await project.readSchema();
+    await options.checkSchema?.(model);
+    return { project, model, scripts: await project.readMigrations() };
+  } finally {
+    await sweeping;
+  }
 }

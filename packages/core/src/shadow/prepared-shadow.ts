@@ -1,3 +1,4 @@
+import { OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
 import { openShadowDatabase } from './open-shadow.js';
 import { loadPgliteShadow, openPgliteShadow, type PgliteShadow } from './pglite-shadow.js';
@@ -53,6 +54,18 @@ async function replayed<Shadow extends ShadowDatabase>(
     return shadow;
   } catch (error) {
     await shadow.close();
-    throw error;
+    throw asHistoryFailure(error);
   }
+}
+
+/**
+ * A migration already in the project that fails on the shadow is the history's problem, which
+ * no plan can repair: said so, so that neither the user nor a model is sent to change the plan.
+ */
+function asHistoryFailure(error: unknown): unknown {
+  if (!(error instanceof OrmAiError) || error.code !== 'SHADOW_REJECTED_MIGRATION') return error;
+  return new OrmAiError('SHADOW_REJECTED_MIGRATION', `an existing migration fails on the shadow, before anything of this run: ${error.message}`, {
+    hint: 'Nothing was written, and no plan can fix this. Fix that migration (or give the shadow what it needs, e.g. --shadow-url with the extension it creates), then run again.',
+    cause: error,
+  });
 }

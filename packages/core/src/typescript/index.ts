@@ -7,3 +7,4 @@
 export * from './text-changes.js';
 export * from './typecheck-sources.js';
 export * from './source-style.js';
+export * from './syntax-errors.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Project, ts, type Diagnostic, type SourceFile } from 'ts-morph';
+import { formatDiagnostic } from './syntax-errors.js';
 
 /** Strict settings for projects without a tsconfig.json; Bundler resolution accepts both `./x` and `./x.js`. */
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
@@ -28,7 +29,7 @@ export interface TypecheckSourcesOptions {
  * Type-checks edited sources in memory: the `after` contents replace the files on disk,
  * everything they import (the ORM, unedited files) resolves from `projectRoot` with its
  * tsconfig.json (strict defaults when there is none). Returns the diagnostics of the edited
- * files as `file:line: message` (file relative to `projectRoot` when inside it); empty means ok.
+ * files as `file:line:column - error TSnnnn: message`, as tsc prints them (file relative to `projectRoot` when inside it); empty means ok.
  */
 export function typecheckSources(options: TypecheckSourcesOptions): string[] {
   const projectRoot = path.resolve(options.projectRoot);
@@ -185,12 +186,7 @@ function createProject(projectRoot: string, required: ts.CompilerOptions): Proje
 }
 
 function describe(diagnostic: Diagnostic, projectRoot: string): string {
-  const message = ts.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, '\n');
-  const filePath = diagnostic.getSourceFile()?.getFilePath();
-  if (filePath === undefined) return message;
-  const relative = path.relative(projectRoot, filePath);
-  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? filePath : relative;
-  return `${shown}:${diagnostic.getLineNumber() ?? 0}: ${message}`;
+  return formatDiagnostic(diagnostic.compilerObject, projectRoot);
 }
 
 /**
