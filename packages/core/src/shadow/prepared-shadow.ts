@@ -19,8 +19,9 @@ export interface PreparedShadowOptions {
 
 /**
  * A shadow holding every existing migration, replayed the way the ORM's migrator runs them.
- * The embedded shadow starts from the cached data directory of the longest prefix of the
- * migrations it has seen, replays only what follows, and caches the result.
+ * The embedded shadow starts from the running shadow a daemon kept from its last run
+ * (`warm-shadows.ts`), else from the cached data directory of the longest prefix of the
+ * migrations it has seen; it replays only what follows, and caches the result.
  */
 export async function openPreparedShadow(options: PreparedShadowOptions): Promise<ShadowDatabase> {
   const { scripts, transaction, cacheDir } = options;
