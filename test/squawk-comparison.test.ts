@@ -7,9 +7,10 @@ import {
   openShadowDatabase,
   replayMigrations,
   SAFETY_RULES,
+  safetyRule,
   type AnalyzeOptions,
   type MigrationAnalysis,
-  type SafetyRule,
+  type SafetyRuleId,
   type ShadowDatabase,
 } from '@orm-ai/core';
 import { REPO_ROOT } from './support/example-project.js';
@@ -17,11 +18,11 @@ import { REPO_ROOT } from './support/example-project.js';
 /**
  * The issue's comparison with squawk: every safety fixture is judged by squawk and by our
  * analysis (on the state setup.sql builds), our findings are mapped to squawk's rule names
- * through `SAFETY_RULES[rule].squawk`, and what is left on either side must be exactly the
+ * through each rule's `squawk` list, and what is left on either side must be exactly the
  * documented disagreements below, each with the reason our answer is right (or `OPEN:`
  * where squawk is right and the rule has to change).
  */
-const FIXTURES = join(REPO_ROOT, 'packages', 'core', 'test', 'fixtures', 'safety');
+const FIXTURES = join(REPO_ROOT, 'packages', 'core', 'src', 'safety', 'rules');
 const SETUP = join(FIXTURES, 'setup.sql');
 const SQUAWK = join(REPO_ROOT, 'node_modules', '.bin', 'squawk');
 
@@ -34,7 +35,7 @@ const IGNORED_SQUAWK_RULES: Readonly<Record<string, string>> = {
   'prefer-identity': 'serial versus identity is a style choice; the rewrite of adding either is compared through our add-column-rewrites-table',
 };
 
-/** Names in SAFETY_RULES' `squawk` lists that squawk itself does not know. */
+/** Names in the rules' `squawk` lists that squawk itself does not know. */
 const NOT_SQUAWK_RULES: Readonly<Record<string, string>> = {
 };
 
@@ -52,7 +53,7 @@ type ShadowFact =
   | { readonly kind: 'rejects'; readonly sql: string; readonly error: string };
 
 interface Disagreement {
-  /** `<rule folder>/<file>` under packages/core/test/fixtures/safety. */
+  /** `<rule folder>/<file>` under packages/core/src/safety/rules. */
   readonly fixture: string;
   readonly side: 'squawk only' | 'ours only';
   /** A squawk rule name for `squawk only`, one of our rule ids for `ours only`. */
@@ -102,8 +103,10 @@ const DISAGREEMENTS: readonly Disagreement[] = [
 interface Fixture {
   readonly name: string;
   /** The rule whose folder holds it. */
-  readonly rule: SafetyRule;
+  readonly rule: SafetyRuleId;
   readonly path: string;
+  /** The rule folder's own setup, run after the shared one. */
+  readonly setup: string | undefined;
   readonly dangerous: boolean;
   readonly transaction: AnalyzeOptions['transaction'];
 }
@@ -122,9 +125,10 @@ const fixtures: Fixture[] = readdirSync(FIXTURES, { withFileTypes: true })
   .flatMap(({ name: rule }) => {
     const folder = join(FIXTURES, rule);
     const settings = existsSync(join(folder, 'fixture.json')) ? (JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) as { transaction?: Fixture['transaction'] }) : {};
+    const setup = existsSync(join(folder, 'setup.sql')) ? join(folder, 'setup.sql') : undefined;
     return readdirSync(folder)
-      .filter((file) => file.endsWith('.sql'))
-      .map((file) => ({ name: `${rule}/${file}`, rule: rule as SafetyRule, path: join(folder, file), dangerous: file.startsWith('dangerous'), transaction: settings.transaction ?? 'none' }));
+      .filter((file) => file.endsWith('.sql') && file !== 'setup.sql')
+      .map((file) => ({ name: `${rule}/${file}`, rule: rule as SafetyRuleId, path: join(folder, file), setup, dangerous: file.startsWith('dangerous'), transaction: settings.transaction ?? 'none' }));
   })
   .sort((a, b) => a.name.localeCompare(b.name));
 
@@ -145,20 +149,27 @@ describe('safety rules compared with squawk on the same fixtures', () => {
   });
 
   it('names only squawk rules that exist', () => {
-    const named = new Set([...Object.values(SAFETY_RULES).flatMap((rule): readonly string[] => rule.squawk), ...Object.keys(IGNORED_SQUAWK_RULES)]);
+    const named = new Set([...SAFETY_RULES.flatMap((rule): readonly string[] => rule.squawk), ...Object.keys(IGNORED_SQUAWK_RULES)]);
     expect([...named].filter((name) => !squawkKnows(name)).sort()).toEqual(Object.keys(NOT_SQUAWK_RULES).sort());
   });
 
   it.each(fixtures)('$name: the disagreements are the documented ones', async (fixture) => {
     const squawk = new Set(runSquawk(fixture, pgVersion).map((violation) => violation.rule_name));
-    const analysis = await analyzeMigration({ prepared, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction });
-    const ours = new Set(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule as SafetyRule)));
-    const actual = disagreementsOf(squawk, ours);
-    compared.set(fixture.name, actual);
-
+    // A rule folder with a setup of its own is judged on a copy that also holds it.
+    const shadow = fixture.setup ? await prepared.fork() : prepared;
     const documented = DISAGREEMENTS.filter((entry) => entry.fixture === fixture.name);
-    expect(actual).toEqual(documented.map(keyOf).sort());
-    for (const entry of documented) if (entry.shadow) await expectShadowFact(entry.shadow, analysis, prepared);
+    let ours: Set<SafetyRuleId>;
+    try {
+      if (fixture.setup) await replayMigrations({ shadow, scripts: [{ id: 'rule setup', path: fixture.setup, sql: readFileSync(fixture.setup, 'utf8') }], transaction: 'none' });
+      const analysis = await analyzeMigration({ prepared: shadow, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction });
+      ours = new Set(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule as SafetyRuleId)));
+      const actual = disagreementsOf(squawk, ours);
+      compared.set(fixture.name, actual);
+      expect(actual).toEqual(documented.map(keyOf).sort());
+      for (const entry of documented) if (entry.shadow) await expectShadowFact(entry.shadow, analysis, shadow);
+    } finally {
+      if (shadow !== prepared) await shadow.close();
+    }
 
     // On a dangerous fixture whose danger squawk has a rule for, both must catch it.
     const counterparts = squawkNamesOf(fixture.rule);
@@ -177,15 +188,15 @@ describe('safety rules compared with squawk on the same fixtures', () => {
 });
 
 /** What is left on either side once our findings are mapped to squawk's names and squawk's style rules are set aside. */
-function disagreementsOf(squawk: ReadonlySet<string>, ours: ReadonlySet<SafetyRule>): string[] {
+function disagreementsOf(squawk: ReadonlySet<string>, ours: ReadonlySet<SafetyRuleId>): string[] {
   const covered = new Set([...ours].flatMap(squawkNamesOf));
   const squawkOnly = [...squawk].filter((name) => !(name in IGNORED_SQUAWK_RULES) && !covered.has(name));
   const oursOnly = [...ours].filter((rule) => !squawkNamesOf(rule).some((name) => squawk.has(name)));
   return [...squawkOnly.map((rule) => keyOf({ side: 'squawk only', rule })), ...oursOnly.map((rule) => keyOf({ side: 'ours only', rule }))].sort();
 }
 
-function squawkNamesOf(rule: SafetyRule): readonly string[] {
-  return SAFETY_RULES[rule].squawk;
+function squawkNamesOf(rule: SafetyRuleId): readonly string[] {
+  return safetyRule(rule)?.squawk ?? [];
 }
 
 function keyOf(entry: Pick<Disagreement, 'side' | 'rule'>): string {

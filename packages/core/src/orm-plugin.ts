@@ -1,6 +1,6 @@
 import type { ChangePlan } from './change-plan.js';
 import type { Finding } from './finding.js';
-import type { SafetyRule } from './safety/safety-rules.js';
+import type { SafetyFixes } from './safety/safety-rule.js';
 import type { SchemaModel } from './schema-model.js';
 import type { ShadowServer } from './shadow/server-databases.js';
 
@@ -35,7 +35,7 @@ export interface OrmCapabilities {
   /** Facts about this ORM the model must know to plan well (one sentence each). */
   readonly promptNotes: readonly string[];
   /** The safe alternative for a safety rule in this ORM's own terms (`index().concurrently()`), where it differs from plain SQL. */
-  readonly safetyFixes?: Partial<Record<SafetyRule, string>>;
+  readonly safetyFixes?: SafetyFixes;
 }
 
 export interface OpenProjectOptions {

@@ -8,7 +8,7 @@ import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
-const SETUP = readFileSync(join(import.meta.dirname, 'fixtures', 'safety', 'setup.sql'), 'utf8');
+const SETUP = readFileSync(join(import.meta.dirname, '..', 'src', 'safety', 'rules', 'setup.sql'), 'utf8');
 
 describe.each(shadowBackends())('the round trip up, down, up on $name', ({ url }) => {
   let prepared: ShadowDatabase;

@@ -11,7 +11,7 @@ import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
-const SETUP = readFileSync(join(import.meta.dirname, 'fixtures', 'safety', 'setup.sql'), 'utf8');
+const SETUP = readFileSync(join(import.meta.dirname, '..', 'src', 'safety', 'rules', 'setup.sql'), 'utf8');
 
 const MIGRATION = [
   "SET lock_timeout = '5s';",

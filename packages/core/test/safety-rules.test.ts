@@ -1,50 +1,77 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMigration, type MigrationAnalysis } from '../src/safety/analyze-migration.js';
-import { SAFETY_RULE_IDS } from '../src/safety/safety-rules.js';
+import { analyzeMigration, type AnalyzeOptions } from '../src/safety/analyze-migration.js';
+import { SAFETY_RULES } from '../src/safety/rules/index.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 /**
- * Every rule has a folder of fixtures under fixtures/safety: `dangerous*.sql` files must
- * earn the rule's finding and `safe*.sql` twins must not, each judged on the state
- * `setup.sql` builds, the way `check FILES --setup` judges them.
+ * Every rule is a folder under src/safety/rules holding the rule and its fixtures:
+ * `dangerous*.sql` files must earn the rule's finding and `safe*.sql` twins must not, each
+ * judged on the state the shared `setup.sql` builds (plus the folder's own `setup.sql`, if
+ * any), the way `check FILES --setup` judges them, on embedded PGlite and, where
+ * `SHADOW_TEST_URL` names one (CI), on a real PostgreSQL server. The rule's findings on each fixture,
+ * messages included, are kept in the folder's `golden.json`:
+ * `UPDATE_GOLDEN=1 npx vitest run test/safety-rules.test.ts` rewrites them for review in the diff.
  */
-const FIXTURES = join(import.meta.dirname, 'fixtures', 'safety');
-const ruleFolders = readdirSync(FIXTURES, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+const RULES = join(import.meta.dirname, '..', 'src', 'safety', 'rules');
+const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+const ruleFolders = readdirSync(RULES, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 
-describe('safety rules, dangerous and safe twins', () => {
+interface FolderSettings {
+  /** How the ORM's migrator would run the fixtures (default `none`: plain SQL files, as psql runs them). */
+  readonly transaction?: AnalyzeOptions['transaction'];
+}
+
+type Golden = Record<string, Array<{ line: number; severity: string; message: string }>>;
+
+const SERVER_URL = process.env.SHADOW_TEST_URL?.trim() || null;
+const BACKENDS = [{ name: 'PGlite', url: null }, ...(SERVER_URL ? [{ name: 'PostgreSQL server', url: SERVER_URL }] : [])];
+
+describe.each(BACKENDS)('safety rules on $name: one folder each, dangerous and safe twins, golden findings', ({ url }) => {
   let prepared: ShadowDatabase;
   beforeAll(async () => {
-    prepared = await openShadowDatabase();
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(join(FIXTURES, 'setup.sql'), 'utf8') }], transaction: 'none' });
+    prepared = await openShadowDatabase(url ? { server: shadowServerFrom({ shadowUrl: url }) } : {});
+    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(join(RULES, 'setup.sql'), 'utf8') }], transaction: 'none' });
   });
   afterAll(async () => {
     await prepared?.close();
   });
 
-  it('has a fixture folder for every rule and no folder for an unknown rule', () => {
-    expect([...ruleFolders].sort()).toEqual([...SAFETY_RULE_IDS].sort());
+  it('has a folder for every rule, named by its id and holding its module, and no folder without a rule', () => {
+    expect([...ruleFolders].sort()).toEqual(SAFETY_RULES.map((rule) => rule.id).sort());
+    for (const rule of SAFETY_RULES) expect(existsSync(join(RULES, rule.id, `${rule.id}.ts`)), rule.id).toBe(true);
   });
 
-  const cases = ruleFolders.flatMap((rule) => {
-    const folder = join(FIXTURES, rule);
-    const settings = existsSync(join(folder, 'fixture.json')) ? (JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) as { transaction?: 'all' | 'each' | 'none' }) : {};
-    return readdirSync(folder)
-      .filter((file) => file.endsWith('.sql'))
-      .map((file) => ({ rule, file, dangerous: file.startsWith('dangerous'), path: join(folder, file), transaction: settings.transaction ?? 'none' }));
-  });
+  it.each(ruleFolders)('%s', async (rule) => {
+    const folder = join(RULES, rule);
+    const settings: FolderSettings = existsSync(join(folder, 'fixture.json')) ? JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) : {};
+    const fixtures = readdirSync(folder).filter((file) => file.endsWith('.sql') && file !== 'setup.sql').sort();
+    expect(fixtures.filter((file) => file.startsWith('dangerous')), 'a dangerous fixture').not.toEqual([]);
+    expect(fixtures.filter((file) => file.startsWith('safe')), 'a safe twin').not.toEqual([]);
 
-  it.each(cases)('$rule: $file', async ({ rule, dangerous, path, transaction }) => {
-    const analysis = await analyzeMigration({ prepared, path, sql: readFileSync(path, 'utf8'), transaction });
-    const rules = rulesOf(analysis);
-    if (dangerous) expect(rules).toContain(rule);
-    else expect(rules).not.toContain(rule);
+    const own = existsSync(join(folder, 'setup.sql')) ? await prepared.fork() : null;
+    try {
+      if (own) await replayMigrations({ shadow: own, scripts: [{ id: `${rule}/setup`, path: 'setup.sql', sql: readFileSync(join(folder, 'setup.sql'), 'utf8') }], transaction: 'none' });
+      const actual: Golden = {};
+      for (const file of fixtures) {
+        const path = join(folder, file);
+        const analysis = await analyzeMigration({ prepared: own ?? prepared, path, sql: readFileSync(path, 'utf8'), transaction: settings.transaction ?? 'none' });
+        actual[file] = analysis.statements.flatMap((statement) =>
+          statement.findings.filter((finding) => finding.rule === rule).map((finding) => ({ line: statement.line, severity: finding.severity, message: finding.message })),
+        );
+        if (file.startsWith('dangerous')) expect(actual[file], `${rule}/${file} earns ${rule}`).not.toEqual([]);
+        else expect(actual[file], `${rule}/${file} earns no ${rule}`).toEqual([]);
+      }
+      const goldenPath = join(folder, 'golden.json');
+      if (UPDATE_GOLDEN && !url) writeFileSync(goldenPath, `${JSON.stringify(actual, null, 2)}\n`);
+      expect(existsSync(goldenPath), `${rule}/golden.json exists (UPDATE_GOLDEN=1 writes it)`).toBe(true);
+      expect(actual).toEqual(JSON.parse(readFileSync(goldenPath, 'utf8')));
+    } finally {
+      await own?.close();
+    }
   });
 });
-
-function rulesOf(analysis: MigrationAnalysis): string[] {
-  return analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule));
-}

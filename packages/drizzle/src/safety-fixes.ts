@@ -1,10 +1,10 @@
-import type { SafetyRule } from '@orm-ai/core';
+import type { SafetyFixes } from '@orm-ai/core';
 
 /**
  * The safe alternatives in Drizzle's terms. drizzle-orm's `migrate()` runs every pending
  * migration in one transaction, which is why CONCURRENTLY needs a migration applied apart.
  */
-export const DRIZZLE_SAFETY_FIXES: Partial<Record<SafetyRule, string>> = {
+export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
   'create-index-not-concurrent':
     "Declare the index with .concurrently() (index('name').on(t.column).concurrently()) in a migration of its own, and apply that migration outside drizzle-orm's migrate(), which wraps all pending migrations in one transaction; on a small table the SHARE lock may be acceptable.",
   'drop-index-not-concurrent': "Edit the generated SQL to DROP INDEX CONCURRENTLY, alone in its migration, and apply it outside drizzle-orm's migrate() transaction.",

@@ -1,7 +1,7 @@
-import type { SafetyRule } from '@orm-ai/core';
+import type { SafetyFixes } from '@orm-ai/core';
 
 /** The safe alternatives in Prisma's terms: schema attributes, or an edit to migration.sql made with `--create-only`. */
-export const PRISMA_SAFETY_FIXES: Partial<Record<SafetyRule, string>> = {
+export const PRISMA_SAFETY_FIXES: SafetyFixes = {
   'create-index-not-concurrent':
     'Prisma writes plain CREATE INDEX: create the migration with prisma migrate dev --create-only and put CREATE INDEX CONCURRENTLY alone in a migration of its own; on a small table the SHARE lock may be acceptable.',
   'drop-index-not-concurrent': 'Edit migration.sql (prisma migrate dev --create-only) to DROP INDEX CONCURRENTLY, alone in a migration of its own.',

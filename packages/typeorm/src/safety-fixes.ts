@@ -1,10 +1,10 @@
-import type { SafetyRule } from '@orm-ai/core';
+import type { SafetyFixes } from '@orm-ai/core';
 
 /**
  * The safe alternatives in TypeORM's terms. A migration class can opt out of its transaction
  * (`transaction = false`) when the data source runs migrations with `migrationsTransactionMode: 'each'`.
  */
-export const TYPEORM_SAFETY_FIXES: Partial<Record<SafetyRule, string>> = {
+export const TYPEORM_SAFETY_FIXES: SafetyFixes = {
   'create-index-not-concurrent':
     "Mark the @Index with { synchronize: false } and create it in a migration with public transaction = false and CREATE INDEX CONCURRENTLY (needs migrationsTransactionMode: 'each'); on a small table the SHARE lock may be acceptable.",
   'drop-index-not-concurrent': "Drop it in a migration with public transaction = false using DROP INDEX CONCURRENTLY (needs migrationsTransactionMode: 'each').",

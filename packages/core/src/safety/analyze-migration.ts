@@ -1,29 +1,17 @@
-import { performance } from 'node:perf_hooks';
-import { describeError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { OrmCapabilities } from '../orm-plugin.js';
 import { runsInTransaction } from '../shadow/replay-migrations.js';
-import { requireOwnDatabase } from '../shadow/isolated-shadow.js';
 import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
-import { blocksWrites, CONCURRENT_BUILD_LOCK, lockMode } from './lock-modes.js';
-import { safetyFinding, type SafetyRule } from './safety-rules.js';
-import { ShadowCatalog, type HeldLock, type RelationFile } from './shadow-catalog.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
+import { SAFETY_RULES, safetyRule, type SafetyRuleId } from './rules/index.js';
+import type { RulePhase, SafetyFixes, SafetyRuleDefinition } from './safety-rule.js';
+import { ShadowCatalog } from './shadow-catalog.js';
 import { nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
-import { REWRITE_RULES, staticFindings } from './static-rules.js';
+import { StatementMeasurer, type StatementLock } from './statement-measurement.js';
 
-/** A lock a statement held on a relation that existed before the migration. */
-export interface StatementLock {
-  readonly relation: string;
-  /** The documentation's name: `ACCESS EXCLUSIVE`. */
-  readonly mode: string;
-  /** What other sessions wait for while it is held. */
-  readonly blocks: string;
-  /** False for CONCURRENTLY statements, which cannot run in a transaction: their lock is PostgreSQL's documented one. */
-  readonly measured: boolean;
-}
+export type { StatementLock } from './statement-measurement.js';
 
 /** How long a statement would hold its lock at production size, scaled from the shadow. */
 export interface DurationEstimate {
@@ -64,23 +52,11 @@ export interface AnalyzeOptions {
   readonly sql: string;
   /** How the migrator runs it; `none` for plain SQL files, which run as psql would. */
   readonly transaction: OrmCapabilities['migrationTransaction'];
-  readonly fixes?: Partial<Record<SafetyRule, string>> | undefined;
+  readonly fixes?: SafetyFixes | undefined;
   readonly productionRows?: ProductionRows | undefined;
   /** Rows seeded into each touched table before measuring (default 100, or 2000 when estimating at production size). */
   readonly rowsPerTable?: number | undefined;
 }
-
-/** Statement rules whose cost grows with the table: these get a duration estimate at production size. */
-const SCANNING_RULES: ReadonlySet<string> = new Set([
-  'create-index-not-concurrent',
-  'set-not-null-scans-table',
-  'constraint-not-valid-missing',
-  'unique-without-using-index',
-  'unbatched-backfill',
-  'add-column-rewrites-table',
-  'alter-column-type-rewrites-table',
-  'table-rewrite',
-]);
 
 /**
  * The safety analysis of one migration: each statement's findings from the parser and the
@@ -111,29 +87,30 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
 
 class MigrationRun {
   readonly #catalog: ShadowCatalog;
-  /** Relations that existed before the migration, by oid: only locks on these can block anyone. */
-  #existing = new Map<number, RelationFile>();
+  readonly #measurer: StatementMeasurer;
   readonly #createdTables = new Set<string>();
   #explicitTransaction = false;
   /** Whether the migrator wraps this migration in a transaction (with `script`, only one of several statements). */
   #migratorTransaction = false;
   #lockTimeoutSet = false;
-  #lockTimeoutReported = false;
+  /** The rules earlier statements of this migration earned findings of. */
+  readonly #found = new Set<string>();
   /** Foreign keys seen so far, and which statement (by index) added each one during the migration. */
   #foreignKeys = new Set<number>();
   readonly #foreignKeysAddedBy = new Map<number, number>();
 
   constructor(
-    private readonly shadow: ShadowDatabase,
+    shadow: ShadowDatabase,
     private readonly options: AnalyzeOptions,
     private readonly seededRows: ReadonlyMap<string, number>,
   ) {
     this.#catalog = new ShadowCatalog(shadow);
+    this.#measurer = new StatementMeasurer(shadow, this.#catalog);
   }
 
   async analyze(statements: readonly ParsedStatement[]): Promise<StatementAnalysis[]> {
     this.#migratorTransaction = runsInTransaction(this.options.transaction, statements.length);
-    this.#existing = new Map((await this.#catalog.relationFiles()).map((relation) => [relation.oid, relation]));
+    await this.#measurer.start();
     this.#foreignKeys = new Set((await this.#catalog.foreignKeys()).map((key) => key.oid));
     const results: StatementAnalysis[] = [];
     let failed: string | null = null;
@@ -147,42 +124,57 @@ class MigrationRun {
       if (analysis.error) failed = `not run: the statement at line ${statement.line} failed`;
       results.push(analysis);
     }
-    if (failed === null) await this.#unindexedForeignKeys(results);
+    if (failed === null) await this.#migrationFindings(results);
     return results;
   }
 
+  /** One statement: the parse-tree and catalog rules before it runs, then its measurement and the rules that read it. */
   async #statement(statement: ParsedStatement): Promise<StatementAnalysis> {
     const [kind, node] = Object.entries(statement.ast)[0] as [string, Node];
-    const findings = await staticFindings(statement, {
+    const input = {
+      statement,
+      kind,
+      node,
       catalog: this.#catalog,
-      isNewTable: (table) => this.#createdTables.has(tableKey(table)),
+      isNewTable: (table: TableRef) => this.#createdTables.has(tableKey(table)),
       inTransaction: this.#migratorTransaction || this.#explicitTransaction,
       migratorTransaction: this.#migratorTransaction,
-      fixes: this.options.fixes,
-    });
-    this.#track(kind, node);
-    const measured = await this.#measure(statement, kind, node);
-    if ('error' in measured) {
-      findings.push(safetyFinding('statement-failed', `The shadow database rejected it: ${measured.error}`, this.options.fixes));
-      return { line: statement.line, sql: statement.sql, findings, locks: [], rewrites: [], durationMs: null, estimates: [], error: measured.error };
-    }
-    const reconciled = this.#reconcile(findings, measured.rewrites, kind);
-    if (!this.#lockTimeoutSet && !this.#lockTimeoutReported) {
-      const blocking = measured.locks.find((lock) => lock.measured && blocksWrites(lock.mode));
-      if (blocking) {
-        this.#lockTimeoutReported = true;
-        reconciled.push(safetyFinding('lock-timeout-missing', `This statement takes ${blocking.mode} on ${blocking.relation} (measured) with no lock_timeout set: while it waits behind any running transaction on ${blocking.relation}, every query it conflicts with (${blocking.blocks}) queues behind it.`, this.options.fixes));
-      }
-    }
-    return {
-      line: statement.line,
-      sql: statement.sql,
-      findings: reconciled,
-      locks: measured.locks,
-      rewrites: measured.rewrites.map(tableLabel),
-      durationMs: measured.durationMs,
-      estimates: this.#estimates(statement, reconciled, measured.durationMs),
     };
+    const suspected = [...(await this.#findings('parse-tree', input)), ...(await this.#findings('catalog', input))];
+    this.#track(kind, node);
+    const measurement = await this.#measurer.measure(statement, kind, node);
+    const reconciled = measurement.ok ? reconcile(suspected, measurement.rewrites) : suspected;
+    const measured = await this.#findings('measurement', {
+      ...input,
+      measurement,
+      rewriteExplained: measurement.ok && measurement.rewrites.length > 0 && suspected.some(suspectsRewrite),
+      lockTimeoutSet: this.#lockTimeoutSet,
+      foundBefore: (rule: SafetyRuleId) => this.#found.has(rule),
+    });
+    const findings = [...reconciled, ...measured];
+    for (const finding of findings) this.#found.add(finding.rule);
+    const { line, sql } = statement;
+    if (!measurement.ok) return { line, sql, findings, locks: [], rewrites: [], durationMs: null, estimates: [], error: measurement.error };
+    return {
+      line,
+      sql,
+      findings,
+      locks: measurement.locks,
+      rewrites: measurement.rewrites.map(tableLabel),
+      durationMs: measurement.durationMs,
+      estimates: this.#estimates(statement, findings, measurement.durationMs),
+    };
+  }
+
+  /** The findings of every rule of one statement phase, in the list's order. */
+  async #findings<P extends StatementPhase>(phase: P, input: PhaseInput<P>): Promise<Finding[]> {
+    const findings: Finding[] = [];
+    for (const rule of SAFETY_RULES as readonly SafetyRuleDefinition[]) {
+      if (rule.phase !== phase) continue;
+      const check = rule.check as (input: PhaseInput<P>) => Iterable<string> | AsyncIterable<string>;
+      for await (const message of check(input)) findings.push(safetyFinding(rule.id as SafetyRuleId, message, this.options.fixes));
+    }
+    return findings;
   }
 
   async #noteForeignKeys(statementIndex: number): Promise<void> {
@@ -204,101 +196,9 @@ class MigrationRun {
     if (kind === 'VariableSetStmt' && node.name === 'lock_timeout' && node.kind === 'VAR_SET_VALUE') this.#lockTimeoutSet = true;
   }
 
-  async #measure(
-    statement: ParsedStatement,
-    kind: string,
-    node: Node,
-  ): Promise<{ locks: StatementLock[]; rewrites: TableRef[]; durationMs: number } | { error: string }> {
-    // The analysis runs each statement in a transaction of its own; the file's own BEGIN/COMMIT would nest.
-    if (kind === 'TransactionStmt') return { locks: [], rewrites: [], durationMs: 0 };
-    const before = new Map((await this.#catalog.relationFiles()).map((relation) => [relation.oid, relation]));
-    if (mustRunOutsideTransaction(kind, node)) {
-      const started = performance.now();
-      try {
-        await this.shadow.exec(statement.sql);
-      } catch (error) {
-        return { error: describeError(error) };
-      }
-      const table = tableOf(node.relation);
-      const locks = table ? [{ relation: tableLabel(table), mode: CONCURRENT_BUILD_LOCK.mode, blocks: CONCURRENT_BUILD_LOCK.blocks, measured: false }] : [];
-      return { locks, rewrites: [], durationMs: performance.now() - started };
-    }
-    // On an isolated shadow the statement's transaction is a savepoint in a longer one, which
-    // keeps the locks earlier statements and the seeding took: only what this one adds is its own.
-    const heldBefore = await this.#catalog.heldLocks();
-    await this.shadow.exec('BEGIN');
-    let taken: HeldLock[];
-    let measured: { rewrites: TableRef[]; durationMs: number };
-    try {
-      const started = performance.now();
-      await this.shadow.exec(statement.sql);
-      const durationMs = performance.now() - started;
-      const held = await this.#catalog.heldLocks();
-      const after = await this.#catalog.relationFiles();
-      await this.shadow.exec('COMMIT');
-      taken = held.filter((lock) => !heldBefore.some((earlier) => earlier.oid === lock.oid && earlier.mode === lock.mode));
-      measured = { rewrites: kind === 'TruncateStmt' ? [] : this.#rewritten(before, after), durationMs };
-    } catch (error) {
-      await this.shadow.exec('ROLLBACK').catch(() => undefined);
-      return { error: describeError(error) };
-    }
-    this.#requireUnhiddenLocks(statement, heldBefore, taken);
-    return { locks: this.#locksOn(taken), ...measured };
-  }
-
-  /**
-   * A lock the shared transaction already holds does not show again when this statement takes
-   * it: where the statement names a table that was locked before it and shows no new lock
-   * there, what it takes is unknown, and the analysis runs again on a copy of its own.
-   */
-  #requireUnhiddenLocks(statement: ParsedStatement, heldBefore: readonly HeldLock[], taken: readonly HeldLock[]): void {
-    const lockedBefore = new Set(heldBefore.flatMap((lock) => (this.#existing.has(lock.oid) ? [tableKey(this.#existing.get(lock.oid)!)] : [])));
-    const lockedNow = new Set(taken.flatMap((lock) => (this.#existing.has(lock.oid) ? [tableKey(this.#existing.get(lock.oid)!)] : [])));
-    const hidden = tablesNamedIn(statement.ast).find((table) => lockedBefore.has(tableKey(table)) && !lockedNow.has(tableKey(table)));
-    if (hidden) requireOwnDatabase(this.shadow, `the lock at line ${statement.line} on ${tableLabel(hidden)} may be one an earlier statement holds`);
-  }
-
-  /** The strongest lock per table that existed before the migration (an index's lock follows its table's). */
-  #locksOn(held: readonly HeldLock[]): StatementLock[] {
-    const strongest = new Map<string, ReturnType<typeof lockMode>>();
-    for (const lock of held) {
-      const relation = this.#existing.get(lock.oid);
-      if (!relation || relation.kind === 'i') continue;
-      const label = tableLabel(relation);
-      const mode = lockMode(lock.mode);
-      if ((strongest.get(label)?.rank ?? -1) < mode.rank) strongest.set(label, mode);
-    }
-    return [...strongest].map(([relation, mode]) => ({ relation, mode: mode.mode, blocks: mode.blocks, measured: true }));
-  }
-
-  #rewritten(before: ReadonlyMap<number, RelationFile>, after: readonly RelationFile[]): TableRef[] {
-    return after
-      .filter((relation) => relation.kind !== 'i' && this.#existing.has(relation.oid))
-      .filter((relation) => {
-        const previous = before.get(relation.oid);
-        return previous !== undefined && previous.filenode !== relation.filenode;
-      })
-      .map((relation) => ({ schema: relation.schema, name: relation.name }));
-  }
-
-  /** Measured facts outrank the parser's suspicion, in both directions. */
-  #reconcile(findings: Finding[], rewrites: readonly TableRef[], kind: string): Finding[] {
-    const suspected = findings.filter((finding) => REWRITE_RULES.has(finding.rule as SafetyRule));
-    if (rewrites.length === 0) {
-      // Only a statement that ran in a transaction was measured; CONCURRENTLY ones never rewrite.
-      return findings.filter((finding) => !suspected.includes(finding));
-    }
-    const tables = rewrites.map(tableLabel).join(', ');
-    if (suspected.length > 0) {
-      return findings.map((finding) => (suspected.includes(finding) ? { ...finding, message: `${finding.message} Measured on the shadow: ${tables} rewritten.` } : finding));
-    }
-    const what = kind === 'AlterTableStmt' ? 'This ALTER TABLE' : 'This statement';
-    return [...findings, safetyFinding('table-rewrite', `${what} rewrote ${tables} (measured: the storage file changed on the shadow), holding ACCESS EXCLUSIVE for the whole rewrite.`, this.options.fixes)];
-  }
-
   #estimates(statement: ParsedStatement, findings: readonly Finding[], durationMs: number): DurationEstimate[] {
     const production = this.options.productionRows;
-    if (!production || !findings.some((finding) => SCANNING_RULES.has(finding.rule))) return [];
+    if (!production || !findings.some((finding) => safetyRule(finding.rule)?.scansTable)) return [];
     const estimates: DurationEstimate[] = [];
     for (const table of tablesNamedIn(statement.ast)) {
       const rows = production.get(tableKey(table));
@@ -310,23 +210,37 @@ class MigrationRun {
     return estimates;
   }
 
-  /** Foreign keys the migration added whose referencing columns lead no index once it has run (a later CREATE INDEX counts). */
-  async #unindexedForeignKeys(results: StatementAnalysis[]): Promise<void> {
-    for (const key of await this.#catalog.foreignKeys()) {
-      const added = this.#foreignKeysAddedBy.get(key.oid);
-      if (added === undefined || key.indexed) continue;
-      const finding = safetyFinding('foreign-key-without-index', `Foreign key ${key.name} on ${tableLabel(key.table)} (${key.columns.join(', ')}) has no index on its columns.`, this.options.fixes);
-      results[added] = { ...results[added]!, findings: [...results[added]!.findings, finding] };
+  /** The rules that judge the finished migration; each finding goes to the statement that caused it. */
+  async #migrationFindings(results: StatementAnalysis[]): Promise<void> {
+    for (const rule of SAFETY_RULES as readonly SafetyRuleDefinition[]) {
+      if (rule.phase !== 'migration') continue;
+      for await (const { statement, message } of rule.check({ catalog: this.#catalog, foreignKeysAddedBy: this.#foreignKeysAddedBy })) {
+        const finding = safetyFinding(rule.id as SafetyRuleId, message, this.options.fixes);
+        results[statement] = { ...results[statement]!, findings: [...results[statement]!.findings, finding] };
+      }
     }
   }
 }
 
+type StatementPhase = Exclude<RulePhase, 'migration'>;
+type PhaseInput<P extends StatementPhase> = Parameters<Extract<SafetyRuleDefinition, { phase: P }>['check']>[0];
+
 /** The statements that can add a foreign key. */
 const ADDS_FOREIGN_KEYS = new Set(['CreateStmt', 'AlterTableStmt']);
 
-/** Statements PostgreSQL refuses inside a transaction block. */
-function mustRunOutsideTransaction(kind: string, node: Node): boolean {
-  if ((kind === 'IndexStmt' || kind === 'DropStmt') && node.concurrent) return true;
-  if (kind === 'ReindexStmt') return JSON.stringify(node.params ?? []).includes('"concurrently"');
-  return kind === 'VacuumStmt' || kind === 'CreatedbStmt' || kind === 'DropdbStmt' || kind === 'AlterSystemStmt';
+function suspectsRewrite(finding: Finding): boolean {
+  return safetyRule(finding.rule)?.measuredAs === 'rewrite';
+}
+
+/** Measured facts outrank the parser's suspicion, in both directions. */
+function reconcile(findings: readonly Finding[], rewrites: readonly TableRef[]): Finding[] {
+  if (rewrites.length === 0) return findings.filter((finding) => !suspectsRewrite(finding));
+  const tables = rewrites.map(tableLabel).join(', ');
+  return findings.map((finding) => (suspectsRewrite(finding) ? { ...finding, message: `${finding.message} Measured on the shadow: ${tables} rewritten.` } : finding));
+}
+
+/** A rule's finding: the plugin's fix when it has one, else the rule's own. */
+function safetyFinding(rule: SafetyRuleId, message: string, fixes: SafetyFixes | undefined): Finding {
+  const definition = safetyRule(rule)!;
+  return { rule, severity: definition.severity, message, fix: fixes?.[rule] ?? definition.fix };
 }

@@ -87,3 +87,64 @@ export function columnConstraints(columnDef: Node): Array<{ contype: string } & 
     .map((wrapper) => nodeOf<{ contype: string } & Node>(wrapper, 'Constraint'))
     .filter((constraint): constraint is { contype: string } & Node => constraint !== undefined);
 }
+
+/** One command of an ALTER TABLE, with its table and the column it names (if any). */
+export interface AlterTableCommand {
+  readonly table: TableRef;
+  /** `AT_AddColumn`, `AT_AlterColumnType`, `AT_AddConstraint`, ... */
+  readonly subtype: string;
+  readonly column: string | undefined;
+  readonly command: Node;
+}
+
+/** The commands of an ALTER TABLE statement; none for any other statement. */
+export function alterTableCommands(kind: string, node: Node): AlterTableCommand[] {
+  if (kind !== 'AlterTableStmt') return [];
+  const table = tableOf(node.relation);
+  if (!table) return [];
+  return ((node.cmds as unknown[]) ?? []).flatMap((wrapper) => {
+    const command = nodeOf<Node>(wrapper, 'AlterTableCmd');
+    return command ? [{ table, subtype: String(command.subtype), column: command.name as string | undefined, command }] : [];
+  });
+}
+
+/** A column an ALTER TABLE adds, with its definition (`ColumnDef`). */
+export interface AddedColumn {
+  readonly table: TableRef;
+  readonly name: string;
+  readonly definition: Node;
+}
+
+export function addedColumns(kind: string, node: Node): AddedColumn[] {
+  return alterTableCommands(kind, node).flatMap(({ table, subtype, command }) => {
+    const definition = subtype === 'AT_AddColumn' ? nodeOf<Node>(command.def, 'ColumnDef') : undefined;
+    return definition ? [{ table, name: String(definition.colname), definition }] : [];
+  });
+}
+
+/** Every column type the statement writes: in CREATE TABLE, ADD COLUMN and ALTER COLUMN TYPE. */
+export function typesWritten(kind: string, node: Node): Array<{ readonly column: string; readonly type: WrittenType }> {
+  const definitions: Array<{ column: string; typeName: unknown }> = [];
+  if (kind === 'CreateStmt') {
+    for (const element of (node.tableElts as unknown[]) ?? []) {
+      const column = nodeOf<Node>(element, 'ColumnDef');
+      if (column) definitions.push({ column: String(column.colname), typeName: column.typeName });
+    }
+  }
+  for (const { subtype, column, command } of alterTableCommands(kind, node)) {
+    const definition = nodeOf<Node>(command.def, 'ColumnDef');
+    if (subtype === 'AT_AddColumn' && definition) definitions.push({ column: String(definition.colname), typeName: definition.typeName });
+    if (subtype === 'AT_AlterColumnType' && column) definitions.push({ column, typeName: definition?.typeName });
+  }
+  return definitions.flatMap(({ column, typeName }) => {
+    const type = writtenType(typeName);
+    return type ? [{ column, type }] : [];
+  });
+}
+
+const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
+
+/** `serial` and its kin: not types but a sequence default, so adding one fills every existing row. */
+export function isSerial(type: WrittenType | null): type is WrittenType {
+  return type !== null && SERIAL_TYPES.has(type.name);
+}

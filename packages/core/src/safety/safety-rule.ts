@@ -1,0 +1,104 @@
+import type { Finding } from '../finding.js';
+import type { ParsedStatement } from '../sql-parser.js';
+import type { TableRef } from '../table-ref.js';
+import type { ShadowCatalog } from './shadow-catalog.js';
+import type { StatementLock } from './statement-measurement.js';
+import type { Node } from './statement-ast.js';
+// The list of rules is the one source of ids; this module only needs their type.
+import type { SafetyRuleId } from './rules/index.js';
+
+export type { SafetyRuleId };
+
+/**
+ * What a rule needs in order to judge, and so when the analysis runs it:
+ * - `parse-tree`: the statement's parse tree and what the migration did before it;
+ * - `catalog`: also the shadow's catalog just before the statement runs;
+ * - `measurement`: also what running the statement on the shadow measured;
+ * - `migration`: the shadow's catalog once every statement has run.
+ */
+export type RulePhase = 'parse-tree' | 'catalog' | 'measurement' | 'migration';
+
+/** One statement as the rules of every statement phase see it. */
+export interface StatementInput {
+  readonly statement: ParsedStatement;
+  /** The parse tree's root kind (`AlterTableStmt`) and its node. */
+  readonly kind: string;
+  readonly node: Node;
+  /** Created earlier in this migration: nobody else can be using it, so lock rules do not apply. */
+  isNewTable(table: TableRef): boolean;
+  /** Whether the statement will run inside a transaction (the migrator's or an explicit BEGIN). */
+  readonly inTransaction: boolean;
+  /** Whether the ORM's migrator wraps the migration in a transaction itself. */
+  readonly migratorTransaction: boolean;
+}
+
+export interface CatalogInput extends StatementInput {
+  /** Live: before the statement for `catalog` rules, after it for `measurement` rules. */
+  readonly catalog: ShadowCatalog;
+}
+
+/** What running one statement on the shadow showed, or why it could not run. */
+export type StatementMeasurement =
+  | {
+      readonly ok: true;
+      readonly locks: readonly StatementLock[];
+      /** Tables that existed before the migration whose storage file the statement replaced. */
+      readonly rewrites: readonly TableRef[];
+      readonly durationMs: number;
+    }
+  | { readonly ok: false; readonly error: string };
+
+export interface MeasuredInput extends CatalogInput {
+  readonly measurement: StatementMeasurement;
+  /** Whether a rule of an earlier phase already named the measured rewrite (its finding now says it was measured). */
+  readonly rewriteExplained: boolean;
+  /** Whether `SET lock_timeout` ran earlier in the migration. */
+  readonly lockTimeoutSet: boolean;
+  /** Whether an earlier statement of this migration already earned a finding of this rule. */
+  foundBefore(rule: SafetyRuleId): boolean;
+}
+
+export interface MigrationInput {
+  /** The shadow's catalog once every statement has run. */
+  readonly catalog: ShadowCatalog;
+  /** Foreign keys the migration added (by constraint oid), with the index of the statement that added each. */
+  readonly foreignKeysAddedBy: ReadonlyMap<number, number>;
+}
+
+/** A rule's findings: messages, each one finding. Generators (`function*`, `async function*`) read well here. */
+type Messages = Iterable<string> | AsyncIterable<string>;
+
+interface RuleFacts<Id extends string> {
+  /** A stable id, also the name of the rule's folder: `create-index-not-concurrent`. */
+  readonly id: Id;
+  readonly severity: Finding['severity'];
+  /** The safe alternative in plain PostgreSQL terms; a plugin may say it in its ORM's (`OrmCapabilities.safetyFixes`). */
+  readonly fix: string;
+  /** The squawk rules that catch the same danger (empty: squawk has none), for the comparison with squawk. */
+  readonly squawk: readonly string[];
+  /** The danger is a table rewrite: the shadow's measurement confirms the finding or overrules it. */
+  readonly measuredAs?: 'rewrite';
+  /** Its cost grows with the table: the finding gets a duration estimate at production size. */
+  readonly scansTable?: boolean;
+}
+
+/** One safety rule: its facts, the phase it needs, and its check. */
+export type SafetyRuleDefinition<Id extends string = string> = RuleFacts<Id> &
+  (
+    | { readonly phase: 'parse-tree'; check(input: StatementInput): Messages }
+    | { readonly phase: 'catalog'; check(input: CatalogInput): Messages }
+    | { readonly phase: 'measurement'; check(input: MeasuredInput): Messages }
+    | {
+        readonly phase: 'migration';
+        /** Findings that only the finished migration shows, each for the statement (by index) that caused it. */
+        check(input: MigrationInput): AsyncIterable<{ readonly statement: number; readonly message: string }>;
+      }
+  );
+
+/** Declares a rule, keeping its id as a literal type so the list of rules gives the union of ids. */
+export function defineSafetyRule<const Id extends string>(rule: SafetyRuleDefinition<Id>): SafetyRuleDefinition<Id> {
+  return rule;
+}
+
+/** The plugins' fixes in their ORM's terms, by rule id. */
+export type SafetyFixes = Partial<Record<SafetyRuleId, string>>;
