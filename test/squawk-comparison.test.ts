@@ -136,6 +136,7 @@ describe('safety rules compared with squawk on the same fixtures', () => {
   let prepared: ShadowDatabase;
   let pgVersion: string;
   const compared = new Map<string, string[]>();
+  const verdicts: Verdict[] = [];
 
   beforeAll(async () => {
     prepared = await openShadowDatabase();
@@ -171,6 +172,8 @@ describe('safety rules compared with squawk on the same fixtures', () => {
       if (shadow !== prepared) await shadow.close();
     }
 
+    verdicts.push({ dangerous: fixture.dangerous, ours: ours!.has(fixture.rule), squawk: squawkNamesOf(fixture.rule).some((name) => squawk.has(name)) });
+
     // On a dangerous fixture whose danger squawk has a rule for, both must catch it.
     const counterparts = squawkNamesOf(fixture.rule);
     if (fixture.dangerous && counterparts.length > 0 && !documented.some((entry) => entry.side === 'ours only' && entry.rule === fixture.rule)) {
@@ -184,6 +187,13 @@ describe('safety rules compared with squawk on the same fixtures', () => {
     const found = [...compared].flatMap(([fixture, keys]) => keys.map((key) => `${fixture} ${key}`)).sort();
     expect(DISAGREEMENTS.map((entry) => `${entry.fixture} ${keyOf(entry)}`).sort()).toEqual(found);
     console.log(markdownTable(DISAGREEMENTS));
+  });
+
+  it('scores both on the fixtures: every danger ours, no false alarm on a safe twin (prints the README table)', () => {
+    const score = scoreOf(verdicts);
+    expect(verdicts).toHaveLength(fixtures.length);
+    expect(score.ours).toEqual({ caught: score.dangerous, falseAlarms: 0 });
+    console.log(scoreTable(score));
   });
 });
 
@@ -256,6 +266,41 @@ function squawkKnows(rule: string): boolean {
     if (failed.stderr?.toString().includes('invalid rule name')) return false;
     throw new Error(`squawk failed checking rule ${rule}: ${failed.stderr?.toString() ?? String(error)}`, { cause: error });
   }
+}
+
+/** One fixture's verdicts: whether each side reported the danger of the rule whose folder holds it. */
+interface Verdict {
+  readonly dangerous: boolean;
+  readonly ours: boolean;
+  /** Squawk reported one of the rule's squawk counterparts (a rule with none: squawk cannot catch it). */
+  readonly squawk: boolean;
+}
+
+interface Score {
+  readonly dangerous: number;
+  readonly safe: number;
+  readonly ours: { readonly caught: number; readonly falseAlarms: number };
+  readonly squawk: { readonly caught: number; readonly falseAlarms: number };
+}
+
+function scoreOf(verdicts: readonly Verdict[]): Score {
+  const side = (flagged: (verdict: Verdict) => boolean) => ({
+    caught: verdicts.filter((verdict) => verdict.dangerous && flagged(verdict)).length,
+    falseAlarms: verdicts.filter((verdict) => !verdict.dangerous && flagged(verdict)).length,
+  });
+  return {
+    dangerous: verdicts.filter((verdict) => verdict.dangerous).length,
+    safe: verdicts.filter((verdict) => !verdict.dangerous).length,
+    ours: side((verdict) => verdict.ours),
+    squawk: side((verdict) => verdict.squawk),
+  };
+}
+
+function scoreTable(score: Score): string {
+  const judged = (side: Score['ours']) => side.caught + (score.safe - side.falseAlarms);
+  const row = (name: string, side: Score['ours']) =>
+    `| ${name} | ${judged(side)} of ${score.dangerous + score.safe} | ${side.caught} of ${score.dangerous} | ${side.falseAlarms} of ${score.safe} |`;
+  return ['| | fixtures judged right | dangers caught | false alarms on safe twins |', '|---|---|---|---|', row('orm-ai', score.ours), row('squawk', score.squawk)].join('\n');
 }
 
 function markdownTable(entries: readonly Disagreement[]): string {
