@@ -1,6 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
-import { addedColumns, columnConstraints, functionsCalledIn, isSerial, writtenType, type Node } from '../../statement-ast.js';
+import { addedColumns, columnConstraints, functionsCalledIn, isSerial, writtenType } from '../../statement-ast.js';
 
 export const addColumnRewritesTable = defineSafetyRule({
   id: 'add-column-rewrites-table',
@@ -25,7 +25,7 @@ export const addColumnRewritesTable = defineSafetyRule({
         // A stable or immutable default is evaluated once and stored in the catalog (where the target has that); a volatile one per row.
         const volatile = await catalog.volatileFunctions(functionsCalledIn(defaultExpression));
         if (volatile.length > 0) yield `Adding ${label} with a volatile default (${volatile.join(', ')}()) evaluates it for every existing row: the table is rewritten under ACCESS EXCLUSIVE.`;
-        else if (!isNullConstant(defaultExpression) && !target.supports('constant-default-without-rewrite')) {
+        else if (!target.supports('constant-default-without-rewrite')) {
           yield {
             message: `Adding ${label} with a default writes it into every existing row on ${target.label}: the table is rewritten under ACCESS EXCLUSIVE.`,
             lacking: 'constant-default-without-rewrite',
@@ -35,8 +35,3 @@ export const addColumnRewritesTable = defineSafetyRule({
     }
   },
 });
-
-/** `DEFAULT NULL` stores nothing, on every version. */
-function isNullConstant(expression: unknown): boolean {
-  return (expression as { A_Const?: Node } | undefined)?.A_Const?.isnull === true;
-}
