@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { parseCheckArgs } from '../src/cli/check-args.js';
+import { parseGenerateArgs } from '../src/cli/generate-args.js';
 import { OrmAiError } from '../src/errors.js';
 import { declaredPostgresVersion, imageVersions } from '../src/safety/declared-postgres-version.js';
 import { pgVersionFlag, resolvePostgresVersions } from '../src/safety/postgres-target.js';
@@ -67,6 +69,13 @@ describe('--pg-version', () => {
 
   it('is absent when not given', () => {
     expect(pgVersionFlag(undefined)).toBeUndefined();
+  });
+
+  it('is a flag of check and of the generate command, parsed and checked with the others', () => {
+    expect(parseCheckArgs(['a.sql', '--pg-version', '12']).pgVersion).toBe(12);
+    expect(parseCheckArgs(['a.sql']).pgVersion).toBeUndefined();
+    expect(parseGenerateArgs(['add a tags column', '--pg-version=16']).pgVersion).toBe(16);
+    expect(() => parseGenerateArgs(['add a tags column', '--pg-version', '8'])).toThrow('--pg-version "8" is not a PostgreSQL major version from 10 to 18');
   });
 });
 
