@@ -6,6 +6,7 @@ import {
   analyzeMigration,
   openShadowDatabase,
   replayMigrations,
+  resolvePostgresVersions,
   SAFETY_RULES,
   safetyRule,
   type AnalyzeOptions,
@@ -33,6 +34,7 @@ const IGNORED_SQUAWK_RULES: Readonly<Record<string, string>> = {
   'prefer-bigint-over-int': 'a column type choice at creation (id range), not a migration danger',
   'prefer-bigint-over-smallint': 'a column type choice at creation (id range), not a migration danger',
   'prefer-identity': 'serial versus identity is a style choice; the rewrite of adding either is compared through our add-column-rewrites-table',
+  'require-enum-value-ordering': 'asks for BEFORE/AFTER on ADD VALUE: where a new value sorts is a design choice, not a lock or data danger',
 };
 
 /** Names in the rules' `squawk` lists that squawk itself does not know. */
@@ -65,6 +67,10 @@ interface Disagreement {
 const NO_OLD_TABLE = 'the table is created earlier in the same migration: no running code uses it, and no table that existed before is locked (measured)';
 const WEAK_LOCK = 'SHARE UPDATE EXCLUSIVE conflicts with neither reads nor writes, so no read or write queues behind it while it waits';
 
+const ENUM_NO_TABLE_LOCK = 'ALTER TYPE ... ADD VALUE locks no table (measured): no query on a table queues behind it';
+const OPEN_OUTSIDE_TRANSACTION =
+  'OPEN: the shadow measures DETACH PARTITION CONCURRENTLY inside a transaction, where PostgreSQL refuses it; measuring statements that run outside one is another part of issue 15';
+
 const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'add-column-not-null-without-default/dangerous.sql', side: 'ours only', rule: 'statement-failed', why: 'PostgreSQL rejects it as soon as the table has a row (measured on the shadow with seeded rows); squawk has no rows to run it on', shadow: { kind: 'rejected', error: 'contains null values' } },
   { fixture: 'add-column-not-null-without-default/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the statement cannot run on a table with rows, so it has to be rewritten first; its fixed form (safe.sql, with a DEFAULT) gets our lock-timeout-missing', shadow: { kind: 'rejected', error: 'contains null values' } },
@@ -76,6 +82,14 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'alter-column-type-rewrites-table/safe.sql', side: 'squawk only', rule: 'changing-column-type', why: 'varchar(100) to varchar(200) is catalog-only: no rewrite (relfilenode unchanged on the shadow); its brief ACCESS EXCLUSIVE is our lock-timeout-missing', shadow: { kind: 'no-rewrite' } },
   { fixture: 'alter-column-type-rewrites-table/safe.sql', side: 'squawk only', rule: 'prefer-text-field', why: 'raising a varchar limit neither rewrites nor scans the table (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
   { fixture: 'concurrently-in-transaction/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}; the real danger here is our concurrently-in-transaction, which squawk agrees with`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'concurrently-in-transaction/dangerous-detach-pg13.sql', side: 'ours only', rule: 'concurrently-in-transaction', why: 'DETACH PARTITION ... CONCURRENTLY is new in PostgreSQL 14 (release notes): the target, 13, rejects it; squawk --pg-version=13 says nothing' },
+  { fixture: 'concurrently-in-transaction/dangerous-detach-pg13.sql', side: 'ours only', rule: 'statement-failed', why: `${OPEN_OUTSIDE_TRANSACTION}` },
+  { fixture: 'concurrently-in-transaction/dangerous-detach-pg13.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (documented): ${WEAK_LOCK}` },
+  { fixture: 'concurrently-in-transaction/dangerous-reindex-pg11.sql', side: 'ours only', rule: 'concurrently-in-transaction', why: 'REINDEX CONCURRENTLY is new in PostgreSQL 12 (release notes): the target, 11, rejects it; squawk --pg-version=11 says nothing' },
+  { fixture: 'concurrently-in-transaction/dangerous-reindex-pg11.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}` },
+  { fixture: 'concurrently-in-transaction/safe-detach.sql', side: 'ours only', rule: 'statement-failed', why: `${OPEN_OUTSIDE_TRANSACTION}` },
+  { fixture: 'concurrently-in-transaction/safe-detach.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (documented): ${WEAK_LOCK}` },
+  { fixture: 'concurrently-in-transaction/safe-reindex.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}` },
   { fixture: 'concurrently-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
@@ -85,6 +99,11 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'drop-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented; squawk's own message says so): ${WEAK_LOCK}` },
   { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'ban-drop-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'enum-value-added-in-transaction/dangerous.sql', side: 'ours only', rule: 'enum-value-added-in-transaction', why: 'PostgreSQL 11 refuses ALTER TYPE ... ADD VALUE inside a transaction block (allowed since 12, release notes); squawk --pg-version=11 --assume-in-transaction says nothing' },
+  { fixture: 'enum-value-added-in-transaction/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'enum-value-added-in-transaction/safe-new-type.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'enum-value-added-in-transaction/safe-pg12.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'enum-value-added-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'foreign-key-without-index/dangerous.sql', side: 'ours only', rule: 'foreign-key-without-index', why: 'after the migration no index leads with comments.post_id (catalog on the shadow): every DELETE on posts, or update of posts.id, scans comments; squawk has no such rule' },
   { fixture: 'foreign-key-without-index/safe.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: 'comments is created by the line before: no running code uses it, and the index locks no table that existed before (measured)', shadow: { kind: 'locks', line: 2, modes: [] } },
   { fixture: 'prefer-jsonb/dangerous.sql', side: 'ours only', rule: 'prefer-jsonb', why: 'squawk 2.66 has no rule about json; json has no equality operator, so DISTINCT, GROUP BY and UNION on the column fail', shadow: { kind: 'rejects', sql: "SELECT DISTINCT '{}'::json", error: 'could not identify an equality operator for type json' } },
@@ -109,6 +128,14 @@ interface Fixture {
   readonly setup: string | undefined;
   readonly dangerous: boolean;
   readonly transaction: AnalyzeOptions['transaction'];
+  /** The target version the fixture is judged for (`fixture.json`'s `pgVersion`), by both tools; default: the shadow's. */
+  readonly pgVersion: number | undefined;
+}
+
+interface FixtureSettings {
+  readonly transaction?: Fixture['transaction'];
+  readonly pgVersion?: number;
+  readonly files?: Readonly<Record<string, Omit<FixtureSettings, 'files'>>>;
 }
 
 interface SquawkViolation {
@@ -124,11 +151,14 @@ const fixtures: Fixture[] = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .flatMap(({ name: rule }) => {
     const folder = join(FIXTURES, rule);
-    const settings = existsSync(join(folder, 'fixture.json')) ? (JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) as { transaction?: Fixture['transaction'] }) : {};
+    const folderSettings = existsSync(join(folder, 'fixture.json')) ? (JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) as FixtureSettings) : {};
     const setup = existsSync(join(folder, 'setup.sql')) ? join(folder, 'setup.sql') : undefined;
     return readdirSync(folder)
       .filter((file) => file.endsWith('.sql') && file !== 'setup.sql')
-      .map((file) => ({ name: `${rule}/${file}`, rule: rule as SafetyRuleId, path: join(folder, file), setup, dangerous: file.startsWith('dangerous'), transaction: settings.transaction ?? 'none' }));
+      .map((file) => {
+        const settings = { ...folderSettings, ...folderSettings.files?.[file] };
+        return { name: `${rule}/${file}`, rule: rule as SafetyRuleId, path: join(folder, file), setup, dangerous: file.startsWith('dangerous'), transaction: settings.transaction ?? 'none', pgVersion: settings.pgVersion };
+      });
   })
   .sort((a, b) => a.name.localeCompare(b.name));
 
@@ -155,14 +185,15 @@ describe('safety rules compared with squawk on the same fixtures', () => {
   });
 
   it.each(fixtures)('$name: the disagreements are the documented ones', async (fixture) => {
-    const squawk = new Set(runSquawk(fixture, pgVersion).map((violation) => violation.rule_name));
+    const squawk = new Set(runSquawk(fixture, fixture.pgVersion === undefined ? pgVersion : String(fixture.pgVersion)).map((violation) => violation.rule_name));
     // A rule folder with a setup of its own is judged on a copy that also holds it.
     const shadow = fixture.setup ? await prepared.fork() : prepared;
     const documented = DISAGREEMENTS.filter((entry) => entry.fixture === fixture.name);
     let ours: Set<SafetyRuleId>;
     try {
       if (fixture.setup) await replayMigrations({ shadow, scripts: [{ id: 'rule setup', path: fixture.setup, sql: readFileSync(fixture.setup, 'utf8') }], transaction: 'none' });
-      const analysis = await analyzeMigration({ prepared: shadow, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction });
+      const postgres = await resolvePostgresVersions({ flag: fixture.pgVersion, shadow, server: false, projectRoot: null });
+      const analysis = await analyzeMigration({ prepared: shadow, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction, postgres });
       ours = new Set(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule as SafetyRuleId)));
       const actual = disagreementsOf(squawk, ours);
       compared.set(fixture.name, actual);

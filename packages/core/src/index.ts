@@ -36,6 +36,8 @@ export * from './safety/analyze-migration.js';
 export * from './safety/rules/index.js';
 export type { SafetyFixes, SafetyRuleDefinition, RulePhase } from './safety/safety-rule.js';
 export * from './safety/production-rows.js';
+export * from './safety/postgres-versions.js';
+export { resolvePostgresVersions, type PostgresVersions, type PostgresVersionsStated, type TargetSource } from './safety/postgres-target.js';
 export * from './report/safety-report.js';
 export * from './cli/check-args.js';
 export * from './cli/run-check-command.js';

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMigration, type AnalyzeOptions } from '../src/safety/analyze-migration.js';
+import { resolvePostgresVersions } from '../src/safety/postgres-target.js';
 import { SAFETY_RULES } from '../src/safety/rules/index.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
@@ -14,16 +15,25 @@ import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
  * judged on the state the shared `setup.sql` builds (plus the folder's own `setup.sql`, if
  * any), the way `check FILES --setup` judges them, on embedded PGlite and, where
  * `SHADOW_TEST_URL` names one (CI), on a real PostgreSQL server. The rule's findings on each fixture,
- * messages included, are kept in the folder's `golden.json`:
+ * messages included, are kept in the folder's `golden.json`. A folder's `fixture.json` may set how the
+ * migrator runs them (`transaction`) and the target version (`pgVersion`, as `--pg-version` does), for
+ * the folder or per file (`files: { "dangerous-pg10.sql": { "pgVersion": 10 } }`):
  * `UPDATE_GOLDEN=1 npx vitest run test/safety-rules.test.ts` rewrites them for review in the diff.
  */
 const RULES = join(import.meta.dirname, '..', 'src', 'safety', 'rules');
 const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
 const ruleFolders = readdirSync(RULES, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 
-interface FolderSettings {
+interface FixtureSettings {
   /** How the ORM's migrator would run the fixtures (default `none`: plain SQL files, as psql runs them). */
   readonly transaction?: AnalyzeOptions['transaction'];
+  /** The PostgreSQL major version the fixtures are judged for, as `--pg-version` sets it (default: the shadow's). */
+  readonly pgVersion?: number;
+}
+
+/** A folder's optional `fixture.json`: settings for all its fixtures, and per-file ones that override them. */
+interface FolderSettings extends FixtureSettings {
+  readonly files?: Readonly<Record<string, FixtureSettings>>;
 }
 
 type Golden = Record<string, Array<{ line: number; severity: string; message: string }>>;
@@ -52,6 +62,7 @@ describe.each(BACKENDS)('safety rules on $name: one folder each, dangerous and s
     const fixtures = readdirSync(folder).filter((file) => file.endsWith('.sql') && file !== 'setup.sql').sort();
     expect(fixtures.filter((file) => file.startsWith('dangerous')), 'a dangerous fixture').not.toEqual([]);
     expect(fixtures.filter((file) => file.startsWith('safe')), 'a safe twin').not.toEqual([]);
+    for (const file of Object.keys(settings.files ?? {})) expect(fixtures, `${rule}/fixture.json names its fixtures`).toContain(file);
 
     const own = existsSync(join(folder, 'setup.sql')) ? await prepared.fork() : null;
     try {
@@ -59,9 +70,15 @@ describe.each(BACKENDS)('safety rules on $name: one folder each, dangerous and s
       const actual: Golden = {};
       for (const file of fixtures) {
         const path = join(folder, file);
-        const analysis = await analyzeMigration({ prepared: own ?? prepared, path, sql: readFileSync(path, 'utf8'), transaction: settings.transaction ?? 'none' });
+        const { transaction = 'none', pgVersion } = { ...settings, ...settings.files?.[file] };
+        const postgres = await resolvePostgresVersions({ flag: pgVersion, shadow: own ?? prepared, server: url !== null, projectRoot: null });
+        const analysis = await analyzeMigration({ prepared: own ?? prepared, path, sql: readFileSync(path, 'utf8'), transaction, postgres });
+        // A finding may name the shadow's version (a measurement that does not hold for the target): the golden names it `<shadow>`, the same on every backend.
+        const shadowLabel = new RegExp(`PostgreSQL ${postgres.shadow.major}\\b`, 'g');
         actual[file] = analysis.statements.flatMap((statement) =>
-          statement.findings.filter((finding) => finding.rule === rule).map((finding) => ({ line: statement.line, severity: finding.severity, message: finding.message })),
+          statement.findings
+            .filter((finding) => finding.rule === rule)
+            .map((finding) => ({ line: statement.line, severity: finding.severity, message: finding.message.replace(shadowLabel, 'PostgreSQL <shadow>') })),
         );
         if (file.startsWith('dangerous')) expect(actual[file], `${rule}/${file} earns ${rule}`).not.toEqual([]);
         else expect(actual[file], `${rule}/${file} earns no ${rule}`).toEqual([]);

@@ -1,4 +1,5 @@
 import { OrmAiError } from '../errors.js';
+import { pgVersionFlag } from '../safety/postgres-target.js';
 import { parseCommand, type CommandSpec, type FlagSpec } from './command-spec.js';
 import { SHADOW_FLAGS, unconfinedShadowFlag } from './generate-args.js';
 
@@ -30,6 +31,8 @@ export interface ParsedCheckArgs {
   readonly unconfinedShadow: boolean;
   readonly rows: readonly string[];
   readonly statsUrl: string | undefined;
+  /** `--pg-version`, checked. */
+  readonly pgVersion: number | undefined;
   readonly help: boolean;
   readonly extra: Readonly<Record<string, string | boolean | undefined>>;
 }
@@ -51,6 +54,7 @@ export function parseCheckArgs(argv: readonly string[], spec: CommandSpec = chec
     unconfinedShadow: unconfinedShadowFlag(values),
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
+    pgVersion: pgVersionFlag(values['pg-version'] as string | undefined),
     help,
     extra: Object.fromEntries(Object.keys(spec.flags).map((key) => [key, values[key] as string | boolean | undefined])),
   };

@@ -1,4 +1,5 @@
 import { OrmAiError } from '../errors.js';
+import { pgVersionFlag } from '../safety/postgres-target.js';
 import { parseCommand, type CommandSpec, type FlagSpec } from './command-spec.js';
 
 /** Flags the generate and check commands share. */
@@ -7,6 +8,11 @@ export const SHADOW_FLAGS = {
   'unconfined-shadow': { type: 'boolean', description: "run the shadow's SQL as the --shadow-url user, not a throwaway role (warns)" },
   rows: { type: 'string', multiple: true, value: 'TABLE=N', description: 'production row count of a table, for duration estimates' },
   'stats-url': { type: 'string', value: 'URL', description: 'read row counts from pg_class.reltuples over a read-only connection' },
+  'pg-version': {
+    type: 'string',
+    value: 'N',
+    description: "the PostgreSQL major version to judge for, 10-18 (default: the --shadow-url server's, else the project's postgres image, else the embedded shadow's)",
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 /** Flags every CLI's generate command shares; a plugin adds its own (`--config`, `--schema`). */
@@ -59,6 +65,8 @@ export interface ParsedGenerateArgs {
   readonly allowIrreversible: boolean;
   readonly rows: readonly string[];
   readonly statsUrl: string | undefined;
+  /** `--pg-version`, checked. */
+  readonly pgVersion: number | undefined;
   readonly verbose: boolean;
   readonly help: boolean;
   /** The plugin's own flags, by name. */
@@ -93,6 +101,7 @@ export function parseGenerateArgs(argv: readonly string[], spec: CommandSpec = g
     allowIrreversible: values['allow-irreversible'] === true,
     rows: (values.rows as string[] | undefined) ?? [],
     statsUrl: values['stats-url'] as string | undefined,
+    pgVersion: pgVersionFlag(values['pg-version'] as string | undefined),
     verbose: values.verbose === true,
     help,
     extra,

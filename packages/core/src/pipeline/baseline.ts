@@ -3,6 +3,7 @@ import { OrmAiError } from '../errors.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import type { RoundTripProof } from '../rollback/prove-round-trip.js';
 import { analyzeMigration } from '../safety/analyze-migration.js';
+import { resolvePostgresVersions } from '../safety/postgres-target.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { shadowServerFrom } from '../shadow/server-databases.js';
 import type { GenerateOptions, GenerateOutcome, GenerateStage } from './generate.js';
@@ -62,8 +63,15 @@ export async function generateBaseline(options: GenerateOptions, timed: Timed): 
   const shadow = await timed('shadow', () => openShadowDatabase({ server: shadowServerFrom(options), sql: statements }));
   try {
     await timed('shadow', () => proveOnShadow({ prepared: shadow, migrationId: migration.id, statements, transaction }));
-    const analysis = await timed('safety', () =>
-      analyzeMigration({ prepared: shadow, path: migration.id, sql: statements.join('\n'), transaction, fixes: options.plugin.capabilities.safetyFixes }),
+    const analysis = await timed('safety', async () =>
+      analyzeMigration({
+        prepared: shadow,
+        path: migration.id,
+        sql: statements.join('\n'),
+        transaction,
+        fixes: options.plugin.capabilities.safetyFixes,
+        postgres: await resolvePostgresVersions({ flag: options.pgVersion, shadow, server: options.shadowUrl !== undefined, projectRoot: project.root }),
+      }),
     );
     return {
       plan,

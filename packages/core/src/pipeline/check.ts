@@ -4,6 +4,7 @@ import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { pathFromRoot } from '../project-path.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
+import { resolvePostgresVersions } from '../safety/postgres-target.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
 import { openPreparedShadow } from '../shadow/prepared-shadow.js';
 import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
@@ -24,6 +25,8 @@ export interface CheckOptions {
   /** Run the shadow's SQL as the `--shadow-url` user instead of a throwaway role (`--unconfined-shadow`). */
   readonly unconfinedShadow?: boolean | undefined;
   readonly productionRows?: ProductionRows | undefined;
+  /** The PostgreSQL major version to judge for (`--pg-version`); default: see `resolvePostgresVersions`. */
+  readonly pgVersion?: number | undefined;
   /** Where `ORM_AI_CACHE_DIR` is read. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
@@ -51,9 +54,10 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
   const prepared = await openShadowDatabase({ server: shadowServerFrom(options), sql: [setup, ...files].flatMap((file) => (file ? [file.sql] : [])) });
   try {
     if (setup) await replayMigrations({ shadow: prepared, scripts: [setup], transaction: 'none' });
+    const postgres = await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: options.cwd });
     const analyses: MigrationAnalysis[] = [];
     for (const file of files) {
-      analyses.push(await analyzeMigration({ prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows }));
+      analyses.push(await analyzeMigration({ prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows, postgres }));
     }
     return { shadow: prepared.description, files: analyses };
   } finally {
@@ -78,6 +82,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
     cacheDir: shadowCacheDir({ root: project.root, env: options.env ?? {} }),
   });
   try {
+    const postgres = await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: project.root });
     const analyses: MigrationAnalysis[] = [];
     for (const script of scripts.slice(first)) {
       analyses.push(
@@ -88,6 +93,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
           transaction: capabilities.migrationTransaction,
           fixes: capabilities.safetyFixes,
           productionRows: options.productionRows,
+          postgres,
         }),
       );
       // A migration the shadow rejects leaves no state to judge the next ones on.

@@ -8,6 +8,7 @@ import { resolveLlmSettings, type LlmSettings } from '../llm/llm-settings.js';
 import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
+import { resolvePostgresVersions } from '../safety/postgres-target.js';
 import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
 import { openPreparedShadow } from '../shadow/prepared-shadow.js';
 import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
@@ -46,6 +47,8 @@ export interface GenerateOptions {
   readonly allowIrreversible?: boolean | undefined;
   /** Production row counts, for duration estimates. */
   readonly productionRows?: ProductionRows | undefined;
+  /** The PostgreSQL major version to judge for (`--pg-version`); default: see `resolvePostgresVersions`. */
+  readonly pgVersion?: number | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Counts model calls and tokens as they happen, so a failed run still reports them. */
   readonly usage?: LlmUsage | undefined;
@@ -271,7 +274,7 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
   );
   if (!proven.ok) return proven;
   const { capabilities } = options.plugin;
-  const analysis = await timed('safety', () =>
+  const analysis = await timed('safety', async () =>
     analyzeMigration({
       prepared,
       path: migration.id,
@@ -279,6 +282,7 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
       transaction: capabilities.migrationTransaction,
       fixes: capabilities.safetyFixes,
       productionRows: options.productionRows,
+      postgres: await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: project.root }),
     }),
   );
   const safe = await repairable(known, async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ORM_AI_ERROR_CODES, type OrmAiError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { DurationEstimate, StatementLock } from '../safety/analyze-migration.js';
+import type { PostgresVersionsStated } from '../safety/postgres-target.js';
 
 /**
  * The parts `generate --json` and `check --json` share: the safety analysis of a migration,
@@ -53,6 +54,17 @@ export const seededTableSchema = z
   .object({ table: z.string().describe('`schema.table`.'), rows: z.number().int().describe('Rows generated in it.') })
   .meta({ id: 'SeededTable', description: 'A table that held generated rows while the shadow measured.' });
 
+export const postgresVersionsSchema = z
+  .object({
+    measuredOn: z.string().describe('The PostgreSQL version of the shadow the statements ran on (`server_version`): `18.6` for embedded PGlite. Locks and rewrites were measured there.'),
+    target: z.number().int().describe('The PostgreSQL major version the migration was judged for; findings whose truth differs between versions are stated for it.'),
+    targetFrom: z
+      .enum(['flag', 'shadow-server', 'project', 'embedded-shadow'])
+      .describe('Where the target came from: `--pg-version`, the `--shadow-url` server, the project (`declaredIn`), or the embedded shadow\'s own version.'),
+    declaredIn: z.array(z.string()).describe('With `targetFrom: project`: the files whose `postgres` image declares it, relative to the project root; empty otherwise.'),
+  })
+  .meta({ id: 'PostgresVersions', description: 'The version the measurements came from and the version the findings are stated for.' });
+
 export const analysisReportSchema = z
   .object({
     path: z
@@ -67,6 +79,7 @@ export const analysisReportSchema = z
     unseeded: z
       .array(z.object({ table: z.string().describe('`schema.table`.'), reason: z.string().describe('Why no rows could be generated for it.') }))
       .describe('Touched tables that could not be seeded.'),
+    postgres: postgresVersionsSchema,
   })
   .meta({ id: 'MigrationAnalysis', description: 'The safety analysis of one migration, statement by statement.' });
 
@@ -109,4 +122,5 @@ export type Assert<Condition extends true> = Condition;
 
 export type FindingMatchesSchema = Assert<SameShape<Finding, z.output<typeof findingSchema>>>;
 export type LockMatchesSchema = Assert<SameShape<StatementLock, z.output<typeof statementLockSchema>>>;
+export type PostgresVersionsMatchSchema = Assert<SameShape<PostgresVersionsStated, z.output<typeof postgresVersionsSchema>>>;
 export type EstimateMatchesSchema = Assert<SameShape<DurationEstimate, z.output<typeof durationEstimateSchema>>>;

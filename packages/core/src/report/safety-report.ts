@@ -3,6 +3,7 @@ import type { Finding } from '../finding.js';
 import type { CheckOutcome } from '../pipeline/check.js';
 import type { MigrationAnalysis, StatementAnalysis } from '../safety/analyze-migration.js';
 import type { OrmAiError } from '../errors.js';
+import type { PostgresVersionsStated } from '../safety/postgres-target.js';
 import { reportedError, type AnalysisReport } from './analysis-report-schema.js';
 import type { CheckFailedReport, CheckReport } from './check-report-schema.js';
 
@@ -57,6 +58,7 @@ export function analysisReport(analysis: MigrationAnalysis): AnalysisReport {
     })),
     seeded: analysis.seeded,
     unseeded: analysis.unseeded,
+    postgres: analysis.postgres,
   };
 }
 
@@ -93,7 +95,8 @@ export function renderCheckText(outcome: CheckOutcome): string {
   const sections = outcome.files.map((file) => renderAnalysisText(file));
   if (outcome.unchecked?.length) sections.push(pc.yellow(`Not checked (after a failed migration): ${outcome.unchecked.join(', ')}`));
   const verdict = summary.errors > 0 ? pc.red('✖') : pc.green('✔');
-  sections.push(`${verdict} ${describeCounts(summary)} in ${outcome.files.length} migration(s), measured on ${outcome.shadow}`);
+  const versions = outcome.files[0] ? ` (${describeVersions(outcome.files[0].postgres)})` : '';
+  sections.push(`${verdict} ${describeCounts(summary)} in ${outcome.files.length} migration(s), measured on ${outcome.shadow}${versions}`);
   return sections.join('\n\n');
 }
 
@@ -101,7 +104,8 @@ export function renderCheckText(outcome: CheckOutcome): string {
 export function renderCheckMarkdown(outcome: CheckOutcome): string {
   const summary = countFindings(outcome.files);
   const lines = [`## ${summary.errors > 0 ? '❌' : '✅'} Migration safety: ${describeCounts(summary)}`, ''];
-  lines.push(`Each statement ran on a shadow database (${escapeMarkdown(outcome.shadow)}) holding every earlier migration and seeded rows; locks and rewrites are measured there.`, '');
+  const versions = outcome.files[0] ? ` Findings are stated for ${describeVersions(outcome.files[0].postgres)}.` : '';
+  lines.push(`Each statement ran on a shadow database (${escapeMarkdown(outcome.shadow)}) holding every earlier migration and seeded rows; locks and rewrites are measured there.${versions}`, '');
   for (const file of outcome.files) {
     lines.push(`### \`${file.path}\``, '');
     lines.push('| Line | Statement | Locks | Rewrites | Findings |', '| ---: | --- | --- | --- | --- |');
@@ -126,6 +130,19 @@ function markdownRow(statement: StatementAnalysis): string {
     ...(statement.error ? [`❌ failed: ${escapeMarkdown(statement.error)}`] : []),
   ].join('<br>');
   return `| ${statement.line} | \`${escapeMarkdown(firstLine(statement.sql), true)}\` | ${locks} | ${statement.rewrites.join(', ') || '—'} | ${findings || '✅'} |`;
+}
+
+const TARGET_FROM: Readonly<Record<PostgresVersionsStated['targetFrom'], string>> = {
+  flag: '--pg-version',
+  'shadow-server': "the --shadow-url server's version",
+  project: 'declared in',
+  'embedded-shadow': "the embedded shadow's version; pass --pg-version N for your server's",
+};
+
+/** `PostgreSQL 18.6; judged for PostgreSQL 13 (--pg-version)`: where the measurements came from and whom the findings are for. */
+export function describeVersions(postgres: PostgresVersionsStated): string {
+  const from = postgres.targetFrom === 'project' ? `${TARGET_FROM.project} ${postgres.declaredIn.join(', ')}` : TARGET_FROM[postgres.targetFrom];
+  return `PostgreSQL ${postgres.measuredOn}; judged for PostgreSQL ${postgres.target}, ${from}`;
 }
 
 function describeCounts(counts: SeverityCounts): string {

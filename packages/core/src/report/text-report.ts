@@ -8,7 +8,7 @@ import { formatUsd, type ModelPrices } from '../llm/model-prices.js';
 import { reportedUsage } from './json-report.js';
 import { pathFromRoot } from '../project-path.js';
 import { describeDataChange } from '../rollback/prove-round-trip.js';
-import { renderAnalysisText } from './safety-report.js';
+import { describeVersions, renderAnalysisText } from './safety-report.js';
 
 /**
  * The confirm screen: the plan, each file's change as a coloured diff, the SQL and the proof.
@@ -63,7 +63,10 @@ function renderFindings(outcome: GenerateOutcome): string {
     .filter((finding) => !safety.has(finding))
     .map((finding) => `${colour[finding.severity](finding.severity)} ${pc.dim(`[${finding.rule}]`)} ${finding.message}\n  ${pc.dim(`fix: ${finding.fix}`)}`)
     .join('\n');
-  const analysis = notable ? `${pc.bold('Safety')} (measured on the shadow with seeded rows)\n${renderAnalysisText(outcome.analysis, { onlyNotable: true })}` : `${pc.green('✔')} safety: no findings; locks and rewrites measured on the shadow`;
+  const versions = describeVersions(outcome.analysis.postgres);
+  const analysis = notable
+    ? `${pc.bold('Safety')} (measured on the shadow with seeded rows, ${versions})\n${renderAnalysisText(outcome.analysis, { onlyNotable: true })}`
+    : `${pc.green('✔')} safety: no findings; locks and rewrites measured on the shadow (${versions})`;
   return [ormFindings, analysis].filter(Boolean).join('\n');
 }
 

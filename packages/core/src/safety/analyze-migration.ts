@@ -6,9 +6,11 @@ import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
 import { SAFETY_RULES, safetyRule, type SafetyRuleId } from './rules/index.js';
-import type { RulePhase, SafetyFixes, SafetyRuleDefinition } from './safety-rule.js';
+import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from './postgres-target.js';
+import { measurementDiffers, type PostgresFactId } from './postgres-versions.js';
+import type { RulePhase, SafetyFixes, SafetyRuleDefinition, TargetFinding } from './safety-rule.js';
 import { ShadowCatalog } from './shadow-catalog.js';
-import { nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
+import { names, nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
 import { StatementMeasurer, type StatementLock } from './statement-measurement.js';
 
 export type { StatementLock } from './statement-measurement.js';
@@ -40,6 +42,8 @@ export interface MigrationAnalysis {
   /** Rows seeded per table before measuring, and tables that could not be seeded. */
   readonly seeded: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
   readonly unseeded: ReadonlyArray<{ readonly table: string; readonly reason: string }>;
+  /** The version the statements were measured on, and the one they were judged for. */
+  readonly postgres: PostgresVersionsStated;
 }
 
 /** Row counts at production size, by `schema.table` (from `--rows` or `--stats-url`). */
@@ -56,6 +60,8 @@ export interface AnalyzeOptions {
   readonly productionRows?: ProductionRows | undefined;
   /** Rows seeded into each touched table before measuring (default 100, or 2000 when estimating at production size). */
   readonly rowsPerTable?: number | undefined;
+  /** The target version and the shadow's (`resolvePostgresVersions`); default: the shadow's version is the target. */
+  readonly postgres?: PostgresVersions | undefined;
 }
 
 /**
@@ -65,22 +71,24 @@ export interface AnalyzeOptions {
  * and the tables' storage files before commit. Measured facts overrule static guesses.
  */
 export async function analyzeMigration(options: AnalyzeOptions): Promise<MigrationAnalysis> {
+  const postgres = options.postgres ?? (await resolvePostgresVersions({ shadow: options.prepared, server: false, projectRoot: null }));
   const parsed = await parseSql(options.sql);
   if (!parsed.ok) {
     const finding = safetyFinding('statement-failed', `does not parse as PostgreSQL: ${parsed.message}`, options.fixes);
-    return { path: options.path, seeded: [], unseeded: [], statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], durationMs: null, estimates: [] }] };
+    return { path: options.path, seeded: [], unseeded: [], postgres: statedVersions(postgres), statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], durationMs: null, estimates: [] }] };
   }
   return options.prepared.isolated({ sql: [options.sql] }, async (shadow) => {
     // With production sizes to scale to, more rows make the shadow's per-row time less about fixed costs.
     const rowsPerTable = options.rowsPerTable ?? (options.productionRows ? 2000 : 100);
     const seeded = await seedTables({ shadow, tables: parsed.statements.flatMap((statement) => tablesNamedIn(statement.ast)), rowsPerTable });
-    const run = new MigrationRun(shadow, options, new Map(seeded.seeded.map(({ table, rows }) => [tableKey(table), rows])));
+    const run = new MigrationRun(shadow, { ...options, postgres }, new Map(seeded.seeded.map(({ table, rows }) => [tableKey(table), rows])));
     const statements = await run.analyze(parsed.statements);
     return {
       path: options.path,
       statements,
       seeded: seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows })),
       unseeded: seeded.skipped.map(({ table, reason }) => ({ table: tableLabel(table), reason })),
+      postgres: statedVersions(postgres),
     };
   });
 }
@@ -89,19 +97,22 @@ class MigrationRun {
   readonly #catalog: ShadowCatalog;
   readonly #measurer: StatementMeasurer;
   readonly #createdTables = new Set<string>();
+  readonly #createdTypes = new Set<string>();
   #explicitTransaction = false;
   /** Whether the migrator wraps this migration in a transaction (with `script`, only one of several statements). */
   #migratorTransaction = false;
   #lockTimeoutSet = false;
   /** The rules earlier statements of this migration earned findings of. */
   readonly #found = new Set<string>();
+  /** Findings that hold only because the target lacks a behaviour, with that behaviour. */
+  readonly #lacking = new WeakMap<Finding, PostgresFactId>();
   /** Foreign keys seen so far, and which statement (by index) added each one during the migration. */
   #foreignKeys = new Set<number>();
   readonly #foreignKeysAddedBy = new Map<number, number>();
 
   constructor(
     shadow: ShadowDatabase,
-    private readonly options: AnalyzeOptions,
+    private readonly options: AnalyzeOptions & { readonly postgres: PostgresVersions },
     private readonly seededRows: ReadonlyMap<string, number>,
   ) {
     this.#catalog = new ShadowCatalog(shadow);
@@ -137,13 +148,16 @@ class MigrationRun {
       node,
       catalog: this.#catalog,
       isNewTable: (table: TableRef) => this.#createdTables.has(tableKey(table)),
+      isNewType: (name: string) => this.#createdTypes.has(name),
       inTransaction: this.#migratorTransaction || this.#explicitTransaction,
       migratorTransaction: this.#migratorTransaction,
+      target: this.options.postgres.target,
+      shadowVersion: this.options.postgres.shadow,
     };
     const suspected = [...(await this.#findings('parse-tree', input)), ...(await this.#findings('catalog', input))];
     this.#track(kind, node);
     const measurement = await this.#measurer.measure(statement, kind, node);
-    const reconciled = measurement.ok ? reconcile(suspected, measurement.rewrites) : suspected;
+    const reconciled = measurement.ok ? this.#reconcile(suspected, measurement.rewrites) : suspected;
     const measured = await this.#findings('measurement', {
       ...input,
       measurement,
@@ -171,10 +185,30 @@ class MigrationRun {
     const findings: Finding[] = [];
     for (const rule of SAFETY_RULES as readonly SafetyRuleDefinition[]) {
       if (rule.phase !== phase) continue;
-      const check = rule.check as (input: PhaseInput<P>) => Iterable<string> | AsyncIterable<string>;
-      for await (const message of check(input)) findings.push(safetyFinding(rule.id as SafetyRuleId, message, this.options.fixes));
+      const check = rule.check as (input: PhaseInput<P>) => Iterable<string | TargetFinding> | AsyncIterable<string | TargetFinding>;
+      for await (const found of check(input)) {
+        const finding = safetyFinding(rule.id as SafetyRuleId, typeof found === 'string' ? found : found.message, this.options.fixes);
+        if (typeof found !== 'string') this.#lacking.set(finding, found.lacking);
+        findings.push(finding);
+      }
     }
     return findings;
+  }
+
+  /**
+   * Measured facts outrank the parser's suspicion, in both directions, except where the
+   * shadow has a behaviour the target lacks: there the finding stays, saying why the
+   * measurement does not hold for the target.
+   */
+  #reconcile(findings: readonly Finding[], rewrites: readonly TableRef[]): Finding[] {
+    const tables = rewrites.map(tableLabel).join(', ');
+    return findings.flatMap((finding) => {
+      if (!suspectsRewrite(finding)) return [finding];
+      if (rewrites.length > 0) return [{ ...finding, message: `${finding.message} Measured on the shadow: ${tables} rewritten.` }];
+      const lacking = this.#lacking.get(finding);
+      const differs = lacking ? measurementDiffers(lacking, this.options.postgres) : null;
+      return differs ? [{ ...finding, message: `${finding.message} Not measured: ${differs}` }] : [];
+    });
   }
 
   async #noteForeignKeys(statementIndex: number): Promise<void> {
@@ -185,10 +219,11 @@ class MigrationRun {
     }
   }
 
-  /** Remembers what later statements need: tables created here, an open BEGIN, a lock_timeout. */
+  /** Remembers what later statements need: tables and enum types created here, an open BEGIN, a lock_timeout. */
   #track(kind: string, node: Node): void {
     const created = kind === 'CreateStmt' || kind === 'CreateTableAsStmt' ? tableOf(node.relation ?? nodeOf<Node>(node.into, 'IntoClause')?.rel) : null;
     if (created) this.#createdTables.add(tableKey(created));
+    if (kind === 'CreateEnumStmt') this.#createdTypes.add(names(node.typeName).at(-1) ?? '');
     if (kind === 'TransactionStmt') {
       if (node.kind === 'TRANS_STMT_BEGIN' || node.kind === 'TRANS_STMT_START') this.#explicitTransaction = true;
       if (node.kind === 'TRANS_STMT_COMMIT' || node.kind === 'TRANS_STMT_ROLLBACK') this.#explicitTransaction = false;
@@ -230,13 +265,6 @@ const ADDS_FOREIGN_KEYS = new Set(['CreateStmt', 'AlterTableStmt']);
 
 function suspectsRewrite(finding: Finding): boolean {
   return safetyRule(finding.rule)?.measuredAs === 'rewrite';
-}
-
-/** Measured facts outrank the parser's suspicion, in both directions. */
-function reconcile(findings: readonly Finding[], rewrites: readonly TableRef[]): Finding[] {
-  if (rewrites.length === 0) return findings.filter((finding) => !suspectsRewrite(finding));
-  const tables = rewrites.map(tableLabel).join(', ');
-  return findings.map((finding) => (suspectsRewrite(finding) ? { ...finding, message: `${finding.message} Measured on the shadow: ${tables} rewritten.` } : finding));
 }
 
 /** A rule's finding: the plugin's fix when it has one, else the rule's own. */

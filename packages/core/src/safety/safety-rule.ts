@@ -1,6 +1,7 @@
 import type { Finding } from '../finding.js';
 import type { ParsedStatement } from '../sql-parser.js';
 import type { TableRef } from '../table-ref.js';
+import type { PostgresFactId, PostgresTarget } from './postgres-versions.js';
 import type { ShadowCatalog } from './shadow-catalog.js';
 import type { StatementLock } from './statement-measurement.js';
 import type { Node } from './statement-ast.js';
@@ -26,10 +27,16 @@ export interface StatementInput {
   readonly node: Node;
   /** Created earlier in this migration: nobody else can be using it, so lock rules do not apply. */
   isNewTable(table: TableRef): boolean;
+  /** Whether a type of this name (`post_status`, unqualified) was created earlier in this migration. */
+  isNewType(name: string): boolean;
   /** Whether the statement will run inside a transaction (the migrator's or an explicit BEGIN). */
   readonly inTransaction: boolean;
   /** Whether the ORM's migrator wraps the migration in a transaction itself. */
   readonly migratorTransaction: boolean;
+  /** The PostgreSQL version the migration is judged for: rules ask it (`target.supports(fact)`), never compare version numbers. */
+  readonly target: PostgresTarget;
+  /** The version of the shadow the statement runs on, which may have behaviours the target lacks. */
+  readonly shadowVersion: PostgresTarget;
 }
 
 export interface CatalogInput extends StatementInput {
@@ -65,8 +72,18 @@ export interface MigrationInput {
   readonly foreignKeysAddedBy: ReadonlyMap<number, number>;
 }
 
+/**
+ * A finding that holds only because the target lacks a behaviour the shadow may have (a
+ * constant default rewrites the table before PostgreSQL 11): a measurement on a shadow that
+ * has it does not overrule the finding, which then says why the measurement does not hold.
+ */
+export interface TargetFinding {
+  readonly message: string;
+  readonly lacking: PostgresFactId;
+}
+
 /** A rule's findings: messages, each one finding. Generators (`function*`, `async function*`) read well here. */
-type Messages = Iterable<string> | AsyncIterable<string>;
+type Messages = Iterable<string | TargetFinding> | AsyncIterable<string | TargetFinding>;
 
 interface RuleFacts<Id extends string> {
   /** A stable id, also the name of the rule's folder: `create-index-not-concurrent`. */

@@ -8,6 +8,7 @@ import { createIndexNotConcurrent } from './create-index-not-concurrent/create-i
 import { dropColumn } from './drop-column/drop-column.js';
 import { dropIndexNotConcurrent } from './drop-index-not-concurrent/drop-index-not-concurrent.js';
 import { dropTable } from './drop-table/drop-table.js';
+import { enumValueAddedInTransaction } from './enum-value-added-in-transaction/enum-value-added-in-transaction.js';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index/foreign-key-without-index.js';
 import { lockTimeoutMissing } from './lock-timeout-missing/lock-timeout-missing.js';
 import { preferJsonb } from './prefer-jsonb/prefer-jsonb.js';
@@ -32,6 +33,7 @@ export const SAFETY_RULES = [
   createIndexNotConcurrent,
   dropIndexNotConcurrent,
   concurrentlyInTransaction,
+  enumValueAddedInTransaction,
   addColumnNotNullWithoutDefault,
   addColumnRewritesTable,
   alterColumnTypeRewritesTable,

@@ -10,7 +10,7 @@ export const addColumnRewritesTable = defineSafetyRule({
   scansTable: true,
   squawk: ['adding-serial-primary-key-field', 'adding-field-with-default', 'adding-not-nullable-field'],
   fix: 'Add the column nullable without the volatile default, identity or generated expression, backfill it in batches, then set the default for new rows.',
-  async *check({ kind, node, isNewTable, catalog }) {
+  async *check({ kind, node, isNewTable, catalog, target }) {
     for (const { table, name, definition } of addedColumns(kind, node)) {
       if (isNewTable(table)) continue;
       const label = `${tableLabel(table)}.${name}`;
@@ -22,9 +22,15 @@ export const addColumnRewritesTable = defineSafetyRule({
       else if (constraints.some((constraint) => constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v')) {
         yield `Adding stored generated column ${label} computes it for every existing row: the table is rewritten under ACCESS EXCLUSIVE.`;
       } else if (defaultExpression !== undefined) {
-        // A stable or immutable default is evaluated once and stored in the catalog (PostgreSQL 11+); a volatile one per row.
+        // A stable or immutable default is evaluated once and stored in the catalog (where the target has that); a volatile one per row.
         const volatile = await catalog.volatileFunctions(functionsCalledIn(defaultExpression));
         if (volatile.length > 0) yield `Adding ${label} with a volatile default (${volatile.join(', ')}()) evaluates it for every existing row: the table is rewritten under ACCESS EXCLUSIVE.`;
+        else if (!target.supports('constant-default-without-rewrite')) {
+          yield {
+            message: `Adding ${label} with a default writes it into every existing row on ${target.label}: the table is rewritten under ACCESS EXCLUSIVE.`,
+            lacking: 'constant-default-without-rewrite',
+          };
+        }
       }
     }
   },

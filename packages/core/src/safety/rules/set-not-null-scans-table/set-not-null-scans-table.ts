@@ -9,11 +9,15 @@ export const setNotNullScansTable = defineSafetyRule({
   scansTable: true,
   squawk: ['adding-not-nullable-field'],
   fix: 'First ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT (no ACCESS EXCLUSIVE), then SET NOT NULL (no scan) and drop the check.',
-  async *check({ kind, node, isNewTable, catalog }) {
+  async *check({ kind, node, isNewTable, catalog, target }) {
     for (const { table, subtype, column } of alterTableCommands(kind, node)) {
       if (subtype !== 'AT_SetNotNull' || !column || isNewTable(table)) continue;
-      // PostgreSQL 12+ skips the scan when a validated CHECK already proves the column has no NULLs.
-      if (!(await catalog.hasValidatedNotNullCheck(table, column))) yield `SET NOT NULL on ${tableLabel(table)}.${column} scans the whole table under ACCESS EXCLUSIVE to check for NULLs.`;
+      const scan = `SET NOT NULL on ${tableLabel(table)}.${column} scans the whole table under ACCESS EXCLUSIVE to check for NULLs`;
+      if (!(await catalog.hasValidatedNotNullCheck(table, column))) yield `${scan}.`;
+      else if (!target.supports('set-not-null-skips-scan-with-check')) {
+        // Before 12 the validated CHECK proves nothing to SET NOT NULL; the CHECK itself is the constraint to keep.
+        yield `${scan} on ${target.label}, even with the validated CHECK (${column} IS NOT NULL): skipping the scan needs PostgreSQL 12. Keep the CHECK instead of SET NOT NULL.`;
+      }
     }
   },
 });

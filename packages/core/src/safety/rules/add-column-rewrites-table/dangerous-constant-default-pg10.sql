@@ -1,0 +1,1 @@
+ALTER TABLE posts ADD COLUMN views integer NOT NULL DEFAULT 0;

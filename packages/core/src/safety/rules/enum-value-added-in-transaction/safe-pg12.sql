@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TYPE post_status ADD VALUE 'archived';
+COMMIT;

@@ -1,0 +1,4 @@
+ALTER TABLE users ADD CONSTRAINT users_name_not_null CHECK (name IS NOT NULL) NOT VALID;
+ALTER TABLE users VALIDATE CONSTRAINT users_name_not_null;
+ALTER TABLE users ALTER COLUMN name SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_name_not_null;
