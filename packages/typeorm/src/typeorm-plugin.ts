@@ -1,14 +1,14 @@
 import { dirname } from 'node:path';
-import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
 import { applyPlanToEntities } from './apply-plan.js';
-import { typecheckEntities } from './entity-typecheck.js';
+import { openEntityTypecheck } from './entity-typecheck.js';
 import { readEntities } from './read-entities.js';
 import { readProjectModel, type ProjectModel } from './read-model.js';
 import { registerNewEntities } from './register-entities.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
 import { replayMigrationHistory, type MigrationHistory } from './schema-builder/migration-history.js';
 import { refuseSchemaDrift } from './schema-drift.js';
-import { findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
+import { entityFiles, findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
 import { withTypeormDefaults } from './typeorm-defaults.js';
 import { generateTypeormMigration } from './typeorm-migration.js';
 import { withUnsynchronizedIndexes } from './unsynchronized-indexes.js';
@@ -79,8 +79,9 @@ class TypeormProject implements OrmProject {
     return all.map((edit) => ({ ...edit, role: 'source' as const }));
   }
 
-  checkEdits(edits: readonly FileChange[]): Promise<string[]> {
-    return typecheckEntities({ projectRoot: this.root, edits });
+  /** The data source and the entity files a static read of it finds, as the syntax check before TypeORM loads them. */
+  openTypecheck(): SourceTypecheck {
+    return openEntityTypecheck({ projectRoot: this.root, sourceFiles: [this.dataSourcePath, ...entityFiles({ root: this.root, dataSourcePath: this.dataSourcePath })] });
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {

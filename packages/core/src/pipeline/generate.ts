@@ -15,7 +15,7 @@ import { requireServerReachable, shadowServerFrom } from '../shadow/server-datab
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
-import { checkEdits } from './check-edits.js';
+import { startRunTypecheck, type RunTypecheck } from './check-edits.js';
 import { readProject, type ReadProject } from './read-project.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
@@ -98,6 +98,24 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   };
 
   if (options.baseline) return { ...(await generateBaseline(options, timed)), timings };
+  let typecheck: RunTypecheck | undefined;
+  try {
+    return await planAndProve({ options, timed, timings, startTypecheck: (project) => (typecheck = startRunTypecheck(project)) });
+  } finally {
+    await typecheck?.close();
+  }
+}
+
+interface PlanAndProveOptions {
+  readonly options: GenerateOptions;
+  readonly timed: Timed;
+  readonly timings: Record<GenerateStage, number>;
+  /** Told the project as soon as it is open; the caller closes what it starts. */
+  readonly startTypecheck: (project: OrmProject) => RunTypecheck;
+}
+
+/** `generateMigration` past the baseline. */
+async function planAndProve({ options, timed, timings, startTypecheck }: PlanAndProveOptions): Promise<GenerateOutcome> {
   // What fails in milliseconds fails before anything takes seconds.
   const planInput = await planInputFor(options);
   const shadowServer = shadowServerFrom(options);
@@ -108,8 +126,10 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   const checkPlanFile = async (model: SchemaModel) => {
     if ('file' in planInput) filePlan = await validatePlanFile({ path: planInput.file, plan: planInput.plan, model, request: options.request });
   };
+  // The type check of the unedited sources (seconds, on a worker) runs while the schema is read.
+  let typecheck: RunTypecheck | undefined;
   const { project, model, scripts } = await timed('read-schema', async () => {
-    const read = await readProject({ ...options, checkSchema: checkPlanFile });
+    const read = await readProject({ ...options, checkSchema: checkPlanFile, onOpen: (opened) => (typecheck = startTypecheck(opened)) });
     refuseSchemaWithoutMigrations(read, options.plugin.displayName, options.cwd);
     return read;
   });
@@ -128,14 +148,19 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   let prepared: ShadowDatabase | undefined;
   try {
     const { source, planner } = planSourceFor(options, model, planInput, filePlan);
-    let plan = await timed('plan', () => source.next());
+    const checked = typecheck!;
+    // A type error the user's file has as it is fails the run before any model call or edit.
+    let plan = await timed('plan', async () => {
+      await checked.requireCleanSources();
+      return source.next();
+    });
     for (;;) {
       // The history failing on the shadow is known before the plan is applied whenever the
       // shadow is already done: reported then, not after the edit and the ORM's generate.
       preparing.throwIfFailed();
       // Before anything of the plan runs: data may only be destroyed when the user says so.
       await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
-      const candidate = await tryPlan({ options, project, model, plan, timed, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
+      const candidate = await tryPlan({ options, project, model, plan, timed, typecheck: checked, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
@@ -200,6 +225,7 @@ interface TryPlanOptions {
   readonly model: SchemaModel;
   readonly plan: ChangePlan;
   readonly timed: Timed;
+  readonly typecheck: RunTypecheck;
   readonly shadow: () => Promise<ShadowDatabase>;
   /** Throws the prepared shadow's failure (the history's) if it has already failed. */
   readonly throwIfShadowFailed: () => void;
@@ -236,7 +262,7 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
   if (!applied.ok) return applied;
   // The type check of the edited source (seconds) runs beside generating and proving the
   // migration. Its failure wins over whatever followed from the badly typed source.
-  const checking = checkEdits(options.project, applied.value);
+  const checking = options.typecheck.checkEdits(applied.value);
   const outcome = await tryEdits(options, known, applied.value).then(
     (result) => ({ result }),
     (error: unknown) => ({ error }),
