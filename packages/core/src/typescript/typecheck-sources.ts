@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Project, ts, type Diagnostic, type SourceFile } from 'ts-morph';
@@ -63,16 +64,49 @@ export function typecheckSourcesWarm(options: TypecheckSourcesOptions, keptProje
   if (project) {
     // The previous check's edits are in memory only, and the user may have changed any file since.
     // Every file the last program read, not only those added to the project: imports resolved on the way count.
-    for (const file of project.getProgram().compilerObject.getSourceFiles()) {
-      if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) continue;
-      project.getSourceFile(file.fileName)?.refreshFromFileSystemSync();
-    }
+    for (const file of ownFiles(project)) project.getSourceFile(file.fileName)?.refreshFromFileSystemSync();
+    // The same texts checked clean before (a run's unedited sources are the last run's written edits): clean again.
+    if (cleanChecks.get(project)?.includes(fingerprintOf(project, projectRoot, options.edits))) return { diagnostics: [], warm: true };
   } else {
     keptProjects.clear();
     project = createProject(projectRoot, options.requiredOptions ?? {});
     keptProjects.set(key, project);
   }
-  return { diagnostics: checkEdited(project, projectRoot, options.edits), warm: reused };
+  const diagnostics = checkEdited(project, projectRoot, options.edits);
+  if (diagnostics.length === 0) rememberClean(project, fingerprintOf(project, projectRoot, options.edits));
+  return { diagnostics, warm: reused };
+}
+
+/**
+ * What a kept program found clean, by `fingerprintOf`: the latest few, as a run checks its
+ * unedited sources and then its edits. Only clean results are kept: an error may be a file
+ * that is missing now and there later, which no fingerprint of the program's files would see.
+ */
+const cleanChecks = new WeakMap<Project, string[]>();
+const CLEAN_CHECKS_KEPT = 4;
+
+function rememberClean(project: Project, fingerprint: string): void {
+  const kept = cleanChecks.get(project) ?? [];
+  cleanChecks.set(project, [fingerprint, ...kept.filter((known) => known !== fingerprint)].slice(0, CLEAN_CHECKS_KEPT));
+}
+
+/**
+ * The checked texts and every project file the program read, as they are now, with the
+ * checked ones in place of the disk's: the same fingerprint, the same diagnostics (the
+ * packages, the options and the tsconfig are the kept program's key).
+ */
+function fingerprintOf(project: Project, projectRoot: string, edits: TypecheckSourcesOptions['edits']): string {
+  const texts = new Map<string, string>();
+  for (const file of ownFiles(project)) texts.set(file.fileName, project.getSourceFile(file.fileName)?.getFullText() ?? '');
+  for (const edit of edits) texts.set(path.resolve(projectRoot, edit.path).split(path.sep).join('/'), edit.after);
+  const hash = createHash('sha256');
+  for (const [fileName, text] of [...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${fileName}\0${text.length}\0${text}`);
+  return hash.digest('hex');
+}
+
+/** The program's own source files: not declaration files, nothing in node_modules. */
+function ownFiles(project: Project): ts.SourceFile[] {
+  return project.getProgram().compilerObject.getSourceFiles().filter((file) => !file.isDeclarationFile && !file.fileName.includes('/node_modules/'));
 }
 
 /**
