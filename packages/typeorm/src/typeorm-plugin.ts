@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
 import { applyPlanToEntities } from './apply-plan.js';
@@ -47,6 +48,8 @@ const TYPEORM_VERSIONS = { name: 'typeorm', range: '>=0.3.0 <2.0.0', described: 
 
 class TypeormProject implements OrmProject {
   #read: Promise<ProjectModel> | undefined;
+  /** Known once the data source is loaded (it may say where, by a glob). */
+  #migrationsDir: string | undefined;
   #replayed: Promise<MigrationHistory> | undefined;
 
   constructor(
@@ -55,6 +58,10 @@ class TypeormProject implements OrmProject {
     /** Where the scratch and builder shadows find initdb's data directory. */
     private readonly cacheDir: string | undefined,
   ) {}
+
+  get migrationsFolder() {
+    return this.#migrationsDir === undefined ? undefined : { path: this.#migrationsDir, exists: existsSync(this.#migrationsDir) };
+  }
 
   /** The model from the entity metadata the project's own typeorm builds (see `readProjectModel`). */
   async readSchema(): Promise<SchemaModel> {
@@ -111,7 +118,10 @@ class TypeormProject implements OrmProject {
   }
 
   #project(): Promise<ProjectModel> {
-    this.#read ??= readProjectModel({ dataSourcePath: this.dataSourcePath, root: this.root });
+    this.#read ??= readProjectModel({ dataSourcePath: this.dataSourcePath, root: this.root }).then((read) => {
+      this.#migrationsDir = read.migrationsDir;
+      return read;
+    });
     return this.#read;
   }
 }

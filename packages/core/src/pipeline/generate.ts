@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangePlan } from '../change-plan.js';
 import type { Finding } from '../finding.js';
@@ -15,8 +15,9 @@ import { requireServerReachable, shadowServerFrom } from '../shadow/server-datab
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
+import { refuseSchemaWithoutMigrations } from './no-migrations.js';
 import { startRunTypecheck, type RunTypecheck } from './check-edits.js';
-import { readProject, type ReadProject } from './read-project.js';
+import { readProject } from './read-project.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
@@ -130,7 +131,7 @@ async function planAndProve({ options, timed, timings, startTypecheck }: PlanAnd
   let typecheck: RunTypecheck | undefined;
   const { project, model, scripts } = await timed('read-schema', async () => {
     const read = await readProject({ ...options, checkSchema: checkPlanFile, onOpen: (opened) => (typecheck = startTypecheck(opened)) });
-    refuseSchemaWithoutMigrations(read, options.plugin.displayName, options.cwd);
+    refuseSchemaWithoutMigrations({ ...read, ormName: options.plugin.displayName, cwd: options.cwd });
     return read;
   });
   // An extension the embedded shadow cannot create stops the run before the model is asked,
@@ -193,28 +194,6 @@ function watched<T>(promise: Promise<T>): Watched<T> {
       if (failure) throw failure.error;
     },
   };
-}
-
-/**
- * The shadow is built from the project's migrations, so a schema that no migration made (a
- * TypeORM project on `synchronize`, a Drizzle project on `push`, a Prisma project on `db push`)
- * would come out as one migration creating every table, presented as the requested change.
- */
-function refuseSchemaWithoutMigrations({ project, model, scripts }: ReadProject, ormName: string, cwd: string): void {
-  if (scripts.length > 0 || model.tables.length === 0) return;
-  const tables = model.tables.map((table) => table.name);
-  const named = tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
-  const folder = project.migrationsFolder;
-  // A folder that is not there is more often a wrong path in the config than a project without history.
-  const where = folder ? (folder.exists ? ` in ${relativeOrAbsolute(cwd, folder.path)}` : ` (${relativeOrAbsolute(cwd, folder.path)} does not exist)`) : '';
-  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet${where}.`, {
-    hint: `${folder && !folder.exists ? `If the migrations are elsewhere, point the ${ormName} config at them. ` : ''}orm-ai proves each change on a shadow database built from the project's migrations. Run again with --baseline to write the initial migration of the current schema with ${ormName}'s own migration tool, record it as applied where the schema already exists, then make the change.`,
-  });
-}
-
-function relativeOrAbsolute(cwd: string, path: string): string {
-  const shown = relative(cwd, path);
-  return shown.startsWith('..') || isAbsolute(shown) ? path : `./${shown}`;
 }
 
 type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
