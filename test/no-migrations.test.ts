@@ -94,3 +94,30 @@ describe('a project whose schema has no migrations yet', () => {
   });
 });
 
+
+describe('check of a project whose migrations folder does not exist', () => {
+  it.each(projects)('$example fails with NO_MIGRATIONS naming the folder, exit code 1, as generate does', async ({ example, migrations, cli }) => {
+    const copy = copyExample(example);
+    cleanups.push(copy.dispose);
+    rmSync(join(copy.root, migrations), { recursive: true, force: true });
+    const { io, out } = capturingIo({ cwd: copy.root });
+    const code = await cli(['check', '--json'], io);
+    const report = JSON.parse(out.join('\n')) as { ok: boolean; error: { code: string; message: string; hint: string } };
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(report.error.code).toBe('NO_MIGRATIONS');
+    expect(report.error.message).toContain(`migrations to check (./${migrations} does not exist)`);
+    expect(report.error.hint).toContain('If the migrations are elsewhere');
+  });
+
+  it.each(projects)('$example with the folder there and empty has nothing to judge: exit code 0', async ({ example, migrations, cli }) => {
+    const copy = copyExample(example);
+    cleanups.push(copy.dispose);
+    rmSync(join(copy.root, migrations), { recursive: true, force: true });
+    mkdirSync(join(copy.root, migrations));
+    const { io, out } = capturingIo({ cwd: copy.root });
+    const code = await cli(['check', '--json'], io);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: true, files: [] });
+    expect(code).toBe(0);
+  });
+});

@@ -28,6 +28,19 @@ export function refuseSchemaWithoutMigrations(options: NoMigrationsOptions & { r
   });
 }
 
+/**
+ * `check` of a project whose migrations folder does not exist: more often a wrong path in
+ * the config than a project without history, so it fails rather than judging nothing. A
+ * folder that is there and empty is a project with nothing to judge yet.
+ */
+export function refuseMissingMigrationsFolder(options: NoMigrationsOptions): void {
+  const folder = options.project.migrationsFolder;
+  if (options.scripts.length > 0 || !folder || folder.exists) return;
+  throw new OrmAiError('NO_MIGRATIONS', `the project has no ${options.ormName} migrations to check${where(options)}.`, {
+    hint: `If the migrations are elsewhere, point the ${options.ormName} config at them; if the project has none yet, there is nothing to check (generate's --baseline writes the first).`,
+  });
+}
+
 /** Where the migrations were looked for: ` in ./drizzle`, or ` (./drizzle does not exist)`; empty when the ORM does not say. */
 function where({ project, cwd }: NoMigrationsOptions): string {
   const folder = project.migrationsFolder;
