@@ -132,10 +132,19 @@ function installStamp(projectRoot: string): number[] {
 
 function createProject(projectRoot: string, required: ts.CompilerOptions): Project {
   const tsConfigFilePath = path.join(projectRoot, 'tsconfig.json');
-  if (!existsSync(tsConfigFilePath)) return new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { ...DEFAULT_OPTIONS, ...required } });
+  if (!existsSync(tsConfigFilePath)) return new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { ...DEFAULT_OPTIONS, ...EVERY_TYPES_PACKAGE, ...required } });
   // The project's own options (and module resolution), but only the edited files are checked.
-  return new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ignoreDeprecations: '6.0', ...required } });
+  const project = new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ignoreDeprecations: '6.0', ...required } });
+  if (project.getCompilerOptions().types === undefined) project.compilerOptions.set(EVERY_TYPES_PACKAGE);
+  return project;
 }
+
+/**
+ * What a tsconfig without `types` means to the TypeScript 5 a project runs: every package in
+ * `node_modules/@types`. The bundled TypeScript 6 reads no `types` as none, and would report
+ * `process` in a schema file as unknown (`Cannot find name 'process'`): not the user's error.
+ */
+const EVERY_TYPES_PACKAGE: ts.CompilerOptions = { types: ['*'] };
 
 function describe(diagnostic: Diagnostic, projectRoot: string): string {
   return formatDiagnostic(diagnostic.compilerObject, projectRoot);
