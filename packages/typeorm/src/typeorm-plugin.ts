@@ -86,9 +86,12 @@ class TypeormProject implements OrmProject {
     return all.map((edit) => ({ ...edit, role: 'source' as const }));
   }
 
-  /** The data source and the entity files a static read of it finds, as the syntax check before TypeORM loads them. */
+  /**
+   * The entity files a static read of the data source finds, checked from the start; the data
+   * source itself (configuration, environment) only when a plan edits it.
+   */
   openTypecheck(): SourceTypecheck {
-    return openEntityTypecheck({ projectRoot: this.root, sourceFiles: [this.dataSourcePath, ...entityFiles({ root: this.root, dataSourcePath: this.dataSourcePath })] });
+    return openEntityTypecheck({ projectRoot: this.root, sourceFiles: entityFiles({ root: this.root, dataSourcePath: this.dataSourcePath }) });
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
