@@ -71,6 +71,39 @@ describe('drizzle-ai generate reports the user\'s mistakes early', () => {
     expect(snapshotTree(root)).toEqual(before);
   });
 
+  it('a schema with a type error of its own: SCHEMA_READ_FAILED at its file, line and column with the compiler\'s message, and no model call', async () => {
+    const root = project();
+    const schemaPath = join(root, 'src', 'db', 'schema.ts');
+    const source = readFileSync(schemaPath, 'utf8');
+    // In a table the plan never edits: the error is the file's, whatever a plan would touch.
+    writeFileSync(schemaPath, `${source}\nexport const pageSize: number = 'twenty';\n`);
+    const line = source.split('\n').length + 1;
+    const { server, env } = await model(root);
+    const before = snapshotTree(root);
+    const { code, report } = await generateJson(root, ['add a tags text[] column to posts', '--yes'], env);
+    expect(code).toBe(1);
+    expect(report.error).toMatchObject({ code: 'SCHEMA_READ_FAILED', hint: expect.stringContaining('fix them (tsc shows the same)') });
+    expect(report.error.hint).toContain('no model was asked');
+    expect(report.error.message).toContain(`src/db/schema.ts:${line}:14 - error TS2322: Type 'string' is not assignable to type 'number'.`);
+    expect(server.requests).toHaveLength(0);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('a schema with a type error of its own and a plan file: SCHEMA_READ_FAILED before the plan is applied', async () => {
+    const root = project();
+    const schemaPath = join(root, 'src', 'db', 'schema.ts');
+    writeFileSync(schemaPath, `${readFileSync(schemaPath, 'utf8')}\nexport const pageSize: number = 'twenty';\n`);
+    const { io, out, err } = capturingIo({ cwd: root });
+    const code = await runDrizzleCli(['generate', '--plan', 'plans/add-post-tags.json', '--yes'], io);
+    expect(code).toBe(1);
+    const printed = [...out, ...err].join('\n');
+    expect(printed).toContain('SCHEMA_READ_FAILED');
+    expect(printed).toContain("error TS2322: Type 'string' is not assignable to type 'number'.");
+    // The progress lines: the schema was read, the plan never applied.
+    expect(err.join('\n')).toContain('reading the schema from the ORM source');
+    expect(err.join('\n')).not.toContain('editing the schema source');
+  });
+
   it('a config whose out folder does not exist: CONFIG_INVALID naming the folder that holds the migrations', async () => {
     const root = project();
     const configPath = join(root, 'drizzle.config.ts');
@@ -104,6 +137,23 @@ describe('drizzle-ai generate reports the user\'s mistakes early', () => {
     expect(report.error.message).toContain('relation "nowhere" does not exist');
     // The one call that planned; none to repair what no plan can.
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('typeorm-ai migration:generate reports an entity with a type error of its own', () => {
+  it('at its file, line and column, before any model call', async () => {
+    const root = project('typeorm-app');
+    const entity = join(root, 'src', 'entities', 'Comment.ts');
+    const source = readFileSync(entity, 'utf8');
+    writeFileSync(entity, `${source}\nexport const pageSize: number = 'twenty';\n`);
+    const { server, env } = await model(root);
+    const { io, out } = capturingIo({ cwd: root, env });
+    const code = await runTypeormCli(['migration:generate', 'add a tags text[] column to posts', '-d', 'src/data-source.ts', '--json'], io);
+    expect(code).toBe(1);
+    const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
+    expect(report.error.code).toBe('SCHEMA_READ_FAILED');
+    expect(report.error.message).toContain(`src/entities/Comment.ts:${source.split('\n').length + 1}:14 - error TS2322: Type 'string' is not assignable to type 'number'.`);
+    expect(server.requests).toHaveLength(0);
   });
 });
 

@@ -57,13 +57,30 @@ beforeAll(async () => {
 afterAll(() => rmSync(packDir, { recursive: true, force: true }));
 
 describe('the packed packages', () => {
-  it('hold only the build, the bin shims, the manifest and the README', () => {
+  it('hold only the build, the bin shims, the manifest, the README and the license', () => {
     for (const folder of PACKAGES) {
       const paths = packed[folder].files.map((file) => file.path);
       expect(paths, folder).toContain('README.md');
+      expect(paths, folder).toContain('LICENSE');
       expect(paths, folder).toContain('dist/index.js');
-      expect(paths.filter((path) => !/^(dist\/.+\.(js|d\.ts|json)|bin\/[a-z-]+\.js|package\.json|README\.md)$/.test(path)), folder).toEqual([]);
+      expect(paths.filter((path) => !/^(dist\/.+\.(js|d\.ts|json)|bin\/[a-z-]+\.js|package\.json|README\.md|LICENSE)$/.test(path)), folder).toEqual([]);
       expect(paths.filter((path) => /(^|\/)(test|__tests__|scripts)\//.test(path) || /\.test\.|\.map$/.test(path)), folder).toEqual([]);
+    }
+  });
+
+  it('say their license and where their source is, and ship the repository\'s LICENSE', () => {
+    const license = readFileSync(join(REPO_ROOT, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the orm-ai authors\n/);
+    for (const folder of PACKAGES) {
+      const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'packages', folder, 'package.json'), 'utf8')) as Record<string, unknown>;
+      expect(manifest, folder).toMatchObject({
+        license: 'MIT',
+        repository: { type: 'git', url: 'git+https://github.com/orm-ai/orm-ai.git', directory: `packages/${folder}` },
+        homepage: expect.stringMatching(/^https:\/\/github\.com\/orm-ai\/orm-ai\b/),
+        bugs: { url: 'https://github.com/orm-ai/orm-ai/issues' },
+      });
+      // npm packs the LICENSE of the package's own folder: a copy, kept the same as the repository's.
+      expect(readFileSync(join(REPO_ROOT, 'packages', folder, 'LICENSE'), 'utf8'), folder).toBe(license);
     }
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
@@ -42,7 +42,23 @@ describe('a project whose schema has no migrations yet', () => {
     expect(report.error.code).toBe('NO_MIGRATIONS');
     expect(report.error.message).toMatch(new RegExp(`declares \\d+ table\\(s\\) \\([a-z_]+, .+\\) but the project has no ${orm} migrations yet`));
     expect(report.error.hint).toContain(`${orm}'s own migration tool`);
+    // Where it looked, relative to the project: a missing folder is more often a wrong path than no history.
+    expect(report.error.message).toContain(`(./${migrations} does not exist)`);
+    expect(report.error.hint).toContain(`If the migrations are elsewhere, point the ${orm} config at them.`);
     expect(snapshotTree(copy.root)).toEqual(before);
+  });
+
+  it.each(projects)('$example with an empty migrations folder is refused with NO_MIGRATIONS naming the folder', async ({ example, migrations, cli, argv }) => {
+    const copy = copyExample(example);
+    cleanups.push(copy.dispose);
+    rmSync(join(copy.root, migrations), { recursive: true, force: true });
+    mkdirSync(join(copy.root, migrations));
+    const { io, out } = capturingIo({ cwd: copy.root });
+    const code = await cli([...argv, '--plan', 'plans/add-post-tags.json', '--yes', '--json'], io);
+    const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
+    expect(code).toBe(1);
+    expect(report.error.code).toBe('NO_MIGRATIONS');
+    expect(report.error.message).toMatch(new RegExp(`migrations yet in \\./${migrations.replace('/', '\\/')}\\.$`));
   });
 
   it.each(projects)('$example --baseline writes the first migration with the ORM\'s own tool, proved on an empty shadow, and the change then runs', async ({ example, migrations, cli, argv }) => {
@@ -78,3 +94,30 @@ describe('a project whose schema has no migrations yet', () => {
   });
 });
 
+
+describe('check of a project whose migrations folder does not exist', () => {
+  it.each(projects)('$example fails with NO_MIGRATIONS naming the folder, exit code 1, as generate does', async ({ example, migrations, cli }) => {
+    const copy = copyExample(example);
+    cleanups.push(copy.dispose);
+    rmSync(join(copy.root, migrations), { recursive: true, force: true });
+    const { io, out } = capturingIo({ cwd: copy.root });
+    const code = await cli(['check', '--json'], io);
+    const report = JSON.parse(out.join('\n')) as { ok: boolean; error: { code: string; message: string; hint: string } };
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(report.error.code).toBe('NO_MIGRATIONS');
+    expect(report.error.message).toContain(`migrations to check (./${migrations} does not exist)`);
+    expect(report.error.hint).toContain('If the migrations are elsewhere');
+  });
+
+  it.each(projects)('$example with the folder there and empty has nothing to judge: exit code 0', async ({ example, migrations, cli }) => {
+    const copy = copyExample(example);
+    cleanups.push(copy.dispose);
+    rmSync(join(copy.root, migrations), { recursive: true, force: true });
+    mkdirSync(join(copy.root, migrations));
+    const { io, out } = capturingIo({ cwd: copy.root });
+    const code = await cli(['check', '--json'], io);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: true, files: [] });
+    expect(code).toBe(0);
+  });
+});

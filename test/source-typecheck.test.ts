@@ -9,12 +9,12 @@ const run = promisify(execFile);
 const disposals: Array<() => void> = [];
 afterAll(() => disposals.forEach((dispose) => dispose()));
 
-describe('the type check of the edited source, on its worker thread', () => {
+describe('the type check of the schema source, on its worker thread', () => {
   it('reports a type error the schema had before the edit as the user\'s, at its line and column, and writes nothing', async () => {
     const { root, dispose } = copyExample('drizzle-app');
     disposals.push(dispose);
-    // The plan edits this file; the check judges the edited file as a whole, and the unedited
-    // one tells that this error was there before the plan.
+    // The unedited schema source is checked at the start of the run, on the type-check worker
+    // of the built bin: its error is the user's, found before the plan is applied.
     appendFileSync(join(root, 'src', 'db', 'schema.ts'), "\nexport const pageSize: number = 'twenty';\n");
     const before = snapshotTree(root);
     const failed = await run(process.execPath, [join(REPO_ROOT, 'packages/drizzle/dist/bin.js'), 'generate', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], {

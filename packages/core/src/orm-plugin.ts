@@ -129,11 +129,36 @@ export interface OrmProject {
    */
   applyPlan(plan: ChangePlan): Promise<FileChange[]>;
   /**
-   * For ORMs whose schema is code: type-checks the edited files with the project's compiler
-   * settings and returns the diagnostics (`file:line:column - error TSnnnn: message`, as tsc prints them), empty when they check. Core
-   * runs it beside the migration's generation and proof, and writes nothing it rejects.
+   * For ORMs whose schema is code: this run's type checker, with the project's compiler
+   * settings. Core opens it as soon as the project is open, checks the unedited
+   * `sourceFiles` while the schema is read (their errors are the user's, reported before any
+   * model call), checks the plan's edits beside the migration's generation and proof, and
+   * closes it when the run ends.
    */
-  checkEdits?(edits: readonly FileChange[]): Promise<string[]>;
+  openTypecheck?(): SourceTypecheck;
   /** Produces the migration from the edited source with the ORM's own migration tool. */
   generateMigration(input: GenerateMigrationInput): Promise<GeneratedMigration>;
+}
+
+/** A file's text to type-check in place of what is on disk (`path` relative to the project root, or absolute). */
+export interface SourceText {
+  readonly path: string;
+  readonly after: string;
+}
+
+/**
+ * One run's type checks of a project's TypeScript sources: the first loads the compiler's
+ * program (the ORM's declaration files, seconds), later ones reuse it.
+ */
+export interface SourceTypecheck {
+  /** The schema source files as the ORM reads them, absolute: what is checked before any change. */
+  readonly sourceFiles: readonly string[];
+  /**
+   * Type-checks `files` (their `after` text in place of the disk's; every other file as on
+   * disk) and returns their diagnostics as tsc prints them, `file:line:column - error TSnnnn:
+   * message`; empty when they check.
+   */
+  check(files: readonly SourceText[]): Promise<string[]>;
+  /** Stops what the checker runs on (a worker thread); a check still under way is abandoned. */
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
-import { refuseUnparsableSources, typecheckSourcesInWorker } from '@orm-ai/core/typescript';
+import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
+import { openSourceTypecheck, refuseUnparsableSources } from '@orm-ai/core/typescript';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
 import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnapshot } from './drizzle-kit-api.js';
@@ -77,8 +77,8 @@ class DrizzleProject implements OrmProject {
     return edits.map((edit) => ({ ...edit, role: 'source' as const }));
   }
 
-  checkEdits(edits: readonly FileChange[]): Promise<string[]> {
-    return typecheckSourcesInWorker({ projectRoot: this.config.root, edits });
+  openTypecheck(): SourceTypecheck {
+    return openSourceTypecheck({ projectRoot: this.config.root, sourceFiles: this.config.sourceFiles });
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {

@@ -35,6 +35,18 @@ describe('typecheckSources', () => {
     ]);
   });
 
+  it('includes every @types package when the tsconfig names none, as the project\'s TypeScript 5 does', () => {
+    const root = tempDir('drizzle-ai-typecheck-types-');
+    symlinkSync(path.resolve(packageRoot, '..', '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    const usesNode = "import { pgTable, text } from 'drizzle-orm/pg-core';\n\nexport const notes = pgTable(process.env.NOTES_TABLE ?? 'notes', { body: text('body') });\n";
+    writeFileSync(path.join(root, 'schema.ts'), usesNode);
+    writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true } }));
+    expect(typecheckSources({ projectRoot: root, edits: [{ path: 'schema.ts', after: usesNode }] })).toEqual([]);
+    // A tsconfig that names its types gets those only.
+    writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'esnext', moduleResolution: 'bundler', skipLibCheck: true, types: [] } }));
+    expect(typecheckSources({ projectRoot: root, edits: [{ path: 'schema.ts', after: usesNode }] })).toEqual([expect.stringMatching(/^schema\.ts:3:\d+ - error TS2591: Cannot find name 'process'/)]);
+  });
+
   it('uses strict defaults and the project node_modules when there is no tsconfig.json', () => {
     const root = tempDir('drizzle-ai-typecheck-');
     symlinkSync(path.resolve(packageRoot, '..', '..', 'node_modules'), path.join(root, 'node_modules'), 'dir');

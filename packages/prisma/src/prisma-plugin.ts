@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { OrmAiError, renamesUndone, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToPrismaSource } from './apply-plan.js';
 import { listNotNullStatements } from './list-not-null.js';
@@ -47,6 +48,10 @@ class PrismaProject implements OrmProject {
 
   get root(): string {
     return this.files.root;
+  }
+
+  get migrationsFolder() {
+    return { path: this.files.migrationsDir, exists: existsSync(this.files.migrationsDir) };
   }
 
   async readSchema(): Promise<SchemaModel> {

@@ -1,5 +1,5 @@
-import { typecheckSourcesInWorker } from '@orm-ai/core/typescript';
-import type { EntityEdit } from './apply-plan.js';
+import type { SourceTypecheck } from '@orm-ai/core';
+import { openSourceTypecheck, type OpenSourceTypecheckOptions } from '@orm-ai/core/typescript';
 
 /**
  * What entities always need on top of the project's tsconfig: TypeORM's decorators are
@@ -7,11 +7,7 @@ import type { EntityEdit } from './apply-plan.js';
  */
 export const ENTITY_COMPILER_OPTIONS = { experimentalDecorators: true } as const;
 
-/**
- * Type-checks edited entity files in memory, on a worker thread (core's
- * `typecheckSourcesInWorker`), with `ENTITY_COMPILER_OPTIONS`. Returns `file:line:column - error TSnnnn: message`
- * diagnostics of the edited files.
- */
-export function typecheckEntities(options: { projectRoot: string; edits: readonly EntityEdit[] }): Promise<string[]> {
-  return typecheckSourcesInWorker({ ...options, requiredOptions: ENTITY_COMPILER_OPTIONS });
+/** Core's `openSourceTypecheck` for entity files: with `ENTITY_COMPILER_OPTIONS`. */
+export function openEntityTypecheck(options: Omit<OpenSourceTypecheckOptions, 'requiredOptions'>): SourceTypecheck {
+  return openSourceTypecheck({ ...options, requiredOptions: ENTITY_COMPILER_OPTIONS });
 }

@@ -1,14 +1,15 @@
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
 import { applyPlanToEntities } from './apply-plan.js';
-import { typecheckEntities } from './entity-typecheck.js';
+import { openEntityTypecheck } from './entity-typecheck.js';
 import { readEntities } from './read-entities.js';
 import { readProjectModel, type ProjectModel } from './read-model.js';
 import { registerNewEntities } from './register-entities.js';
 import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
 import { replayMigrationHistory, type MigrationHistory } from './schema-builder/migration-history.js';
 import { refuseSchemaDrift } from './schema-drift.js';
-import { findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
+import { entityFiles, findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
 import { withTypeormDefaults } from './typeorm-defaults.js';
 import { generateTypeormMigration } from './typeorm-migration.js';
 import { withUnsynchronizedIndexes } from './unsynchronized-indexes.js';
@@ -47,6 +48,8 @@ const TYPEORM_VERSIONS = { name: 'typeorm', range: '>=0.3.0 <2.0.0', described: 
 
 class TypeormProject implements OrmProject {
   #read: Promise<ProjectModel> | undefined;
+  /** Known once the data source is loaded (it may say where, by a glob). */
+  #migrationsDir: string | undefined;
   #replayed: Promise<MigrationHistory> | undefined;
 
   constructor(
@@ -55,6 +58,10 @@ class TypeormProject implements OrmProject {
     /** Where the scratch and builder shadows find initdb's data directory. */
     private readonly cacheDir: string | undefined,
   ) {}
+
+  get migrationsFolder() {
+    return this.#migrationsDir === undefined ? undefined : { path: this.#migrationsDir, exists: existsSync(this.#migrationsDir) };
+  }
 
   /** The model from the entity metadata the project's own typeorm builds (see `readProjectModel`). */
   async readSchema(): Promise<SchemaModel> {
@@ -79,8 +86,12 @@ class TypeormProject implements OrmProject {
     return all.map((edit) => ({ ...edit, role: 'source' as const }));
   }
 
-  checkEdits(edits: readonly FileChange[]): Promise<string[]> {
-    return typecheckEntities({ projectRoot: this.root, edits });
+  /**
+   * The entity files a static read of the data source finds, checked from the start; the data
+   * source itself (configuration, environment) only when a plan edits it.
+   */
+  openTypecheck(): SourceTypecheck {
+    return openEntityTypecheck({ projectRoot: this.root, sourceFiles: entityFiles({ root: this.root, dataSourcePath: this.dataSourcePath }) });
   }
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
@@ -110,7 +121,10 @@ class TypeormProject implements OrmProject {
   }
 
   #project(): Promise<ProjectModel> {
-    this.#read ??= readProjectModel({ dataSourcePath: this.dataSourcePath, root: this.root });
+    this.#read ??= readProjectModel({ dataSourcePath: this.dataSourcePath, root: this.root }).then((read) => {
+      this.#migrationsDir = read.migrationsDir;
+      return read;
+    });
     return this.#read;
   }
 }

@@ -5,7 +5,7 @@ import { codedError } from '../cli/run-generate-command.js';
 import { runCli, type CliDefinition, type CliIo } from '../cli/run-cli.js';
 import { renderError } from '../report/text-report.js';
 import { closeWarmShadows, keepShadowsWarm, warmShadowReuses } from '../shadow/warm-shadows.js';
-import { keepTypecheckerWarm, stopWarmTypechecker, warmTypecheckReuses } from '../typescript/typecheck-sources.js';
+import { keepTypecheckerWarm, stopWarmTypechecker, warmTypecheckReuses } from '../typescript/source-typecheck.js';
 import { onMessages, send, type ClientMessage, type DaemonStatus } from './daemon-protocol.js';
 
 /** What the client that starts a daemon tells it (`ORM_AI_DAEMON_SERVE`). */
@@ -31,7 +31,7 @@ export async function serveDaemon(definition: CliDefinition, settings: DaemonSet
   keepShadowsWarm();
   keepTypecheckerWarm();
   let runs = 0;
-  // Runs, not checks: a run whose edits fail checks the unedited files too, on the same worker.
+  // Runs, not checks: a run checks its unedited sources, then its edits, on the same worker.
   let warmTypecheckRuns = 0;
   let queue: Promise<void> = Promise.resolve();
   let idle: NodeJS.Timeout | undefined;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { pathFromRoot } from '../project-path.js';
+import { refuseMissingMigrationsFolder } from './no-migrations.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { resolvePostgresVersions } from '../safety/postgres-target.js';
 import { openShadowDatabase } from '../shadow/open-shadow.js';
@@ -69,6 +70,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
   if (options.setupFile) throw new OrmAiError('USAGE', '--setup builds the state for SQL files; project migrations build their own', { hint: 'Pass the SQL files to check, or drop --setup.' });
   const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath, env: options.env });
   const scripts = await project.readMigrations();
+  refuseMissingMigrationsFolder({ project, scripts, ormName: options.plugin.displayName, cwd: options.cwd });
   const first = options.since === undefined ? 0 : scripts.findIndex((script) => script.id === options.since || script.id.startsWith(options.since!));
   if (first === -1) {
     throw new OrmAiError('USAGE', `no migration "${options.since}" in this project`, { hint: `Migrations: ${scripts.map((script) => script.id).join(', ') || 'none'}.` });

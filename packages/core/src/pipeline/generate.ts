@@ -1,4 +1,4 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ChangePlan } from '../change-plan.js';
 import type { Finding } from '../finding.js';
@@ -16,8 +16,9 @@ import { requireServerReachable, shadowServerFrom } from '../shadow/server-datab
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
-import { checkEdits } from './check-edits.js';
-import { readProject, type ReadProject } from './read-project.js';
+import { refuseSchemaWithoutMigrations } from './no-migrations.js';
+import { startRunTypecheck, type RunTypecheck } from './check-edits.js';
+import { readProject } from './read-project.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
@@ -101,6 +102,24 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   };
 
   if (options.baseline) return { ...(await generateBaseline(options, timed)), timings };
+  let typecheck: RunTypecheck | undefined;
+  try {
+    return await planAndProve({ options, timed, timings, startTypecheck: (project) => (typecheck = startRunTypecheck(project)) });
+  } finally {
+    await typecheck?.close();
+  }
+}
+
+interface PlanAndProveOptions {
+  readonly options: GenerateOptions;
+  readonly timed: Timed;
+  readonly timings: Record<GenerateStage, number>;
+  /** Told the project as soon as it is open; the caller closes what it starts. */
+  readonly startTypecheck: (project: OrmProject) => RunTypecheck;
+}
+
+/** `generateMigration` past the baseline. */
+async function planAndProve({ options, timed, timings, startTypecheck }: PlanAndProveOptions): Promise<GenerateOutcome> {
   // What fails in milliseconds fails before anything takes seconds.
   const planInput = await planInputFor(options);
   const shadowServer = shadowServerFrom(options);
@@ -111,9 +130,11 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   const checkPlanFile = async (model: SchemaModel) => {
     if ('file' in planInput) filePlan = await validatePlanFile({ path: planInput.file, plan: planInput.plan, model, request: options.request });
   };
+  // The type check of the unedited sources (seconds, on a worker) runs while the schema is read.
+  let typecheck: RunTypecheck | undefined;
   const { project, model, scripts } = await timed('read-schema', async () => {
-    const read = await readProject({ ...options, checkSchema: checkPlanFile });
-    refuseSchemaWithoutMigrations(read, options.plugin.displayName, options.cwd);
+    const read = await readProject({ ...options, checkSchema: checkPlanFile, onOpen: (opened) => (typecheck = startTypecheck(opened)) });
+    refuseSchemaWithoutMigrations({ ...read, ormName: options.plugin.displayName, cwd: options.cwd });
     return read;
   });
   // An extension the embedded shadow cannot create stops the run before the model is asked,
@@ -131,14 +152,19 @@ export async function generateMigration(options: GenerateOptions): Promise<Gener
   let prepared: ShadowDatabase | undefined;
   try {
     const { source, planner } = planSourceFor(options, model, planInput, filePlan);
-    let plan = await timed('plan', () => source.next());
+    const checked = typecheck!;
+    // A type error the user's file has as it is fails the run before any model call or edit.
+    let plan = await timed('plan', async () => {
+      await checked.requireCleanSources();
+      return source.next();
+    });
     for (;;) {
       // The history failing on the shadow is known before the plan is applied whenever the
       // shadow is already done: reported then, not after the edit and the ORM's generate.
       preparing.throwIfFailed();
       // Before anything of the plan runs: data may only be destroyed when the user says so.
       await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
-      const candidate = await tryPlan({ options, project, model, plan, timed, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
+      const candidate = await tryPlan({ options, project, model, plan, timed, typecheck: checked, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
@@ -173,28 +199,6 @@ function watched<T>(promise: Promise<T>): Watched<T> {
   };
 }
 
-/**
- * The shadow is built from the project's migrations, so a schema that no migration made (a
- * TypeORM project on `synchronize`, a Drizzle project on `push`, a Prisma project on `db push`)
- * would come out as one migration creating every table, presented as the requested change.
- */
-function refuseSchemaWithoutMigrations({ project, model, scripts }: ReadProject, ormName: string, cwd: string): void {
-  if (scripts.length > 0 || model.tables.length === 0) return;
-  const tables = model.tables.map((table) => table.name);
-  const named = tables.length > 3 ? `${tables.slice(0, 3).join(', ')} and ${tables.length - 3} more` : tables.join(', ');
-  const folder = project.migrationsFolder;
-  // A folder that is not there is more often a wrong path in the config than a project without history.
-  const where = folder ? (folder.exists ? ` in ${relativeOrAbsolute(cwd, folder.path)}` : ` (${relativeOrAbsolute(cwd, folder.path)} does not exist)`) : '';
-  throw new OrmAiError('NO_MIGRATIONS', `the schema declares ${tables.length} table(s) (${named}) but the project has no ${ormName} migrations yet${where}.`, {
-    hint: `${folder && !folder.exists ? `If the migrations are elsewhere, point the ${ormName} config at them. ` : ''}orm-ai proves each change on a shadow database built from the project's migrations. Run again with --baseline to write the initial migration of the current schema with ${ormName}'s own migration tool, record it as applied where the schema already exists, then make the change.`,
-  });
-}
-
-function relativeOrAbsolute(cwd: string, path: string): string {
-  const shown = relative(cwd, path);
-  return shown.startsWith('..') || isAbsolute(shown) ? path : `./${shown}`;
-}
-
 type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
 
 interface TryPlanOptions {
@@ -203,6 +207,7 @@ interface TryPlanOptions {
   readonly model: SchemaModel;
   readonly plan: ChangePlan;
   readonly timed: Timed;
+  readonly typecheck: RunTypecheck;
   readonly shadow: () => Promise<ShadowDatabase>;
   /** Throws the prepared shadow's failure (the history's) if it has already failed. */
   readonly throwIfShadowFailed: () => void;
@@ -239,7 +244,7 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
   if (!applied.ok) return applied;
   // The type check of the edited source (seconds) runs beside generating and proving the
   // migration. Its failure wins over whatever followed from the badly typed source.
-  const checking = checkEdits(options.project, applied.value);
+  const checking = options.typecheck.checkEdits(applied.value);
   const outcome = await tryEdits(options, known, applied.value).then(
     (result) => ({ result }),
     (error: unknown) => ({ error }),

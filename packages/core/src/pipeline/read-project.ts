@@ -23,8 +23,11 @@ export async function readProject(options: {
    * runs them on a scratch shadow), and what only needs the schema should not wait for it.
    */
   checkSchema?: ((model: SchemaModel) => Promise<unknown>) | undefined;
+  /** Told the project as soon as it is open, before its schema is read: to start work that needs only the project. */
+  onOpen?: ((project: OrmProject) => void) | undefined;
 }): Promise<ReadProject> {
   const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath, env: options.env });
+  options.onOpen?.(project);
   const sweeping = removeStaleRunFiles(project.root);
   try {
     const model = await project.readSchema();

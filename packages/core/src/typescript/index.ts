@@ -6,5 +6,6 @@
  */
 export * from './text-changes.js';
 export * from './typecheck-sources.js';
+export * from './source-typecheck.js';
 export * from './source-style.js';
 export * from './syntax-errors.js';

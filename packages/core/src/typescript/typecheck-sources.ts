@@ -1,7 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { Project, ts, type Diagnostic, type SourceFile } from 'ts-morph';
 import { formatDiagnostic } from './syntax-errors.js';
 
@@ -41,103 +40,23 @@ function checkEdited(project: Project, projectRoot: string, edits: TypecheckSour
   return sourceFiles.flatMap((sourceFile) => editedFileDiagnostics(sourceFile).map((diagnostic) => describe(diagnostic, projectRoot)));
 }
 
-/**
- * `typecheckSources` on a worker thread, so that the check (seconds: the ORM's declaration
- * files are large) runs on the other core while the main thread generates and proves the
- * migration. From sources (tests run them untranspiled) there is no worker script, and the
- * check runs in-process. In a daemon (`keepTypecheckerWarm`) the worker outlives the run.
- */
-export function typecheckSourcesInWorker(options: TypecheckSourcesOptions): Promise<string[]> {
-  const script = new URL('./typecheck-worker.js', import.meta.url);
-  if (!existsSync(fileURLToPath(script))) return Promise.resolve().then(() => typecheckSources(options));
-  if (warm) return warm.check(script, options);
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: options });
-    worker.once('message', (message: WorkerAnswer) => {
-      if (message.diagnostics) resolve(message.diagnostics);
-      else reject(new Error(`the type check failed: ${message.failure}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the type check's worker exited with code ${code} before answering`)));
-  });
-}
-
 /** What the worker posts back: diagnostics, or why the check itself failed; `warm` when it reused a loaded program. */
 export interface WorkerAnswer {
-  readonly id?: number;
+  readonly id: number;
   readonly diagnostics?: string[];
   readonly failure?: string;
   readonly warm?: boolean;
 }
 
-let warm: WarmTypechecker | undefined;
-
-/** From now on this process keeps one type-check worker, and its loaded programs, for every run (a daemon). */
-export function keepTypecheckerWarm(): void {
-  warm ??= new WarmTypechecker();
-}
-
-/** How many checks reused a program a previous run loaded (the daemon's status). */
-export function warmTypecheckReuses(): number {
-  return warm?.reuses ?? 0;
-}
-
-/** Stops the kept worker (the daemon is stopping). */
-export async function stopWarmTypechecker(): Promise<void> {
-  await warm?.stop();
-}
-
-class WarmTypechecker {
-  reuses = 0;
-  #worker: Worker | undefined;
-  #next = 0;
-  readonly #waiting = new Map<number, { resolve: (diagnostics: string[]) => void; reject: (error: Error) => void }>();
-
-  check(script: URL, options: TypecheckSourcesOptions): Promise<string[]> {
-    const worker = (this.#worker ??= this.#start(script));
-    const id = (this.#next += 1);
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, options });
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.#worker?.terminate();
-  }
-
-  #start(script: URL): Worker {
-    const worker = new Worker(script);
-    // An idle worker must not keep the daemon alive past its own idle exit.
-    worker.unref();
-    worker.on('message', (message: WorkerAnswer) => {
-      const waiting = this.#waiting.get(message.id ?? -1);
-      if (!waiting) return;
-      this.#waiting.delete(message.id!);
-      if (message.warm) this.reuses += 1;
-      if (message.diagnostics) waiting.resolve(message.diagnostics);
-      else waiting.reject(new Error(`the type check failed: ${message.failure}`));
-    });
-    const fail = (error: Error) => {
-      this.#worker = undefined;
-      for (const waiting of this.#waiting.values()) waiting.reject(error);
-      this.#waiting.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the type check's worker exited with code ${code} before answering`)));
-    return worker;
-  }
-}
-
-/** Programs a warm worker keeps, by project; the latest only, as a daemon serves one project. */
-const keptProjects = new Map<string, Project>();
+/** Programs kept between checks, by project, options and install; the latest only, as a run or a daemon serves one project. */
+export type KeptPrograms = Map<string, Project>;
 
 /**
- * `typecheckSources` reusing the program a previous check loaded for the same project, with
- * the same options and the same installed packages: the ORM's declarations are parsed and
- * bound once, and a later check re-reads only the project's own files from disk.
+ * `typecheckSources` reusing the program a previous check loaded into `keptProjects` for the
+ * same project, with the same options and the same installed packages: the ORM's declarations
+ * are parsed and bound once, and a later check re-reads only the project's own files from disk.
  */
-export function typecheckSourcesWarm(options: TypecheckSourcesOptions): { diagnostics: string[]; warm: boolean } {
+export function typecheckSourcesWarm(options: TypecheckSourcesOptions, keptProjects: KeptPrograms): { diagnostics: string[]; warm: boolean } {
   const projectRoot = path.resolve(options.projectRoot);
   const key = JSON.stringify([projectRoot, options.requiredOptions ?? {}, installStamp(projectRoot)]);
   let project = keptProjects.get(key);
@@ -145,16 +64,49 @@ export function typecheckSourcesWarm(options: TypecheckSourcesOptions): { diagno
   if (project) {
     // The previous check's edits are in memory only, and the user may have changed any file since.
     // Every file the last program read, not only those added to the project: imports resolved on the way count.
-    for (const file of project.getProgram().compilerObject.getSourceFiles()) {
-      if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) continue;
-      project.getSourceFile(file.fileName)?.refreshFromFileSystemSync();
-    }
+    for (const file of ownFiles(project)) project.getSourceFile(file.fileName)?.refreshFromFileSystemSync();
+    // The same texts checked clean before (a run's unedited sources are the last run's written edits): clean again.
+    if (cleanChecks.get(project)?.includes(fingerprintOf(project, projectRoot, options.edits))) return { diagnostics: [], warm: true };
   } else {
     keptProjects.clear();
     project = createProject(projectRoot, options.requiredOptions ?? {});
     keptProjects.set(key, project);
   }
-  return { diagnostics: checkEdited(project, projectRoot, options.edits), warm: reused };
+  const diagnostics = checkEdited(project, projectRoot, options.edits);
+  if (diagnostics.length === 0) rememberClean(project, fingerprintOf(project, projectRoot, options.edits));
+  return { diagnostics, warm: reused };
+}
+
+/**
+ * What a kept program found clean, by `fingerprintOf`: the latest few, as a run checks its
+ * unedited sources and then its edits. Only clean results are kept: an error may be a file
+ * that is missing now and there later, which no fingerprint of the program's files would see.
+ */
+const cleanChecks = new WeakMap<Project, string[]>();
+const CLEAN_CHECKS_KEPT = 4;
+
+function rememberClean(project: Project, fingerprint: string): void {
+  const kept = cleanChecks.get(project) ?? [];
+  cleanChecks.set(project, [fingerprint, ...kept.filter((known) => known !== fingerprint)].slice(0, CLEAN_CHECKS_KEPT));
+}
+
+/**
+ * The checked texts and every project file the program read, as they are now, with the
+ * checked ones in place of the disk's: the same fingerprint, the same diagnostics (the
+ * packages, the options and the tsconfig are the kept program's key).
+ */
+function fingerprintOf(project: Project, projectRoot: string, edits: TypecheckSourcesOptions['edits']): string {
+  const texts = new Map<string, string>();
+  for (const file of ownFiles(project)) texts.set(file.fileName, project.getSourceFile(file.fileName)?.getFullText() ?? '');
+  for (const edit of edits) texts.set(path.resolve(projectRoot, edit.path).split(path.sep).join('/'), edit.after);
+  const hash = createHash('sha256');
+  for (const [fileName, text] of [...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${fileName}\0${text.length}\0${text}`);
+  return hash.digest('hex');
+}
+
+/** The program's own source files: not declaration files, nothing in node_modules. */
+function ownFiles(project: Project): ts.SourceFile[] {
+  return project.getProgram().compilerObject.getSourceFiles().filter((file) => !file.isDeclarationFile && !file.fileName.includes('/node_modules/'));
 }
 
 /**
@@ -180,10 +132,19 @@ function installStamp(projectRoot: string): number[] {
 
 function createProject(projectRoot: string, required: ts.CompilerOptions): Project {
   const tsConfigFilePath = path.join(projectRoot, 'tsconfig.json');
-  if (!existsSync(tsConfigFilePath)) return new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { ...DEFAULT_OPTIONS, ...required } });
+  if (!existsSync(tsConfigFilePath)) return new Project({ skipAddingFilesFromTsConfig: true, compilerOptions: { ...DEFAULT_OPTIONS, ...EVERY_TYPES_PACKAGE, ...required } });
   // The project's own options (and module resolution), but only the edited files are checked.
-  return new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ignoreDeprecations: '6.0', ...required } });
+  const project = new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true, ignoreDeprecations: '6.0', ...required } });
+  if (project.getCompilerOptions().types === undefined) project.compilerOptions.set(EVERY_TYPES_PACKAGE);
+  return project;
 }
+
+/**
+ * What a tsconfig without `types` means to the TypeScript 5 a project runs: every package in
+ * `node_modules/@types`. The bundled TypeScript 6 reads no `types` as none, and would report
+ * `process` in a schema file as unknown (`Cannot find name 'process'`): not the user's error.
+ */
+const EVERY_TYPES_PACKAGE: ts.CompilerOptions = { types: ['*'] };
 
 function describe(diagnostic: Diagnostic, projectRoot: string): string {
   return formatDiagnostic(diagnostic.compilerObject, projectRoot);

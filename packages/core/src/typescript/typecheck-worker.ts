@@ -1,29 +1,21 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { typecheckSources, typecheckSourcesWarm, type TypecheckSourcesOptions, type WorkerAnswer } from './typecheck-sources.js';
+import { parentPort } from 'node:worker_threads';
+import { typecheckSourcesWarm, type KeptPrograms, type TypecheckSourcesOptions, type WorkerAnswer } from './typecheck-sources.js';
 
 const failure = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
+/** The latest project's program, kept for the next check: a run's, or a daemon's runs'. */
+const kept: KeptPrograms = new Map();
+
 /**
- * The worker side of `typecheckSourcesInWorker`. Started with `workerData`: one check, its
- * diagnostics (or why it failed) posted back. Started without (a daemon's kept worker): a
- * check per message, each answered with its id, programs kept between them.
+ * The worker side of `openSourceTypecheck`: a check per message, each answered with its id
+ * (its diagnostics, or why the check itself failed), the program kept between them.
  */
-if (workerData) {
+parentPort!.on('message', ({ id, options }: { id: number; options: TypecheckSourcesOptions }) => {
   let answer: WorkerAnswer;
   try {
-    answer = { diagnostics: typecheckSources(workerData as TypecheckSourcesOptions) };
+    answer = { id, ...typecheckSourcesWarm(options, kept) };
   } catch (error) {
-    answer = { failure: failure(error) };
+    answer = { id, failure: failure(error) };
   }
   parentPort!.postMessage(answer);
-} else {
-  parentPort!.on('message', ({ id, options }: { id: number; options: TypecheckSourcesOptions }) => {
-    let answer: WorkerAnswer;
-    try {
-      answer = { id, ...typecheckSourcesWarm(options) };
-    } catch (error) {
-      answer = { id, failure: failure(error) };
-    }
-    parentPort!.postMessage(answer);
-  });
-}
+});
