@@ -133,3 +133,49 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
     expect(await count(`SELECT 1 FROM users WHERE settings ? 'seed' AND nicknames = '{}' AND code_upper = upper(code)`)).toBe(200);
   });
 });
+
+// A chain of optional references, as in a wide schema where each table points at the one before.
+const chain = `
+CREATE TABLE chain_a (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE chain_b (id serial PRIMARY KEY, a_id integer REFERENCES chain_a (id), name text NOT NULL);
+CREATE TABLE chain_c (id serial PRIMARY KEY, b_id integer REFERENCES chain_b (id), name text NOT NULL);
+CREATE TABLE chain_d (id serial PRIMARY KEY, c_id integer NOT NULL REFERENCES chain_c (id), name text NOT NULL);
+CREATE TABLE chain_e (id serial PRIMARY KEY, d_id integer REFERENCES chain_d (id), name text NOT NULL);
+`;
+
+describe.each(shadowBackends())('seedTables on a chain of foreign keys on $name', ({ url }) => {
+  let shadow: ShadowDatabase;
+
+  beforeAll(async () => {
+    if (url) await ensurePostgresServer(url);
+    shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
+    await shadow.exec(chain);
+  }, 60_000);
+  afterAll(async () => {
+    await shadow?.close();
+  });
+
+  const isolatedSeeding = (tables: readonly TableRef[], read: string) =>
+    shadow.isolated({}, async (view) => ({ result: await seedTables({ shadow: view, tables }), rows: await view.query<Record<string, string | null>>(read) }));
+
+  it('fills every key of a requested table, and of its parents only the NOT NULL ones', async () => {
+    const { result, rows } = await isolatedSeeding(
+      [table('chain_e')],
+      `SELECT (SELECT count(*) FROM chain_e WHERE d_id IS NULL)::text AS e_null, (SELECT count(*) FROM chain_d)::text AS d,
+              (SELECT count(*) FROM chain_c WHERE b_id IS NULL)::text AS c_null, (SELECT count(*) FROM chain_b)::text AS b`,
+    );
+    // chain_e's own nullable key is filled; chain_d's NOT NULL key pulls in chain_c, whose nullable key stays NULL.
+    expect(names(result.seeded)).toEqual(['chain_c', 'chain_d', 'chain_e']);
+    expect(rows[0]).toEqual({ e_null: '0', d: '100', c_null: '100', b: '0' });
+  });
+
+  it('fills the keys of every requested table, wherever it sits in the chain', async () => {
+    const { result, rows } = await isolatedSeeding(
+      [table('chain_c'), table('chain_a')],
+      `SELECT (SELECT count(*) FROM chain_c WHERE b_id IS NULL)::text AS c_null, (SELECT count(*) FROM chain_b WHERE a_id IS NULL)::text AS b_null`,
+    );
+    expect(names(result.seeded)).toEqual(['chain_a', 'chain_b', 'chain_c']);
+    // chain_b is filled only as chain_c's parent: its optional key to chain_a is NULL, though chain_a has rows.
+    expect(rows[0]).toEqual({ c_null: '0', b_null: '100' });
+  });
+});

@@ -30,7 +30,10 @@ interface ForeignKey {
 interface CatalogTable {
   readonly oid: string;
   readonly ref: TableRef;
+  /** The keys whose parents are seeded first. */
   readonly foreignKeys: readonly ForeignKey[];
+  /** In a table seeded only as a parent, its nullable keys: their columns get NULL and their parents are not seeded. */
+  readonly nulledKeys: readonly ForeignKey[];
 }
 
 interface CatalogColumn {
@@ -59,8 +62,12 @@ const MAX_PARAMETERS = 65_535;
 /**
  * Fills the given tables of a shadow (and, first, the tables they reference) with `rowsPerTable`
  * rows each, one INSERT per table, so migrations can be measured on non-empty tables. Every
- * column gets a non-null value except those the database fills and the foreign keys of a
- * self-reference or cycle. A table the database rejects is reported in `skipped`, with its children.
+ * column gets a non-null value except those the database fills, the foreign keys of a
+ * self-reference or cycle, and the nullable foreign keys of a table filled only as a parent:
+ * a chain of optional references would otherwise fill most of a wide schema (half of it, 500
+ * tables, for one column added in the middle of a 1,000-table chain), while no statement on the
+ * requested tables reads those columns without naming their table, which is then requested.
+ * A table the database rejects is reported in `skipped`, with its children.
  *
  * @example
  * const { seeded, skipped } = await seedTables({ shadow, tables: [{ schema: 'public', name: 'comments' }] });
@@ -98,7 +105,10 @@ export async function seedTables(options: SeedOptions): Promise<SeedResult> {
   return { seeded, skipped };
 }
 
-/** The requested ordinary tables and, recursively, every table their foreign keys reference. */
+/**
+ * The requested ordinary tables and, recursively, the tables their foreign keys reference: every
+ * key of a requested table, only the NOT NULL keys of a table reached as a parent.
+ */
 async function readTables(shadow: ShadowDatabase, refs: readonly TableRef[]): Promise<Map<string, CatalogTable>> {
   const found = await shadow.query<{ oid: string; schema: string; name: string }>(
     `SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name
@@ -120,13 +130,14 @@ async function readTables(shadow: ShadowDatabase, refs: readonly TableRef[]): Pr
      ORDER BY k.conname`,
   );
   const tables = new Map<string, CatalogTable>();
-  const pending = found.map((row) => ({ oid: row.oid, ref: { schema: row.schema, name: row.name } }));
-  for (const { oid, ref } of pending) {
+  const pending = found.map((row) => ({ oid: row.oid, ref: { schema: row.schema, name: row.name }, requested: true }));
+  for (const { oid, ref, requested } of pending) {
     if (tables.has(oid)) continue;
     const own = keys.filter((key) => key.child === oid);
-    const foreignKeys = own.map((key) => ({ name: key.name, parentOid: key.parent, columns: key.columns, referencedColumns: key.referenced, nullable: key.nullable }));
-    tables.set(oid, { oid, ref, foreignKeys });
-    pending.push(...own.map((key) => ({ oid: key.parent, ref: { schema: key.parent_schema, name: key.parent_name } })));
+    const followed = own.filter((key) => requested || !key.nullable);
+    const keyOf = (key: (typeof own)[number]) => ({ name: key.name, parentOid: key.parent, columns: key.columns, referencedColumns: key.referenced, nullable: key.nullable });
+    tables.set(oid, { oid, ref, foreignKeys: followed.map(keyOf), nulledKeys: own.filter((key) => !followed.includes(key)).map(keyOf) });
+    pending.push(...followed.map((key) => ({ oid: key.parent, ref: { schema: key.parent_schema, name: key.parent_name }, requested: false })));
   }
   return tables;
 }
@@ -214,6 +225,7 @@ async function columnSources(run: SeedRun, table: CatalogTable, columns: readonl
   const existing = await readExisting(run.shadow, table.ref, columns);
   const sources = new Map<CatalogColumn, ValuesAt>();
   const byName = new Map(columns.map((column) => [column.name, column]));
+  for (const key of table.nulledKeys) for (const name of key.columns) sources.set(byName.get(name)!, () => null);
   for (const key of table.foreignKeys) {
     if (run.cycleKeys.has(key)) {
       if (!key.nullable) return `its foreign key "${key.name}" closes a cycle of NOT NULL keys (or references its own table), so no row can be first`;

@@ -35,6 +35,16 @@ export function typecheckSources(options: TypecheckSourcesOptions): string[] {
   return checkEdited(createProject(projectRoot, options.requiredOptions ?? {}), projectRoot, options.edits);
 }
 
+/**
+ * Checks each edited file whole. Checking only the edited declarations and those referring to
+ * them, the rest imported from the edited file so TypeScript infers them lazily, was measured
+ * on a 1,000-table Drizzle chain (each table's `.references(() => previous.id)`) and kept out:
+ * inferring a referenced table's type infers the table it references in turn (the
+ * `pgTable` call's overloads are resolved with the callback's return type), 500 levels deep
+ * for the middle table, which overflows the default stack, and with a larger stack it costs 4.6 CPU s against 6.6
+ * for the whole file. Stubs declared as `declare const x: typeof import('./schema').x`
+ * are worse: checking the stub resolves every one of them.
+ */
 function checkEdited(project: Project, projectRoot: string, edits: TypecheckSourcesOptions['edits']): string[] {
   const sourceFiles = edits.map((edit) => project.createSourceFile(path.resolve(projectRoot, edit.path), edit.after, { overwrite: true }));
   return sourceFiles.flatMap((sourceFile) => editedFileDiagnostics(sourceFile).map((diagnostic) => describe(diagnostic, projectRoot)));
