@@ -43,6 +43,8 @@ export const statementReportSchema = z
     findings: z.array(findingSchema).describe('Safety findings on this statement.'),
     locks: z.array(statementLockSchema).describe('Locks it held on relations that existed before the migration.'),
     rewrites: z.array(z.string()).describe('Tables whose storage it replaced (a measured `relfilenode` change).'),
+    rebuiltIndexes: z.array(z.string()).describe('Indexes it rebuilt without rewriting their table (`posts_title_idx on posts`; a measured `relfilenode` change).'),
+    dropped: z.array(z.string()).describe('Tables that existed before the migration and that it dropped, named by it or not (measured: gone from the catalog).'),
     durationMs: z.number().nullable().describe('Wall time on the shadow with seeded rows, rounded to 0.01 ms; null when the statement did not run.'),
     estimates: z.array(durationEstimateSchema).describe('Duration estimates at production size; empty without `--rows` or `--stats-url`, or when the statement does not scan or rewrite.'),
     error: z.string().optional().describe('Present only when the statement has no measurement: why (the shadow rejected it, or an earlier statement).'),
