@@ -162,6 +162,7 @@ describe.each(shadowBackends())('index rebuilds, drops and statements outside a 
 
   it('measures the tables a statement dropped', () => {
     expect(at(8).dropped).toEqual(['archive.old_posts']);
+    expect(at(8).findings.map((finding) => finding.rule)).toContain('drop-cascade');
     expect(at(4).dropped).toEqual([]);
   });
 });
