@@ -17,7 +17,7 @@ export const reindexNotConcurrent = defineSafetyRule({
   phase: 'parse-tree',
   measuredAs: 'index-rebuild',
   scansTable: true,
-  squawk: [],
+  squawk: ['require-concurrent-reindex'],
   fix: 'Use REINDEX ... CONCURRENTLY (PostgreSQL 12+), in a migration of its own that runs outside a transaction: it builds the new index beside the old one under SHARE UPDATE EXCLUSIVE, so reads and writes go on.',
   *check({ kind, node, isNewTable }) {
     if (kind !== 'ReindexStmt' || isConcurrentReindex(node)) return;
