@@ -24,7 +24,7 @@ export const statementLockSchema = z
     relation: z.string().describe('The table or index locked; only relations that existed before the migration are listed.'),
     mode: z.string().describe('PostgreSQL\'s name for the lock mode: `ACCESS EXCLUSIVE`.'),
     blocks: z.string().describe('What other sessions wait for while the lock is held.'),
-    measured: z.boolean().describe('True when read from `pg_locks` on the shadow; false for statements that cannot run in a transaction (`VACUUM`, `... CONCURRENTLY`), which get PostgreSQL\'s documented lock on the table it falls on.'),
+    measured: z.boolean().describe('True when read from `pg_locks` on the shadow; for a statement that cannot run in a transaction (`VACUUM`, `... CONCURRENTLY`), true when a second session on a server shadow saw the lock it queued for, false when it is PostgreSQL\'s documented lock (embedded PGlite has one session).'),
   })
   .meta({ id: 'StatementLock', description: 'A lock a statement held.' });
 

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.js';
 import { requireOwnDatabase } from '../shadow/isolated-shadow.js';
-import type { ShadowDatabase } from '../shadow/shadow-database.js';
+import { opensSessions, type ShadowDatabase } from '../shadow/shadow-database.js';
 import type { ParsedStatement } from '../sql-parser.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
 import { documentedLocks, mustRunOutsideTransaction } from './documented-locks.js';
 import { lockMode, type LockMode } from './lock-modes.js';
+import { runWithLockProbe } from './lock-probe.js';
 import type { StatementMeasurement } from './safety-rule.js';
 import type { HeldLock, RelationFile, ShadowCatalog } from './shadow-catalog.js';
 import { tablesNamedIn, type Node } from './statement-ast.js';
@@ -17,7 +18,7 @@ export interface StatementLock {
   readonly mode: string;
   /** What other sessions wait for while it is held. */
   readonly blocks: string;
-  /** False for statements that cannot run in a transaction (VACUUM, CONCURRENTLY): their lock is PostgreSQL's documented one. */
+  /** False when the lock is PostgreSQL's documented one: a statement that cannot run in a transaction (VACUUM, CONCURRENTLY) on a shadow without a second session to probe it. */
   readonly measured: boolean;
 }
 
@@ -71,26 +72,32 @@ export class StatementMeasurer {
 
   /**
    * A statement PostgreSQL refuses inside a transaction block (`VACUUM`, `... CONCURRENTLY`):
-   * its storage changes are measured the same way, its locks are PostgreSQL's documented
-   * ones, on the table each falls on (embedded PGlite has a single session, so no second
-   * session can watch the lock it waits for).
+   * its storage changes are measured the same way; its locks are PostgreSQL's documented
+   * ones, on the table each falls on, except where the shadow offers a second session (a
+   * server): there the lock it queues for on its first table is measured by a probe
+   * (`runWithLockProbe`). Embedded PGlite has a single session.
    */
   async #measureOutsideTransaction(statement: ParsedStatement, kind: string, node: Node, before: readonly RelationFile[]): Promise<StatementMeasurement> {
+    const probed = documentedLocks(kind, node, before, []).find(({ table }) => this.#existing.has(table.oid))?.table;
     const started = performance.now();
+    let probedMode: string | null = null;
     try {
-      await this.shadow.exec(statement.sql);
+      if (probed && opensSessions(this.shadow)) probedMode = await runWithLockProbe(this.shadow, statement.sql, probed);
+      else await this.shadow.exec(statement.sql);
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }
     const durationMs = performance.now() - started;
     const changes = this.#storageChanges(kind, before, await this.catalog.relationFiles());
-    const strongest = new Map<string, LockMode>();
-    for (const { table, lock } of documentedLocks(kind, node, before, changes.rewrites)) {
-      if (!this.#existing.has(table.oid)) continue;
+    const strongest = new Map<string, StatementLock & { rank: number }>();
+    const note = (table: TableRef, lock: LockMode, measured: boolean) => {
       const label = tableLabel(table);
-      if ((strongest.get(label)?.rank ?? -1) < lock.rank) strongest.set(label, lock);
-    }
-    const locks = [...strongest].map(([relation, lock]) => ({ relation, mode: lock.mode, blocks: lock.blocks, measured: false }));
+      if ((strongest.get(label)?.rank ?? -1) < lock.rank) strongest.set(label, { relation: label, mode: lock.mode, blocks: lock.blocks, measured, rank: lock.rank });
+    };
+    // The probe sees the lock the statement queues for first: it stands unless the documentation names a stronger one.
+    if (probed && probedMode !== null) note(probed, lockMode(probedMode), true);
+    for (const { table, lock } of documentedLocks(kind, node, before, changes.rewrites)) if (this.#existing.has(table.oid)) note(table, lock, false);
+    const locks = [...strongest.values()].map(({ rank: _rank, ...lock }) => lock);
     return { ok: true, locks, ...changes, durationMs };
   }
 
