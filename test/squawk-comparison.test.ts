@@ -52,7 +52,13 @@ type ShadowFact =
   /** The lock modes held on tables that existed before the migration (at one line, or over the file). */
   | { readonly kind: 'locks'; readonly line?: number; readonly modes: readonly string[] }
   /** PostgreSQL rejects this SQL (the fix squawk proposes, or a use our rule warns about). */
-  | { readonly kind: 'rejects'; readonly sql: string; readonly error: string };
+  | { readonly kind: 'rejects'; readonly sql: string; readonly error: string }
+  /** The indexes rebuilt without a table rewrite over the file (measured `relfilenode` changes), exactly. */
+  | { readonly kind: 'rebuilt'; readonly indexes: readonly string[] }
+  /** The tables that existed before and that the file dropped (measured: gone from the catalog), exactly. */
+  | { readonly kind: 'dropped'; readonly tables: readonly string[] }
+  /** After running `sql` alone on a copy of the state before the fixture, `query` returns these rows. */
+  | { readonly kind: 'after'; readonly sql: string; readonly query: string; readonly rows: ReadonlyArray<Record<string, unknown>> };
 
 interface Disagreement {
   /** `<rule folder>/<file>` under packages/core/src/safety/rules. */
@@ -93,10 +99,26 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'concurrently-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  {
+    fixture: 'create-index-not-concurrent/safe-on-only.sql',
+    side: 'squawk only',
+    rule: 'require-concurrent-index-creation',
+    why: 'CREATE INDEX ... ON ONLY a partitioned table builds nothing: an invalid index on the parent alone, no partition indexed (catalog on the shadow); each partition is then indexed CONCURRENTLY and attached, which is the safe way on a partitioned table',
+    shadow: {
+      kind: 'after',
+      sql: 'CREATE INDEX measurements_taken_at_idx ON ONLY measurements (taken_at)',
+      query: "SELECT (SELECT count(*)::int FROM pg_inherits h JOIN pg_index i ON i.indrelid = h.inhrelid WHERE h.inhparent = 'measurements'::regclass) AS partition_indexes, (SELECT indisvalid FROM pg_index WHERE indexrelid = 'measurements_taken_at_idx'::regclass) AS valid",
+      rows: [{ partition_indexes: 0, valid: false }],
+    },
+  },
   { fixture: 'create-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'drop-cascade/dangerous-inherits.sql', side: 'ours only', rule: 'drop-cascade', why: 'DROP TABLE events CASCADE also dropped events_2025, which inherits from it, and its rows (measured: gone from the catalog); squawk only sees the table named', shadow: { kind: 'dropped', tables: ['events', 'events_2025'] } },
+  { fixture: 'drop-cascade/dangerous-type.sql', side: 'ours only', rule: 'drop-cascade', why: 'DROP TYPE address CASCADE dropped the typed table addresses and its rows (measured); squawk has no rule about DROP TYPE', shadow: { kind: 'dropped', tables: ['addresses'] } },
+  { fixture: 'drop-cascade/dangerous.sql', side: 'ours only', rule: 'drop-cascade', why: 'DROP SCHEMA archive CASCADE dropped archive.old_posts and archive.old_users with their rows (measured); squawk has no rule about DROP SCHEMA', shadow: { kind: 'dropped', tables: ['archive.old_posts', 'archive.old_users'] } },
+  { fixture: 'drop-cascade/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the schema is empty: no table that existed before is dropped or locked (measured), so nothing queues behind it', shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'ban-drop-column', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
-  { fixture: 'drop-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented; squawk's own message says so): ${WEAK_LOCK}` },
+  { fixture: 'drop-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the index's table (documented; squawk's own message says so): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'ban-drop-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'enum-value-added-in-transaction/dangerous.sql', side: 'ours only', rule: 'enum-value-added-in-transaction', why: 'PostgreSQL 11 refuses ALTER TYPE ... ADD VALUE inside a transaction block (allowed since 12, release notes); squawk --pg-version=11 --assume-in-transaction says nothing' },
@@ -106,9 +128,14 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'enum-value-added-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'foreign-key-without-index/dangerous.sql', side: 'ours only', rule: 'foreign-key-without-index', why: 'after the migration no index leads with comments.post_id (catalog on the shadow): every DELETE on posts, or update of posts.id, scans comments; squawk has no such rule' },
   { fixture: 'foreign-key-without-index/safe.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: 'comments is created by the line before: no running code uses it, and the index locks no table that existed before (measured)', shadow: { kind: 'locks', line: 2, modes: [] } },
+  { fixture: 'index-rebuild/dangerous.sql', side: 'squawk only', rule: 'prefer-text-field', why: 'the statement keeps varchar(100) and changes only the collation: the danger is the rebuild of posts_title_idx under ACCESS EXCLUSIVE, which our index-rebuild reports (and squawk as changing-column-type); the table is not rewritten (measured)', shadow: { kind: 'rebuilt', indexes: ['posts_title_idx on posts'] } },
+  { fixture: 'index-rebuild/safe-concurrently.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on posts (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'index-rebuild/safe.sql', side: 'squawk only', rule: 'changing-column-type', why: 'a collation change on a column no index covers is catalog-only: no table rewritten, no index rebuilt (relfilenodes unchanged on the shadow)', shadow: { kind: 'rebuilt', indexes: [] } },
   { fixture: 'prefer-jsonb/dangerous.sql', side: 'ours only', rule: 'prefer-jsonb', why: 'squawk 2.66 has no rule about json; json has no equality operator, so DISTINCT, GROUP BY and UNION on the column fail', shadow: { kind: 'rejects', sql: "SELECT DISTINCT '{}'::json", error: 'could not identify an equality operator for type json' } },
   { fixture: 'rename-table/safe.sql', side: 'squawk only', rule: 'renaming-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'rename-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'reindex-not-concurrent/safe-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX TABLE CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on posts (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'reindex-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the index's table (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'statement-failed/dangerous.sql', side: 'ours only', rule: 'statement-failed', why: 'missing_table does not exist after the earlier migrations (the shadow rejected it); squawk has no catalog', shadow: { kind: 'rejected', error: 'does not exist' } },
   { fixture: 'statement-failed/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the table does not exist, so the statement fails before any lock can be waited for; it has to be fixed first', shadow: { kind: 'rejected', error: 'does not exist' } },
   { fixture: 'table-rewrite/dangerous.sql', side: 'ours only', rule: 'table-rewrite', why: 'SET UNLOGGED rewrites audit under ACCESS EXCLUSIVE (relfilenode changed on the shadow); squawk has no rule for it', shadow: { kind: 'rewrite', table: 'audit' } },
@@ -117,6 +144,10 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'unbatched-backfill/dangerous-no-where.sql', side: 'ours only', rule: 'unbatched-backfill', why: 'an UPDATE without WHERE locks every row until commit; squawk has no rule about UPDATE or DELETE' },
   { fixture: 'unbatched-backfill/dangerous.sql', side: 'ours only', rule: 'unbatched-backfill', why: 'WHERE body IS NULL is no batch: it reaches the whole table in one statement; squawk has no rule about UPDATE or DELETE' },
   { fixture: 'unique-without-using-index/dangerous.sql', side: 'squawk only', rule: 'constraint-missing-not-valid', why: "squawk's fix cannot be written: PostgreSQL rejects UNIQUE ... NOT VALID; our unique-without-using-index (squawk's disallowed-unique-constraint) gives the fix that works", shadow: { kind: 'rejects', sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email) NOT VALID', error: 'cannot be marked NOT VALID' } },
+  { fixture: 'vacuum-full-or-cluster/dangerous-cluster.sql', side: 'ours only', rule: 'vacuum-full-or-cluster', why: 'CLUSTER rewrites posts under ACCESS EXCLUSIVE (relfilenode changed on the shadow); squawk has no rule about CLUSTER', shadow: { kind: 'rewrite', table: 'posts' } },
+  { fixture: 'vacuum-full-or-cluster/dangerous.sql', side: 'ours only', rule: 'vacuum-full-or-cluster', why: 'VACUUM FULL rewrites posts under ACCESS EXCLUSIVE (relfilenode changed on the shadow); squawk has no rule about VACUUM', shadow: { kind: 'rewrite', table: 'posts' } },
+  { fixture: 'vacuum-full-or-cluster/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'vacuum-full-or-cluster/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `plain VACUUM takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
 ];
 
 interface Fixture {
@@ -267,6 +298,23 @@ async function expectShadowFact(fact: ShadowFact, analysis: MigrationAnalysis, p
       const shadow = await prepared.fork();
       try {
         await expect(shadow.exec(fact.sql)).rejects.toThrow(fact.error);
+      } finally {
+        await shadow.close();
+      }
+      return;
+    }
+    case 'rebuilt':
+      expect(statements.map((statement) => statement.error ?? null)).toEqual(statements.map(() => null));
+      expect(statements.flatMap((statement) => statement.rebuiltIndexes)).toEqual(fact.indexes);
+      return;
+    case 'dropped':
+      expect(statements.flatMap((statement) => statement.dropped)).toEqual(fact.tables);
+      return;
+    case 'after': {
+      const shadow = await prepared.fork();
+      try {
+        await shadow.exec(fact.sql);
+        expect(await shadow.query(fact.query)).toEqual(fact.rows);
       } finally {
         await shadow.close();
       }

@@ -60,9 +60,9 @@ describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }
     expect(at(2).locks.every((lock) => lock.measured)).toBe(true);
   });
 
-  it('reports no lock on a table the migration created, and the documented lock for CONCURRENTLY', () => {
+  it('reports no lock on a table the migration created, and the lock of CONCURRENTLY: documented on PGlite, probed from a second session on a server', () => {
     expect(at(10).locks).toEqual([]);
-    expect(at(11).locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'SHARE UPDATE EXCLUSIVE', measured: false })]);
+    expect(at(11).locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'SHARE UPDATE EXCLUSIVE', measured: url !== undefined })]);
   });
 
   it('detects rewrites from relfilenode: a widening is none, int to bigint is one', () => {
@@ -104,6 +104,68 @@ describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }
     expect(columns.map((row) => row.column_name)).toEqual(['created_at', 'email', 'id', 'name']);
     const rows = await prepared.query<{ count: number }>('SELECT count(*)::int AS count FROM users');
     expect(rows[0]!.count).toBe(0);
+  });
+});
+
+/** Statements that rebuild, rewrite or drop without saying so, and statements that cannot run in a transaction. */
+const STORAGE_MIGRATION = [
+  'ALTER TABLE posts ALTER COLUMN title TYPE varchar(100) COLLATE "C";',
+  'REINDEX TABLE posts;',
+  'REINDEX INDEX CONCURRENTLY posts_title_idx;',
+  'DROP INDEX CONCURRENTLY posts_author_idx;',
+  'VACUUM FULL audit;',
+  'VACUUM users;',
+  'ANALYZE users;',
+  'DROP SCHEMA archive CASCADE;',
+  // A widening that keeps the collation keeps the index's file; without COLLATE "C" it would go back to the default and rebuild.
+  'ALTER TABLE posts ALTER COLUMN title TYPE varchar(200) COLLATE "C";',
+].join('\n');
+
+describe.each(shadowBackends())('index rebuilds, drops and statements outside a transaction, measured on $name', ({ url }) => {
+  let prepared: ShadowDatabase;
+  let analysis: MigrationAnalysis;
+  const at = (line: number): StatementAnalysis => analysis.statements.find((statement) => statement.line === line)!;
+
+  beforeAll(async () => {
+    if (url) await ensurePostgresServer(url);
+    prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
+    const archive = 'CREATE SCHEMA archive; CREATE TABLE archive.old_posts (id bigint PRIMARY KEY, title text);';
+    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: `${SETUP}\n${archive}` }], transaction: 'none' });
+    analysis = await analyzeMigration({ prepared, path: 'storage.sql', sql: STORAGE_MIGRATION, transaction: 'none' });
+  });
+  afterAll(async () => {
+    await prepared?.close();
+  });
+
+  it('measures an index rebuilt while its table keeps its file: a collation change, REINDEX (the TOAST index too), REINDEX CONCURRENTLY', () => {
+    expect(analysis.statements.every((statement) => statement.error === undefined)).toBe(true);
+    expect(at(1)).toMatchObject({ rewrites: [], rebuiltIndexes: ['posts_title_idx on posts'] });
+    expect(at(2)).toMatchObject({ rewrites: [], rebuiltIndexes: ['posts_author_idx on posts', 'posts_pkey on posts', 'posts_title_idx on posts', 'the TOAST index of posts'] });
+    expect(at(3)).toMatchObject({ rewrites: [], rebuiltIndexes: ['posts_title_idx on posts'] });
+    expect(at(9)).toMatchObject({ rewrites: [], rebuiltIndexes: [] });
+  });
+
+  it('compares storage files for statements outside a transaction: VACUUM FULL rewrites, VACUUM does not', () => {
+    expect(at(5).rewrites).toEqual(['audit']);
+    expect(at(6).rewrites).toEqual([]);
+  });
+
+  it('puts the lock of a statement outside a transaction on its table, an index resolved to its table: documented on PGlite, probed on a server', () => {
+    // A server shadow offers a second session, which holds a conflicting lock and reads the one the statement queues for.
+    const probed = url !== undefined;
+    expect(at(2).locks).toEqual([expect.objectContaining({ relation: 'posts', mode: 'SHARE', measured: true })]);
+    expect(at(3).locks).toEqual([expect.objectContaining({ relation: 'posts', mode: 'SHARE UPDATE EXCLUSIVE', measured: probed })]);
+    expect(at(4).locks).toEqual([expect.objectContaining({ relation: 'posts', mode: 'SHARE UPDATE EXCLUSIVE', measured: probed })]);
+    expect(at(5).locks).toEqual([expect.objectContaining({ relation: 'audit', mode: 'ACCESS EXCLUSIVE', measured: probed })]);
+    expect(at(6).locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'SHARE UPDATE EXCLUSIVE', measured: probed })]);
+    // ANALYZE runs in a transaction: its lock is read from pg_locks.
+    expect(at(7).locks).toEqual([expect.objectContaining({ relation: 'users', mode: 'SHARE UPDATE EXCLUSIVE', measured: true })]);
+  });
+
+  it('measures the tables a statement dropped', () => {
+    expect(at(8).dropped).toEqual(['archive.old_posts']);
+    expect(at(8).findings.map((finding) => finding.rule)).toContain('drop-cascade');
+    expect(at(4).dropped).toEqual([]);
   });
 });
 

@@ -25,7 +25,7 @@ export const statementLockSchema = z
     relation: z.string().describe('The table or index locked; only relations that existed before the migration are listed.'),
     mode: z.string().describe('PostgreSQL\'s name for the lock mode: `ACCESS EXCLUSIVE`.'),
     blocks: z.string().describe('What other sessions wait for while the lock is held.'),
-    measured: z.boolean().describe('True when read from `pg_locks` on the shadow; false for CONCURRENTLY statements, which cannot run in a transaction and get PostgreSQL\'s documented lock.'),
+    measured: z.boolean().describe('True when read from `pg_locks` on the shadow; for a statement that cannot run in a transaction (`VACUUM`, `... CONCURRENTLY`), true when a second session on a server shadow saw the lock it queued for, false when it is PostgreSQL\'s documented lock (embedded PGlite has one session).'),
   })
   .meta({ id: 'StatementLock', description: 'A lock a statement held.' });
 
@@ -44,6 +44,8 @@ export const statementReportSchema = z
     findings: z.array(findingSchema).describe('Safety findings on this statement.'),
     locks: z.array(statementLockSchema).describe('Locks it held on relations that existed before the migration.'),
     rewrites: z.array(z.string()).describe('Tables whose storage it replaced (a measured `relfilenode` change).'),
+    rebuiltIndexes: z.array(z.string()).describe('Indexes it rebuilt without rewriting their table (`posts_title_idx on posts`; a measured `relfilenode` change).'),
+    dropped: z.array(z.string()).describe('Tables that existed before the migration and that it dropped, named by it or not (measured: gone from the catalog).'),
     durationMs: z.number().nullable().describe('Wall time on the shadow with seeded rows, rounded to 0.01 ms; null when the statement did not run.'),
     estimates: z.array(durationEstimateSchema).describe('Duration estimates at production size; empty without `--rows` or `--stats-url`, or when the statement does not scan or rewrite.'),
     error: z.string().optional().describe('Present only when the statement has no measurement: why (the shadow rejected it, or an earlier statement).'),

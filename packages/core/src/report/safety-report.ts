@@ -51,6 +51,8 @@ export function analysisReport(analysis: MigrationAnalysis): AnalysisReport {
       findings: statement.findings,
       locks: statement.locks,
       rewrites: statement.rewrites,
+      rebuiltIndexes: statement.rebuiltIndexes,
+      dropped: statement.dropped,
       // A hundredth of a millisecond is finer than the measurement; more digits would only be noise.
       durationMs: statement.durationMs === null ? null : Math.round(statement.durationMs * 100) / 100,
       estimates: statement.estimates,
@@ -68,13 +70,15 @@ const COLOUR = { error: pc.red, warning: pc.yellow, info: pc.cyan } as const;
 export function renderAnalysisText(analysis: MigrationAnalysis, options: { onlyNotable?: boolean } = {}): string {
   const lines = [pc.bold(analysis.path)];
   for (const statement of analysis.statements) {
-    const notable = statement.findings.length > 0 || statement.rewrites.length > 0 || statement.error !== undefined;
+    const notable = statement.findings.length > 0 || statement.rewrites.length > 0 || statement.rebuiltIndexes.length > 0 || statement.dropped.length > 0 || statement.error !== undefined;
     if (options.onlyNotable && !notable) continue;
     lines.push(`  ${pc.dim(`line ${statement.line}`)}  ${firstLine(statement.sql)}`);
     for (const lock of statement.locks) {
       lines.push(`    ${pc.dim('lock')} ${lock.mode} on ${lock.relation}${lock.measured ? '' : ' (documented)'} ${pc.dim(`— blocks ${lock.blocks}`)}`);
     }
     if (statement.rewrites.length > 0) lines.push(`    ${pc.red('rewrites')} ${statement.rewrites.join(', ')}`);
+    if (statement.rebuiltIndexes.length > 0) lines.push(`    ${pc.yellow('rebuilds')} ${statement.rebuiltIndexes.join(', ')}`);
+    if (statement.dropped.length > 0) lines.push(`    ${pc.red('drops')} ${statement.dropped.join(', ')}`);
     for (const estimate of statement.estimates) {
       lines.push(`    ${pc.dim('estimate')} ${formatDuration(estimate.ms)} at ${estimate.rows.toLocaleString('en-US')} rows in ${estimate.table}`);
     }

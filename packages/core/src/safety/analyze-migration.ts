@@ -8,7 +8,15 @@ import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
 import { SAFETY_RULES, safetyRule, type SafetyRuleId } from './rules/index.js';
 import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from './postgres-target.js';
 import { measurementDiffers, type PostgresFactId } from './postgres-versions.js';
-import type { RulePhase, SafetyFixes, SafetyRuleDefinition, TargetFinding } from './safety-rule.js';
+import {
+  describeRebuiltIndex,
+  type MeasuredDanger,
+  type RulePhase,
+  type SafetyFixes,
+  type SafetyRuleDefinition,
+  type StatementMeasurement,
+  type TargetFinding,
+} from './safety-rule.js';
 import { ShadowCatalog } from './shadow-catalog.js';
 import { names, nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
 import { StatementMeasurer, type StatementLock } from './statement-measurement.js';
@@ -29,6 +37,10 @@ export interface StatementAnalysis {
   readonly locks: readonly StatementLock[];
   /** Tables whose storage the statement replaced (measured `relfilenode` changes). */
   readonly rewrites: readonly string[];
+  /** Indexes it rebuilt without rewriting their table (`posts_title_idx on posts`; measured `relfilenode` changes). */
+  readonly rebuiltIndexes: readonly string[];
+  /** Tables that existed before the migration and that it dropped (measured: gone from the catalog). */
+  readonly dropped: readonly string[];
   /** Wall time on the shadow with seeded rows; null when the statement did not run. */
   readonly durationMs: number | null;
   readonly estimates: readonly DurationEstimate[];
@@ -75,7 +87,13 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
   const parsed = await parseSql(options.sql);
   if (!parsed.ok) {
     const finding = safetyFinding('statement-failed', `does not parse as PostgreSQL: ${parsed.message}`, options.fixes);
-    return { path: options.path, seeded: [], unseeded: [], postgres: statedVersions(postgres), statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], durationMs: null, estimates: [] }] };
+    return {
+      path: options.path,
+      seeded: [],
+      unseeded: [],
+      postgres: statedVersions(postgres),
+      statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [] }],
+    };
   }
   return options.prepared.isolated({ sql: [options.sql] }, async (shadow) => {
     // With production sizes to scale to, more rows make the shadow's per-row time less about fixed costs.
@@ -127,7 +145,7 @@ class MigrationRun {
     let failed: string | null = null;
     for (const statement of statements) {
       if (failed !== null) {
-        results.push({ line: statement.line, sql: statement.sql, findings: [], locks: [], rewrites: [], durationMs: null, estimates: [], error: failed });
+        results.push({ line: statement.line, sql: statement.sql, findings: [], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [], error: failed });
         continue;
       }
       const analysis = await this.#statement(statement);
@@ -157,24 +175,26 @@ class MigrationRun {
     const suspected = [...(await this.#findings('parse-tree', input)), ...(await this.#findings('catalog', input))];
     this.#track(kind, node);
     const measurement = await this.#measurer.measure(statement, kind, node);
-    const reconciled = measurement.ok ? this.#reconcile(suspected, measurement.rewrites) : suspected;
+    const reconciled = measurement.ok ? this.#reconcile(suspected, measurement) : suspected;
     const measured = await this.#findings('measurement', {
       ...input,
       measurement,
-      rewriteExplained: measurement.ok && measurement.rewrites.length > 0 && suspected.some(suspectsRewrite),
+      explained: (danger: MeasuredDanger) => measurement.ok && measuredFacts(measurement, danger) !== null && suspected.some((finding) => suspects(finding, danger)),
       lockTimeoutSet: this.#lockTimeoutSet,
       foundBefore: (rule: SafetyRuleId) => this.#found.has(rule),
     });
     const findings = [...reconciled, ...measured];
     for (const finding of findings) this.#found.add(finding.rule);
     const { line, sql } = statement;
-    if (!measurement.ok) return { line, sql, findings, locks: [], rewrites: [], durationMs: null, estimates: [], error: measurement.error };
+    if (!measurement.ok) return { line, sql, findings, locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [], error: measurement.error };
     return {
       line,
       sql,
       findings,
       locks: measurement.locks,
       rewrites: measurement.rewrites.map(tableLabel),
+      rebuiltIndexes: measurement.rebuiltIndexes.map(describeRebuiltIndex),
+      dropped: measurement.dropped.map(tableLabel),
       durationMs: measurement.durationMs,
       estimates: this.#estimates(statement, findings, measurement.durationMs),
     };
@@ -196,15 +216,16 @@ class MigrationRun {
   }
 
   /**
-   * Measured facts outrank the parser's suspicion, in both directions, except where the
-   * shadow has a behaviour the target lacks: there the finding stays, saying why the
-   * measurement does not hold for the target.
+   * Measured facts outrank the parser's and the catalog's suspicion, in both directions,
+   * except where the shadow has a behaviour the target lacks: there the finding stays,
+   * saying why the measurement does not hold for the target.
    */
-  #reconcile(findings: readonly Finding[], rewrites: readonly TableRef[]): Finding[] {
-    const tables = rewrites.map(tableLabel).join(', ');
+  #reconcile(findings: readonly Finding[], measurement: Extract<StatementMeasurement, { ok: true }>): Finding[] {
     return findings.flatMap((finding) => {
-      if (!suspectsRewrite(finding)) return [finding];
-      if (rewrites.length > 0) return [{ ...finding, message: `${finding.message} Measured on the shadow: ${tables} rewritten.` }];
+      const danger = safetyRule(finding.rule)?.measuredAs;
+      if (!danger) return [finding];
+      const facts = measuredFacts(measurement, danger);
+      if (facts !== null) return [{ ...finding, message: `${finding.message} Measured on the shadow: ${facts}.` }];
       const lacking = this.#lacking.get(finding);
       const differs = lacking ? measurementDiffers(lacking, this.options.postgres) : null;
       return differs ? [{ ...finding, message: `${finding.message} Not measured: ${differs}` }] : [];
@@ -263,8 +284,15 @@ type PhaseInput<P extends StatementPhase> = Parameters<Extract<SafetyRuleDefinit
 /** The statements that can add a foreign key. */
 const ADDS_FOREIGN_KEYS = new Set(['CreateStmt', 'AlterTableStmt']);
 
-function suspectsRewrite(finding: Finding): boolean {
-  return safetyRule(finding.rule)?.measuredAs === 'rewrite';
+function suspects(finding: Finding, danger: MeasuredDanger): boolean {
+  return safetyRule(finding.rule)?.measuredAs === danger;
+}
+
+/** What the shadow measured of a danger, for a message; null when it measured none. */
+function measuredFacts(measurement: Extract<StatementMeasurement, { ok: true }>, danger: MeasuredDanger): string | null {
+  if (danger === 'rewrite') return measurement.rewrites.length > 0 ? `${measurement.rewrites.map(tableLabel).join(', ')} rewritten` : null;
+  const rebuilt = measurement.rebuiltIndexes.map(describeRebuiltIndex);
+  return rebuilt.length > 0 ? `${rebuilt.join(', ')} rebuilt` : null;
 }
 
 /** A rule's finding: the plugin's fix when it has one, else the rule's own. */

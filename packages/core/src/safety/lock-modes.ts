@@ -35,6 +35,3 @@ export function lockMode(pgLocksMode: string): LockMode {
   const known = LOCK_MODES[pgLocksMode];
   return known ? { mode: known.name, blocks: known.blocks, rank: known.rank } : { mode: pgLocksMode, blocks: 'see PostgreSQL\'s lock conflict table', rank: 0 };
 }
-
-/** The lock CONCURRENTLY statements take: they cannot run in a transaction, so it is documented rather than measured. */
-export const CONCURRENT_BUILD_LOCK = lockMode('ShareUpdateExclusiveLock');

@@ -1,6 +1,6 @@
 import type { Finding } from '../finding.js';
 import type { ParsedStatement } from '../sql-parser.js';
-import type { TableRef } from '../table-ref.js';
+import { tableLabel, type TableRef } from '../table-ref.js';
 import type { PostgresFactId, PostgresTarget } from './postgres-versions.js';
 import type { ShadowCatalog } from './shadow-catalog.js';
 import type { StatementLock } from './statement-measurement.js';
@@ -49,16 +49,36 @@ export type StatementMeasurement =
   | {
       readonly ok: true;
       readonly locks: readonly StatementLock[];
-      /** Tables that existed before the migration whose storage file the statement replaced. */
+      /** Tables (and materialized views) that existed before the migration whose storage file, or TOAST table's, the statement replaced. */
       readonly rewrites: readonly TableRef[];
+      /** Indexes of those tables it rebuilt (a new storage file) without rewriting their table. */
+      readonly rebuiltIndexes: readonly RebuiltIndex[];
+      /** Tables and materialized views that existed before the migration and are gone after the statement. */
+      readonly dropped: readonly TableRef[];
       readonly durationMs: number;
     }
   | { readonly ok: false; readonly error: string };
 
+/** An index rebuilt by a statement, with its table. */
+export interface RebuiltIndex {
+  /** `posts_title_idx`, schema-qualified outside `public`; a TOAST index's name is an oid, so it is named by its table. */
+  readonly index: string;
+  readonly table: TableRef;
+  readonly toast: boolean;
+}
+
+/** `posts_title_idx on posts`, `the TOAST index of posts`: for messages. */
+export function describeRebuiltIndex({ index, table, toast }: RebuiltIndex): string {
+  return toast ? `the TOAST index of ${tableLabel(table)}` : `${index} on ${tableLabel(table)}`;
+}
+
+/** What the shadow measures that a rule of an earlier phase may suspect: a table rewrite, or an index rebuild without one. */
+export type MeasuredDanger = 'rewrite' | 'index-rebuild';
+
 export interface MeasuredInput extends CatalogInput {
   readonly measurement: StatementMeasurement;
-  /** Whether a rule of an earlier phase already named the measured rewrite (its finding now says it was measured). */
-  readonly rewriteExplained: boolean;
+  /** Whether a rule of an earlier phase already named this measured danger (its finding now says it was measured). */
+  explained(danger: MeasuredDanger): boolean;
   /** Whether `SET lock_timeout` ran earlier in the migration. */
   readonly lockTimeoutSet: boolean;
   /** Whether an earlier statement of this migration already earned a finding of this rule. */
@@ -93,8 +113,8 @@ interface RuleFacts<Id extends string> {
   readonly fix: string;
   /** The squawk rules that catch the same danger (empty: squawk has none), for the comparison with squawk. */
   readonly squawk: readonly string[];
-  /** The danger is a table rewrite: the shadow's measurement confirms the finding or overrules it. */
-  readonly measuredAs?: 'rewrite';
+  /** The danger is one the shadow measures (a table rewrite, an index rebuild): the measurement confirms the finding or overrules it. */
+  readonly measuredAs?: MeasuredDanger;
   /** Its cost grows with the table: the finding gets a duration estimate at production size. */
   readonly scansTable?: boolean;
 }

@@ -13,14 +13,21 @@ export interface CatalogColumn {
   readonly datetimePrecision: number | null;
 }
 
-/** One relation and its storage file: a changed `relfilenode` is a rewrite. */
+/** One relation and its storage file: a changed `relfilenode` is a rewrite (of a table) or a rebuild (of an index). */
 export interface RelationFile {
   readonly oid: number;
   readonly schema: string;
   readonly name: string;
-  /** `r` table, `p` partitioned table, `m` materialized view, `i` index, ... */
+  /** `r` table, `p` partitioned table, `m` materialized view, `i` index, `t` a table's TOAST table. */
   readonly kind: string;
   readonly filenode: number;
+  /**
+   * The user table or materialized view the relation's storage belongs to: itself, an
+   * index's table, a TOAST table's owner, a TOAST index's owner.
+   */
+  readonly table: TableRef & { readonly oid: number };
+  /** A TOAST table or a TOAST index (in pg_toast, named after an oid): reported by its owner's name. */
+  readonly toast: boolean;
 }
 
 export interface HeldLock {
@@ -103,14 +110,42 @@ export class ShadowCatalog {
     return rows.map((row) => row.proname);
   }
 
-  /** Every user relation with its storage file, to tell a rewrite from an in-place change. */
+  /**
+   * Every user relation with its storage file, to tell a rewrite or a rebuild from an
+   * in-place change: tables, partitioned tables, materialized views, their indexes, and
+   * their TOAST tables and TOAST indexes (which live in pg_toast), each with the table it
+   * belongs to.
+   */
   async relationFiles(): Promise<RelationFile[]> {
-    const rows = await this.shadow.query<{ oid: number; schema: string; name: string; kind: string; filenode: number }>(
-      `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relfilenode::int8 AS filenode
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'm', 'i')`,
+    const rows = await this.shadow.query<{ oid: number; schema: string; name: string; kind: string; filenode: number; owner_oid: number; owner_schema: string; owner_name: string; toast: boolean }>(
+      `WITH owners AS (
+         SELECT c.oid, n.nspname, c.relname, c.reltoastrelid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'm')
+       ), owned AS (
+         SELECT o.oid AS relation, o.oid AS owner, false AS toast FROM owners o
+         UNION ALL SELECT i.indexrelid, o.oid, false FROM owners o JOIN pg_index i ON i.indrelid = o.oid
+         UNION ALL SELECT o.reltoastrelid, o.oid, true FROM owners o WHERE o.reltoastrelid <> 0
+         UNION ALL SELECT i.indexrelid, o.oid, true FROM owners o JOIN pg_index i ON i.indrelid = o.reltoastrelid WHERE o.reltoastrelid <> 0
+       )
+       SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relfilenode::int8 AS filenode,
+              o.oid::int8 AS owner_oid, o.nspname AS owner_schema, o.relname AS owner_name, owned.toast
+         FROM owned JOIN pg_class c ON c.oid = owned.relation JOIN pg_namespace n ON n.oid = c.relnamespace JOIN owners o ON o.oid = owned.owner`,
     );
-    return rows.map((row) => ({ ...row, oid: Number(row.oid), filenode: Number(row.filenode) }));
+    return rows.map(({ owner_oid, owner_schema, owner_name, ...row }) => ({
+      ...row,
+      oid: Number(row.oid),
+      filenode: Number(row.filenode),
+      table: { oid: Number(owner_oid), schema: owner_schema, name: owner_name },
+    }));
+  }
+
+  /** The relation's kind (`r`, `p` partitioned, `m`, `v`, ...), or null when there is none by that name. */
+  async relationKind(table: TableRef): Promise<string | null> {
+    const rows = await this.shadow.query<{ kind: string }>(
+      'SELECT c.relkind::text AS kind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2',
+      [table.schema, table.name],
+    );
+    return rows[0]?.kind ?? null;
   }
 
   /**

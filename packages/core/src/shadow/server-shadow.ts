@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { runIsolated } from './isolated-shadow.js';
-import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
+import type { ForkOptions, SecondSessions, ShadowDatabase, ShadowSession } from './shadow-database.js';
 import { redact, ThrowawayDatabases, type ShadowServer, type ThrowawayDatabase } from './server-databases.js';
 
 /**
@@ -17,7 +17,7 @@ export async function openServerShadow(server: ShadowServer): Promise<ShadowData
   }
 }
 
-class ServerShadow implements ShadowDatabase {
+class ServerShadow implements ShadowDatabase, SecondSessions {
   #closed = false;
 
   private constructor(
@@ -69,6 +69,19 @@ class ServerShadow implements ShadowDatabase {
 
   isolated<T>(options: ForkOptions, work: (shadow: ShadowDatabase) => Promise<T>): Promise<T> {
     return runIsolated(this, { sql: options.sql ?? [], fork: () => this.fork() }, work);
+  }
+
+  async openSession(): Promise<ShadowSession> {
+    const client = new pg.Client({ connectionString: this.database.url });
+    client.on('error', () => undefined);
+    await client.connect();
+    return {
+      exec: async (sql) => {
+        await client.query(sql);
+      },
+      query: async <Row extends Record<string, unknown>>(sql: string, params: readonly unknown[] = []) => (await client.query<Row>(sql, [...params])).rows,
+      close: () => client.end().catch(() => undefined),
+    };
   }
 
   async close(): Promise<void> {

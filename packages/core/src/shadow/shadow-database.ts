@@ -37,3 +37,23 @@ export interface ForkOptions {
   /** SQL the fork will run beyond this shadow's (the new migration): a PGlite fork loads the extensions it creates. */
   readonly sql?: readonly string[] | undefined;
 }
+
+/**
+ * An optional capability: a second session on the same database, which a server shadow has
+ * and embedded PGlite (a single session) does not. Check it with `opensSessions`.
+ */
+export interface SecondSessions {
+  /** Opens another connection to this shadow's database; the caller closes it. */
+  openSession(): Promise<ShadowSession>;
+}
+
+/** A second session: plain statements and queries, nothing else. */
+export interface ShadowSession {
+  exec(sql: string): Promise<void>;
+  query<Row extends Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export function opensSessions(shadow: ShadowDatabase): shadow is ShadowDatabase & SecondSessions {
+  return typeof (shadow as Partial<SecondSessions>).openSession === 'function';
+}

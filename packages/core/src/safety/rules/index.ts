@@ -5,14 +5,17 @@ import { alterColumnTypeRewritesTable } from './alter-column-type-rewrites-table
 import { concurrentlyInTransaction } from './concurrently-in-transaction/concurrently-in-transaction.js';
 import { constraintNotValidMissing } from './constraint-not-valid-missing/constraint-not-valid-missing.js';
 import { createIndexNotConcurrent } from './create-index-not-concurrent/create-index-not-concurrent.js';
+import { dropCascade } from './drop-cascade/drop-cascade.js';
 import { dropColumn } from './drop-column/drop-column.js';
 import { dropIndexNotConcurrent } from './drop-index-not-concurrent/drop-index-not-concurrent.js';
 import { dropTable } from './drop-table/drop-table.js';
 import { enumValueAddedInTransaction } from './enum-value-added-in-transaction/enum-value-added-in-transaction.js';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index/foreign-key-without-index.js';
+import { indexRebuild } from './index-rebuild/index-rebuild.js';
 import { lockTimeoutMissing } from './lock-timeout-missing/lock-timeout-missing.js';
 import { preferJsonb } from './prefer-jsonb/prefer-jsonb.js';
 import { preferTimestamptz } from './prefer-timestamptz/prefer-timestamptz.js';
+import { reindexNotConcurrent } from './reindex-not-concurrent/reindex-not-concurrent.js';
 import { renameColumn } from './rename-column/rename-column.js';
 import { renameTable } from './rename-table/rename-table.js';
 import { setNotNullScansTable } from './set-not-null-scans-table/set-not-null-scans-table.js';
@@ -22,6 +25,7 @@ import { transactionNesting } from './transaction-nesting/transaction-nesting.js
 import { truncateTable } from './truncate-table/truncate-table.js';
 import { unbatchedBackfill } from './unbatched-backfill/unbatched-backfill.js';
 import { uniqueWithoutUsingIndex } from './unique-without-using-index/unique-without-using-index.js';
+import { vacuumFullOrCluster } from './vacuum-full-or-cluster/vacuum-full-or-cluster.js';
 
 /**
  * The one list of safety rules, each a folder beside this file holding the rule, its
@@ -34,6 +38,8 @@ export const SAFETY_RULES = [
   dropIndexNotConcurrent,
   concurrentlyInTransaction,
   enumValueAddedInTransaction,
+  reindexNotConcurrent,
+  vacuumFullOrCluster,
   addColumnNotNullWithoutDefault,
   addColumnRewritesTable,
   alterColumnTypeRewritesTable,
@@ -49,6 +55,8 @@ export const SAFETY_RULES = [
   preferJsonb,
   foreignKeyWithoutIndex,
   tableRewrite,
+  indexRebuild,
+  dropCascade,
   lockTimeoutMissing,
   transactionNesting,
   preferTimestamptz,

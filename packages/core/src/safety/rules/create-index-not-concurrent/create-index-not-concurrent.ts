@@ -5,13 +5,18 @@ import { tableOf } from '../../statement-ast.js';
 export const createIndexNotConcurrent = defineSafetyRule({
   id: 'create-index-not-concurrent',
   severity: 'warning',
-  phase: 'parse-tree',
+  // The catalog tells a partitioned table, whose `ON ONLY` index builds nothing.
+  phase: 'catalog',
   scansTable: true,
   squawk: ['require-concurrent-index-creation'],
   fix: 'Build the index with CREATE INDEX CONCURRENTLY, in a migration of its own that runs outside a transaction.',
-  *check({ kind, node, isNewTable }) {
+  async *check({ kind, node, isNewTable, catalog }) {
     if (kind !== 'IndexStmt' || node.concurrent) return;
     const table = tableOf(node.relation);
-    if (table && !isNewTable(table)) yield `CREATE INDEX on existing table ${tableLabel(table)} takes a SHARE lock: writes to it wait until the index is built.`;
+    if (!table || isNewTable(table)) return;
+    // `ON ONLY` a partitioned table makes an invalid index on the parent alone: no row is read.
+    // Each partition's index is then built (concurrently) and attached with ALTER INDEX ... ATTACH PARTITION.
+    if (node.relation && (node.relation as { inh?: boolean }).inh !== true && (await catalog.relationKind(table)) === 'p') return;
+    yield `CREATE INDEX on existing table ${tableLabel(table)} takes a SHARE lock: writes to it wait until the index is built.`;
   },
 });

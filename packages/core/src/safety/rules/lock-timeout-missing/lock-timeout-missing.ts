@@ -10,9 +10,10 @@ export const lockTimeoutMissing = defineSafetyRule({
   *check({ measurement, lockTimeoutSet, foundBefore }) {
     // Once per migration: the first statement that would queue writes behind it is where the SET belongs.
     if (!measurement.ok || lockTimeoutSet || foundBefore('lock-timeout-missing')) return;
-    const blocking = measurement.locks.find((lock) => lock.measured && blocksWrites(lock.mode));
+    // A documented lock counts too: VACUUM FULL, outside any transaction, still queues behind running ones.
+    const blocking = measurement.locks.find((lock) => blocksWrites(lock.mode));
     if (blocking) {
-      yield `This statement takes ${blocking.mode} on ${blocking.relation} (measured) with no lock_timeout set: while it waits behind any running transaction on ${blocking.relation}, every query it conflicts with (${blocking.blocks}) queues behind it.`;
+      yield `This statement takes ${blocking.mode} on ${blocking.relation} (${blocking.measured ? 'measured' : 'documented'}) with no lock_timeout set: while it waits behind any running transaction on ${blocking.relation}, every query it conflicts with (${blocking.blocks}) queues behind it.`;
     }
   },
 });

@@ -1,0 +1,80 @@
+import type { TableRef } from '../table-ref.js';
+import { lockMode, type LockMode } from './lock-modes.js';
+import type { RelationFile } from './shadow-catalog.js';
+import { names, nodeOf, tableOf, type Node } from './statement-ast.js';
+
+/** A lock PostgreSQL's documentation gives a statement, on a table that existed before the statement. */
+export interface DocumentedLock {
+  readonly table: TableRef & { readonly oid: number };
+  readonly lock: LockMode;
+}
+
+/**
+ * Statements PostgreSQL refuses inside a transaction block: their locks cannot be read from
+ * pg_locks inside a transaction of the analysis' own, so they come from `documentedLocks`.
+ */
+export function mustRunOutsideTransaction(kind: string, node: Node): boolean {
+  if ((kind === 'IndexStmt' || kind === 'DropStmt') && node.concurrent) return true;
+  if (kind === 'ReindexStmt') return isConcurrentReindex(node) || WHOLE_SCHEMA_REINDEX.has(String(node.kind));
+  // ANALYZE is a VacuumStmt too, and runs in a transaction; `CLUSTER` with no table does not.
+  if (kind === 'VacuumStmt') return node.is_vacuumcmd === true;
+  if (kind === 'ClusterStmt') return node.relation === undefined;
+  return kind === 'CreatedbStmt' || kind === 'DropdbStmt' || kind === 'AlterSystemStmt';
+}
+
+const WHOLE_SCHEMA_REINDEX = new Set(['REINDEX_OBJECT_SCHEMA', 'REINDEX_OBJECT_DATABASE', 'REINDEX_OBJECT_SYSTEM']);
+
+export function isConcurrentReindex(node: Node): boolean {
+  return ((node.params as unknown[] | undefined) ?? []).some((param) => nodeOf<{ defname?: string }>(param, 'DefElem')?.defname === 'concurrently');
+}
+
+/** Whether a VACUUM statement has the FULL option (`VACUUM FULL t`, `VACUUM (FULL, ANALYZE) t`). */
+export function isVacuumFull(node: Node): boolean {
+  return ((node.options as unknown[] | undefined) ?? []).some((option) => nodeOf<{ defname?: string }>(option, 'DefElem')?.defname === 'full');
+}
+
+const SHARE_UPDATE_EXCLUSIVE = lockMode('ShareUpdateExclusiveLock');
+const SHARE = lockMode('ShareLock');
+const ACCESS_EXCLUSIVE = lockMode('AccessExclusiveLock');
+
+/**
+ * The table lock PostgreSQL's documentation gives a statement that cannot run in a
+ * transaction, on the table it falls on: an index named by the statement is resolved to its
+ * table through `relations` (the catalog just before the statement). Sources: the pages of
+ * CREATE INDEX, DROP INDEX, REINDEX, VACUUM and CLUSTER, and "Explicit Locking".
+ * `rewritten` are the tables the statement was measured to rewrite: a rewrite always holds
+ * ACCESS EXCLUSIVE (it is how `CLUSTER` with no table shows which tables it took).
+ */
+export function documentedLocks(kind: string, node: Node, relations: readonly RelationFile[], rewritten: readonly TableRef[]): DocumentedLock[] {
+  const tables = relations.filter((relation) => relation.kind !== 'i' && !relation.toast);
+  const tableNamed = (table: TableRef | null) => (table ? tables.filter((relation) => relation.schema === table.schema && relation.name === table.name).map((relation) => relation.table) : []);
+  const tableOfIndex = (index: TableRef | null) =>
+    index ? relations.filter((relation) => relation.kind === 'i' && !relation.toast && relation.schema === index.schema && relation.name === index.name).map((relation) => relation.table) : [];
+  const locks: DocumentedLock[] = [];
+  const add = (lock: LockMode, on: ReadonlyArray<DocumentedLock['table']>) => locks.push(...on.map((table) => ({ table, lock })));
+
+  if (kind === 'IndexStmt') add(SHARE_UPDATE_EXCLUSIVE, tableNamed(tableOf(node.relation)));
+  if (kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX') add(SHARE_UPDATE_EXCLUSIVE, ((node.objects as unknown[]) ?? []).flatMap((object) => tableOfIndex(qualified(object))));
+  if (kind === 'ReindexStmt') {
+    // REINDEX CONCURRENTLY: SHARE UPDATE EXCLUSIVE on the table (and its indexes); plain REINDEX: SHARE on the table.
+    const lock = isConcurrentReindex(node) ? SHARE_UPDATE_EXCLUSIVE : SHARE;
+    if (node.kind === 'REINDEX_OBJECT_INDEX') add(lock, tableOfIndex(tableOf(node.relation)));
+    else if (node.kind === 'REINDEX_OBJECT_TABLE') add(lock, tableNamed(tableOf(node.relation)));
+    else if (node.kind === 'REINDEX_OBJECT_SCHEMA') add(lock, tables.filter((relation) => relation.schema === node.name).map((relation) => relation.table));
+    else add(lock, tables.map((relation) => relation.table));
+  }
+  if (kind === 'VacuumStmt') {
+    const named = ((node.rels as unknown[]) ?? []).flatMap((rel) => tableNamed(tableOf(nodeOf<Node>(rel, 'VacuumRelation')?.relation)));
+    // VACUUM with no table processes every table of the database.
+    add(isVacuumFull(node) ? ACCESS_EXCLUSIVE : SHARE_UPDATE_EXCLUSIVE, named.length > 0 ? named : tables.filter((relation) => relation.kind !== 'p').map((relation) => relation.table));
+  }
+  add(ACCESS_EXCLUSIVE, rewritten.flatMap(tableNamed));
+  return locks;
+}
+
+/** A `[schema.]name` list of a DROP statement's object. */
+function qualified(object: unknown): TableRef | null {
+  const parts = names(nodeOf<{ items?: unknown[] }>(object, 'List')?.items);
+  if (parts.length === 0) return null;
+  return parts.length > 1 ? { schema: parts[0]!, name: parts.at(-1)! } : { schema: 'public', name: parts[0]! };
+}

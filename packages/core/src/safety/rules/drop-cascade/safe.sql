@@ -1,0 +1,2 @@
+-- An empty schema: CASCADE drops nothing else.
+DROP SCHEMA scratch CASCADE;

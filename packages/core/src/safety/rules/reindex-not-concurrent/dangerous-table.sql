@@ -1,0 +1,2 @@
+-- Every index of posts, its TOAST table's included.
+REINDEX TABLE posts;

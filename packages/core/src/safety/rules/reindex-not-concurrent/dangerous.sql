@@ -1,0 +1,1 @@
+REINDEX INDEX posts_title_idx;

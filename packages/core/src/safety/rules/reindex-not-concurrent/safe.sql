@@ -1,0 +1,1 @@
+REINDEX INDEX CONCURRENTLY posts_title_idx;

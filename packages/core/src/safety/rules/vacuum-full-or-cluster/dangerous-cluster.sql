@@ -1,0 +1,1 @@
+CLUSTER posts USING posts_author_idx;
