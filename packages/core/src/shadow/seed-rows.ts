@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { describeError, OrmAiError } from '../errors.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
+import { partitionKeyValues } from './partition-values.js';
+import { valueGenerator, valueGenerators, type SeedColumn } from './seed-values.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
 export interface SeedResult {
@@ -33,20 +34,14 @@ interface CatalogTable {
   readonly foreignKeys: readonly ForeignKey[];
 }
 
-interface CatalogColumn {
+interface CatalogColumn extends SeedColumn {
   readonly table_oid: string;
-  readonly name: string;
   readonly not_null: boolean;
   readonly has_default: boolean;
   /** Identity, generated, or a defaulted primary-key column (serial): the database fills it. */
   readonly database_filled: boolean;
   /** `format_type(atttypid, atttypmod)`: the cast each parameter gets. */
   readonly sql_type: string;
-  /** The type under any domains, with the typmod that applies to it. */
-  readonly base_type: string;
-  readonly category: string;
-  readonly typmod: number;
-  readonly enum_labels: readonly string[];
 }
 
 /** A column's value (as text, or NULL) for row index `row` of this seeding. */
@@ -179,7 +174,9 @@ async function readColumns(shadow: ShadowDatabase, tableOids: readonly string[])
               SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND a.attnum = ANY (k.conkey)))) AS database_filled,
             format_type(a.atttypid, a.atttypmod) AS sql_type, b.typname::text AS base_type,
             b.typcategory::text AS category, r.typmod,
-            ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder) AS enum_labels
+            ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder) AS enum_labels,
+            ARRAY(SELECT pg_get_constraintdef(k.oid) FROM resolved d JOIN pg_constraint k ON k.contypid = d.type_oid
+                   WHERE d.attrelid = r.attrelid AND d.attnum = r.attnum AND k.contype = 'c' ORDER BY k.oid) AS domain_checks
      FROM resolved r
      JOIN pg_attribute a ON a.attrelid = r.attrelid AND a.attnum = r.attnum
      JOIN pg_type b ON b.oid = r.type_oid AND b.typtype <> 'd'
@@ -228,16 +225,45 @@ async function columnSources(run: SeedRun, table: CatalogTable, columns: readonl
   }
   for (const column of columns) {
     if (sources.has(column) || column.database_filled) continue;
-    const generate = valueGenerator(column);
-    if (generate) {
-      const start = Math.max(existing.rows, existing.maxima.get(column.name) ?? 0);
-      sources.set(column, (row) => generate(start + row + 1, row));
-    } else if (!column.has_default) {
-      if (column.not_null) return `column "${column.name}" has type ${column.sql_type}, which seeding does not support`;
-      sources.set(column, () => null);
-    }
+    const start = Math.max(existing.rows, existing.maxima.get(column.name) ?? 0);
+    const generated = await acceptedValues(run, column, start);
+    if (generated) sources.set(column, generated);
+    else if (column.has_default) continue;
+    else if (!column.not_null && (column.domain_checks.length === 0 || (await accepts(run.shadow, column, [null])))) sources.set(column, () => null);
+    else if (valueGenerator(column) === null) return `column "${column.name}" has type ${column.sql_type}, which seeding does not support`;
+    else return `column "${column.name}" has domain ${column.sql_type}, whose ${column.domain_checks.join(' and ')} rejects every value seeding tries`;
+  }
+  // A partitioned table (or a partition) takes only rows its partitions' bounds admit.
+  const partitions = await partitionKeyValues(run.shadow, table.oid);
+  for (const [index, name] of (partitions?.columns ?? []).entries()) {
+    const tuples = partitions!.tuples;
+    sources.set(byName.get(name)!, (row) => tuples[row % tuples.length]![index] ?? null);
   }
   return sources;
+}
+
+/**
+ * The column's values for this seeding: the first generator whose values the column's domains
+ * accept (each domain CHECK is tried on the real rows' values before inserting), or null.
+ */
+async function acceptedValues(run: SeedRun, column: CatalogColumn, start: number): Promise<ValuesAt | null> {
+  for (const generate of valueGenerators(column)) {
+    const valuesAt: ValuesAt = (row) => generate(start + row + 1, row);
+    if (column.domain_checks.length === 0) return valuesAt;
+    const values = Array.from({ length: run.rowsPerTable }, (_, row) => valuesAt(row));
+    if (await accepts(run.shadow, column, values)) return valuesAt;
+  }
+  return null;
+}
+
+/** Whether every value casts to the column's type: its domains' CHECKs and NOT NULL hold. */
+async function accepts(shadow: ShadowDatabase, column: CatalogColumn, values: ReadonlyArray<string | null>): Promise<boolean> {
+  try {
+    await shadow.query(`SELECT v::${column.sql_type} FROM unnest($1::text[]) AS v`, [values]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How many rows the table holds, and the largest value of each integer column, to start after. */
@@ -256,57 +282,6 @@ async function readParentKeys(shadow: ShadowDatabase, key: ForeignKey, parent: T
   const selected = key.referencedColumns.map((name, index) => `${quoteIdentifier(name)}::text AS "v${index}"`);
   const present = key.referencedColumns.map((name) => `${quoteIdentifier(name)} IS NOT NULL`);
   return shadow.query(`SELECT ${selected.join(', ')} FROM ${quotedTableName(parent)} WHERE ${present.join(' AND ')} ORDER BY ctid`);
-}
-
-/** A value for serial number `n` (unique per column) and row index `row`; null when unsupported. */
-function valueGenerator(column: CatalogColumn): ((n: number, row: number) => string) | null {
-  const labels = column.enum_labels;
-  if (labels.length > 0) return (_n, row) => labels[row % labels.length]!;
-  if (column.category === 'A') return () => '{}';
-  if (column.category === 'S') {
-    const maxLength = column.typmod >= 4 ? column.typmod - 4 : column.base_type === 'name' ? 63 : null;
-    return (n) => textValue(column.name, n, maxLength);
-  }
-  const minutes = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString();
-  switch (column.base_type) {
-    case 'int2': return (n) => String(((n - 1) % 32_767) + 1);
-    case 'int4': case 'int8': return (n) => String(n);
-    case 'float4': case 'float8': return (n) => `${n}.5`;
-    case 'numeric': return (n) => numericValue(n, column.typmod);
-    case 'money': return (n) => `${n}.25`;
-    case 'bool': return (_n, row) => String(row % 2 === 0);
-    case 'date': return (n) => minutes(n * 1440).slice(0, 10);
-    case 'timestamp': return (n) => minutes(n).replace('Z', '');
-    case 'timestamptz': return (n) => minutes(n);
-    case 'time': return (n) => minutes(n).slice(11, 19);
-    case 'timetz': return (n) => `${minutes(n).slice(11, 19)}+00`;
-    case 'interval': return (n) => `${n} minutes`;
-    case 'uuid': return () => randomUUID();
-    case 'json': case 'jsonb': return (n) => JSON.stringify({ seed: n });
-    case 'bytea': return (n) => `\\x${n.toString(16).padStart(8, '0')}`;
-    case 'inet': case 'cidr': return (n) => `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/32`;
-    case 'macaddr': return (n) => `08:00:2b:${[16, 8, 0].map((shift) => ((n >>> shift) & 255).toString(16).padStart(2, '0')).join(':')}`;
-    default: return null;
-  }
-}
-
-/** `email_2s` when it fits; else base 36 of `n`, wrapped to fit: distinct across 36^maxLength rows. */
-function textValue(columnName: string, n: number, maxLength: number | null): string {
-  const named = `${columnName}_${n.toString(36)}`;
-  if (maxLength === null || named.length <= maxLength) return named;
-  return (n % 36 ** Math.min(maxLength, 10)).toString(36);
-}
-
-/** `n` wrapped into numeric(precision, scale): 10^precision distinct values. */
-function numericValue(n: number, typmod: number): string {
-  if (typmod < 4) return String(n);
-  const precision = ((typmod - 4) >> 16) & 0xffff;
-  // Since PostgreSQL 15 the scale is an 11-bit signed number and may be negative.
-  const scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024;
-  const digits = (BigInt(n) % 10n ** BigInt(precision)).toString();
-  if (scale <= 0) return digits + '0'.repeat(-scale);
-  const padded = digits.padStart(scale + 1, '0');
-  return `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
 }
 
 /**
