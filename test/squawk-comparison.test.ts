@@ -50,7 +50,9 @@ type ShadowFact =
   /** The lock modes held on tables that existed before the migration (at one line, or over the file). */
   | { readonly kind: 'locks'; readonly line?: number; readonly modes: readonly string[] }
   /** PostgreSQL rejects this SQL (the fix squawk proposes, or a use our rule warns about). */
-  | { readonly kind: 'rejects'; readonly sql: string; readonly error: string };
+  | { readonly kind: 'rejects'; readonly sql: string; readonly error: string }
+  /** Running this SQL scans each named table this many times (pg_stat_xact_user_tables.seq_scan). */
+  | { readonly kind: 'scans'; readonly sql: string; readonly tables: Readonly<Record<string, number>> };
 
 interface Disagreement {
   /** `<rule folder>/<file>` under packages/core/src/safety/rules. */
@@ -77,14 +79,26 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'alter-column-type-rewrites-table/safe.sql', side: 'squawk only', rule: 'prefer-text-field', why: 'raising a varchar limit neither rewrites nor scans the table (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
   { fixture: 'concurrently-in-transaction/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}; the real danger here is our concurrently-in-transaction, which squawk agrees with`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'concurrently-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'constraint-not-valid-missing/dangerous-add-column-check.sql', side: 'ours only', rule: 'constraint-not-valid-missing', why: "squawk's constraint-missing-not-valid looks only at ADD CONSTRAINT; an inline CHECK in ADD COLUMN is checked against every row under ACCESS EXCLUSIVE, though the new column is NULL in all of them (measured: one sequential scan, PostgreSQL 15 and 18), and a column constraint cannot be NOT VALID", shadow: { kind: 'scans', sql: 'ALTER TABLE posts ADD COLUMN rating integer CHECK (rating BETWEEN 1 AND 5)', tables: { posts: 1 } } },
+  { fixture: 'constraint-not-valid-missing/safe-add-column-references.sql', side: 'squawk only', rule: 'adding-foreign-key-constraint', why: 'a new column without a default is NULL in every row, so PostgreSQL marks its inline foreign key valid without checking a row (measured: no sequential scan of either table, PostgreSQL 15 and 18); with a DEFAULT it does check them, and both tools flag that (dangerous-add-column-references-default.sql)', shadow: { kind: 'scans', sql: 'ALTER TABLE posts ADD COLUMN editor_id integer REFERENCES users (id)', tables: { posts: 0, users: 0 } } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'create-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'domain-constraint-scans-tables/dangerous-set-not-null.sql', side: 'ours only', rule: 'domain-constraint-scans-tables', why: "squawk's ban-alter-domain-with-add-constraint does not cover SET NOT NULL, which checks every column of the domain's tables while holding SHARE on them (measured)", shadow: { kind: 'locks', modes: ['SHARE'] } },
+  { fixture: 'domain-constraint-scans-tables/dangerous-validate.sql', side: 'ours only', rule: 'domain-constraint-scans-tables', why: "a domain's VALIDATE CONSTRAINT holds SHARE on every table using the domain while it scans them (measured), unlike a table's VALIDATE (SHARE UPDATE EXCLUSIVE); squawk has no rule for it", shadow: { kind: 'locks', modes: ['SHARE'] } },
+  { fixture: 'domain-constraint-scans-tables/safe-unused-domain.sql', side: 'squawk only', rule: 'ban-alter-domain-with-add-constraint', why: 'no table has a column of unused_code (catalog on the shadow): the constraint checks no row and locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/safe-unused-domain.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'no table has a column of unused_code: the statement locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'with NOT VALID the statement locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/safe.sql', side: 'squawk only', rule: 'ban-alter-domain-with-add-constraint', why: 'with NOT VALID PostgreSQL checks no existing row and locks no table (measured: no sequential scan, no relation lock); new values are checked at once', shadow: { kind: 'scans', sql: 'ALTER DOMAIN rating ADD CONSTRAINT rating_range CHECK (VALUE BETWEEN 0 AND 1000000) NOT VALID', tables: { posts: 0, reviews: 0 } } },
   { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'ban-drop-column', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented; squawk's own message says so): ${WEAK_LOCK}` },
   { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'ban-drop-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'exclusion-constraint-in-place/dangerous.sql', side: 'ours only', rule: 'exclusion-constraint-in-place', why: 'squawk has no rule for EXCLUDE; its index is built under ACCESS EXCLUSIVE (measured), with no NOT VALID or USING INDEX form to avoid it', shadow: { kind: 'scans', sql: 'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&)', tables: { bookings: 2 } } },
+  { fixture: 'exclusion-constraint-in-place/dangerous.sql', side: 'squawk only', rule: 'constraint-missing-not-valid', why: "squawk's fix cannot be written: PostgreSQL rejects EXCLUDE ... NOT VALID; our exclusion-constraint-in-place says what can be done instead", shadow: { kind: 'rejects', sql: 'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&) NOT VALID', error: 'cannot be marked NOT VALID' } },
+  { fixture: 'exclusion-constraint-in-place/safe-new-table.sql', side: 'squawk only', rule: 'constraint-missing-not-valid', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'exclusion-constraint-in-place/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'foreign-key-without-index/dangerous.sql', side: 'ours only', rule: 'foreign-key-without-index', why: 'after the migration no index leads with comments.post_id (catalog on the shadow): every DELETE on posts, or update of posts.id, scans comments; squawk has no such rule' },
   { fixture: 'foreign-key-without-index/safe.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: 'comments is created by the line before: no running code uses it, and the index locks no table that existed before (measured)', shadow: { kind: 'locks', line: 2, modes: [] } },
   { fixture: 'prefer-jsonb/dangerous.sql', side: 'ours only', rule: 'prefer-jsonb', why: 'squawk 2.66 has no rule about json; json has no equality operator, so DISTINCT, GROUP BY and UNION on the column fail', shadow: { kind: 'rejects', sql: "SELECT DISTINCT '{}'::json", error: 'could not identify an equality operator for type json' } },
@@ -226,6 +240,22 @@ async function expectShadowFact(fact: ShadowFact, analysis: MigrationAnalysis, p
       const shadow = await prepared.fork();
       try {
         await expect(shadow.exec(fact.sql)).rejects.toThrow(fact.error);
+      } finally {
+        await shadow.close();
+      }
+      return;
+    }
+    case 'scans': {
+      const shadow = await prepared.fork();
+      // The transaction's own counters: what earlier sessions did is not counted.
+      const scans = async () => new Map((await shadow.query<{ table: string; scans: string }>('SELECT relname AS table, seq_scan::text AS scans FROM pg_stat_xact_user_tables')).map((row) => [row.table, Number(row.scans)]));
+      try {
+        await shadow.exec('BEGIN');
+        const before = await scans();
+        await shadow.exec(fact.sql);
+        const after = await scans();
+        await shadow.exec('ROLLBACK');
+        expect(Object.fromEntries(Object.keys(fact.tables).map((table) => [table, (after.get(table) ?? 0) - (before.get(table) ?? 0)]))).toEqual(fact.tables);
       } finally {
         await shadow.close();
       }

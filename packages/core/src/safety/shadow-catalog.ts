@@ -103,6 +103,26 @@ export class ShadowCatalog {
     return rows.map((row) => row.proname);
   }
 
+  /**
+   * The table columns of a domain (or of a domain over it): what `ALTER DOMAIN ... ADD
+   * CONSTRAINT` checks row by row. `schema` null finds the domain on the search path.
+   */
+  async domainColumns(domain: { readonly schema: string | null; readonly name: string }): Promise<Array<{ readonly table: TableRef; readonly column: string }>> {
+    const rows = await this.shadow.query<{ schema: string; table: string; column: string }>(
+      `WITH RECURSIVE domains AS (
+         SELECT t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+          WHERE t.typtype = 'd' AND t.typname = $2 AND (n.nspname = $1 OR ($1 IS NULL AND pg_type_is_visible(t.oid)))
+         UNION SELECT t.oid FROM pg_type t JOIN domains d ON t.typbasetype = d.oid WHERE t.typtype = 'd'
+       )
+       SELECT n.nspname AS schema, c.relname AS table, a.attname AS column
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE a.atttypid IN (SELECT oid FROM domains) AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
+        ORDER BY n.nspname, c.relname, a.attnum`,
+      [domain.schema, domain.name],
+    );
+    return rows.map((row) => ({ table: { schema: row.schema, name: row.table }, column: row.column }));
+  }
+
   /** Every user relation with its storage file, to tell a rewrite from an in-place change. */
   async relationFiles(): Promise<RelationFile[]> {
     const rows = await this.shadow.query<{ oid: number; schema: string; name: string; kind: string; filenode: number }>(

@@ -5,9 +5,11 @@ import { alterColumnTypeRewritesTable } from './alter-column-type-rewrites-table
 import { concurrentlyInTransaction } from './concurrently-in-transaction/concurrently-in-transaction.js';
 import { constraintNotValidMissing } from './constraint-not-valid-missing/constraint-not-valid-missing.js';
 import { createIndexNotConcurrent } from './create-index-not-concurrent/create-index-not-concurrent.js';
+import { domainConstraintScansTables } from './domain-constraint-scans-tables/domain-constraint-scans-tables.js';
 import { dropColumn } from './drop-column/drop-column.js';
 import { dropIndexNotConcurrent } from './drop-index-not-concurrent/drop-index-not-concurrent.js';
 import { dropTable } from './drop-table/drop-table.js';
+import { exclusionConstraintInPlace } from './exclusion-constraint-in-place/exclusion-constraint-in-place.js';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index/foreign-key-without-index.js';
 import { lockTimeoutMissing } from './lock-timeout-missing/lock-timeout-missing.js';
 import { preferJsonb } from './prefer-jsonb/prefer-jsonb.js';
@@ -38,6 +40,8 @@ export const SAFETY_RULES = [
   setNotNullScansTable,
   constraintNotValidMissing,
   uniqueWithoutUsingIndex,
+  exclusionConstraintInPlace,
+  domainConstraintScansTables,
   dropTable,
   dropColumn,
   truncateTable,
