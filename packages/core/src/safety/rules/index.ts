@@ -15,7 +15,9 @@ import { lockTimeoutMissing } from './lock-timeout-missing/lock-timeout-missing.
 import { preferJsonb } from './prefer-jsonb/prefer-jsonb.js';
 import { preferTimestamptz } from './prefer-timestamptz/prefer-timestamptz.js';
 import { renameColumn } from './rename-column/rename-column.js';
+import { renameEnumValue } from './rename-enum-value/rename-enum-value.js';
 import { renameTable } from './rename-table/rename-table.js';
+import { restartSequence } from './restart-sequence/restart-sequence.js';
 import { setNotNullScansTable } from './set-not-null-scans-table/set-not-null-scans-table.js';
 import { statementFailed } from './statement-failed/statement-failed.js';
 import { tableRewrite } from './table-rewrite/table-rewrite.js';
@@ -47,6 +49,8 @@ export const SAFETY_RULES = [
   truncateTable,
   renameTable,
   renameColumn,
+  renameEnumValue,
+  restartSequence,
   unbatchedBackfill,
   preferJsonb,
   foreignKeyWithoutIndex,
