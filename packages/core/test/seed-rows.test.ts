@@ -66,6 +66,10 @@ CREATE TABLE buckets_0 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDE
 CREATE TABLE buckets_1 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 1);
 CREATE TABLE reviews (id serial PRIMARY KEY, word lower_word NOT NULL, score stars, region eu_only NOT NULL);
 CREATE TABLE impossible_things (id serial PRIMARY KEY, value impossible NOT NULL);
+CREATE TABLE tickets (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
+CREATE TABLE orders (id integer PRIMARY KEY, note text NOT NULL);
+CREATE SEQUENCE order_numbers OWNED BY orders.id;
+CREATE SEQUENCE free_numbers;
 CREATE TABLE bookings (
   id serial PRIMARY KEY, during tstzrange NOT NULL, days daterange NOT NULL, seats int4range NOT NULL,
   EXCLUDE USING gist (during WITH &&), EXCLUDE USING gist (days WITH &&), EXCLUDE USING gist (seats WITH &&)
@@ -88,6 +92,7 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
   let second: SeedResult;
   let real: SeedResult;
   let realAgain: SeedResult;
+  let bySequence: SeedResult;
 
   // One shadow per backend: the seedings build on each other, the tests read what they left.
   beforeAll(async () => {
@@ -100,6 +105,7 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
     await shadow.exec(realSchema);
     real = await seedTables({ shadow, tables: realTables, rowsPerTable: 40 });
     realAgain = await seedTables({ shadow, tables: realTables, rowsPerTable: 40 });
+    bySequence = await seedTables({ shadow, tables: ['tickets_id_seq', 'order_numbers', 'free_numbers'].map((name) => table(name)), rowsPerTable: 10 });
   }, 60_000);
   afterAll(async () => {
     await shadow?.close();
@@ -189,5 +195,11 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
     expect(await count("SELECT * FROM reviews WHERE word ~ '^[a-z]+$' AND score BETWEEN 1 AND 5 AND region::text = 'eu'")).toBe(80);
     expect(await count('SELECT * FROM bookings')).toBe(80);
     expect(await count('SELECT 1 FROM bookings a JOIN bookings b ON a.id < b.id AND (a.during && b.during OR a.days && b.days OR a.seats && b.seats)')).toBe(0);
+  });
+
+  it('seeds the table a named sequence feeds (ALTER SEQUENCE names only the sequence)', () => {
+    expect(names(bySequence.seeded).sort()).toEqual(['orders', 'tickets']);
+    expect(bySequence.seeded.every((entry) => entry.rows === 10)).toBe(true);
+    expect(bySequence.skipped).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ export interface SeedResult {
 
 export interface SeedOptions {
   readonly shadow: ShadowDatabase;
-  /** The tables to fill; their foreign-key parents are filled too, first. Unknown tables are ignored. */
+  /** The tables to fill (a sequence stands for the table it feeds); their foreign-key parents are filled too, first. Unknown tables are ignored. */
   readonly tables: readonly TableRef[];
   /** Rows per table (default 100). */
   readonly rowsPerTable?: number;
@@ -95,10 +95,16 @@ export async function seedTables(options: SeedOptions): Promise<SeedResult> {
 
 /** The requested ordinary tables and, recursively, every table their foreign keys reference. */
 async function readTables(shadow: ShadowDatabase, refs: readonly TableRef[]): Promise<Map<string, CatalogTable>> {
+  // A sequence named by the migration (ALTER SEQUENCE) stands for the table it feeds (identity, serial, OWNED BY).
   const found = await shadow.query<{ oid: string; schema: string; name: string }>(
-    `SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND (n.nspname::text, c.relname::text) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    `SELECT DISTINCT t.oid::text AS oid, n.nspname::text AS schema, t.relname::text AS name
+     FROM pg_class c JOIN pg_namespace cn ON cn.oid = c.relnamespace
+     JOIN pg_class t ON t.oid = CASE WHEN c.relkind = 'S' THEN (
+            SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+               AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) ELSE c.oid END
+     JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'S') AND t.relkind IN ('r', 'p')
+       AND (cn.nspname::text, c.relname::text) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
     [refs.map((ref) => ref.schema), refs.map((ref) => ref.name)],
   );
   // Keys cloned onto partitions (conparentid <> 0) repeat their parent key.
