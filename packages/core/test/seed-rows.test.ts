@@ -47,7 +47,7 @@ CREATE VIEW user_codes AS SELECT code FROM users;
 `;
 
 // Real schemas: partitioned tables (a gap between ranges, a list without a partition for one
-// label, hash), a partition seeded directly, domains with CHECKs (over text, integer and an
+// label, hash, range over list, a partition key that is the whole primary key), partitions seeded directly, domains with CHECKs (over text, integer and an
 // enum, and one no value satisfies), and exclusion constraints over ranges.
 const realSchema = `
 CREATE TYPE region AS ENUM ('eu', 'us', 'apac');
@@ -61,6 +61,18 @@ CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO (
 CREATE TABLE shipments (id serial, region region NOT NULL, weight integer NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
 CREATE TABLE shipments_eu PARTITION OF shipments FOR VALUES IN ('eu');
 CREATE TABLE shipments_us PARTITION OF shipments FOR VALUES IN ('us');
+CREATE TABLE readings (id integer NOT NULL, taken_on date NOT NULL, site text NOT NULL, PRIMARY KEY (id, taken_on, site)) PARTITION BY RANGE (taken_on);
+CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (site);
+CREATE TABLE readings_2024_north PARTITION OF readings_2024 FOR VALUES IN ('north');
+CREATE TABLE readings_2024_south PARTITION OF readings_2024 FOR VALUES IN ('south');
+CREATE TABLE ticks (at timestamptz PRIMARY KEY, n integer NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE ticks_jan PARTITION OF ticks FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2024-02-01 00:00:00+00');
+CREATE TABLE slots (day date PRIMARY KEY) PARTITION BY RANGE (day);
+CREATE TABLE slots_2024 PARTITION OF slots FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE seats (n integer PRIMARY KEY) PARTITION BY RANGE (n);
+CREATE TABLE seats_low PARTITION OF seats FOR VALUES FROM (-5) TO (1000);
+CREATE TABLE debts (cents integer PRIMARY KEY) PARTITION BY RANGE (cents);
+CREATE TABLE debts_negative PARTITION OF debts FOR VALUES FROM (MINVALUE) TO (0);
 CREATE TABLE buckets (id integer PRIMARY KEY, label text NOT NULL) PARTITION BY HASH (id);
 CREATE TABLE buckets_0 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 CREATE TABLE buckets_1 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 1);
@@ -82,7 +94,7 @@ const everything = [
   table('matches'), table('post_tags'), invoiceLines, table('strict_price_notes'), table('categories'), table('players'), table('shapes'), table('ranks'),
   table('user_codes'), table('no_such_table'),
 ];
-const realTables = ['events', 'events_2025', 'shipments', 'buckets', 'reviews', 'impossible_things', 'bookings'].map((name) => table(name));
+const realTables = ['events', 'events_2025', 'shipments', 'buckets', 'readings', 'readings_2024_south', 'ticks', 'slots', 'seats', 'debts', 'reviews', 'impossible_things', 'bookings'].map((name) => table(name));
 const names = (entries: ReadonlyArray<{ table: TableRef }>) => entries.map((entry) => entry.table.name);
 
 describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
@@ -172,7 +184,7 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
   });
 
   it('seeds partitioned tables, domains with CHECKs and exclusion constraints, and names what it cannot', () => {
-    expect(names(real.seeded).sort()).toEqual(['bookings', 'buckets', 'events', 'events_2025', 'reviews', 'shipments']);
+    expect(names(real.seeded).sort()).toEqual(['bookings', 'buckets', 'debts', 'events', 'events_2025', 'readings', 'readings_2024_south', 'reviews', 'seats', 'shipments', 'slots', 'ticks']);
     expect(real.skipped.map(({ table: { name }, reason }) => ({ name, reason }))).toEqual([
       { name: 'impossible_things', reason: expect.stringMatching(/"value" has domain impossible, whose CHECK .*VALUE > 10.* rejects every value seeding tries/) },
     ]);
@@ -186,7 +198,14 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
     expect(await count('SELECT * FROM events_2025')).toBeGreaterThanOrEqual(80);
     expect(await count('SELECT DISTINCT region FROM shipments')).toBe(2);
     expect(await count('SELECT * FROM shipments_eu')).toBe(40);
+    expect(await count('SELECT * FROM readings_2024_north')).toBe(40);
+    expect(await count('SELECT * FROM readings_2024_south')).toBe(120);
     expect(await count('SELECT * FROM buckets_0')).toBeGreaterThan(0);
+    // The partition key is the primary key: each row gets its own value inside the range.
+    expect(await count("SELECT DISTINCT at FROM ticks WHERE at >= '2024-01-01 00:00:00+00' AND at < '2024-02-01 00:00:00+00'")).toBe(80);
+    expect(await count("SELECT DISTINCT day FROM slots WHERE day >= '2024-01-01' AND day < '2025-01-01'")).toBe(80);
+    expect(await count('SELECT DISTINCT n FROM seats WHERE n >= -5 AND n < 1000')).toBe(80);
+    expect(await count('SELECT DISTINCT cents FROM debts WHERE cents < 0')).toBe(80);
     expect(await count('SELECT * FROM buckets_1')).toBeGreaterThan(0);
   });
 

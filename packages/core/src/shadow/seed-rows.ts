@@ -240,10 +240,16 @@ async function columnSources(run: SeedRun, table: CatalogTable, columns: readonl
     else return `column "${column.name}" has domain ${column.sql_type}, whose ${column.domain_checks.join(' and ')} rejects every value seeding tries`;
   }
   // A partitioned table (or a partition) takes only rows its partitions' bounds admit.
-  const partitions = await partitionKeyValues(run.shadow, table.oid);
-  for (const [index, name] of (partitions?.columns ?? []).entries()) {
-    const tuples = partitions!.tuples;
-    sources.set(byName.get(name)!, (row) => tuples[row % tuples.length]![index] ?? null);
+  // Row r goes to leaf r mod n, as that leaf's row k (counted on from the rows already there);
+  // a column the leaf does not constrain keeps its usual value.
+  const leaves = (await partitionKeyValues(run.shadow, table.oid)) ?? [];
+  for (const name of new Set(leaves.flatMap((leaf) => [...leaf.keys()]))) {
+    const column = byName.get(name)!;
+    const usual = sources.get(column);
+    sources.set(column, (row) => {
+      const valueAt = leaves[row % leaves.length]!.get(name);
+      return valueAt ? valueAt(Math.floor((existing.rows + row) / leaves.length)) : (usual?.(row) ?? null);
+    });
   }
   return sources;
 }
