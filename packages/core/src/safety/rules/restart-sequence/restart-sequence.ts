@@ -1,10 +1,11 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
 import type { SequenceColumn } from '../../shadow-catalog.js';
-import { alterTableCommands, nodeOf, tableOf, type Node } from '../../statement-ast.js';
+import { alterTableCommands, names, nodeOf, tableOf, type Node } from '../../statement-ast.js';
 
 /**
- * `ALTER SEQUENCE ... RESTART` and an identity's `ALTER COLUMN ... RESTART`: after them the
+ * `ALTER SEQUENCE ... RESTART`, an identity's `ALTER COLUMN ... RESTART` and `SELECT
+ * setval('seq', <constant>)`: after them the
  * next inserts take values the column may already hold, and fail on its unique key (measured:
  * `duplicate key value violates unique constraint` on the first insert after RESTART on
  * PostgreSQL 15). The catalog says which column the sequence feeds and, on the seeded shadow,
@@ -37,8 +38,9 @@ interface Restart {
   readonly value: bigint | null;
 }
 
-/** The restarts a statement asks for: ALTER SEQUENCE's, and ALTER TABLE's identity columns'. */
+/** The restarts a statement asks for: ALTER SEQUENCE's, ALTER TABLE's identity columns', setval's to a constant. */
 function restarts(kind: string, node: Node): Restart[] {
+  if (kind === 'SelectStmt') return constantSetvals(node);
   if (kind === 'AlterSeqStmt') {
     const option = restartOption(node.options);
     const sequence = node.sequence as { relname?: string; schemaname?: string } | undefined;
@@ -49,6 +51,34 @@ function restarts(kind: string, node: Node): Restart[] {
     const option = subtype === 'AT_SetIdentity' ? restartOption(nodeOf<{ items?: unknown }>(command.def, 'List')?.items) : null;
     return option && column ? [{ written: `ALTER TABLE ${tableLabel(table)} ALTER COLUMN ${column} RESTART`, sequence: null, table, column, value: option.value }] : [];
   });
+}
+
+/**
+ * `SELECT setval('seq', n [, is_called])` with constants: the next value is n + 1, or n when
+ * is_called is false. setval(seq, (SELECT max(id) ...)) is the fix and is not a constant.
+ */
+function constantSetvals(node: Node): Restart[] {
+  return ((node.targetList as unknown[] | undefined) ?? []).flatMap((target) => {
+    const call = nodeOf<{ funcname?: unknown; args?: unknown[] }>(nodeOf<{ val?: unknown }>(target, 'ResTarget')?.val, 'FuncCall');
+    if (!call || names(call.funcname).at(-1) !== 'setval') return [];
+    const [name, value, isCalled] = (call.args ?? []).map((arg) => nodeOf<{ sval?: { sval?: string }; ival?: { ival?: number }; boolval?: { boolval?: boolean } }>(arg, 'A_Const'));
+    const sequence = sequenceName(name?.sval?.sval);
+    if (!sequence || !value?.ival) return [];
+    const n = BigInt(value.ival.ival ?? 0);
+    const called = isCalled === undefined || isCalled.boolval?.boolval === true;
+    return [{ written: `setval('${name!.sval!.sval}', ${n})`, sequence, table: null, column: undefined, value: called ? n + 1n : n }];
+  });
+}
+
+/** A regclass literal (`public.seq`, `"Odd"."Seq"`) as schema and name, folded as PostgreSQL folds them. */
+function sequenceName(text: string | undefined): { schema: string | null; name: string } | null {
+  const part = '(?:"((?:[^"]|"")+)"|([^."]+))';
+  const match = text ? new RegExp(`^${part}(?:\\.${part})?$`).exec(text.trim()) : null;
+  if (!match) return null;
+  const fold = (quoted: string | undefined, bare: string | undefined) => (quoted !== undefined ? quoted.replaceAll('""', '"') : bare?.toLowerCase());
+  const first = fold(match[1], match[2])!;
+  const second = fold(match[3], match[4]);
+  return second === undefined ? { schema: null, name: first } : { schema: first, name: second };
 }
 
 function restartOption(options: unknown): { value: bigint | null } | null {
