@@ -58,7 +58,9 @@ type ShadowFact =
   /** The tables that existed before and that the file dropped (measured: gone from the catalog), exactly. */
   | { readonly kind: 'dropped'; readonly tables: readonly string[] }
   /** After running `sql` alone on a copy of the state before the fixture, `query` returns these rows. */
-  | { readonly kind: 'after'; readonly sql: string; readonly query: string; readonly rows: ReadonlyArray<Record<string, unknown>> };
+  | { readonly kind: 'after'; readonly sql: string; readonly query: string; readonly rows: ReadonlyArray<Record<string, unknown>> }
+  /** Running this SQL scans each named table this many times (pg_stat_xact_user_tables.seq_scan). */
+  | { readonly kind: 'scans'; readonly sql: string; readonly tables: Readonly<Record<string, number>> };
 
 interface Disagreement {
   /** `<rule folder>/<file>` under packages/core/src/safety/rules. */
@@ -74,8 +76,6 @@ const NO_OLD_TABLE = 'the table is created earlier in the same migration: no run
 const WEAK_LOCK = 'SHARE UPDATE EXCLUSIVE conflicts with neither reads nor writes, so no read or write queues behind it while it waits';
 
 const ENUM_NO_TABLE_LOCK = 'ALTER TYPE ... ADD VALUE locks no table (measured): no query on a table queues behind it';
-const OPEN_OUTSIDE_TRANSACTION =
-  'OPEN: the shadow measures DETACH PARTITION CONCURRENTLY inside a transaction, where PostgreSQL refuses it; measuring statements that run outside one is another part of issue 15';
 
 const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'add-column-not-null-without-default/dangerous.sql', side: 'ours only', rule: 'statement-failed', why: 'PostgreSQL rejects it as soon as the table has a row (measured on the shadow with seeded rows); squawk has no rows to run it on', shadow: { kind: 'rejected', error: 'contains null values' } },
@@ -89,14 +89,12 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'alter-column-type-rewrites-table/safe.sql', side: 'squawk only', rule: 'prefer-text-field', why: 'raising a varchar limit neither rewrites nor scans the table (relfilenode unchanged on the shadow)', shadow: { kind: 'no-rewrite' } },
   { fixture: 'concurrently-in-transaction/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}; the real danger here is our concurrently-in-transaction, which squawk agrees with`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'concurrently-in-transaction/dangerous-detach-pg13.sql', side: 'ours only', rule: 'concurrently-in-transaction', why: 'DETACH PARTITION ... CONCURRENTLY is new in PostgreSQL 14 (release notes): the target, 13, rejects it; squawk --pg-version=13 says nothing' },
-  { fixture: 'concurrently-in-transaction/dangerous-detach-pg13.sql', side: 'ours only', rule: 'statement-failed', why: `${OPEN_OUTSIDE_TRANSACTION}` },
-  { fixture: 'concurrently-in-transaction/dangerous-detach-pg13.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (documented): ${WEAK_LOCK}` },
   { fixture: 'concurrently-in-transaction/dangerous-reindex-pg11.sql', side: 'ours only', rule: 'concurrently-in-transaction', why: 'REINDEX CONCURRENTLY is new in PostgreSQL 12 (release notes): the target, 11, rejects it; squawk --pg-version=11 says nothing' },
   { fixture: 'concurrently-in-transaction/dangerous-reindex-pg11.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}` },
-  { fixture: 'concurrently-in-transaction/safe-detach.sql', side: 'ours only', rule: 'statement-failed', why: `${OPEN_OUTSIDE_TRANSACTION}` },
-  { fixture: 'concurrently-in-transaction/safe-detach.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DETACH PARTITION CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the parent (documented): ${WEAK_LOCK}` },
   { fixture: 'concurrently-in-transaction/safe-reindex.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}` },
   { fixture: 'concurrently-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'constraint-not-valid-missing/dangerous-add-column-check.sql', side: 'ours only', rule: 'constraint-not-valid-missing', why: "squawk's constraint-missing-not-valid looks only at ADD CONSTRAINT; an inline CHECK in ADD COLUMN is checked against every row under ACCESS EXCLUSIVE, though the new column is NULL in all of them (measured: one sequential scan, PostgreSQL 15 and 18), and a column constraint cannot be NOT VALID", shadow: { kind: 'scans', sql: 'ALTER TABLE posts ADD COLUMN rating integer CHECK (rating BETWEEN 1 AND 5)', tables: { posts: 1 } } },
+  { fixture: 'constraint-not-valid-missing/safe-add-column-references.sql', side: 'squawk only', rule: 'adding-foreign-key-constraint', why: 'a new column without a default is NULL in every row, so PostgreSQL marks its inline foreign key valid without checking a row (measured: no sequential scan of either table, PostgreSQL 15 and 18); with a DEFAULT it does check them, and both tools flag that (dangerous-add-column-references-default.sql)', shadow: { kind: 'scans', sql: 'ALTER TABLE posts ADD COLUMN editor_id integer REFERENCES users (id)', tables: { posts: 0, users: 0 } } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'create-index-not-concurrent/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   {
@@ -116,6 +114,12 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'drop-cascade/dangerous-type.sql', side: 'ours only', rule: 'drop-cascade', why: 'DROP TYPE address CASCADE dropped the typed table addresses and its rows (measured); squawk has no rule about DROP TYPE', shadow: { kind: 'dropped', tables: ['addresses'] } },
   { fixture: 'drop-cascade/dangerous.sql', side: 'ours only', rule: 'drop-cascade', why: 'DROP SCHEMA archive CASCADE dropped archive.old_posts and archive.old_users with their rows (measured); squawk has no rule about DROP SCHEMA', shadow: { kind: 'dropped', tables: ['archive.old_posts', 'archive.old_users'] } },
   { fixture: 'drop-cascade/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the schema is empty: no table that existed before is dropped or locked (measured), so nothing queues behind it', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/dangerous-set-not-null.sql', side: 'ours only', rule: 'domain-constraint-scans-tables', why: "squawk's ban-alter-domain-with-add-constraint does not cover SET NOT NULL, which checks every column of the domain's tables while holding SHARE on them (measured)", shadow: { kind: 'locks', modes: ['SHARE'] } },
+  { fixture: 'domain-constraint-scans-tables/dangerous-validate.sql', side: 'ours only', rule: 'domain-constraint-scans-tables', why: "a domain's VALIDATE CONSTRAINT holds SHARE on every table using the domain while it scans them (measured), unlike a table's VALIDATE (SHARE UPDATE EXCLUSIVE); squawk has no rule for it", shadow: { kind: 'locks', modes: ['SHARE'] } },
+  { fixture: 'domain-constraint-scans-tables/safe-unused-domain.sql', side: 'squawk only', rule: 'ban-alter-domain-with-add-constraint', why: 'no table has a column of unused_code (catalog on the shadow): the constraint checks no row and locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/safe-unused-domain.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'no table has a column of unused_code: the statement locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'with NOT VALID the statement locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'domain-constraint-scans-tables/safe.sql', side: 'squawk only', rule: 'ban-alter-domain-with-add-constraint', why: 'with NOT VALID PostgreSQL checks no existing row and locks no table (measured: no sequential scan, no relation lock); new values are checked at once', shadow: { kind: 'scans', sql: 'ALTER DOMAIN rating ADD CONSTRAINT rating_range CHECK (VALUE BETWEEN 0 AND 1000000) NOT VALID', tables: { posts: 0, reviews: 0 } } },
   { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'ban-drop-column', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-column/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'drop-index-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the index's table (documented; squawk's own message says so): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
@@ -126,16 +130,29 @@ const DISAGREEMENTS: readonly Disagreement[] = [
   { fixture: 'enum-value-added-in-transaction/safe-new-type.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'enum-value-added-in-transaction/safe-pg12.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'enum-value-added-in-transaction/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: ENUM_NO_TABLE_LOCK, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'exclusion-constraint-in-place/dangerous.sql', side: 'ours only', rule: 'exclusion-constraint-in-place', why: 'squawk has no rule for EXCLUDE; its index is built under ACCESS EXCLUSIVE (measured), with no NOT VALID or USING INDEX form to avoid it', shadow: { kind: 'scans', sql: 'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&)', tables: { bookings: 2 } } },
+  { fixture: 'exclusion-constraint-in-place/dangerous.sql', side: 'squawk only', rule: 'constraint-missing-not-valid', why: "squawk's fix cannot be written: PostgreSQL rejects EXCLUDE ... NOT VALID; our exclusion-constraint-in-place says what can be done instead", shadow: { kind: 'rejects', sql: 'ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&) NOT VALID', error: 'cannot be marked NOT VALID' } },
+  { fixture: 'exclusion-constraint-in-place/safe-new-table.sql', side: 'squawk only', rule: 'constraint-missing-not-valid', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'exclusion-constraint-in-place/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'foreign-key-without-index/dangerous.sql', side: 'ours only', rule: 'foreign-key-without-index', why: 'after the migration no index leads with comments.post_id (catalog on the shadow): every DELETE on posts, or update of posts.id, scans comments; squawk has no such rule' },
   { fixture: 'foreign-key-without-index/safe.sql', side: 'squawk only', rule: 'require-concurrent-index-creation', why: 'comments is created by the line before: no running code uses it, and the index locks no table that existed before (measured)', shadow: { kind: 'locks', line: 2, modes: [] } },
   { fixture: 'index-rebuild/dangerous.sql', side: 'squawk only', rule: 'prefer-text-field', why: 'the statement keeps varchar(100) and changes only the collation: the danger is the rebuild of posts_title_idx under ACCESS EXCLUSIVE, which our index-rebuild reports (and squawk as changing-column-type); the table is not rewritten (measured)', shadow: { kind: 'rebuilt', indexes: ['posts_title_idx on posts'] } },
   { fixture: 'index-rebuild/safe-concurrently.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on posts (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'index-rebuild/safe.sql', side: 'squawk only', rule: 'changing-column-type', why: 'a collation change on a column no index covers is catalog-only: no table rewritten, no index rebuilt (relfilenodes unchanged on the shadow)', shadow: { kind: 'rebuilt', indexes: [] } },
   { fixture: 'prefer-jsonb/dangerous.sql', side: 'ours only', rule: 'prefer-jsonb', why: 'squawk 2.66 has no rule about json; json has no equality operator, so DISTINCT, GROUP BY and UNION on the column fail', shadow: { kind: 'rejects', sql: "SELECT DISTINCT '{}'::json", error: 'could not identify an equality operator for type json' } },
+  { fixture: 'rename-enum-value/dangerous.sql', side: 'ours only', rule: 'rename-enum-value', why: 'squawk has no rule for it: once the rename commits PostgreSQL rejects the old label, so running code that writes or compares it fails', shadow: { kind: 'rejects', sql: "ALTER TYPE post_status RENAME VALUE 'published' TO 'live'; SELECT 'published'::post_status", error: 'invalid input value for enum' } },
+  { fixture: 'rename-enum-value/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'RENAME VALUE locks no table (measured); its danger is the label running code still uses, which is our rename-enum-value', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'rename-enum-value/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'ADD VALUE locks no table (measured)', shadow: { kind: 'locks', modes: [] } },
   { fixture: 'rename-table/safe.sql', side: 'squawk only', rule: 'renaming-table', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'rename-table/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'reindex-not-concurrent/safe-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX TABLE CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on posts (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
   { fixture: 'reindex-not-concurrent/safe.sql', side: 'squawk only', rule: 'require-lock-timeout', why: `REINDEX INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE on the index's table (documented): ${WEAK_LOCK}`, shadow: { kind: 'locks', modes: ['SHARE UPDATE EXCLUSIVE'] } },
+  { fixture: 'restart-sequence/dangerous-above-shadow-max.sql', side: 'ours only', rule: 'restart-sequence', why: "squawk has no rule for restarting a sequence; 500 is above the shadow's rows but not known to be above production's", shadow: { kind: 'locks', modes: ['ACCESS EXCLUSIVE'] } },
+  { fixture: 'restart-sequence/dangerous-sequence.sql', side: 'ours only', rule: 'restart-sequence', why: 'squawk has no rule for restarting a sequence; the next insert takes a value the column already holds', shadow: { kind: 'rejects', sql: "ALTER SEQUENCE invoices_id_seq RESTART WITH 10; INSERT INTO invoices (total) VALUES (1)", error: 'duplicate key' } },
+  { fixture: 'restart-sequence/dangerous-sequence.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'ALTER SEQUENCE locks only the sequence, no table (measured); its danger is the collision, our restart-sequence', shadow: { kind: 'locks', modes: [] } },
+  { fixture: 'restart-sequence/dangerous-setval.sql', side: 'ours only', rule: 'restart-sequence', why: 'squawk has no rule for setval; the next insert takes id 2, which the table already holds', shadow: { kind: 'rejects', sql: "SELECT setval('invoices_id_seq', 1); INSERT INTO invoices (total) VALUES (1)", error: 'duplicate key' } },
+  { fixture: 'restart-sequence/dangerous.sql', side: 'ours only', rule: 'restart-sequence', why: 'squawk has no rule for restarting an identity: the next insert takes id 1, which the table already holds', shadow: { kind: 'rejects', sql: 'ALTER TABLE invoices ALTER COLUMN id RESTART; INSERT INTO invoices (total) VALUES (1)', error: 'duplicate key' } },
+  { fixture: 'restart-sequence/safe-new-table.sql', side: 'squawk only', rule: 'require-lock-timeout', why: NO_OLD_TABLE, shadow: { kind: 'locks', modes: [] } },
   { fixture: 'statement-failed/dangerous.sql', side: 'ours only', rule: 'statement-failed', why: 'missing_table does not exist after the earlier migrations (the shadow rejected it); squawk has no catalog', shadow: { kind: 'rejected', error: 'does not exist' } },
   { fixture: 'statement-failed/dangerous.sql', side: 'squawk only', rule: 'require-lock-timeout', why: 'the table does not exist, so the statement fails before any lock can be waited for; it has to be fixed first', shadow: { kind: 'rejected', error: 'does not exist' } },
   { fixture: 'table-rewrite/dangerous.sql', side: 'ours only', rule: 'table-rewrite', why: 'SET UNLOGGED rewrites audit under ACCESS EXCLUSIVE (relfilenode changed on the shadow); squawk has no rule for it', shadow: { kind: 'rewrite', table: 'audit' } },
@@ -315,6 +332,22 @@ async function expectShadowFact(fact: ShadowFact, analysis: MigrationAnalysis, p
       try {
         await shadow.exec(fact.sql);
         expect(await shadow.query(fact.query)).toEqual(fact.rows);
+      } finally {
+        await shadow.close();
+      }
+      return;
+    }
+    case 'scans': {
+      const shadow = await prepared.fork();
+      // The transaction's own counters: what earlier sessions did is not counted.
+      const scans = async () => new Map((await shadow.query<{ table: string; scans: string }>('SELECT relname AS table, seq_scan::text AS scans FROM pg_stat_xact_user_tables')).map((row) => [row.table, Number(row.scans)]));
+      try {
+        await shadow.exec('BEGIN');
+        const before = await scans();
+        await shadow.exec(fact.sql);
+        const after = await scans();
+        await shadow.exec('ROLLBACK');
+        expect(Object.fromEntries(Object.keys(fact.tables).map((table) => [table, (after.get(table) ?? 0) - (before.get(table) ?? 0)]))).toEqual(fact.tables);
       } finally {
         await shadow.close();
       }

@@ -46,12 +46,55 @@ INSERT INTO ranks VALUES (7, 'seventh');
 CREATE VIEW user_codes AS SELECT code FROM users;
 `;
 
+// Real schemas: partitioned tables (a gap between ranges, a list without a partition for one
+// label, hash, range over list, a partition key that is the whole primary key), partitions seeded directly, domains with CHECKs (over text, integer and an
+// enum, and one no value satisfies), and exclusion constraints over ranges.
+const realSchema = `
+CREATE TYPE region AS ENUM ('eu', 'us', 'apac');
+CREATE DOMAIN lower_word AS text CHECK (VALUE ~ '^[a-z]+$');
+CREATE DOMAIN stars AS integer NOT NULL CHECK (VALUE BETWEEN 1 AND 5);
+CREATE DOMAIN eu_only AS region CHECK (VALUE = 'eu');
+CREATE DOMAIN impossible AS integer CHECK (VALUE > 10 AND VALUE < 5);
+CREATE TABLE events (id integer NOT NULL, happened_at timestamptz NOT NULL, note text, PRIMARY KEY (id, happened_at)) PARTITION BY RANGE (happened_at);
+CREATE TABLE events_2023 PARTITION OF events FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE shipments (id serial, region region NOT NULL, weight integer NOT NULL, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE shipments_eu PARTITION OF shipments FOR VALUES IN ('eu');
+CREATE TABLE shipments_us PARTITION OF shipments FOR VALUES IN ('us');
+CREATE TABLE readings (id integer NOT NULL, taken_on date NOT NULL, site text NOT NULL, PRIMARY KEY (id, taken_on, site)) PARTITION BY RANGE (taken_on);
+CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY LIST (site);
+CREATE TABLE readings_2024_north PARTITION OF readings_2024 FOR VALUES IN ('north');
+CREATE TABLE readings_2024_south PARTITION OF readings_2024 FOR VALUES IN ('south');
+CREATE TABLE ticks (at timestamptz PRIMARY KEY, n integer NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE ticks_jan PARTITION OF ticks FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2024-02-01 00:00:00+00');
+CREATE TABLE slots (day date PRIMARY KEY) PARTITION BY RANGE (day);
+CREATE TABLE slots_2024 PARTITION OF slots FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE seats (n integer PRIMARY KEY) PARTITION BY RANGE (n);
+CREATE TABLE seats_low PARTITION OF seats FOR VALUES FROM (-5) TO (1000);
+CREATE TABLE debts (cents integer PRIMARY KEY) PARTITION BY RANGE (cents);
+CREATE TABLE debts_negative PARTITION OF debts FOR VALUES FROM (MINVALUE) TO (0);
+CREATE TABLE buckets (id integer PRIMARY KEY, label text NOT NULL) PARTITION BY HASH (id);
+CREATE TABLE buckets_0 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE buckets_1 PARTITION OF buckets FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+CREATE TABLE reviews (id serial PRIMARY KEY, word lower_word NOT NULL, score stars, region eu_only NOT NULL);
+CREATE TABLE impossible_things (id serial PRIMARY KEY, value impossible NOT NULL);
+CREATE TABLE tickets (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
+CREATE TABLE orders (id integer PRIMARY KEY, note text NOT NULL);
+CREATE SEQUENCE order_numbers OWNED BY orders.id;
+CREATE SEQUENCE free_numbers;
+CREATE TABLE bookings (
+  id serial PRIMARY KEY, during tstzrange NOT NULL, days daterange NOT NULL, seats int4range NOT NULL,
+  EXCLUDE USING gist (during WITH &&), EXCLUDE USING gist (days WITH &&), EXCLUDE USING gist (seats WITH &&)
+);
+`;
+
 const table = (name: string, schemaName = 'public'): TableRef => ({ schema: schemaName, name });
 const invoiceLines = table('Invoice "Lines"', 'billing');
 const everything = [
   table('matches'), table('post_tags'), invoiceLines, table('strict_price_notes'), table('categories'), table('players'), table('shapes'), table('ranks'),
   table('user_codes'), table('no_such_table'),
 ];
+const realTables = ['events', 'events_2025', 'shipments', 'buckets', 'readings', 'readings_2024_south', 'ticks', 'slots', 'seats', 'debts', 'reviews', 'impossible_things', 'bookings'].map((name) => table(name));
 const names = (entries: ReadonlyArray<{ table: TableRef }>) => entries.map((entry) => entry.table.name);
 
 describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
@@ -59,6 +102,9 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
   let commentsOnly: SeedResult;
   let first: SeedResult;
   let second: SeedResult;
+  let real: SeedResult;
+  let realAgain: SeedResult;
+  let bySequence: SeedResult;
 
   // One shadow per backend: the seedings build on each other, the tests read what they left.
   beforeAll(async () => {
@@ -68,6 +114,10 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
     commentsOnly = await seedTables({ shadow, tables: [table('comments')] });
     first = await seedTables({ shadow, tables: everything, rowsPerTable: 50 });
     second = await seedTables({ shadow, tables: everything, rowsPerTable: 50 });
+    await shadow.exec(realSchema);
+    real = await seedTables({ shadow, tables: realTables, rowsPerTable: 40 });
+    realAgain = await seedTables({ shadow, tables: realTables, rowsPerTable: 40 });
+    bySequence = await seedTables({ shadow, tables: ['tickets_id_seq', 'order_numbers', 'free_numbers'].map((name) => table(name)), rowsPerTable: 10 });
   }, 60_000);
   afterAll(async () => {
     await shadow?.close();
@@ -131,6 +181,45 @@ describe.each(shadowBackends())('seedTables on $name', ({ url }) => {
     expect(await count('SELECT 1 FROM users WHERE length(code) > 3 OR octet_length(country) <> 2 OR score >= 100')).toBe(0);
     expect(await count('SELECT DISTINCT mood FROM users')).toBe(3);
     expect(await count(`SELECT 1 FROM users WHERE settings ? 'seed' AND nicknames = '{}' AND code_upper = upper(code)`)).toBe(200);
+  });
+
+  it('seeds partitioned tables, domains with CHECKs and exclusion constraints, and names what it cannot', () => {
+    expect(names(real.seeded).sort()).toEqual(['bookings', 'buckets', 'debts', 'events', 'events_2025', 'readings', 'readings_2024_south', 'reviews', 'seats', 'shipments', 'slots', 'ticks']);
+    expect(real.skipped.map(({ table: { name }, reason }) => ({ name, reason }))).toEqual([
+      { name: 'impossible_things', reason: expect.stringMatching(/"value" has domain impossible, whose CHECK .*VALUE > 10.* rejects every value seeding tries/) },
+    ]);
+    expect(realAgain).toEqual(real);
+  });
+
+  it('puts partitioned rows only where a partition takes them', async () => {
+    expect(await count('SELECT * FROM events')).toBe(160);
+    expect(await count('SELECT * FROM events_2023')).toBeGreaterThan(0);
+    expect(await count("SELECT * FROM ONLY events_2025 WHERE happened_at >= '2025-01-01' AND happened_at < '2026-01-01'")).toBe(await count('SELECT * FROM events_2025'));
+    expect(await count('SELECT * FROM events_2025')).toBeGreaterThanOrEqual(80);
+    expect(await count('SELECT DISTINCT region FROM shipments')).toBe(2);
+    expect(await count('SELECT * FROM shipments_eu')).toBe(40);
+    expect(await count('SELECT * FROM readings_2024_north')).toBe(40);
+    expect(await count('SELECT * FROM readings_2024_south')).toBe(120);
+    expect(await count('SELECT * FROM buckets_0')).toBeGreaterThan(0);
+    // The partition key is the primary key: each row gets its own value inside the range.
+    expect(await count("SELECT DISTINCT at FROM ticks WHERE at >= '2024-01-01 00:00:00+00' AND at < '2024-02-01 00:00:00+00'")).toBe(80);
+    expect(await count("SELECT DISTINCT day FROM slots WHERE day >= '2024-01-01' AND day < '2025-01-01'")).toBe(80);
+    expect(await count('SELECT DISTINCT n FROM seats WHERE n >= -5 AND n < 1000')).toBe(80);
+    expect(await count('SELECT DISTINCT cents FROM debts WHERE cents < 0')).toBe(80);
+    expect(await count('SELECT * FROM buckets_1')).toBeGreaterThan(0);
+  });
+
+  it("keeps to the domains' CHECKs and the enum labels they allow, and to exclusion constraints", async () => {
+    expect(await count('SELECT * FROM reviews')).toBe(80);
+    expect(await count("SELECT * FROM reviews WHERE word ~ '^[a-z]+$' AND score BETWEEN 1 AND 5 AND region::text = 'eu'")).toBe(80);
+    expect(await count('SELECT * FROM bookings')).toBe(80);
+    expect(await count('SELECT 1 FROM bookings a JOIN bookings b ON a.id < b.id AND (a.during && b.during OR a.days && b.days OR a.seats && b.seats)')).toBe(0);
+  });
+
+  it('seeds the table a named sequence feeds (ALTER SEQUENCE names only the sequence)', () => {
+    expect(names(bySequence.seeded).sort()).toEqual(['orders', 'tickets']);
+    expect(bySequence.seeded.every((entry) => entry.rows === 10)).toBe(true);
+    expect(bySequence.skipped).toEqual([]);
   });
 });
 

@@ -21,6 +21,7 @@ export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
   'unique-without-using-index':
     "Build uniqueIndex('name').on(t.column).concurrently() in a migration of its own first (outside migrate()'s transaction); the index then enforces uniqueness without the constraint's ACCESS EXCLUSIVE build.",
   'rename-column': "Keep the database name and rename only the TypeScript property: newName: text('old_name').",
+  'rename-enum-value': "pgEnum's values are the database labels: keep the old label in pgEnum('name', [...]), or add the new one beside it, move the rows over, and drop the old label in a later migration.",
   'rename-table': "Keep pgTable('old_name', ...) and rename only the exported variable.",
   'drop-column': 'Remove the column from the schema and deploy code that no longer uses it first; drop it in a later migration.',
   'prefer-jsonb': 'Use jsonb() instead of json().',

@@ -16,6 +16,7 @@ export const PRISMA_SAFETY_FIXES: SafetyFixes = {
   'constraint-not-valid-missing': 'Edit migration.sql (prisma migrate dev --create-only) to add NOT VALID, and VALIDATE CONSTRAINT in the next migration.',
   'unique-without-using-index': 'In a --create-only migration, CREATE UNIQUE INDEX CONCURRENTLY alone first; Prisma reads a unique index as @unique.',
   'rename-column': 'Keep the database name with @map("old_name") and rename only the field.',
+  'rename-enum-value': 'Keep the database label with @map on the enum value (live @map("published")) and rename only the Prisma name.',
   'rename-table': 'Keep the database name with @@map("old_name") and rename only the model.',
   'drop-column': 'Remove the field from the schema and deploy code that no longer uses it first; drop the column in a later migration.',
   'prefer-jsonb': 'Json maps to jsonb by default: drop @db.Json.',

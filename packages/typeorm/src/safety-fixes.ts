@@ -19,6 +19,7 @@ export const TYPEORM_SAFETY_FIXES: SafetyFixes = {
   'constraint-not-valid-missing': 'Edit the migration\'s up() to add the constraint with NOT VALID, and VALIDATE CONSTRAINT in the next migration.',
   'unique-without-using-index': 'Create the unique index CONCURRENTLY in a migration with public transaction = false first, then declare it with @Index({ unique: true }).',
   'rename-column': "Keep the database name with @Column({ name: 'old_name' }) and rename only the property.",
+  'rename-enum-value': "Keep the database label as the TypeScript enum member's value (Live = 'published') and rename only the member.",
   'rename-table': "Keep the database name with @Entity('old_name') and rename only the class.",
   'drop-column': 'Remove the property and deploy code that no longer uses it first; drop the column in a later migration.',
   'prefer-jsonb': "Use @Column('jsonb') instead of 'json'.",

@@ -1,7 +1,7 @@
 import type { TableRef } from '../table-ref.js';
 import { lockMode, type LockMode } from './lock-modes.js';
 import type { RelationFile } from './shadow-catalog.js';
-import { names, nodeOf, tableOf, type Node } from './statement-ast.js';
+import { alterTableCommands, names, nodeOf, tableOf, type Node } from './statement-ast.js';
 
 /** A lock PostgreSQL's documentation gives a statement, on a table that existed before the statement. */
 export interface DocumentedLock {
@@ -19,7 +19,17 @@ export function mustRunOutsideTransaction(kind: string, node: Node): boolean {
   // ANALYZE is a VacuumStmt too, and runs in a transaction; `CLUSTER` with no table does not.
   if (kind === 'VacuumStmt') return node.is_vacuumcmd === true;
   if (kind === 'ClusterStmt') return node.relation === undefined;
+  if (concurrentlyDetached(kind, node)) return true;
   return kind === 'CreatedbStmt' || kind === 'DropdbStmt' || kind === 'AlterSystemStmt';
+}
+
+/** The partition `ALTER TABLE parent DETACH PARTITION partition CONCURRENTLY` detaches, if the statement is one. */
+function concurrentlyDetached(kind: string, node: Node): TableRef | null {
+  for (const { subtype, command } of alterTableCommands(kind, node)) {
+    const partition = subtype === 'AT_DetachPartition' ? nodeOf<Node>(command.def, 'PartitionCmd') : undefined;
+    if (partition?.concurrent) return tableOf(partition.name);
+  }
+  return null;
 }
 
 const WHOLE_SCHEMA_REINDEX = new Set(['REINDEX_OBJECT_SCHEMA', 'REINDEX_OBJECT_DATABASE', 'REINDEX_OBJECT_SYSTEM']);
@@ -41,7 +51,7 @@ const ACCESS_EXCLUSIVE = lockMode('AccessExclusiveLock');
  * The table lock PostgreSQL's documentation gives a statement that cannot run in a
  * transaction, on the table it falls on: an index named by the statement is resolved to its
  * table through `relations` (the catalog just before the statement). Sources: the pages of
- * CREATE INDEX, DROP INDEX, REINDEX, VACUUM and CLUSTER, and "Explicit Locking".
+ * CREATE INDEX, DROP INDEX, REINDEX, VACUUM, CLUSTER and ALTER TABLE (DETACH PARTITION), and "Explicit Locking".
  * `rewritten` are the tables the statement was measured to rewrite: a rewrite always holds
  * ACCESS EXCLUSIVE (it is how `CLUSTER` with no table shows which tables it took).
  */
@@ -67,6 +77,12 @@ export function documentedLocks(kind: string, node: Node, relations: readonly Re
     const named = ((node.rels as unknown[]) ?? []).flatMap((rel) => tableNamed(tableOf(nodeOf<Node>(rel, 'VacuumRelation')?.relation)));
     // VACUUM with no table processes every table of the database.
     add(isVacuumFull(node) ? ACCESS_EXCLUSIVE : SHARE_UPDATE_EXCLUSIVE, named.length > 0 ? named : tables.filter((relation) => relation.kind !== 'p').map((relation) => relation.table));
+  }
+  const detached = concurrentlyDetached(kind, node);
+  if (detached) {
+    // Its second transaction holds SHARE UPDATE EXCLUSIVE on the parent and ACCESS EXCLUSIVE on the partition.
+    add(SHARE_UPDATE_EXCLUSIVE, tableNamed(tableOf(node.relation)));
+    add(ACCESS_EXCLUSIVE, tableNamed(detached));
   }
   add(ACCESS_EXCLUSIVE, rewritten.flatMap(tableNamed));
   return locks;

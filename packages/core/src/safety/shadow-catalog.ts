@@ -1,6 +1,6 @@
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql } from '../sql-parser.js';
-import type { TableRef } from '../table-ref.js';
+import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
 import { names, nodeOf } from './statement-ast.js';
 
 /** A column's type as the catalog holds it (information_schema's terms). */
@@ -44,6 +44,16 @@ export interface ForeignKey {
   readonly columns: readonly string[];
   /** Whether some index on the table has exactly these columns as its leading columns. */
   readonly indexed: boolean;
+}
+
+/** A sequence's column: where a restart would send it, against what the column holds. */
+export interface SequenceColumn {
+  readonly table: TableRef;
+  readonly column: string;
+  /** The sequence's START value: where a RESTART without WITH goes. */
+  readonly start: bigint;
+  /** The column's largest value on the shadow; null when it holds no rows. */
+  readonly max: bigint | null;
 }
 
 const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
@@ -108,6 +118,56 @@ export class ShadowCatalog {
       [functionNames],
     );
     return rows.map((row) => row.proname);
+  }
+
+  /**
+   * The table columns of a domain (or of a domain over it): what `ALTER DOMAIN ... ADD
+   * CONSTRAINT` checks row by row. `schema` null finds the domain on the search path.
+   */
+  async domainColumns(domain: { readonly schema: string | null; readonly name: string }): Promise<Array<{ readonly table: TableRef; readonly column: string }>> {
+    const rows = await this.shadow.query<{ schema: string; table: string; column: string }>(
+      `WITH RECURSIVE domains AS (
+         SELECT t.oid FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+          WHERE t.typtype = 'd' AND t.typname = $2 AND (n.nspname = $1 OR ($1 IS NULL AND pg_type_is_visible(t.oid)))
+         UNION SELECT t.oid FROM pg_type t JOIN domains d ON t.typbasetype = d.oid WHERE t.typtype = 'd'
+       )
+       SELECT n.nspname AS schema, c.relname AS table, a.attname AS column
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE a.atttypid IN (SELECT oid FROM domains) AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
+        ORDER BY n.nspname, c.relname, a.attnum`,
+      [domain.schema, domain.name],
+    );
+    return rows.map((row) => ({ table: { schema: row.schema, name: row.table }, column: row.column }));
+  }
+
+  /**
+   * The column a sequence feeds (identity, serial or OWNED BY), where its next value would
+   * restart, and the column's largest value now. `schema` null finds the sequence on the search path.
+   */
+  async sequenceColumn(sequence: { readonly schema: string | null; readonly name: string }): Promise<SequenceColumn | null> {
+    const [row] = await this.shadow.query<{ schema: string; table: string; column: string; start: string }>(
+      `SELECT n.nspname AS schema, c.relname AS table, a.attname AS column, s.seqstart::text AS start
+         FROM pg_class q JOIN pg_namespace qn ON qn.oid = q.relnamespace JOIN pg_sequence s ON s.seqrelid = q.oid
+         JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = q.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+         JOIN pg_class c ON c.oid = d.refobjid JOIN pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+        WHERE q.relkind = 'S' AND q.relname = $2 AND (qn.nspname = $1 OR ($1 IS NULL AND pg_table_is_visible(q.oid)))`,
+      [sequence.schema, sequence.name],
+    );
+    if (!row) return null;
+    const table = { schema: row.schema, name: row.table };
+    const [max] = await this.shadow.query<{ max: string | null }>(`SELECT max(${quoteIdentifier(row.column)})::text AS max FROM ${quotedTableName(table)}`);
+    return { table, column: row.column, start: BigInt(row.start), max: max?.max == null ? null : BigInt(max.max) };
+  }
+
+  /** The sequence behind an identity or serial column, by its table and column. */
+  async columnSequence(table: TableRef, column: string): Promise<{ readonly schema: string; readonly name: string } | null> {
+    const [row] = await this.shadow.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, q.relname AS name FROM pg_class q JOIN pg_namespace n ON n.oid = q.relnamespace
+        WHERE q.oid = pg_get_serial_sequence($1, $2)::regclass`,
+      [quotedTableName(table), column],
+    );
+    return row ?? null;
   }
 
   /**

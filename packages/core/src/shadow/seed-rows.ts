@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { describeError, OrmAiError } from '../errors.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
+import { partitionKeyValues } from './partition-values.js';
+import { valueGenerator, valueGenerators, type SeedColumn } from './seed-values.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
 export interface SeedResult {
@@ -12,7 +13,7 @@ export interface SeedResult {
 
 export interface SeedOptions {
   readonly shadow: ShadowDatabase;
-  /** The tables to fill; their foreign-key parents are filled too, first. Unknown tables are ignored. */
+  /** The tables to fill (a sequence stands for the table it feeds); their foreign-key parents are filled too, first. Unknown tables are ignored. */
   readonly tables: readonly TableRef[];
   /** Rows per table (default 100). */
   readonly rowsPerTable?: number;
@@ -36,20 +37,14 @@ interface CatalogTable {
   readonly nulledKeys: readonly ForeignKey[];
 }
 
-interface CatalogColumn {
+interface CatalogColumn extends SeedColumn {
   readonly table_oid: string;
-  readonly name: string;
   readonly not_null: boolean;
   readonly has_default: boolean;
   /** Identity, generated, or a defaulted primary-key column (serial): the database fills it. */
   readonly database_filled: boolean;
   /** `format_type(atttypid, atttypmod)`: the cast each parameter gets. */
   readonly sql_type: string;
-  /** The type under any domains, with the typmod that applies to it. */
-  readonly base_type: string;
-  readonly category: string;
-  readonly typmod: number;
-  readonly enum_labels: readonly string[];
 }
 
 /** A column's value (as text, or NULL) for row index `row` of this seeding. */
@@ -110,10 +105,16 @@ export async function seedTables(options: SeedOptions): Promise<SeedResult> {
  * key of a requested table, only the NOT NULL keys of a table reached as a parent.
  */
 async function readTables(shadow: ShadowDatabase, refs: readonly TableRef[]): Promise<Map<string, CatalogTable>> {
+  // A sequence named by the migration (ALTER SEQUENCE) stands for the table it feeds (identity, serial, OWNED BY).
   const found = await shadow.query<{ oid: string; schema: string; name: string }>(
-    `SELECT c.oid::text AS oid, n.nspname::text AS schema, c.relname::text AS name
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p') AND (n.nspname::text, c.relname::text) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    `SELECT DISTINCT t.oid::text AS oid, n.nspname::text AS schema, t.relname::text AS name
+     FROM pg_class c JOIN pg_namespace cn ON cn.oid = c.relnamespace
+     JOIN pg_class t ON t.oid = CASE WHEN c.relkind = 'S' THEN (
+            SELECT d.refobjid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+               AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') LIMIT 1) ELSE c.oid END
+     JOIN pg_namespace n ON n.oid = t.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'S') AND t.relkind IN ('r', 'p')
+       AND (cn.nspname::text, c.relname::text) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
     [refs.map((ref) => ref.schema), refs.map((ref) => ref.name)],
   );
   // Keys cloned onto partitions (conparentid <> 0) repeat their parent key.
@@ -190,7 +191,9 @@ async function readColumns(shadow: ShadowDatabase, tableOids: readonly string[])
               SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'p' AND a.attnum = ANY (k.conkey)))) AS database_filled,
             format_type(a.atttypid, a.atttypmod) AS sql_type, b.typname::text AS base_type,
             b.typcategory::text AS category, r.typmod,
-            ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder) AS enum_labels
+            ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = b.oid ORDER BY e.enumsortorder) AS enum_labels,
+            ARRAY(SELECT pg_get_constraintdef(k.oid) FROM resolved d JOIN pg_constraint k ON k.contypid = d.type_oid
+                   WHERE d.attrelid = r.attrelid AND d.attnum = r.attnum AND k.contype = 'c' ORDER BY k.oid) AS domain_checks
      FROM resolved r
      JOIN pg_attribute a ON a.attrelid = r.attrelid AND a.attnum = r.attnum
      JOIN pg_type b ON b.oid = r.type_oid AND b.typtype <> 'd'
@@ -240,16 +243,51 @@ async function columnSources(run: SeedRun, table: CatalogTable, columns: readonl
   }
   for (const column of columns) {
     if (sources.has(column) || column.database_filled) continue;
-    const generate = valueGenerator(column);
-    if (generate) {
-      const start = Math.max(existing.rows, existing.maxima.get(column.name) ?? 0);
-      sources.set(column, (row) => generate(start + row + 1, row));
-    } else if (!column.has_default) {
-      if (column.not_null) return `column "${column.name}" has type ${column.sql_type}, which seeding does not support`;
-      sources.set(column, () => null);
-    }
+    const start = Math.max(existing.rows, existing.maxima.get(column.name) ?? 0);
+    const generated = await acceptedValues(run, column, start);
+    if (generated) sources.set(column, generated);
+    else if (column.has_default) continue;
+    else if (!column.not_null && (column.domain_checks.length === 0 || (await accepts(run.shadow, column, [null])))) sources.set(column, () => null);
+    else if (valueGenerator(column) === null) return `column "${column.name}" has type ${column.sql_type}, which seeding does not support`;
+    else return `column "${column.name}" has domain ${column.sql_type}, whose ${column.domain_checks.join(' and ')} rejects every value seeding tries`;
+  }
+  // A partitioned table (or a partition) takes only rows its partitions' bounds admit.
+  // Row r goes to leaf r mod n, as that leaf's row k (counted on from the rows already there);
+  // a column the leaf does not constrain keeps its usual value.
+  const leaves = (await partitionKeyValues(run.shadow, table.oid)) ?? [];
+  for (const name of new Set(leaves.flatMap((leaf) => [...leaf.keys()]))) {
+    const column = byName.get(name)!;
+    const usual = sources.get(column);
+    sources.set(column, (row) => {
+      const valueAt = leaves[row % leaves.length]!.get(name);
+      return valueAt ? valueAt(Math.floor((existing.rows + row) / leaves.length)) : (usual?.(row) ?? null);
+    });
   }
   return sources;
+}
+
+/**
+ * The column's values for this seeding: the first generator whose values the column's domains
+ * accept (each domain CHECK is tried on the real rows' values before inserting), or null.
+ */
+async function acceptedValues(run: SeedRun, column: CatalogColumn, start: number): Promise<ValuesAt | null> {
+  for (const generate of valueGenerators(column)) {
+    const valuesAt: ValuesAt = (row) => generate(start + row + 1, row);
+    if (column.domain_checks.length === 0) return valuesAt;
+    const values = Array.from({ length: run.rowsPerTable }, (_, row) => valuesAt(row));
+    if (await accepts(run.shadow, column, values)) return valuesAt;
+  }
+  return null;
+}
+
+/** Whether every value casts to the column's type: its domains' CHECKs and NOT NULL hold. */
+async function accepts(shadow: ShadowDatabase, column: CatalogColumn, values: ReadonlyArray<string | null>): Promise<boolean> {
+  try {
+    await shadow.query(`SELECT v::${column.sql_type} FROM unnest($1::text[]) AS v`, [values]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** How many rows the table holds, and the largest value of each integer column, to start after. */
@@ -268,57 +306,6 @@ async function readParentKeys(shadow: ShadowDatabase, key: ForeignKey, parent: T
   const selected = key.referencedColumns.map((name, index) => `${quoteIdentifier(name)}::text AS "v${index}"`);
   const present = key.referencedColumns.map((name) => `${quoteIdentifier(name)} IS NOT NULL`);
   return shadow.query(`SELECT ${selected.join(', ')} FROM ${quotedTableName(parent)} WHERE ${present.join(' AND ')} ORDER BY ctid`);
-}
-
-/** A value for serial number `n` (unique per column) and row index `row`; null when unsupported. */
-function valueGenerator(column: CatalogColumn): ((n: number, row: number) => string) | null {
-  const labels = column.enum_labels;
-  if (labels.length > 0) return (_n, row) => labels[row % labels.length]!;
-  if (column.category === 'A') return () => '{}';
-  if (column.category === 'S') {
-    const maxLength = column.typmod >= 4 ? column.typmod - 4 : column.base_type === 'name' ? 63 : null;
-    return (n) => textValue(column.name, n, maxLength);
-  }
-  const minutes = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString();
-  switch (column.base_type) {
-    case 'int2': return (n) => String(((n - 1) % 32_767) + 1);
-    case 'int4': case 'int8': return (n) => String(n);
-    case 'float4': case 'float8': return (n) => `${n}.5`;
-    case 'numeric': return (n) => numericValue(n, column.typmod);
-    case 'money': return (n) => `${n}.25`;
-    case 'bool': return (_n, row) => String(row % 2 === 0);
-    case 'date': return (n) => minutes(n * 1440).slice(0, 10);
-    case 'timestamp': return (n) => minutes(n).replace('Z', '');
-    case 'timestamptz': return (n) => minutes(n);
-    case 'time': return (n) => minutes(n).slice(11, 19);
-    case 'timetz': return (n) => `${minutes(n).slice(11, 19)}+00`;
-    case 'interval': return (n) => `${n} minutes`;
-    case 'uuid': return () => randomUUID();
-    case 'json': case 'jsonb': return (n) => JSON.stringify({ seed: n });
-    case 'bytea': return (n) => `\\x${n.toString(16).padStart(8, '0')}`;
-    case 'inet': case 'cidr': return (n) => `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/32`;
-    case 'macaddr': return (n) => `08:00:2b:${[16, 8, 0].map((shift) => ((n >>> shift) & 255).toString(16).padStart(2, '0')).join(':')}`;
-    default: return null;
-  }
-}
-
-/** `email_2s` when it fits; else base 36 of `n`, wrapped to fit: distinct across 36^maxLength rows. */
-function textValue(columnName: string, n: number, maxLength: number | null): string {
-  const named = `${columnName}_${n.toString(36)}`;
-  if (maxLength === null || named.length <= maxLength) return named;
-  return (n % 36 ** Math.min(maxLength, 10)).toString(36);
-}
-
-/** `n` wrapped into numeric(precision, scale): 10^precision distinct values. */
-function numericValue(n: number, typmod: number): string {
-  if (typmod < 4) return String(n);
-  const precision = ((typmod - 4) >> 16) & 0xffff;
-  // Since PostgreSQL 15 the scale is an 11-bit signed number and may be negative.
-  const scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024;
-  const digits = (BigInt(n) % 10n ** BigInt(precision)).toString();
-  if (scale <= 0) return digits + '0'.repeat(-scale);
-  const padded = digits.padStart(scale + 1, '0');
-  return `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
 }
 
 /**

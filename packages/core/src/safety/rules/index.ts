@@ -5,11 +5,13 @@ import { alterColumnTypeRewritesTable } from './alter-column-type-rewrites-table
 import { concurrentlyInTransaction } from './concurrently-in-transaction/concurrently-in-transaction.js';
 import { constraintNotValidMissing } from './constraint-not-valid-missing/constraint-not-valid-missing.js';
 import { createIndexNotConcurrent } from './create-index-not-concurrent/create-index-not-concurrent.js';
+import { domainConstraintScansTables } from './domain-constraint-scans-tables/domain-constraint-scans-tables.js';
 import { dropCascade } from './drop-cascade/drop-cascade.js';
 import { dropColumn } from './drop-column/drop-column.js';
 import { dropIndexNotConcurrent } from './drop-index-not-concurrent/drop-index-not-concurrent.js';
 import { dropTable } from './drop-table/drop-table.js';
 import { enumValueAddedInTransaction } from './enum-value-added-in-transaction/enum-value-added-in-transaction.js';
+import { exclusionConstraintInPlace } from './exclusion-constraint-in-place/exclusion-constraint-in-place.js';
 import { foreignKeyWithoutIndex } from './foreign-key-without-index/foreign-key-without-index.js';
 import { indexRebuild } from './index-rebuild/index-rebuild.js';
 import { lockTimeoutMissing } from './lock-timeout-missing/lock-timeout-missing.js';
@@ -17,7 +19,9 @@ import { preferJsonb } from './prefer-jsonb/prefer-jsonb.js';
 import { preferTimestamptz } from './prefer-timestamptz/prefer-timestamptz.js';
 import { reindexNotConcurrent } from './reindex-not-concurrent/reindex-not-concurrent.js';
 import { renameColumn } from './rename-column/rename-column.js';
+import { renameEnumValue } from './rename-enum-value/rename-enum-value.js';
 import { renameTable } from './rename-table/rename-table.js';
+import { restartSequence } from './restart-sequence/restart-sequence.js';
 import { setNotNullScansTable } from './set-not-null-scans-table/set-not-null-scans-table.js';
 import { statementFailed } from './statement-failed/statement-failed.js';
 import { tableRewrite } from './table-rewrite/table-rewrite.js';
@@ -46,11 +50,15 @@ export const SAFETY_RULES = [
   setNotNullScansTable,
   constraintNotValidMissing,
   uniqueWithoutUsingIndex,
+  exclusionConstraintInPlace,
+  domainConstraintScansTables,
   dropTable,
   dropColumn,
   truncateTable,
   renameTable,
   renameColumn,
+  renameEnumValue,
+  restartSequence,
   unbatchedBackfill,
   preferJsonb,
   foreignKeyWithoutIndex,

@@ -1,0 +1,1 @@
+ALTER DOMAIN public.star_rating SET NOT NULL;

@@ -1,0 +1,1 @@
+ALTER DOMAIN rating VALIDATE CONSTRAINT rating_nonnegative;

@@ -1,0 +1,1 @@
+ALTER DOMAIN unused_code ADD CONSTRAINT unused_code_upper CHECK (VALUE = upper(VALUE));

@@ -1,0 +1,1 @@
+ALTER TYPE post_status RENAME VALUE 'published' TO 'live';

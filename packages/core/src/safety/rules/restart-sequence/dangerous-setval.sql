@@ -1,0 +1,1 @@
+SELECT setval('invoices_id_seq', 1);

@@ -1,0 +1,1 @@
+SELECT setval('invoices_id_seq', (SELECT max(id) FROM invoices));
