@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import type { MigrationScript, OrmPlugin } from '@orm-ai/core';
+import type { PGlite } from '@electric-sql/pglite';
+import { startFreshPglite, type MigrationScript, type OrmPlugin } from '@orm-ai/core';
 import { drizzlePlugin, runDrizzleCli } from '@orm-ai/drizzle';
 import { prismaPlugin, runPrismaCli } from '@orm-ai/prisma';
 import { runTypeormCli, typeormPlugin } from '@orm-ai/typeorm';
@@ -159,7 +159,8 @@ async function checkFacts(evalCase: EvalCase, report: Record<string, any>, earli
   if (!report.ok) return [`the run failed: ${report.error?.code}: ${String(report.error?.message).slice(0, 600)}`];
   if (!report.written) return ['the run did not write the migration'];
 
-  const db = await PGlite.create();
+  // A fresh database, as initdb leaves it: initdb runs once per process, later cases load its data directory.
+  const db = await startFreshPglite();
   try {
     for (const migration of earlier) await db.exec(migration.sql);
     await db.exec(SEED_SQL);

@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { startFreshPglite } from '@orm-ai/core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -24,7 +24,8 @@ const migrators = new WeakMap<MigratorTarget, Migrate>();
 
 export async function openMigratorTarget(url: string | undefined): Promise<MigratorTarget> {
   if (!url) {
-    const client = await PGlite.create();
+    // As initdb leaves it: initdb runs once per process, later targets load its data directory.
+    const client = await startFreshPglite();
     const db = drizzlePglite(client);
     const target: MigratorTarget = {
       url: null,
