@@ -7,7 +7,7 @@ import { type ChangePlan, changePlanSchema, findColumn, findTable, OrmAiError } 
 import { applyPlanToDrizzleSource, type SourceEdit } from '../src/apply-plan.js';
 import type { DrizzleCasing } from '../src/naming.js';
 import { readDrizzleSchema } from '../src/read-schema.js';
-import { typecheckSources, typecheckSourcesWarm } from '@orm-ai/core/typescript';
+import { typecheckSources, typecheckSourcesWarm, type KeptPrograms } from '@orm-ai/core/typescript';
 import { packageRoot, BLOG, SPLIT_USERS, SPLIT_POSTS, SPLIT, tempDir } from './fixtures.js';
 import { lineDiff } from '../../../test/support/line-diff.js';
 
@@ -45,8 +45,10 @@ function editOf(edits: readonly SourceEdit[], file: string): SourceEdit {
  * (drizzle-orm's declarations are parsed once, not per test), each check re-reading the
  * fixtures from disk first, so an earlier test's edits are gone.
  */
+const keptPrograms: KeptPrograms = new Map();
+
 function expectTypechecks(edits: readonly SourceEdit[]): void {
-  expect(typecheckSourcesWarm({ projectRoot: packageRoot, edits }).diagnostics).toEqual([]);
+  expect(typecheckSourcesWarm({ projectRoot: packageRoot, edits }, keptPrograms).diagnostics).toEqual([]);
 }
 
 function applyError(files: readonly string[], changes: readonly ChangeInput[]): OrmAiError {
