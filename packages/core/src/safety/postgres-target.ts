@@ -64,8 +64,9 @@ export async function resolvePostgresVersions(options: ResolveTargetOptions): Pr
 
 /** The shadow's version, read from the server itself. */
 export async function shadowVersion(shadow: ShadowDatabase): Promise<{ version: string; major: number }> {
-  const [row] = await shadow.query<{ version: string; num: string }>(
-    "SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num",
+  // Through isolated(): a query run on a prepared shadow directly keeps a daemon from lending it to the next run.
+  const [row] = await shadow.isolated({}, (view) =>
+    view.query<{ version: string; num: string }>("SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num"),
   );
   // Distributions append their build: `15.4 (Debian 15.4-1.pgdg120+1)`.
   return { version: String(row!.version).split(' ')[0]!, major: majorOfVersionNum(Number(row!.num)) };
