@@ -130,7 +130,10 @@ describe('the default target: flag, then the --shadow-url server, then the proje
   const root = mkdtempSync(join(tmpdir(), 'orm-ai-pgversion-'));
   writeFileSync(join(root, 'docker-compose.yml'), 'services:\n  db:\n    image: postgres:13\n');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const shadowOf = (version: string, num: number) => ({ query: async () => [{ version, num: String(num) }] }) as unknown as ShadowDatabase;
+  const shadowOf = (version: string, num: number): ShadowDatabase => {
+    const shadow = { query: async () => [{ version, num: String(num) }], isolated: (_options: unknown, work: (view: ShadowDatabase) => unknown) => work(shadow as unknown as ShadowDatabase) };
+    return shadow as unknown as ShadowDatabase;
+  };
 
   it('takes the flag over everything', async () => {
     const versions = await resolvePostgresVersions({ flag: 11, shadow: shadowOf('15.4 (Debian 15.4-1)', 150004), server: true, projectRoot: root });
