@@ -36,6 +36,13 @@ export interface OrmCapabilities {
   readonly promptNotes: readonly string[];
   /** The safe alternative for a safety rule in this ORM's own terms (`index().concurrently()`), where it differs from plain SQL. */
   readonly safetyFixes?: SafetyFixes;
+  /**
+   * Whether the ORM's migrator can run one migration outside any transaction while the
+   * others run in theirs: Prisma runs a migration of one statement so. `--safe` puts a
+   * `CREATE INDEX CONCURRENTLY` or a batched backfill in such a migration; where the migrator
+   * cannot (one transaction for every pending migration), it keeps the plain form and says why.
+   */
+  readonly migrationOutsideTransaction: boolean;
 }
 
 export interface OpenProjectOptions {
@@ -108,6 +115,26 @@ export interface GeneratedMigration {
 export interface MigrationSql {
   readonly up: readonly string[];
   readonly down: readonly string[];
+  /**
+   * Migrations `--safe` splits off this one, in the order they run: each is written as a
+   * migration of its own after this one (the ORM's next ids, `<name>_<suffix>`), with its own down.
+   */
+  readonly following?: readonly FollowingMigration[];
+}
+
+/** A migration that `--safe` adds after the ORM's own: a concurrent build, a batched backfill, the validation. */
+export interface FollowingMigration {
+  /** Appended to the migration's name: `build_posts_title_idx`, `backfill_posts_uuid`, `validate`. */
+  readonly suffix: string;
+  readonly up: readonly string[];
+  /** Its down, in the order it runs. */
+  readonly down: readonly string[];
+  /**
+   * It must run outside any transaction (`CREATE INDEX CONCURRENTLY`, a backfill that commits
+   * each batch): a Prisma migration of one statement; a TypeORM migration with `transaction = false`.
+   * Only given where the plugin says `migrationOutsideTransaction`.
+   */
+  readonly outsideTransaction: boolean;
 }
 
 /** One ORM project, opened: everything core asks of it. */

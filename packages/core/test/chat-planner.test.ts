@@ -26,7 +26,7 @@ async function plannerFor(script: ScriptedReply[], overrides: { timeoutMs?: numb
   server = await startChatCompletionsServer(script);
   const settings = resolveLlmSettings({ env: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'test-key' }, timeoutMs: overrides.timeoutMs ?? 5_000, maxRetries: overrides.maxRetries ?? 2 });
   const planner = new ChatPlanner(settings);
-  const source = planFromModel({ planner, prompt: { model: blogModel(), request, ormName: 'Drizzle', capabilities: { migrationTransaction: 'all', promptNotes: [] } } });
+  const source = planFromModel({ planner, prompt: { model: blogModel(), request, ormName: 'Drizzle', capabilities: { migrationTransaction: 'all', migrationOutsideTransaction: false, promptNotes: [] } } });
   return { planner, source };
 }
 

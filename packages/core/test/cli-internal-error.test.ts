@@ -15,7 +15,7 @@ import type { OrmPlugin } from '../src/orm-plugin.js';
 let thrown: Error | undefined;
 const buggyPlugin: OrmPlugin = {
   displayName: 'Buggy',
-  capabilities: { migrationTransaction: 'all', promptNotes: [] },
+  capabilities: { migrationTransaction: 'all', migrationOutsideTransaction: false, promptNotes: [] },
   async openProject() {
     const answer: { choices?: unknown[] } = {};
     try {

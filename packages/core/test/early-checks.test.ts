@@ -47,7 +47,7 @@ function countingPlugin() {
       throw new Error('generate was reached');
     },
   };
-  const plugin: OrmPlugin = { displayName: 'Counting', capabilities: { migrationTransaction: 'all', promptNotes: [] }, openProject: async () => project };
+  const plugin: OrmPlugin = { displayName: 'Counting', capabilities: { migrationTransaction: 'all', migrationOutsideTransaction: false, promptNotes: [] }, openProject: async () => project };
   return { plugin, calls };
 }
 

@@ -13,7 +13,7 @@ import { generateMigration, type GenerateOptions } from '../src/pipeline/generat
 function countingPlugin(): OrmPlugin & { opened: number } {
   const plugin = {
     displayName: 'Counting',
-    capabilities: { migrationTransaction: 'all' as const, promptNotes: [] },
+    capabilities: { migrationTransaction: 'all' as const, migrationOutsideTransaction: false, promptNotes: [] },
     opened: 0,
     async openProject(): Promise<never> {
       plugin.opened += 1;

@@ -30,7 +30,7 @@ function wideModel(tableCount: number): SchemaModel {
 }
 
 const prompt = (model: SchemaModel, request: string) =>
-  planPromptMessages({ model, request, ormName: 'Drizzle', capabilities: { migrationTransaction: 'all', promptNotes: [] } });
+  planPromptMessages({ model, request, ormName: 'Drizzle', capabilities: { migrationTransaction: 'all', migrationOutsideTransaction: false, promptNotes: [] } });
 
 describe('the schema a request needs', () => {
   it('shows a small schema whole', () => {

@@ -21,6 +21,7 @@ export const drizzlePlugin: OrmPlugin = {
   capabilities: {
     // drizzle-orm's migrator runs every pending migration inside one transaction.
     migrationTransaction: 'all',
+    migrationOutsideTransaction: false,
     promptNotes: [
       'Column names are the database names; the tool picks the TypeScript property names.',
       'Single-column foreign keys with a null name become .references() on the column; drizzle-kit names them <table>_<column>_<refTable>_<refColumn>_fk.',

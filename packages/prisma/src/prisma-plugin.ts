@@ -22,6 +22,7 @@ export const prismaPlugin: OrmPlugin = {
     // The schema engine sends each migration.sql as one script: an implicit transaction when it
     // holds several statements, none for one (a lone CREATE INDEX CONCURRENTLY runs, as Prisma's docs advise).
     migrationTransaction: 'script',
+    migrationOutsideTransaction: true,
     promptNotes: [
       'Table and column names are the database names (@@map / @map); the tool picks the model and field names.',
       'Partial indexes (where) need the partialIndexes preview feature in the generator block; without it leave where null.',

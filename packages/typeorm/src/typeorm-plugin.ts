@@ -25,6 +25,7 @@ export const typeormPlugin: OrmPlugin = {
   capabilities: {
     // TypeORM's runner wraps all pending migrations in one transaction by default.
     migrationTransaction: 'all',
+    migrationOutsideTransaction: false,
     promptNotes: [
       'Table and column names are the database names; the tool picks the entity class and property names.',
       'A foreign key becomes a @ManyToOne relation with @JoinColumn on the referencing entity.',
