@@ -1,4 +1,4 @@
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import { describeError } from './errors.js';
 
 /**
@@ -57,6 +57,38 @@ export async function parseSql(text: string): Promise<SqlParseResult> {
 /** The node type of a parsed statement: `IndexStmt`, `AlterTableStmt`, ... */
 export function statementKind(statement: ParsedStatement): string {
   return Object.keys(statement.ast)[0] ?? 'Unknown';
+}
+
+/**
+ * A `DO` block's PL/pgSQL, as PostgreSQL's own PL/pgSQL parser sees it: whether it commits or
+ * rolls back inside (then it cannot run inside a transaction block, as a batched backfill that
+ * commits each batch), and the SQL it runs. Null for anything but a DO block in PL/pgSQL.
+ * Needs `loadSqlParser()` to have finished, as every `parseSql` has.
+ */
+export function doBlockBody(statement: ParsedStatement): { readonly commits: boolean; readonly queries: readonly string[] } | null {
+  if (statementKind(statement) !== 'DoStmt') return null;
+  const args = ((statement.ast.DoStmt as { args?: unknown[] }).args ?? []).map((arg) => (arg as { DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }).DefElem);
+  const language = args.find((arg) => arg?.defname === 'language')?.arg?.String?.sval ?? 'plpgsql';
+  if (language !== 'plpgsql') return null;
+  let tree: unknown;
+  try {
+    tree = parsePlPgSQLSync(statement.sql);
+  } catch {
+    return null;
+  }
+  let commits = false;
+  const queries: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'PLpgSQL_stmt_commit' || key === 'PLpgSQL_stmt_rollback') commits = true;
+      if (key === 'PLpgSQL_expr' && typeof (inner as { query?: unknown }).query === 'string') queries.push((inner as { query: string }).query);
+      visit(inner);
+    }
+  };
+  visit(tree);
+  return { commits, queries };
 }
 
 /** The byte offset of every newline, in order: a migration of thousands of statements finds each line in O(log n). */

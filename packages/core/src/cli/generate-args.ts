@@ -25,6 +25,7 @@ export const COMMON_GENERATE_FLAGS = {
   json: { type: 'boolean', description: 'print one JSON object for scripts and agents' },
   verbose: { type: 'boolean', description: 'end with the time each stage took' },
   model: { type: 'string', value: 'M', description: 'the model (default: OPENAI_MODEL or gpt-4.1-mini)' },
+  safe: { type: 'boolean', description: 'rewrite what the safety analysis flags into safe forms (CONCURRENTLY, NOT VALID then VALIDATE, batched backfills), split into migrations that follow' },
   'allow-unsafe': { type: 'boolean', description: 'write even when the safety analysis reports errors' },
   'allow-data-loss': { type: 'boolean', description: 'allow drops and narrowing changes the request asks for, and measured data loss' },
   'allow-irreversible': { type: 'boolean', description: 'write even when down does not restore the schema and the data' },
@@ -60,6 +61,8 @@ export interface ParsedGenerateArgs {
   readonly unconfinedShadow: boolean;
   readonly model: string | undefined;
   readonly name: string | undefined;
+  /** `--safe`: write the safe forms of what the safety analysis flags. */
+  readonly safe: boolean;
   readonly allowUnsafe: boolean;
   readonly allowDataLoss: boolean;
   readonly allowIrreversible: boolean;
@@ -96,6 +99,7 @@ export function parseGenerateArgs(argv: readonly string[], spec: CommandSpec = g
     unconfinedShadow: unconfinedShadowFlag(values),
     model: values.model as string | undefined,
     name: values.name as string | undefined,
+    safe: values.safe === true,
     allowUnsafe: values['allow-unsafe'] === true,
     allowDataLoss: values['allow-data-loss'] === true,
     allowIrreversible: values['allow-irreversible'] === true,

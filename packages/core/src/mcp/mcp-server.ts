@@ -114,13 +114,14 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
         request: requestInput,
         name: z.string().optional().describe("The migration's name, in snake_case. Default: from the plan's changes (add_posts_tags, create_bookmarks), at most 40 characters."),
         shadowUrl: shadowUrlInput,
+        safe: z.boolean().optional().describe('Rewrite what the safety analysis flags into safe forms (CREATE INDEX CONCURRENTLY, NOT VALID then VALIDATE, batched backfills), split into migrations that follow the ORM\'s.'),
         allowUnsafe: z.boolean().optional().describe('Return the migration even when the safety analysis reports errors.'),
         allowDataLoss: z.boolean().optional().describe('Allow steps that destroy data (the request must ask for them too) and measured data loss.'),
         allowIrreversible: z.boolean().optional().describe('Return the migration even when its down does not restore the schema and the data.'),
       },
       annotations: readOnly,
     },
-    ({ plan, request, name, shadowUrl, allowUnsafe, allowDataLoss, allowIrreversible }) => {
+    ({ plan, request, name, shadowUrl, safe, allowUnsafe, allowDataLoss, allowIrreversible }) => {
       // What an error may name: the agent's own plan, and the schema once read.
       let known = knownNames({ plan });
       return toolResult(async () => {
@@ -136,7 +137,7 @@ function registerTools(server: McpServer, options: McpServerOptions): void {
         try {
           const planFile = join(folder, 'plan.json');
           await writeFile(planFile, JSON.stringify(plan));
-          const outcome = await generateMigration({ plugin, cwd, configPath, env, planFile, request, name, shadowUrl, allowUnsafe, allowDataLoss, allowIrreversible });
+          const outcome = await generateMigration({ plugin, cwd, configPath, env, planFile, request, name, shadowUrl, safe, allowUnsafe, allowDataLoss, allowIrreversible });
           const sql = [...outcome.upStatements, ...outcome.downStatements];
           return {
             ...modelFacingReport(jsonReportOf({ outcome, root: cwd, written: false }), knownNames({ model: schema, plan: outcome.plan, sql })),

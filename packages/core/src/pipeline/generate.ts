@@ -5,7 +5,9 @@ import type { Finding } from '../finding.js';
 import { OrmAiError, type OrmAiErrorCode } from '../errors.js';
 import { ChatPlanner, type LlmUsage } from '../llm/chat-planner.js';
 import { resolveLlmSettings, type LlmSettings } from '../llm/llm-settings.js';
-import type { FileChange, OrmPlugin, OrmProject } from '../orm-plugin.js';
+import type { FileChange, FollowingMigration, OrmCapabilities, OrmPlugin, OrmProject } from '../orm-plugin.js';
+import type { SafeMigrations } from '../safety/rewrite-safely.js';
+import { safeMigrationsFor } from './safe-migrations.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { resolvePostgresVersions } from '../safety/postgres-target.js';
@@ -40,6 +42,8 @@ export interface GenerateOptions {
   readonly unconfinedShadow?: boolean | undefined;
   readonly model?: string | undefined;
   readonly name?: string | undefined;
+  /** `--safe`: rewrite what the safety analysis flags into safe forms, split into migrations that follow (`rewriteSafely`). */
+  readonly safe?: boolean | undefined;
   /** Write even when the safety analysis reports errors. */
   readonly allowUnsafe?: boolean | undefined;
   /** Allow steps that destroy data (the request must ask for them too) and measured data loss. */
@@ -71,6 +75,8 @@ export interface GenerateOutcome {
   readonly upStatements: readonly string[];
   /** The down migration, in the order it runs: step inverses around the ORM's own down. */
   readonly downStatements: readonly string[];
+  /** With `--safe`: the migrations that follow this one, and which safe forms were used or could not be. */
+  readonly safe?: SafeOutcome | undefined;
   /** The round trip up, down, up on seeded rows: whether down restores the schema and the data. */
   readonly rollback: RoundTripProof;
   /** The ORM tool's own warnings, the safety analysis' findings, then measured data loss. */
@@ -214,7 +220,7 @@ interface TryPlanOptions {
 }
 
 type TryPlanResult =
-  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'downStatements' | 'rollback' | 'findings' | 'analysis'> }
+  | { ok: true; outcome: Pick<GenerateOutcome, 'migrationId' | 'files' | 'upStatements' | 'downStatements' | 'safe' | 'rollback' | 'findings' | 'analysis'> }
   | { ok: false; error: OrmAiError };
 
 /** Failures a corrected plan can fix go back to the model; anything else ends the run. */
@@ -270,15 +276,28 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
     return { migration, statements: await composeStatements(plan, migration), downStatements: await composeDownStatements(plan, migration) };
   });
   if (!generated.ok) return generated;
-  const { migration, statements, downStatements } = generated.value;
-  known = knownNames({ model, plan, sql: [...statements, ...downStatements] });
+  const { migration } = generated.value;
+  known = knownNames({ model, plan, sql: [...generated.value.statements, ...generated.value.downStatements] });
   // Outside `repairable`: existing migrations failing on the shadow is not the plan's fault.
   const prepared = await timed('shadow', shadow);
+  const { capabilities } = options.plugin;
+  const rewritten = await repairable(known, async () =>
+    options.safe
+      ? await timed('safety', () =>
+          safeMigrationsFor({ prepared, migrationId: migration.id, up: generated.value.statements, down: generated.value.downStatements, capabilities, ormName: options.plugin.displayName }),
+        )
+      : null,
+  );
+  if (!rewritten.ok) return rewritten;
+  const safe = rewritten.value;
+  const statements = safe ? safe.up : generated.value.statements;
+  const downStatements = safe ? safe.down : generated.value.downStatements;
+  const following = safe?.following ?? [];
+  if (safe) known = knownNames({ model, plan, sql: [...statements, ...downStatements, ...following.flatMap((next) => [...next.up, ...next.down])] });
   const proven = await repairable(known, () =>
-    timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, transaction: options.plugin.capabilities.migrationTransaction })),
+    timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, following, transaction: capabilities.migrationTransaction })),
   );
   if (!proven.ok) return proven;
-  const { capabilities } = options.plugin;
   const analysis = await timed('safety', async () =>
     analyzeMigration({
       prepared,
@@ -287,19 +306,47 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
       transaction: capabilities.migrationTransaction,
       fixes: capabilities.safetyFixes,
       productionRows: options.productionRows,
+      following: following.map((next) => ({ id: `${migration.id}_${next.suffix}`, sql: next.up.join('\n') })),
       postgres: await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: project.root }),
     }),
   );
-  const safe = await repairable(known, async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));
-  if (!safe.ok) return safe;
+  const judged = await repairable(known, async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));
+  if (!judged.ok) return judged;
   const rollback = await timed('rollback', () =>
-    proveRoundTrip({ prepared, migrationId: migration.id, up: statements, down: downStatements, transaction: capabilities.migrationTransaction }),
+    proveRoundTrip({ prepared, migrationId: migration.id, up: statements, down: downStatements, following, transaction: capabilities.migrationTransaction }),
   );
   const kept = await repairable(known, async () => refuseLostData(rollback, options, known));
   if (!kept.ok) return kept;
-  const files = [...edits, ...migration.filesFor({ up: statements, down: downStatements })];
+  const files = [...edits, ...migration.filesFor({ up: statements, down: downStatements, ...(following.length > 0 ? { following } : {}) })];
   const findings = [...migration.findings, ...analysis.statements.flatMap((statement) => statement.findings), ...dataLossFindings(rollback)];
-  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, downStatements, rollback, findings, analysis } };
+  const safeOutcome = safe ? safeOutcomeOf(safe, migration.id, capabilities, options.plugin.displayName) : undefined;
+  return { ok: true, outcome: { migrationId: migration.id, files, upStatements: statements, downStatements, safe: safeOutcome, rollback, findings, analysis } };
+}
+
+/** What `--safe` did, for the report. */
+export interface SafeOutcome {
+  /** The migrations that follow the ORM's, with their ids as written (`<id>_<suffix>`). */
+  readonly following: ReadonlyArray<FollowingMigration & { readonly id: string }>;
+  readonly rewritten: SafeMigrations['rewritten'];
+  readonly kept: SafeMigrations['kept'];
+  /**
+   * Where the migrator applies every pending migration in one transaction, the first one's
+   * locks are held until the last commits: the split helps only when each is deployed on its own.
+   */
+  readonly deployOneAtATime: string | null;
+}
+
+function safeOutcomeOf(safe: SafeMigrations, migrationId: string, capabilities: OrmCapabilities, ormName: string): SafeOutcome {
+  const following = safe.following.map((next) => ({ ...next, id: `${migrationId}_${next.suffix}` }));
+  const together = capabilities.migrationTransaction === 'all' && following.length > 0;
+  return {
+    following,
+    rewritten: safe.rewritten,
+    kept: safe.kept,
+    deployOneAtATime: together
+      ? `${ormName}'s migrator applies every pending migration in one transaction, where the first one's locks are held until the last one commits: apply these ${following.length + 1} migrations one deploy at a time (run the migrator after each), or the safe forms do not help.`
+      : null,
+  };
 }
 
 /**
@@ -330,7 +377,7 @@ function refuseLostData(proof: RoundTripProof, options: GenerateOptions, known: 
 function refuseUnsafe(analysis: MigrationAnalysis, known: KnownNames): void {
   const errors = (redact: (text: string) => string) =>
     analysis.statements.flatMap((statement) =>
-      statement.findings.filter((finding) => finding.severity === 'error').map((finding) => `  line ${statement.line} [${finding.rule}] ${redact(finding.message)}\n    safer: ${finding.fix}`),
+      statement.findings.filter((finding) => finding.severity === 'error').map((finding) => `  line ${statement.line}${statement.migration ? ` of ${statement.migration}` : ""} [${finding.rule}] ${redact(finding.message)}\n    safer: ${finding.fix}`),
     );
   const found = errors((text) => text);
   if (found.length === 0) return;

@@ -49,6 +49,7 @@ export const statementReportSchema = z
     durationMs: z.number().nullable().describe('Wall time on the shadow with seeded rows, rounded to 0.01 ms; null when the statement did not run.'),
     estimates: z.array(durationEstimateSchema).describe('Duration estimates at production size; empty without `--rows` or `--stats-url`, or when the statement does not scan or rewrite.'),
     error: z.string().optional().describe('Present only when the statement has no measurement: why (the shadow rejected it, or an earlier statement).'),
+    migration: z.string().optional().describe('Present only for a statement of a migration `--safe` added after the new one: that migration\'s id (`line` is within it).'),
   })
   .meta({ id: 'Statement', description: 'One statement of the migration, as run on the shadow.' });
 

@@ -73,6 +73,29 @@ const outcomeFields = {
   analysis: analysisReportSchema.describe(
     'The safety analysis of the new migration: one object (the shape of an entry of `check --json`\'s `files`), its statements in `statements`.',
   ),
+  safe: z
+    .object({
+      following: z
+        .array(
+          z.object({
+            id: z.string().describe('The migration\'s id as written: the new migration\'s id and the suffix.'),
+            suffix: z.string().describe('`build_<index>`, `backfill_<column>` or `finish`.'),
+            up: z.array(z.string()).describe('Its statements.'),
+            down: z.array(z.string()).describe('Its down, in the order it runs.'),
+            outsideTransaction: z.boolean().describe('It runs outside any transaction (CREATE INDEX CONCURRENTLY, a backfill committing each batch).'),
+          }),
+        )
+        .describe('The migrations written after the new one, in the order they run.'),
+      rewritten: z
+        .array(z.object({ rule: z.string().describe('The safety rule whose safe form was used.'), statement: z.string().describe('The ORM\'s statement it replaced.'), summary: z.string().describe('What changed.') }))
+        .describe('Each safe form used.'),
+      kept: z
+        .array(z.object({ rule: z.string().describe('The safety rule.'), statement: z.string().describe('The statement kept as the ORM wrote it.'), reason: z.string().describe('Why its safe form could not be used.') }))
+        .describe('Statements whose safe form could not be used, and why.'),
+      deployOneAtATime: z.string().nullable().describe('Set where the ORM\'s migrator applies every pending migration in one transaction: the migrations must then be deployed one at a time for the safe forms to help.'),
+    })
+    .nullable()
+    .describe('What `--safe` did; null without it.'),
   shadow: z.string().describe('The shadow database the migration was proven on.'),
   timingsMs: z
     .object(Object.fromEntries(GENERATE_STAGES.map((stage) => [stage, z.number().int().describe(`Milliseconds in the \`${stage}\` stage.`)])) as Record<GenerateStage, z.ZodNumber>)

@@ -57,6 +57,7 @@ export function analysisReport(analysis: MigrationAnalysis): AnalysisReport {
       durationMs: statement.durationMs === null ? null : Math.round(statement.durationMs * 100) / 100,
       estimates: statement.estimates,
       ...(statement.error === undefined ? {} : { error: statement.error }),
+      ...(statement.migration === undefined ? {} : { migration: statement.migration }),
     })),
     seeded: analysis.seeded,
     unseeded: analysis.unseeded,
@@ -72,7 +73,7 @@ export function renderAnalysisText(analysis: MigrationAnalysis, options: { onlyN
   for (const statement of analysis.statements) {
     const notable = statement.findings.length > 0 || statement.rewrites.length > 0 || statement.rebuiltIndexes.length > 0 || statement.dropped.length > 0 || statement.error !== undefined;
     if (options.onlyNotable && !notable) continue;
-    lines.push(`  ${pc.dim(`line ${statement.line}`)}  ${firstLine(statement.sql)}`);
+    lines.push(`  ${pc.dim(`line ${statement.line}${statement.migration ? ` of ${statement.migration}` : ''}`)}  ${firstLine(statement.sql)}`);
     for (const lock of statement.locks) {
       lines.push(`    ${pc.dim('lock')} ${lock.mode} on ${lock.relation}${lock.measured ? '' : ' (documented)'} ${pc.dim(`— blocks ${lock.blocks}`)}`);
     }

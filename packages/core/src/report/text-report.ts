@@ -22,6 +22,7 @@ export function renderOutcome(outcome: GenerateOutcome, root: string, prices?: M
     ...byRole('source').map((file) => renderFileChange(file, root)),
     `${pc.bold('Migration')} ${byRole('migration').map(name).join(', ')}\n${outcome.upStatements.join('\n')}`,
     `${pc.bold('Down')}\n${outcome.downStatements.join('\n') || pc.dim('(nothing)')}`,
+    renderSafe(outcome),
     byRole('metadata')
       .map((file) => pc.dim(`${name(file)} ${file.before === null ? '(new)' : '(updated)'}`))
       .join('\n'),
@@ -68,6 +69,25 @@ function renderFindings(outcome: GenerateOutcome): string {
     ? `${pc.bold('Safety')} (measured on the shadow with seeded rows, ${versions})\n${renderAnalysisText(outcome.analysis, { onlyNotable: true })}`
     : `${pc.green('✔')} safety: no findings; locks and rewrites measured on the shadow (${versions})`;
   return [ormFindings, analysis].filter(Boolean).join('\n');
+}
+
+/** With `--safe`: each migration that follows the new one, then which safe forms were used or could not be. */
+function renderSafe(outcome: GenerateOutcome): string {
+  const safe = outcome.safe;
+  if (!safe) return '';
+  const lines: string[] = [];
+  for (const next of safe.following) {
+    lines.push(`${pc.bold('Then')} ${next.id}${next.outsideTransaction ? pc.dim(' (outside a transaction)') : ''}\n${next.up.join('\n')}`);
+    lines.push(`${pc.bold('Down')} ${pc.dim(next.id)}\n${next.down.join('\n') || pc.dim('(nothing)')}`);
+  }
+  const forms = [
+    ...safe.rewritten.map((entry) => `  ${pc.green('safe form')} ${pc.dim(`[${entry.rule}]`)} ${entry.summary}`),
+    ...safe.kept.map((entry) => `  ${pc.yellow('kept')} ${pc.dim(`[${entry.rule}]`)} ${entry.statement.split('\n')[0]}: ${entry.reason}`),
+  ];
+  lines.push(forms.length > 0 ? `${pc.bold('--safe')}\n${forms.join('\n')}` : `${pc.bold('--safe')} ${pc.dim('nothing to rewrite')}`);
+  if (safe.deployOneAtATime) lines.push(`${pc.yellow('deploy one at a time:')} ${safe.deployOneAtATime}`);
+  if (safe.rewritten.length > 0) lines.push(`${pc.green('✔')} the safe migrations end where the ORM's migration does (catalogs compared on the shadow)`);
+  return lines.join('\n\n');
 }
 
 /** The round trip's verdict, then its evidence: what up lost, what down left different or did not bring back. */

@@ -1,6 +1,7 @@
 import { describeError, OrmAiError } from '../errors.js';
 import type { Finding } from '../finding.js';
-import type { OrmCapabilities } from '../orm-plugin.js';
+import type { FollowingMigration, OrmCapabilities } from '../orm-plugin.js';
+import { migrationScripts } from '../pipeline/prove-migration.js';
 import { tablesNamedIn } from '../safety/statement-ast.js';
 import { takeCatalogSnapshot, diffCatalogSnapshots } from '../shadow/catalog-snapshot.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
@@ -16,6 +17,8 @@ export interface RoundTripOptions {
   readonly migrationId: string;
   readonly up: readonly string[];
   readonly down: readonly string[];
+  /** The migrations `--safe` adds after it: up runs them after it, down undoes them first. */
+  readonly following?: readonly FollowingMigration[] | undefined;
   readonly transaction: OrmCapabilities['migrationTransaction'];
 }
 
@@ -49,15 +52,18 @@ export interface RoundTripProof {
  * if (!proof.reversible) console.log(proof.reason, proof.schemaDifferences);
  */
 export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {
+  const following = options.following ?? [];
   const touched = await tablesTouched([...options.up, ...options.down]);
-  return options.prepared.isolated({ sql: [...options.up, ...options.down] }, async (shadow) => {
+  const sql = [...options.up, ...options.down, ...following.flatMap((migration) => [...migration.up, ...migration.down])];
+  return options.prepared.isolated({ sql }, async (shadow) => {
     const seeded = await seedTables({ shadow, tables: touched });
     const tables: TableRef[] = [...new Map([...touched, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];
     const seededReport = seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows }));
     const run = async (step: 'up' | 'down' | 'up again', statements: readonly string[]): Promise<string | null> => {
       try {
-        const path = `${options.migrationId} (${step === 'down' ? 'down' : 'up'})`;
-        await replayMigrations({ shadow, scripts: [{ id: options.migrationId, path, sql: statements.join('\n') }], transaction: options.transaction });
+        const direction = step === 'down' ? 'down' : 'up';
+        const scripts = migrationScripts({ migrationId: options.migrationId, statements, following, direction });
+        await replayMigrations({ shadow, scripts, transaction: options.transaction });
         return null;
       } catch (error) {
         return error instanceof OrmAiError ? error.message : describeError(error);

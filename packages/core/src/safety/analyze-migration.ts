@@ -46,6 +46,8 @@ export interface StatementAnalysis {
   readonly estimates: readonly DurationEstimate[];
   /** Why the statement has no measurement: the shadow rejected it, or an earlier one. */
   readonly error?: string;
+  /** The migration `--safe` added that holds it (`AnalyzeOptions.following`); absent in the migration itself. */
+  readonly migration?: string;
 }
 
 export interface MigrationAnalysis {
@@ -74,6 +76,11 @@ export interface AnalyzeOptions {
   readonly rowsPerTable?: number | undefined;
   /** The target version and the shadow's (`resolvePostgresVersions`); default: the shadow's version is the target. */
   readonly postgres?: PostgresVersions | undefined;
+  /**
+   * Migrations that run after this one (`--safe`'s builds, backfills and validation), each
+   * analyzed as a migration of its own once the earlier ones ran, on the same seeded rows.
+   */
+  readonly following?: ReadonlyArray<{ readonly id: string; readonly sql: string }> | undefined;
 }
 
 /**
@@ -95,12 +102,24 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
       statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [] }],
     };
   }
-  return options.prepared.isolated({ sql: [options.sql] }, async (shadow) => {
+  const following: Array<{ id: string; statements: ParsedStatement[] }> = [];
+  for (const migration of options.following ?? []) {
+    const parsedFollowing = await parseSql(migration.sql);
+    // The proof on the shadow already ran these: what a safe form writes parses.
+    if (parsedFollowing.ok) following.push({ id: migration.id, statements: parsedFollowing.statements });
+  }
+  return options.prepared.isolated({ sql: [options.sql, ...(options.following ?? []).map((migration) => migration.sql)] }, async (shadow) => {
     // With production sizes to scale to, more rows make the shadow's per-row time less about fixed costs.
     const rowsPerTable = options.rowsPerTable ?? (options.productionRows ? 2000 : 100);
     const seeded = await seedTables({ shadow, tables: parsed.statements.flatMap((statement) => tablesNamedIn(statement.ast)), rowsPerTable });
-    const run = new MigrationRun(shadow, { ...options, postgres }, new Map(seeded.seeded.map(({ table, rows }) => [tableKey(table), rows])));
-    const statements = await run.analyze(parsed.statements);
+    const seededRows = new Map(seeded.seeded.map(({ table, rows }) => [tableKey(table), rows]));
+    const statements = await new MigrationRun(shadow, { ...options, postgres }, seededRows).analyze(parsed.statements);
+    for (const migration of following) {
+      // A migration runs only once the one before it worked.
+      if (statements.some((statement) => statement.error !== undefined)) break;
+      const analyzed = await new MigrationRun(shadow, { ...options, postgres }, seededRows).analyze(migration.statements);
+      statements.push(...analyzed.map((statement) => ({ ...statement, migration: migration.id })));
+    }
     return {
       path: options.path,
       statements,

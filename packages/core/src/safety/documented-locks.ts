@@ -1,7 +1,8 @@
-import type { TableRef } from '../table-ref.js';
+import { parseSql, statementKind } from '../sql-parser.js';
+import { tableKey, type TableRef } from '../table-ref.js';
 import { lockMode, type LockMode } from './lock-modes.js';
 import type { RelationFile } from './shadow-catalog.js';
-import { alterTableCommands, names, nodeOf, tableOf, type Node } from './statement-ast.js';
+import { alterTableCommands, names, nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
 
 /** A lock PostgreSQL's documentation gives a statement, on a table that existed before the statement. */
 export interface DocumentedLock {
@@ -86,6 +87,31 @@ export function documentedLocks(kind: string, node: Node, relations: readonly Re
   }
   add(ACCESS_EXCLUSIVE, rewritten.flatMap(tableNamed));
   return locks;
+}
+
+const ROW_EXCLUSIVE = lockMode('RowExclusiveLock');
+const WRITES_ROWS = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt']);
+
+/**
+ * The locks of a DO block that commits inside (a batched backfill): each of its transactions
+ * takes ROW EXCLUSIVE on the tables its UPDATE, DELETE, INSERT or MERGE statements write, and
+ * row locks on the rows of one batch. Its own DDL, if any, is not read here.
+ */
+export async function doBlockLocks(queries: readonly string[], relations: readonly RelationFile[]): Promise<DocumentedLock[]> {
+  const written = new Set<string>();
+  for (const query of queries) {
+    const parsed = await parseSql(query);
+    if (!parsed.ok) continue;
+    for (const statement of parsed.statements) {
+      const kind = statementKind(statement);
+      if (!WRITES_ROWS.has(kind)) continue;
+      const target = tableOf((statement.ast[kind] as Node).relation);
+      if (target) written.add(tableKey(target));
+    }
+  }
+  return relations
+    .filter((relation) => relation.kind !== 'i' && !relation.toast && written.has(tableKey(relation)))
+    .map((relation) => ({ table: relation.table, lock: ROW_EXCLUSIVE }));
 }
 
 /** A `[schema.]name` list of a DROP statement's object. */

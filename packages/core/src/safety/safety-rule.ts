@@ -2,6 +2,7 @@ import type { Finding } from '../finding.js';
 import type { ParsedStatement } from '../sql-parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
 import type { PostgresFactId, PostgresTarget } from './postgres-versions.js';
+import type { SafeForm } from './safe-form.js';
 import type { ShadowCatalog } from './shadow-catalog.js';
 import type { StatementLock } from './statement-measurement.js';
 import type { Node } from './statement-ast.js';
@@ -117,6 +118,8 @@ interface RuleFacts<Id extends string> {
   readonly measuredAs?: MeasuredDanger;
   /** Its cost grows with the table: the finding gets a duration estimate at production size. */
   readonly scansTable?: boolean;
+  /** What `--safe` writes instead of a statement this rule judges dangerous. */
+  readonly safeForm?: SafeForm;
 }
 
 /** One safety rule: its facts, the phase it needs, and its check. */

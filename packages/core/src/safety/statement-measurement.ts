@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { describeError } from '../errors.js';
 import { requireOwnDatabase } from '../shadow/isolated-shadow.js';
 import { opensSessions, type ShadowDatabase } from '../shadow/shadow-database.js';
-import type { ParsedStatement } from '../sql-parser.js';
+import { doBlockBody, type ParsedStatement } from '../sql-parser.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
-import { documentedLocks, mustRunOutsideTransaction } from './documented-locks.js';
+import { doBlockLocks, documentedLocks, mustRunOutsideTransaction } from './documented-locks.js';
 import { lockMode, type LockMode } from './lock-modes.js';
 import { runWithLockProbe } from './lock-probe.js';
 import type { StatementMeasurement } from './safety-rule.js';
@@ -46,7 +46,8 @@ export class StatementMeasurer {
     // The analysis runs each statement in a transaction of its own; the file's own BEGIN/COMMIT would nest.
     if (kind === 'TransactionStmt') return { ok: true, locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: 0 };
     const before = await this.catalog.relationFiles();
-    if (mustRunOutsideTransaction(kind, node)) return this.#measureOutsideTransaction(statement, kind, node, before);
+    const doBlock = doBlockBody(statement);
+    if (mustRunOutsideTransaction(kind, node) || doBlock?.commits) return this.#measureOutsideTransaction(statement, kind, node, before, doBlock?.queries ?? []);
     // On an isolated shadow the statement's transaction is a savepoint in a longer one, which
     // keeps the locks earlier statements and the seeding took: only what this one adds is its own.
     const heldBefore = await this.catalog.heldLocks();
@@ -77,8 +78,9 @@ export class StatementMeasurer {
    * server): there the lock it queues for on its first table is measured by a probe
    * (`runWithLockProbe`). Embedded PGlite has a single session.
    */
-  async #measureOutsideTransaction(statement: ParsedStatement, kind: string, node: Node, before: readonly RelationFile[]): Promise<StatementMeasurement> {
-    const probed = documentedLocks(kind, node, before, []).find(({ table }) => this.#existing.has(table.oid))?.table;
+  async #measureOutsideTransaction(statement: ParsedStatement, kind: string, node: Node, before: readonly RelationFile[], doBlockQueries: readonly string[]): Promise<StatementMeasurement> {
+    const documented = async (rewritten: readonly TableRef[]) => [...documentedLocks(kind, node, before, rewritten), ...(await doBlockLocks(doBlockQueries, before))];
+    const probed = (await documented([])).find(({ table }) => this.#existing.has(table.oid))?.table;
     const started = performance.now();
     let probedMode: string | null = null;
     try {
@@ -96,7 +98,7 @@ export class StatementMeasurer {
     };
     // The probe sees the lock the statement queues for first: it stands unless the documentation names a stronger one.
     if (probed && probedMode !== null) note(probed, lockMode(probedMode), true);
-    for (const { table, lock } of documentedLocks(kind, node, before, changes.rewrites)) if (this.#existing.has(table.oid)) note(table, lock, false);
+    for (const { table, lock } of await documented(changes.rewrites)) if (this.#existing.has(table.oid)) note(table, lock, false);
     const locks = [...strongest.values()].map(({ rank: _rank, ...lock }) => lock);
     return { ok: true, locks, ...changes, durationMs };
   }

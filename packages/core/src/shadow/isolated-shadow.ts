@@ -1,4 +1,4 @@
-import { parseSql } from '../sql-parser.js';
+import { doBlockBody, parseSql } from '../sql-parser.js';
 import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 
 /**
@@ -71,7 +71,7 @@ async function controlsTransactions(sql: readonly string[]): Promise<boolean> {
     const parsed = await parseSql(script);
     // SQL that does not parse fails the same way on either; the copy is the plain path.
     if (!parsed.ok) return true;
-    if (parsed.statements.some((statement) => 'TransactionStmt' in statement.ast)) return true;
+    if (parsed.statements.some((statement) => 'TransactionStmt' in statement.ast || doBlockBody(statement)?.commits)) return true;
   }
   return false;
 }

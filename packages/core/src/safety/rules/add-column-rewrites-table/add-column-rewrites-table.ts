@@ -1,5 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
+import { volatileDefaultBackfill } from './safe-form.js';
 import { addedColumns, columnConstraints, functionsCalledIn, isSerial, writtenType } from '../../statement-ast.js';
 
 export const addColumnRewritesTable = defineSafetyRule({
@@ -10,6 +11,7 @@ export const addColumnRewritesTable = defineSafetyRule({
   scansTable: true,
   squawk: ['adding-serial-primary-key-field', 'adding-field-with-default', 'adding-not-nullable-field'],
   fix: 'Add the column nullable without the volatile default, identity or generated expression, backfill it in batches, then set the default for new rows.',
+  safeForm: volatileDefaultBackfill,
   async *check({ kind, node, isNewTable, catalog, target }) {
     for (const { table, name, definition } of addedColumns(kind, node)) {
       if (isNewTable(table)) continue;

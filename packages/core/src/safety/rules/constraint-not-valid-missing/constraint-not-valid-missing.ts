@@ -1,5 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
+import { constraintNotValidThenValidate } from './safe-form.js';
 import { addedColumns, alterTableCommands, columnConstraints, nodeOf, type Node } from '../../statement-ast.js';
 
 export const constraintNotValidMissing = defineSafetyRule({
@@ -9,6 +10,7 @@ export const constraintNotValidMissing = defineSafetyRule({
   scansTable: true,
   squawk: ['constraint-missing-not-valid', 'adding-foreign-key-constraint'],
   fix: 'Add the constraint with NOT VALID, then VALIDATE CONSTRAINT in a later statement or migration: validation then only takes SHARE UPDATE EXCLUSIVE. A column constraint cannot be NOT VALID: add the column bare, then the constraint as a table constraint with NOT VALID.',
+  safeForm: constraintNotValidThenValidate,
   *check({ kind, node, isNewTable }) {
     for (const { table, subtype, command } of alterTableCommands(kind, node)) {
       const constraint = subtype === 'AT_AddConstraint' ? nodeOf<Node>(command.def, 'Constraint') : undefined;

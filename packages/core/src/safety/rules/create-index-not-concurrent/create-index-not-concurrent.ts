@@ -1,5 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
+import { concurrentIndexBuild } from './safe-form.js';
 import { tableOf } from '../../statement-ast.js';
 
 export const createIndexNotConcurrent = defineSafetyRule({
@@ -10,6 +11,7 @@ export const createIndexNotConcurrent = defineSafetyRule({
   scansTable: true,
   squawk: ['require-concurrent-index-creation'],
   fix: 'Build the index with CREATE INDEX CONCURRENTLY, in a migration of its own that runs outside a transaction.',
+  safeForm: concurrentIndexBuild,
   async *check({ kind, node, isNewTable, catalog }) {
     if (kind !== 'IndexStmt' || node.concurrent) return;
     const table = tableOf(node.relation);

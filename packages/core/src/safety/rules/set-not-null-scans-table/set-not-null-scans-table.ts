@@ -1,5 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
+import { notNullThroughValidatedCheck } from './safe-form.js';
 import { alterTableCommands } from '../../statement-ast.js';
 
 export const setNotNullScansTable = defineSafetyRule({
@@ -9,6 +10,7 @@ export const setNotNullScansTable = defineSafetyRule({
   scansTable: true,
   squawk: ['adding-not-nullable-field'],
   fix: 'First ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT (no ACCESS EXCLUSIVE), then SET NOT NULL (no scan) and drop the check.',
+  safeForm: notNullThroughValidatedCheck,
   async *check({ kind, node, isNewTable, catalog, target }) {
     for (const { table, subtype, column } of alterTableCommands(kind, node)) {
       if (subtype !== 'AT_SetNotNull' || !column || isNewTable(table)) continue;

@@ -1,5 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
+import { uniqueUsingIndex } from './safe-form.js';
 import { addedColumns, alterTableCommands, columnConstraints, nodeOf, type Node } from '../../statement-ast.js';
 
 const KEY_WORDS: Readonly<Record<string, string>> = { CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY' };
@@ -11,6 +12,7 @@ export const uniqueWithoutUsingIndex = defineSafetyRule({
   scansTable: true,
   squawk: ['disallowed-unique-constraint', 'adding-serial-primary-key-field'],
   fix: 'CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX (or PRIMARY KEY USING INDEX).',
+  safeForm: uniqueUsingIndex,
   *check({ kind, node, isNewTable }) {
     for (const { table, name, definition } of addedColumns(kind, node)) {
       if (isNewTable(table)) continue;
