@@ -83,7 +83,9 @@ export async function rewriteSafely(input: RewriteSafelyInput): Promise<SafeMigr
     up.push(...(changed ? written : [script]));
   }
   if (rewrites.length === 0) return { up: input.up, down: input.down, following: [], rewritten, kept };
-  return { up, down: await firstDown(input.down, rewrites), following: following(rewrites), rewritten, kept };
+  // The ORM's migration stays, so its id and its place in the history stay too: a file of nothing but a comment.
+  const first = up.length > 0 ? up : ['-- --safe moved every statement of this migration into the migrations that follow it.'];
+  return { up: first, down: await firstDown(input.down, rewrites), following: following(rewrites), rewritten, kept };
 }
 
 /** The ORM's down without what now comes undone by a later migration's down, after what the forms add to undo. */

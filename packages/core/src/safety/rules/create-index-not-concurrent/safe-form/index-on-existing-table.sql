@@ -1,0 +1,1 @@
+CREATE INDEX "posts_body_idx" ON "posts" USING btree ("body");
