@@ -112,6 +112,7 @@ class TypeormProject implements OrmProject {
       name: pascalName(input.name),
       shadowServer: input.shadowServer,
       cacheDir: this.cacheDir,
+      outsideTransaction: typeormPlugin.capabilities.migrationOutsideTransaction,
     });
   }
 
