@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changePlanSchema, shadowServerFrom, type FileChange, type MigrationSql } from '@orm-ai/core';
+import { changePlanSchema, shadowServerFrom, type FileChange, type FollowingMigration, type MigrationSql } from '@orm-ai/core';
 import type { DataSource } from 'typeorm';
 import { migrationFiles, type MigrationFilesOptions } from '../src/migration-files.js';
 import { runExistingMigrations, schemaBuilderQueries } from '../src/schema-builder/builder-migration.js';
@@ -34,6 +34,14 @@ function safeSetNotNull(setNotNull: string, dropNotNull: string): MigrationSql {
     ],
   };
 }
+
+/** A `--safe` part that cannot run in a transaction block. */
+const concurrentBuild = {
+  suffix: 'build_posts_title_idx',
+  up: ['CREATE INDEX CONCURRENTLY "posts_title_idx" ON "posts" ("title")'],
+  down: ['DROP INDEX "posts_title_idx"'],
+  outsideTransaction: true,
+} satisfies FollowingMigration;
 
 const options = (migration: MigrationSql, overrides: Partial<MigrationFilesOptions> = {}): MigrationFilesOptions => ({
   name: 'UsersBioNotNull',
@@ -90,11 +98,7 @@ export class UsersBioNotNullSetNotNull1796000000002 implements MigrationInterfac
     expect(migrationFiles(options({ up: [setNotNull], down: [dropNotNull] })).map((file) => basename(file.path))).toEqual(['1796000000000-UsersBioNotNull.ts']);
   });
 
-  const concurrent: MigrationSql = {
-    up: [],
-    down: [],
-    following: [{ suffix: 'build_posts_title_idx', up: ['CREATE INDEX CONCURRENTLY "posts_title_idx" ON "posts" ("title")'], down: ['DROP INDEX "posts_title_idx"'], outsideTransaction: true }],
-  };
+  const concurrent: MigrationSql = { up: [], down: [], following: [concurrentBuild] };
 
   it('refuses a part that must run outside a transaction while the plugin says it cannot, naming the migration and the mode', () => {
     const refusal = (transactionMode: MigrationFilesOptions['transactionMode']) => catchOrmAiError(() => migrationFiles(options(concurrent, { transactionMode })));
@@ -151,6 +155,25 @@ describe.each(targets)('following migrations written by filesFor, run by TypeORM
       expect((await schemaBuilderQueries({ dataSource })).up).toEqual([{ query: 'ALTER TABLE "users" ALTER COLUMN "bio" SET NOT NULL' }]);
     });
   }, 240_000);
+});
+
+describe.each(targets)('a transaction = false migration under TypeORM\'s runner on the $target shadow (why the plugin says migrationOutsideTransaction: false)', ({ shadowUrl }) => {
+  it('is refused in the default mode \'all\', runs CREATE INDEX CONCURRENTLY in \'each\', and is reverted inside a transaction all the same unless the mode is \'none\'', async () => {
+    const root = copyExampleApp();
+    const build = { ...concurrentBuild, down: ['DROP INDEX CONCURRENTLY "posts_title_idx"'] };
+    const files = migrationFiles(options({ up: ['SELECT 1'], down: [], following: [build] }, { name: 'PostsTitleIdx', migrationsDir: resolve(root, 'src/migrations'), outsideTransaction: true, transactionMode: 'each' }));
+    writeChanges(root, files);
+    await withMigrator(root, shadowUrl, async (dataSource) => {
+      const refused = await runExistingMigrations({ dataSource, transaction: 'all' }).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION', cause: { name: 'ForbiddenTransactionModeOverrideError' } });
+      expect((await runExistingMigrations({ dataSource, transaction: 'each' })).slice(2)).toEqual(['PostsTitleIdx1796000000000', 'PostsTitleIdxBuildPostsTitleIdx1796000000001']);
+      expect(await dataSource.query("SELECT indexname FROM pg_indexes WHERE indexname = 'posts_title_idx'")).toEqual([{ indexname: 'posts_title_idx' }]);
+      // undoLastMigration reads no migration's `transaction`: only the mode 'none' keeps its down out of one.
+      await expect(dataSource.undoLastMigration({ transaction: 'each' })).rejects.toThrow('DROP INDEX CONCURRENTLY cannot run inside a transaction block');
+      await dataSource.undoLastMigration({ transaction: 'none' });
+      expect(await dataSource.query("SELECT indexname FROM pg_indexes WHERE indexname = 'posts_title_idx'")).toEqual([]);
+    });
+  }, 120_000);
 });
 
 /** The example's data source as it is now on disk, opened on a fresh shadow for TypeORM's own runner. */
