@@ -5,7 +5,6 @@ import { changePlanSchema, OrmAiError } from '@orm-ai/core';
 import { runTypeormCli } from '../src/cli.js';
 import { refuseSchemaDrift } from '../src/schema-drift.js';
 import { copyExampleApp, generateWithPlugin, TYPEORM_APP } from './support/example-app.js';
-import { catchOrmAiError } from './support/catch-error.js';
 
 /** A column on the User entity that no migration creates: what a hand edit without `migration:generate` leaves. */
 function addNicknameWithoutMigration(root: string): void {
@@ -69,7 +68,7 @@ describe('refuseSchemaDrift', () => {
 
   it('quotes ten statements and counts the rest', () => {
     const pending = Array.from({ length: 13 }, (_, index) => `ALTER TABLE "users" ADD "c${index}" integer;`);
-    const error = catchOrmAiError(() => refuseSchemaDrift({ ...options, pending }));
+    const error = catchError(() => refuseSchemaDrift({ ...options, pending }));
     expect(error.code).toBe('SCHEMA_OUT_OF_SYNC');
     const lines = error.message.split('\n').slice(1);
     expect(lines).toEqual([...pending.slice(0, 10).map((statement) => `  ${statement}`), '  and 3 more']);
@@ -78,7 +77,7 @@ describe('refuseSchemaDrift', () => {
   it('says what to do about drops, and names the project\'s own migration:generate script', () => {
     const root = copyExampleApp();
     writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { 'db:generate': 'typeorm-ts-node-commonjs migration:generate -d src/data-source.ts' } }));
-    const error = catchOrmAiError(() =>
+    const error = catchError(() =>
       refuseSchemaDrift({ root, dataSourcePath: join(root, 'src/data-source.ts'), migrationsDir: join(root, 'src/migrations'), pending: ['DROP INDEX "public"."posts_title_by_hand_idx";'] }),
     );
     expect(error.hint).toContain('Run `npm run db:generate` (typeorm migration:generate) for these first');
@@ -90,3 +89,13 @@ describe('refuseSchemaDrift', () => {
     expect(() => refuseSchemaDrift({ ...options, pending: failure })).toThrow(failure);
   });
 });
+
+function catchError(work: () => void): OrmAiError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof OrmAiError) return error;
+    throw error;
+  }
+  throw new Error('expected an OrmAiError');
+}
