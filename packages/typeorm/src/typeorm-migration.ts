@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { stageSources, type ChangePlan, type FileChange, type GeneratedMigration, type SchemaModel, type ShadowServer } from '@orm-ai/core';
+import { migrationFiles } from './migration-files.js';
 import { builderStatement, runExistingMigrations, schemaBuilderQueries, type BuilderQuery } from './schema-builder/builder-migration.js';
 import { prepareBuilderDownRepairs } from './schema-builder/builder-down-repairs.js';
 import { runInPlaceChanges } from './schema-builder/in-place-changes.js';
@@ -24,6 +25,8 @@ export interface TypeormMigrationInput {
   readonly shadowServer: ShadowServer | undefined;
   /** Where initdb's data directory is cached for the embedded shadow (`shadowCacheDir`). */
   readonly cacheDir?: string | undefined;
+  /** The plugin's `migrationOutsideTransaction`: whether a `--safe` part may be written with `transaction = false`. */
+  readonly outsideTransaction: boolean;
 }
 
 /**
@@ -69,10 +72,16 @@ export async function generateTypeormMigration(input: TypeormMigrationInput): Pr
         statements: up.map(builderStatement),
         downStatements: down.map(builderStatement).reverse(),
         findings: [],
-        filesFor: (migration) => {
-          const file = renderMigrationFile({ name: input.name, timestamp, up: migration.up.map(asQuery), down: migration.down.map(asQuery).reverse() });
-          return [{ path: join(input.migrationsDir, file.fileName), role: 'migration', before: null, after: file.content }];
-        },
+        filesFor: (migration) =>
+          migrationFiles({
+            name: input.name,
+            timestamp,
+            migrationsDir: input.migrationsDir,
+            migration,
+            asQuery,
+            outsideTransaction: input.outsideTransaction,
+            transactionMode: loaded.options.migrationsTransactionMode ?? 'all',
+          }),
       };
     } finally {
       await shadow.dispose();

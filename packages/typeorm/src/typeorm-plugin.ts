@@ -25,6 +25,8 @@ export const typeormPlugin: OrmPlugin = {
   capabilities: {
     // TypeORM's runner wraps all pending migrations in one transaction by default.
     migrationTransaction: 'all',
+    // In 'all' TypeORM refuses a migration with `transaction = false` (ForbiddenTransactionModeOverrideError);
+    // 'each' and 'none' run it so, but that is the data source's `migrationsTransactionMode`, one project's fact.
     migrationOutsideTransaction: false,
     promptNotes: [
       'Table and column names are the database names; the tool picks the entity class and property names.',
@@ -112,6 +114,7 @@ class TypeormProject implements OrmProject {
       name: pascalName(input.name),
       shadowServer: input.shadowServer,
       cacheDir: this.cacheDir,
+      outsideTransaction: typeormPlugin.capabilities.migrationOutsideTransaction,
     });
   }
 

@@ -1,26 +1,10 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { changePlanSchema, OrmAiError, shadowServerFrom } from '@orm-ai/core';
+import { describe, expect, it } from 'vitest';
+import { changePlanSchema, OrmAiError } from '@orm-ai/core';
 import { runTypeormCli } from '../src/cli.js';
 import { refuseSchemaDrift } from '../src/schema-drift.js';
-import { typeormPlugin } from '../src/typeorm-plugin.js';
-
-const TYPEORM_APP = fileURLToPath(new URL('../../../examples/typeorm-app', import.meta.url));
-// Inside the repository, so the copy resolves the workspace's typeorm.
-const TMP_ROOT = fileURLToPath(new URL('./.tmp', import.meta.url));
-
-const roots: string[] = [];
-afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
-
-function copyExample(): string {
-  mkdirSync(TMP_ROOT, { recursive: true });
-  const root = mkdtempSync(join(TMP_ROOT, 'typeorm-app-'));
-  roots.push(root);
-  cpSync(TYPEORM_APP, root, { recursive: true, filter: (source) => !source.split(/[\\/]/).includes('node_modules') });
-  return root;
-}
+import { copyExampleApp, generateWithPlugin, TYPEORM_APP } from './support/example-app.js';
 
 /** A column on the User entity that no migration creates: what a hand edit without `migration:generate` leaves. */
 function addNicknameWithoutMigration(root: string): void {
@@ -48,7 +32,7 @@ const examplePlan = (root: string) => changePlanSchema.parse(JSON.parse(readFile
 
 describe('a TypeORM project whose entities have drifted from its migrations', () => {
   it('is refused with SCHEMA_OUT_OF_SYNC quoting TypeORM\'s builder for the column no migration creates, and nothing is written', async () => {
-    const root = copyExample();
+    const root = copyExampleApp();
     addNicknameWithoutMigration(root);
     const before = snapshotTree(root);
     const out: string[] = [];
@@ -65,12 +49,9 @@ describe('a TypeORM project whose entities have drifted from its migrations', ()
   }, 180_000);
 
   it('in sync, as the example is, generates the plan\'s change and nothing else', async () => {
-    const root = copyExample();
-    const project = await typeormPlugin.openProject({ cwd: root, configPath: 'src/data-source.ts' });
-    expect(await project.readMigrations()).toHaveLength(2);
-    const plan = examplePlan(root);
-    const edits = await project.applyPlan(plan);
-    const migration = await project.generateMigration({ plan, edits, name: 'add_post_tags', shadowServer: shadowServerFrom({}) });
+    const root = copyExampleApp();
+    const { migration, migrations } = await generateWithPlugin({ root, plan: examplePlan(root), name: 'add_post_tags' });
+    expect(migrations).toHaveLength(2);
     expect(migration.statements).toEqual([
       `ALTER TABLE "posts" ADD "tags" text array NOT NULL DEFAULT '{}';`,
       'CREATE INDEX "posts_tags_idx" ON "posts" USING gin ("tags");',
@@ -94,7 +75,7 @@ describe('refuseSchemaDrift', () => {
   });
 
   it('says what to do about drops, and names the project\'s own migration:generate script', () => {
-    const root = copyExample();
+    const root = copyExampleApp();
     writeFileSync(join(root, 'package.json'), JSON.stringify({ scripts: { 'db:generate': 'typeorm-ts-node-commonjs migration:generate -d src/data-source.ts' } }));
     const error = catchError(() =>
       refuseSchemaDrift({ root, dataSourcePath: join(root, 'src/data-source.ts'), migrationsDir: join(root, 'src/migrations'), pending: ['DROP INDEX "public"."posts_title_by_hand_idx";'] }),

@@ -8,6 +8,12 @@ export interface RenderMigrationFileOptions {
   readonly up: readonly BuilderQuery[];
   /** In the schema builder's order: written reversed, as TypeORM does. */
   readonly down: readonly BuilderQuery[];
+  /**
+   * `false` writes `public readonly transaction = false;`: TypeORM then runs the migration
+   * outside any transaction, in the `each` and `none` modes only (`all` refuses it).
+   * Absent: the line is left out, as `migration:generate` does.
+   */
+  readonly transaction?: false;
 }
 
 export interface MigrationFile {
@@ -32,11 +38,12 @@ export function renderMigrationFile(options: RenderMigrationFileOptions): Migrat
   const className = `${pascalCase(options.name)}${options.timestamp}`;
   const upSqls = options.up.map(renderQuery);
   const downSqls = options.down.map(renderQuery).reverse();
+  const transaction = options.transaction === false ? '\n    public readonly transaction = false;\n' : '';
   const content = `import { MigrationInterface, QueryRunner } from "typeorm";
 
 export class ${className} implements MigrationInterface {
     name = '${className}'
-
+${transaction}
     public async up(queryRunner: QueryRunner): Promise<void> {
 ${upSqls.join('\n')}
     }
