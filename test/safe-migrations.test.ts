@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runTypeormCli } from '@orm-ai/typeorm';
+import { capturingIo, copyExample, planFile } from './support/example-project.js';
+import { pendingBuilderQueries } from './support/typeorm-builder.js';
+
+/**
+ * `--safe` end to end, through each ORM's CLI on its example project, with one plan holding a
+ * change for each of the five safe forms: a btree index on an existing table, a foreign key, SET
+ * NOT NULL, a unique constraint and a column with a volatile default. The ORM's own migrator then
+ * applies every migration written, and the ORM's own tool finds nothing left to generate.
+ */
+const SAFE_PLAN = {
+  request: 'Index posts by title, give posts an editor and a random public uid, require a bio on users, and make display names unique',
+  changes: [
+    { kind: 'create_index', table: 'posts', name: 'posts_title_idx', columns: ['title'], reason: 'Lookups by title scan the table today.' },
+    { kind: 'add_column', table: 'posts', column: { name: 'editor_id', type: 'integer', nullable: true }, reason: 'The editor who last touched the post.' },
+    {
+      kind: 'add_foreign_key',
+      table: 'posts',
+      name: 'posts_editor_id_users_id_fk',
+      columns: ['editor_id'],
+      referencedTable: 'users',
+      referencedColumns: ['id'],
+      onDelete: 'set null',
+      reason: 'An editor is a user; deleting the user clears it.',
+    },
+    { kind: 'alter_column', table: 'users', column: 'bio', nullable: false, reason: 'Every profile shows a bio; existing NULLs become empty first.' },
+    { kind: 'add_unique', table: 'users', name: 'users_display_name_unique', columns: ['display_name'], reason: 'Display names identify authors on the site.' },
+    { kind: 'add_column', table: 'posts', column: { name: 'uid', type: 'uuid', nullable: false, default: 'gen_random_uuid()' }, reason: 'A random public id for each post.' },
+  ],
+  migrationSteps: [
+    { position: 'before', sql: "UPDATE users SET bio = '' WHERE bio IS NULL;", down: null, reason: 'Existing users without a bio get an empty one, so NOT NULL holds.', locks: 'ROW EXCLUSIVE on users' },
+  ],
+};
+
+/** The rules whose safe form every ORM uses for this plan; the index's depends on the migrator. */
+const ALWAYS_REWRITTEN = ['add-column-rewrites-table', 'constraint-not-valid-missing', 'set-not-null-scans-table', 'unique-without-using-index'];
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function project(example: string): string {
+  const copy = copyExample(example);
+  cleanups.push(copy.dispose);
+  return copy.root;
+}
+
+type Report = Record<string, any>;
+
+/** What every ORM's report must show: the safe forms used, the split migrations proved, nothing unsafe left. */
+function expectSafeReport(report: Report, options: { readonly concurrentIndex: boolean }): void {
+  expect(report).toMatchObject({ ok: true, written: true, reversible: true, rollback: { dataLoss: [], notRestored: [], schemaDifferences: [], failure: null } });
+  const rules = report.safe.rewritten.map((entry: { rule: string }) => entry.rule);
+  for (const rule of ALWAYS_REWRITTEN) expect(rules).toContain(rule);
+  expect(rules.includes('create-index-not-concurrent')).toBe(options.concurrentIndex);
+  expect(report.safe.kept.map((entry: { rule: string }) => entry.rule)).toEqual(options.concurrentIndex ? [] : ['create-index-not-concurrent']);
+  const statements = report.analysis.statements as Array<{ findings: Array<{ rule: string; severity: string }> }>;
+  const findings = statements.flatMap((statement) => statement.findings);
+  expect(findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+  // The rewritten dangers are gone from the analysis of the migrations as written.
+  for (const rule of ALWAYS_REWRITTEN) expect(findings.map((finding) => finding.rule)).not.toContain(rule);
+  expect(report.safe.following.map((next: { suffix: string }) => next.suffix)).toEqual([
+    ...(options.concurrentIndex ? ['build_posts_title_idx', 'build_users_display_name_unique'] : []),
+    'backfill_uid',
+    'finish',
+  ]);
+}
+
+describe('typeorm-ai migration:generate --safe', () => {
+  it('writes the safe forms as TypeORM migrations that TypeORM runs, after which its builder wants nothing', async () => {
+    const root = project('typeorm-app');
+    const plan = planFile(root, SAFE_PLAN);
+    const { io, out, err } = capturingIo({ cwd: root, env: {} });
+    const code = await runTypeormCli(['migration:generate', '--plan', plan, '--safe', '--yes', '-d', 'src/data-source.ts', '--json'], io);
+    const report = JSON.parse(out.join('\n')) as Report;
+    expect(err.join('\n')).toBe('');
+    expect(code).toBe(0);
+    // TypeORM's migrator runs every pending migration in one transaction: no concurrent build, and the deploy note says so.
+    expectSafeReport(report, { concurrentIndex: false });
+    expect(report.safe.deployOneAtATime).toMatch(/one deploy at a time/);
+    const migrations = (report.files as string[]).filter((file) => file.startsWith('src/migrations/'));
+    expect(migrations).toHaveLength(3);
+    expect(migrations[1]).toMatch(/_backfill_uid\.ts$/);
+    expect(readFileSync(join(root, migrations[2]!), 'utf8')).toContain('VALIDATE CONSTRAINT \\"posts_editor_id_users_id_fk\\"'.replaceAll('\\"', '"'));
+    // TypeORM's runner applies the three after the example's own, then its builder has nothing left to generate.
+    expect(await pendingBuilderQueries(root)).toEqual([]);
+  });
+});
