@@ -48,6 +48,18 @@ export async function readMigrationScripts(config: DrizzleConfig, folder: Drizzl
   );
 }
 
+export interface MigrationFilesOptions {
+  readonly config: DrizzleConfig;
+  readonly folder: DrizzleMigrationsFolder;
+  /** The migration's name, without drizzle-kit's prefix: `add_posts_tags`. */
+  readonly name: string;
+  /** drizzle-kit's snapshot of the edited schema, its prevId the folder's latest snapshot. */
+  readonly snapshot: Record<string, unknown>;
+  readonly migration: MigrationSql;
+  /** When it was generated: the tag's timestamp prefix and the journal's `when`. */
+  readonly now: Date;
+}
+
 /**
  * The files `drizzle-kit generate` writes for a new migration (SQL, snapshot and journal),
  * plus the down migration beside it as `<tag>.down.sql`: drizzle-kit has no down
@@ -58,14 +70,7 @@ export async function readMigrationScripts(config: DrizzleConfig, folder: Drizzl
  * tag, one second later (so timestamp prefixes, snapshot file names and `when` all increase),
  * and a snapshot of the same final schema whose id the next one names as its prevId.
  */
-export function migrationFiles(options: {
-  config: DrizzleConfig;
-  folder: DrizzleMigrationsFolder;
-  name: string;
-  snapshot: Record<string, unknown>;
-  migration: MigrationSql;
-  now: Date;
-}): FileChange[] {
+export function migrationFiles(options: MigrationFilesOptions): FileChange[] {
   const { config, folder } = options;
   const journal: DrizzleJournal = structuredClone(folder.journal);
   const files = journalMigrations(options).flatMap((migration) => {
@@ -76,7 +81,7 @@ export function migrationFiles(options: {
 }
 
 /** The next tag, named as drizzle-kit names it for the config's prefix mode. */
-export function nextTag(options: { config: DrizzleConfig; folder: DrizzleMigrationsFolder; name: string; now: Date }): string {
+export function nextTag(options: Pick<MigrationFilesOptions, 'config' | 'folder' | 'name' | 'now'>): string {
   return tagFor({ config: options.config, idx: nextIdx(options.folder.journal), name: options.name, now: options.now });
 }
 
@@ -91,7 +96,7 @@ interface JournalMigration {
 }
 
 /** The ORM's migration, then each following one a second later, their snapshots chained by id. */
-function journalMigrations(options: { config: DrizzleConfig; folder: DrizzleMigrationsFolder; name: string; snapshot: Record<string, unknown>; migration: MigrationSql; now: Date }): JournalMigration[] {
+function journalMigrations(options: MigrationFilesOptions): JournalMigration[] {
   const { config, name, snapshot, migration, now } = options;
   const idx = nextIdx(options.folder.journal);
   const migrations: JournalMigration[] = [{ idx, tag: tagFor({ config, idx, name, now }), when: now.getTime(), up: migration.up, down: migration.down, snapshot }];

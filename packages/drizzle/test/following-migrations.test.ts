@@ -104,7 +104,7 @@ describe('following migrations (--safe) written after drizzle-kit\'s own', () =>
     expect(snapshots[2]!._meta).toEqual({ columns: {}, schemas: {}, tables: {} });
   });
 
-  it('names them with increasing timestamps where the config\'s prefix is a timestamp, and refuses one that must run outside a transaction', async () => {
+  it('names them with increasing timestamps, or no prefix, as the config says, and refuses one that must run outside a transaction', async () => {
     const root = project();
     const config = { ...(await loadDrizzleConfig({ cwd: root })), prefix: 'timestamp' as const };
     const folder = await readMigrationsFolder(config);
@@ -119,6 +119,13 @@ describe('following migrations (--safe) written after drizzle-kit\'s own', () =>
       'meta/20261207170001_snapshot.json',
       'meta/_journal.json',
     ]);
+    // With no prefix every snapshot is meta/_snapshot.json (which drizzle-kit skips): the last one is written, once.
+    const unprefixed = migrationFiles({ config: { ...config, prefix: 'none' }, folder, name: 'x', snapshot: { id: 'a', prevId: 'b', version: '7' }, migration: SAFE, now });
+    const snapshotFiles = unprefixed.filter((file) => file.path.endsWith('_snapshot.json'));
+    expect(snapshotFiles.map((file) => relative(config.outDir, file.path))).toEqual(['meta/_snapshot.json']);
+    // The third: the first is 'a' (after 'b'), the second follows 'a'.
+    expect(['a', 'b']).not.toContain(JSON.parse(snapshotFiles[0]!.after).prevId);
+    expect(JSON.parse(unprefixed.at(-1)!.after).entries.slice(2).map((entry: { tag: string }) => entry.tag)).toEqual(['_x', '_x_validate', '_x_finish']);
     const outside = { ...SAFE, following: [{ ...SAFE.following![0]!, outsideTransaction: true }] };
     expect(() => migrationFiles({ config, folder, name: 'x', snapshot: {}, migration: outside, now })).toThrow(
       expect.objectContaining({ code: 'INTERNAL_ERROR', message: expect.stringContaining('"validate" must run outside a transaction') }),
