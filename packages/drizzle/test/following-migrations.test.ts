@@ -1,25 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parsePlan, writeFilesAtomically, type FileChange, type MigrationSql } from '@orm-ai/core';
 import { loadDrizzleConfig } from '../src/drizzle-config.js';
 import { migrationFiles, readMigrationsFolder, type DrizzleJournal } from '../src/drizzle-journal.js';
 import { drizzlePlugin } from '../src/drizzle-plugin.js';
-import { copyExample } from '../../../test/support/example-project.js';
+import { exampleForTest } from '../../../test/support/example-project.js';
 import { drizzleKit, drizzleKitGenerate } from '../../../test/support/drizzle-kit-cli.js';
 import { applyWithDrizzleMigrator, openMigratorTarget } from '../../../test/support/drizzle-migrator.js';
 import { shadowBackends } from '../../../test/support/postgres-server.js';
-
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function project(): string {
-  const copy = copyExample('drizzle-app');
-  cleanups.push(copy.dispose);
-  return copy.root;
-}
 
 const NAME = 'set_posts_reading_minutes_not_null';
 const CHECK = '"posts_reading_minutes_not_null"';
@@ -63,7 +52,7 @@ const fileText = (files: FileChange[], path: string) => files.find((file) => fil
 
 describe('following migrations (--safe) written after drizzle-kit\'s own', () => {
   it('each gets the next journal entry and tag, a later `when`, its SQL and down, and a snapshot chained by id', async () => {
-    const root = project();
+    const root = exampleForTest('drizzle-app');
     const { migration } = await generated(root);
     expect(migration.statements).toEqual(['ALTER TABLE "posts" ALTER COLUMN "reading_minutes" SET NOT NULL;']);
     expect(migration.id).toBe(`0002_${NAME}`);
@@ -105,7 +94,7 @@ describe('following migrations (--safe) written after drizzle-kit\'s own', () =>
   });
 
   it('names them with increasing timestamps, or no prefix, as the config says, and refuses one that must run outside a transaction', async () => {
-    const root = project();
+    const root = exampleForTest('drizzle-app');
     const config = { ...(await loadDrizzleConfig({ cwd: root })), prefix: 'timestamp' as const };
     const folder = await readMigrationsFolder(config);
     const now = new Date('2026-12-07T16:59:59.500Z');
@@ -133,7 +122,7 @@ describe('following migrations (--safe) written after drizzle-kit\'s own', () =>
   });
 
   it('leaves a folder drizzle-kit check accepts, and drizzle-kit generate then finds nothing to generate', async () => {
-    const root = project();
+    const root = exampleForTest('drizzle-app');
     const { edits, migration } = await generated(root);
     await writeFilesAtomically([...edits, ...migration.filesFor(SAFE)]);
     const check = drizzleKit(root, ['check']);
@@ -145,9 +134,9 @@ describe('following migrations (--safe) written after drizzle-kit\'s own', () =>
 
 describe.each(shadowBackends())('following migrations run by drizzle-orm\'s migrator on $name', ({ url }) => {
   it('applies the ORM\'s migration and both following ones in order, recording three rows', async () => {
-    const root = project();
+    const root = exampleForTest('drizzle-app');
     const target = await openMigratorTarget(url);
-    cleanups.push(() => target.close());
+    onTestFinished(() => target.close());
     await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
     await target.exec("INSERT INTO users (email, display_name) VALUES ('ada@example.com', 'Ada'); INSERT INTO posts (author_id, title, body, reading_minutes) SELECT id, 'Notes', '...', 4 FROM users");
     const { edits, migration } = await generated(root);
