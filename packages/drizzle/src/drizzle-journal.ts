@@ -48,6 +48,7 @@ export async function readMigrationScripts(config: DrizzleConfig, folder: Drizzl
   );
 }
 
+/** What `migrationFiles` writes from: the folder as read before the run, and the migration with what `--safe` split off it. */
 export interface MigrationFilesOptions {
   readonly config: DrizzleConfig;
   readonly folder: DrizzleMigrationsFolder;
