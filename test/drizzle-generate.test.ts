@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,10 +5,10 @@ import { diffCatalogSnapshots } from '@orm-ai/core';
 import { runDrizzleCli } from '@orm-ai/drizzle';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
 import { catalogOf } from './support/catalog.js';
+import { drizzleKit, drizzleKitGenerate } from './support/drizzle-kit-cli.js';
 import { applyWithDrizzleMigrator, openMigratorTarget, type MigratorTarget } from './support/drizzle-migrator.js';
 import { serverTestUrl, shadowBackends } from './support/postgres-server.js';
 
-const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules', 'drizzle-kit', 'bin.cjs');
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -30,11 +29,6 @@ async function generate(root: string, args: string[], env: Record<string, string
 async function generateJson(root: string, args: string[], env: Record<string, string | undefined> = {}) {
   const result = await generate(root, [...args, '--json'], env);
   return { ...result, report: JSON.parse(result.out) as Record<string, any> };
-}
-
-/** drizzle-kit's own CLI in the project; its exit code is 0 even on failure, so its output is returned. */
-function drizzleKitGenerate(root: string, args: string[] = []): string {
-  return execFileSync(process.execPath, [DRIZZLE_KIT, 'generate', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];
@@ -217,8 +211,9 @@ describe.runIf(serverTestUrl())('drizzle-kit migrate on the real server', () => 
     for (const plan of PLANS) expect((await generateJson(root, ['--plan', `plans/${plan}.json`, '--yes'])).report.ok).toBe(true);
     const target = await openMigratorTarget(url);
     cleanups.push(() => target.close());
-    const output = execFileSync(process.execPath, [DRIZZLE_KIT, 'migrate'], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: target.url! }, stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(output).toContain('migrations applied successfully');
+    const { status, stdout } = drizzleKit(root, ['migrate'], { DATABASE_URL: target.url! });
+    expect(status).toBe(0);
+    expect(stdout).toContain('migrations applied successfully');
     const applied = await target.query('SELECT count(*)::int AS count FROM drizzle.__drizzle_migrations');
     expect(applied).toEqual([{ count: 5 }]);
     const columns = await target.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'users' AND column_name IN ('full_name', 'display_name')");

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { onTestFinished } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -18,6 +19,13 @@ export function copyExample(name: string): { root: string; dispose: () => void }
     filter: (source) => !source.split(/[\\/]/).includes('node_modules'),
   });
   return { root, dispose: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A copy of an example (`copyExample`) for the running test, removed when the test ends. */
+export function exampleForTest(name: string): string {
+  const copy = copyExample(name);
+  onTestFinished(copy.dispose);
+  return copy.root;
 }
 
 /** Every file under `root` (but node_modules) with its content: to prove what a run changed. */

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { OrmAiError, describeError, type FileChange, type MigrationScript, type MigrationSql } from '@orm-ai/core';
+import { OrmAiError, describeError, type FileChange, type FollowingMigration, type MigrationScript, type MigrationSql } from '@orm-ai/core';
 import type { DrizzleConfig } from './drizzle-config.js';
 
 /** drizzle-kit's `meta/_journal.json`. */
@@ -47,38 +48,107 @@ export async function readMigrationScripts(config: DrizzleConfig, folder: Drizzl
   );
 }
 
+/** What `migrationFiles` writes from: the folder as read before the run, and the migration with what `--safe` split off it. */
+export interface MigrationFilesOptions {
+  readonly config: DrizzleConfig;
+  readonly folder: DrizzleMigrationsFolder;
+  /** The migration's name, without drizzle-kit's prefix: `add_posts_tags`. */
+  readonly name: string;
+  /** drizzle-kit's snapshot of the edited schema, its prevId the folder's latest snapshot. */
+  readonly snapshot: Record<string, unknown>;
+  readonly migration: MigrationSql;
+  /** When it was generated: the tag's timestamp prefix and the journal's `when`. */
+  readonly now: Date;
+}
+
 /**
  * The files `drizzle-kit generate` writes for a new migration (SQL, snapshot and journal),
  * plus the down migration beside it as `<tag>.down.sql`: drizzle-kit has no down
  * migrations, and its migrator reads only the journal's tags, so it never runs this file.
+ *
+ * Each of `migration.following` is written after it as a migration of its own, as
+ * `drizzle-kit generate --custom --name <name>_<suffix>` would leave it: the next idx and
+ * tag, one second later (so timestamp prefixes, snapshot file names and `when` all increase),
+ * and a snapshot of the same final schema whose id the next one names as its prevId.
  */
-export function migrationFiles(options: {
-  config: DrizzleConfig;
-  folder: DrizzleMigrationsFolder;
-  tag: string;
-  snapshot: Record<string, unknown>;
-  migration: MigrationSql;
-  when: number;
-}): FileChange[] {
-  const { config, folder, tag, snapshot } = options;
+export function migrationFiles(options: MigrationFilesOptions): FileChange[] {
+  const { config, folder } = options;
   const journal: DrizzleJournal = structuredClone(folder.journal);
-  journal.entries.push({ idx: journal.entries.length === 0 ? 0 : journal.entries.at(-1)!.idx + 1, version: String(snapshot.version), when: options.when, tag, breakpoints: config.breakpoints });
-  const delimiter = config.breakpoints ? STATEMENT_BREAKPOINT : '\n';
-  const down: FileChange[] = options.migration.down.length > 0 ? [{ path: join(config.outDir, `${tag}.down.sql`), role: 'migration', before: null, after: options.migration.down.join(delimiter) }] : [];
-  return [
-    { path: join(config.outDir, `${tag}.sql`), role: 'migration', before: null, after: options.migration.up.join(delimiter) },
-    ...down,
-    { path: join(config.outDir, 'meta', `${snapshotPrefix(tag)}_snapshot.json`), role: 'metadata', before: null, after: JSON.stringify(snapshot, null, 2) },
-    { path: folder.journalPath, role: 'metadata', before: folder.journalText, after: JSON.stringify(journal, null, 2) },
-  ];
+  const files = journalMigrations(options).flatMap((migration) => {
+    journal.entries.push({ idx: migration.idx, version: String(migration.snapshot.version), when: migration.when, tag: migration.tag, breakpoints: config.breakpoints });
+    return filesOfMigration(config, migration);
+  });
+  return [...lastPerPath(files), { path: folder.journalPath, role: 'metadata', before: folder.journalText, after: JSON.stringify(journal, null, 2) }];
 }
 
 /** The next tag, named as drizzle-kit names it for the config's prefix mode. */
-export function nextTag(options: { config: DrizzleConfig; folder: DrizzleMigrationsFolder; name: string; now: Date }): string {
-  const last = options.folder.journal.entries.at(-1);
-  const idx = last ? last.idx + 1 : 0;
-  const prefix = migrationPrefix(options.config.prefix, idx, options.now);
-  return `${prefix}_${options.name}`;
+export function nextTag(options: Pick<MigrationFilesOptions, 'config' | 'folder' | 'name' | 'now'>): string {
+  return tagFor({ config: options.config, idx: nextIdx(options.folder.journal), name: options.name, now: options.now });
+}
+
+/** One migration as the journal lists it, with what its files hold. */
+interface JournalMigration {
+  readonly idx: number;
+  readonly tag: string;
+  readonly when: number;
+  readonly up: readonly string[];
+  readonly down: readonly string[];
+  readonly snapshot: Record<string, unknown>;
+}
+
+/** The ORM's migration, then each following one a second later, their snapshots chained by id. */
+function journalMigrations(options: MigrationFilesOptions): JournalMigration[] {
+  const { config, name, snapshot, migration, now } = options;
+  const idx = nextIdx(options.folder.journal);
+  const migrations: JournalMigration[] = [{ idx, tag: tagFor({ config, idx, name, now }), when: now.getTime(), up: migration.up, down: migration.down, snapshot }];
+  for (const [index, following] of (migration.following ?? []).entries()) {
+    refuseOutsideTransaction(following);
+    const at = new Date(now.getTime() + (index + 1) * 1000);
+    const previous = migrations.at(-1)!;
+    migrations.push({
+      idx: previous.idx + 1,
+      tag: tagFor({ config, idx: previous.idx + 1, name: `${name}_${following.suffix}`, now: at }),
+      when: at.getTime(),
+      up: following.up,
+      down: following.down,
+      // drizzle-kit's snapshot models neither NOT VALID nor concurrency: the schema is already the final one.
+      snapshot: { ...snapshot, id: randomUUID(), prevId: previous.snapshot.id, _meta: { columns: {}, schemas: {}, tables: {} } },
+    });
+  }
+  return migrations;
+}
+
+/** drizzle-orm's migrator runs every pending migration in one transaction; core must not ask for one outside it. */
+function refuseOutsideTransaction(following: FollowingMigration): void {
+  if (!following.outsideTransaction) return;
+  throw new OrmAiError('INTERNAL_ERROR', `the following migration "${following.suffix}" must run outside a transaction, but drizzle-orm's migrator runs every pending migration in one transaction`, {
+    hint: 'This is a bug: --safe keeps the plain form for Drizzle (migrationOutsideTransaction is false). Run without --safe and report it.',
+  });
+}
+
+/** A migration's SQL, its down when it has one, and its snapshot. */
+function filesOfMigration(config: DrizzleConfig, migration: JournalMigration): FileChange[] {
+  const delimiter = config.breakpoints ? STATEMENT_BREAKPOINT : '\n';
+  const down: FileChange[] = migration.down.length > 0 ? [{ path: join(config.outDir, `${migration.tag}.down.sql`), role: 'migration', before: null, after: migration.down.join(delimiter) }] : [];
+  return [
+    { path: join(config.outDir, `${migration.tag}.sql`), role: 'migration', before: null, after: migration.up.join(delimiter) },
+    ...down,
+    { path: join(config.outDir, 'meta', `${snapshotPrefix(migration.tag)}_snapshot.json`), role: 'metadata', before: null, after: JSON.stringify(migration.snapshot, null, 2) },
+  ];
+}
+
+/** With the prefix `none` every snapshot is `_snapshot.json`: each migration overwrites it, as drizzle-kit does, and the last one stays. */
+function lastPerPath(files: FileChange[]): FileChange[] {
+  return files.filter((file, index) => !files.slice(index + 1).some((later) => later.path === file.path));
+}
+
+function nextIdx(journal: DrizzleJournal): number {
+  const last = journal.entries.at(-1);
+  return last ? last.idx + 1 : 0;
+}
+
+function tagFor(options: { config: DrizzleConfig; idx: number; name: string; now: Date }): string {
+  return `${migrationPrefix(options.config.prefix, options.idx, options.now)}_${options.name}`;
 }
 
 function migrationPrefix(mode: DrizzleConfig['prefix'], idx: number, now: Date): string {

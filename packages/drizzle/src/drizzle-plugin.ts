@@ -108,7 +108,7 @@ class DrizzleProject implements OrmProject {
       downStatements: down.statements,
       // drizzle-kit warns only on its terminal; the safety analysis speaks for it.
       findings: [],
-      filesFor: (migration) => migrationFiles({ config: this.config, folder, tag, snapshot, migration, when: now.getTime() }),
+      filesFor: (migration) => migrationFiles({ config: this.config, folder, name: input.name, snapshot, migration, now }),
     };
   }
 
