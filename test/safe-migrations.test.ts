@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runDrizzleCli } from '@orm-ai/drizzle';
 import { runTypeormCli } from '@orm-ai/typeorm';
-import { capturingIo, copyExample, planFile } from './support/example-project.js';
+import { drizzleKit, drizzleKitGenerate } from './support/drizzle-kit-cli.js';
+import { applyWithDrizzleMigrator, openMigratorTarget } from './support/drizzle-migrator.js';
+import { capturingIo, exampleForTest, planFile } from './support/example-project.js';
 import { pendingBuilderQueries } from './support/typeorm-builder.js';
 
 /**
@@ -12,7 +15,7 @@ import { pendingBuilderQueries } from './support/typeorm-builder.js';
  * applies every migration written, and the ORM's own tool finds nothing left to generate.
  */
 const SAFE_PLAN = {
-  request: 'Index posts by title, give posts an editor and a random public uid, require a bio on users, and make display names unique',
+  request: 'Index posts by title, give posts an editor and a random sort key, require a bio on users, and make display names unique',
   changes: [
     { kind: 'create_index', table: 'posts', name: 'posts_title_idx', columns: ['title'], reason: 'Lookups by title scan the table today.' },
     { kind: 'add_column', table: 'posts', column: { name: 'editor_id', type: 'integer', nullable: true }, reason: 'The editor who last touched the post.' },
@@ -28,7 +31,8 @@ const SAFE_PLAN = {
     },
     { kind: 'alter_column', table: 'users', column: 'bio', nullable: false, reason: 'Every profile shows a bio; existing NULLs become empty first.' },
     { kind: 'add_unique', table: 'users', name: 'users_display_name_unique', columns: ['display_name'], reason: 'Display names identify authors on the site.' },
-    { kind: 'add_column', table: 'posts', column: { name: 'uid', type: 'uuid', nullable: false, default: 'gen_random_uuid()' }, reason: 'A random public id for each post.' },
+    // random(), not gen_random_uuid(): TypeORM reads a uuid column defaulting to gen_random_uuid() back as @Generated('uuid'), which its entity would have to say.
+    { kind: 'add_column', table: 'posts', column: { name: 'sort_key', type: 'double precision', nullable: false, default: 'random()' }, reason: 'A random order for the shuffled feed.' },
   ],
   migrationSteps: [
     { position: 'before', sql: "UPDATE users SET bio = '' WHERE bio IS NULL;", down: null, reason: 'Existing users without a bio get an empty one, so NOT NULL holds.', locks: 'ROW EXCLUSIVE on users' },
@@ -38,18 +42,16 @@ const SAFE_PLAN = {
 /** The rules whose safe form every ORM uses for this plan; the index's depends on the migrator. */
 const ALWAYS_REWRITTEN = ['add-column-rewrites-table', 'constraint-not-valid-missing', 'set-not-null-scans-table', 'unique-without-using-index'];
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function project(example: string): string {
-  const copy = copyExample(example);
-  cleanups.push(copy.dispose);
-  return copy.root;
-}
-
 type Report = Record<string, any>;
+
+/** Runs one of the CLIs with `--json` in `root`; stderr must stay empty. */
+async function runJson(cli: (argv: string[], io: ReturnType<typeof capturingIo>['io']) => Promise<number>, root: string, argv: string[]): Promise<Report> {
+  const { io, out, err } = capturingIo({ cwd: root, env: {} });
+  const code = await cli([...argv, '--json'], io);
+  expect(err.join('\n')).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(out.join('\n')) as Report;
+}
 
 /** What every ORM's report must show: the safe forms used, the split migrations proved, nothing unsafe left. */
 function expectSafeReport(report: Report, options: { readonly concurrentIndex: boolean }): void {
@@ -65,27 +67,50 @@ function expectSafeReport(report: Report, options: { readonly concurrentIndex: b
   for (const rule of ALWAYS_REWRITTEN) expect(findings.map((finding) => finding.rule)).not.toContain(rule);
   expect(report.safe.following.map((next: { suffix: string }) => next.suffix)).toEqual([
     ...(options.concurrentIndex ? ['build_posts_title_idx', 'build_users_display_name_unique'] : []),
-    'backfill_uid',
+    'backfill_sort_key',
     'finish',
   ]);
 }
 
+describe('drizzle-ai generate --safe', () => {
+  it('writes the safe forms as drizzle-kit migrations that drizzle-orm\'s migrator applies, after which drizzle-kit has nothing to generate', async () => {
+    const root = exampleForTest('drizzle-app');
+    const report = await runJson(runDrizzleCli, root, ['generate', '--plan', planFile(root, SAFE_PLAN), '--safe', '--yes']);
+    // drizzle-orm's migrator runs every pending migration in one transaction: no concurrent build, and the deploy note says so.
+    expectSafeReport(report, { concurrentIndex: false });
+    expect(report.safe.deployOneAtATime).toMatch(/one deploy at a time/);
+    const sqlFiles = (report.files as string[]).filter((file) => /^drizzle\/\d{4}_.*(?<!\.down)\.sql$/.test(file));
+    expect(sqlFiles).toHaveLength(3);
+    expect(sqlFiles[1]).toMatch(/_backfill_sort_key\.sql$/);
+    expect(sqlFiles[2]).toMatch(/_finish\.sql$/);
+    expect(drizzleKit(root, ['check']).status).toBe(0);
+    expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
+    const target = await openMigratorTarget(undefined);
+    try {
+      await applyWithDrizzleMigrator(target, join(root, 'drizzle'));
+      expect(await target.query('SELECT count(*)::int AS applied FROM drizzle.__drizzle_migrations')).toEqual([{ applied: 5 }]);
+      const constraints = await target.query("SELECT conname, convalidated FROM pg_constraint WHERE conname IN ('posts_editor_id_users_id_fk', 'users_display_name_unique', 'users_bio_not_null_check') ORDER BY conname");
+      expect(constraints).toEqual([
+        { conname: 'posts_editor_id_users_id_fk', convalidated: true },
+        { conname: 'users_display_name_unique', convalidated: true },
+      ]);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
 describe('typeorm-ai migration:generate --safe', () => {
   it('writes the safe forms as TypeORM migrations that TypeORM runs, after which its builder wants nothing', async () => {
-    const root = project('typeorm-app');
-    const plan = planFile(root, SAFE_PLAN);
-    const { io, out, err } = capturingIo({ cwd: root, env: {} });
-    const code = await runTypeormCli(['migration:generate', '--plan', plan, '--safe', '--yes', '-d', 'src/data-source.ts', '--json'], io);
-    const report = JSON.parse(out.join('\n')) as Report;
-    expect(err.join('\n')).toBe('');
-    expect(code).toBe(0);
+    const root = exampleForTest('typeorm-app');
+    const report = await runJson(runTypeormCli, root, ['migration:generate', '--plan', planFile(root, SAFE_PLAN), '--safe', '--yes', '-d', 'src/data-source.ts']);
     // TypeORM's migrator runs every pending migration in one transaction: no concurrent build, and the deploy note says so.
     expectSafeReport(report, { concurrentIndex: false });
     expect(report.safe.deployOneAtATime).toMatch(/one deploy at a time/);
     const migrations = (report.files as string[]).filter((file) => file.startsWith('src/migrations/'));
     expect(migrations).toHaveLength(3);
-    expect(migrations[1]).toMatch(/_backfill_uid\.ts$/);
-    expect(readFileSync(join(root, migrations[2]!), 'utf8')).toContain('VALIDATE CONSTRAINT \\"posts_editor_id_users_id_fk\\"'.replaceAll('\\"', '"'));
+    expect(migrations[1]).toMatch(/_backfill_sort_key\.ts$/);
+    expect(readFileSync(join(root, migrations[2]!), 'utf8')).toContain('VALIDATE CONSTRAINT "posts_editor_id_users_id_fk"');
     // TypeORM's runner applies the three after the example's own, then its builder has nothing left to generate.
     expect(await pendingBuilderQueries(root)).toEqual([]);
   });
