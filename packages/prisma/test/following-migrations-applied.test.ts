@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrmAiError } from '@orm-ai/core';
 import { openPrismaSchemaEngine } from '../src/schema-engine/prisma-schema-engine.js';
 import { exampleProject, generateExampleMigration } from './fixtures/example-app.js';
-import { writeSafeAddPostTags, type SafeAddPostTags } from './fixtures/safe-migrations.js';
+import { withBuildMerged, writeSafeAddPostTags, type SafeAddPostTags } from './fixtures/safe-migrations.js';
 
 // The server run, through deployMigrations (prisma migrate deploy's path), is in
 // schema-engine-server.test.ts with every other test that creates databases on the server.
@@ -36,11 +36,9 @@ describe("the migrations --safe splits off, run by Prisma's schema engine (PGlit
   it('fail there, as with Prisma, when the CONCURRENTLY build shares a migration with another statement', async () => {
     // The control: what makes the build run outside a transaction is its being alone.
     const { schema } = await exampleProject(written.root);
-    const [build, orm, ...before] = [...written.folder.migrations].reverse();
-    const merged = { directoryName: orm!.directoryName, sql: `${orm!.sql}\n${build!.sql}` };
     const engine = await openPrismaSchemaEngine({ schema });
     try {
-      const error = await engine.applyMigrations({ migrations: [...before.reverse(), merged] }).catch((caught: unknown) => caught);
+      const error = await engine.applyMigrations({ migrations: withBuildMerged(written) }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(OrmAiError);
       expect(error).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION', message: expect.stringContaining('CREATE INDEX CONCURRENTLY cannot run inside a transaction block') });
     } finally {

@@ -10,7 +10,7 @@ import { serverShadowFactory } from '../src/schema-engine/shadow-adapters.js';
 import { describeShadowAdapters } from './fixtures/engine/adapter-suite.js';
 import { describeSchemaEngine } from './fixtures/engine/engine-suite.js';
 import { generateExampleMigration, remainingDiffs } from './fixtures/example-app.js';
-import { writeSafeAddPostTags, type SafeAddPostTags } from './fixtures/safe-migrations.js';
+import { withBuildMerged, writeSafeAddPostTags, type SafeAddPostTags } from './fixtures/safe-migrations.js';
 
 // Every test that creates databases on the server lives in this one file: files run in
 // parallel, and the database lists compared below must not see another file's databases.
@@ -166,9 +166,7 @@ describe.skipIf(!url)('the migrations --safe splits off, deployed as prisma migr
   });
 
   it("fails with PostgreSQL's own words when the build shares its migration with another statement", async () => {
-    const [build, orm, ...before] = [...written.folder.migrations].reverse();
-    const merged = { directoryName: orm!.directoryName, sql: `${orm!.sql}\n${build!.sql}` };
-    const error = await deployMigrations({ url: await freshDatabase(), migrations: [...before.reverse(), merged], projectRoot: written.root }).catch((caught: unknown) => caught);
+    const error = await deployMigrations({ url: await freshDatabase(), migrations: withBuildMerged(written), projectRoot: written.root }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION', message: expect.stringContaining('CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)') });
   });
 });
