@@ -10,7 +10,7 @@ export interface MigrationFolderSql {
 /** How Prisma names a migration folder: `<UTC timestamp, YYYYMMDDHHMMSS>_<name>`. */
 const DIRECTORY_NAME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_(.+)$/;
 
-/** What Prisma's CLI leaves of `--name` after slugifying it: a suffix must stay a name it would make. */
+/** A suffix ends up in a folder name: only the characters `prisma migrate dev --name` leaves in one. */
 const SUFFIX = /^[A-Za-z0-9_-]+$/;
 
 /**
