@@ -20,16 +20,28 @@ export type SqlParseResult =
   | { ok: false; message: string; line: number | null };
 
 let loaded: Promise<void> | undefined;
+let ready = false;
 
 /** Loads the WebAssembly parser once; every parse function awaits it. */
 export function loadSqlParser(): Promise<void> {
-  loaded ??= loadModule();
+  loaded ??= loadModule().then(() => {
+    ready = true;
+  });
   return loaded;
 }
 
 /** Splits SQL text into statements with their lines, or says where it does not parse. */
 export async function parseSql(text: string): Promise<SqlParseResult> {
   await loadSqlParser();
+  return parseSqlNow(text);
+}
+
+/**
+ * `parseSql` for code that cannot await (a plugin's `filesFor`): `await loadSqlParser()`
+ * must have settled before; throws when it has not, rather than call the text unparsable.
+ */
+export function parseSqlNow(text: string): SqlParseResult {
+  if (!ready) throw new Error('the SQL parser is not loaded yet: await loadSqlParser() first');
   let result: ReturnType<typeof parseSync>;
   try {
     result = parseSync(text);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OrmAiError, describeError, type FileChange, type MigrationScript } from '@orm-ai/core';
+import { OrmAiError, describeError, type FileChange, type MigrationScript, type MigrationSql } from '@orm-ai/core';
+import { followingMigrationFolders, type MigrationFolderSql } from './following-migration-folders.js';
 import { MIGRATION_LOCK_TOML } from './schema-engine/prisma-schema-engine.js';
 
 /** A migration folder as Prisma keeps it: `<timestamp>_<name>/migration.sql`. */
@@ -48,13 +49,26 @@ export function migrationScripts(folder: PrismaMigrationsFolder): MigrationScrip
  * What `prisma migrate dev --create-only` writes: the migration, and the lock file when it
  * is missing; plus `down.sql` beside `migration.sql` when there is a down, where Prisma's
  * documentation on down migrations keeps it (`prisma db execute --file down.sql` runs it).
+ * Each of `migration.following` gets a folder of its own after it (see `followingMigrationFolders`).
  */
-export function migrationFiles(options: { folder: PrismaMigrationsFolder; directoryName: string; sql: string; downSql: string | null }): FileChange[] {
-  const migrationDir = join(options.folder.dir, options.directoryName);
-  const files: FileChange[] = [{ path: join(migrationDir, 'migration.sql'), role: 'migration', before: null, after: options.sql }];
-  if (options.downSql !== null) files.push({ path: join(migrationDir, 'down.sql'), role: 'migration', before: null, after: options.downSql });
-  if (options.folder.lockText === null) files.push({ path: options.folder.lockPath, role: 'metadata', before: null, after: MIGRATION_LOCK_TOML });
+export function migrationFiles(options: { folder: PrismaMigrationsFolder; directoryName: string; migration: MigrationSql }): FileChange[] {
+  const { folder, directoryName, migration } = options;
+  const folders = [{ directoryName, up: migration.up, down: migration.down }, ...followingMigrationFolders(directoryName, migration.following ?? [])];
+  const files = folders.flatMap((sql) => migrationFolderFiles(folder.dir, sql));
+  if (folder.lockText === null) files.push({ path: folder.lockPath, role: 'metadata', before: null, after: MIGRATION_LOCK_TOML });
   return files;
+}
+
+function migrationFolderFiles(dir: string, sql: MigrationFolderSql): FileChange[] {
+  const migrationDir = join(dir, sql.directoryName);
+  const files: FileChange[] = [{ path: join(migrationDir, 'migration.sql'), role: 'migration', before: null, after: joinScripts(sql.up) }];
+  if (sql.down.length > 0) files.push({ path: join(migrationDir, 'down.sql'), role: 'migration', before: null, after: joinScripts(sql.down) });
+  return files;
+}
+
+/** A migration file from its statements, as the up has always been written: blank line between, newline at the end. */
+function joinScripts(statements: readonly string[]): string {
+  return `${statements.join('\n\n')}\n`;
 }
 
 /** A lock file naming another provider means the migrations were made for another database. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { OrmAiError, renamesUndone, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { loadSqlParser, OrmAiError, renamesUndone, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToPrismaSource } from './apply-plan.js';
 import { listNotNullStatements } from './list-not-null.js';
 import { assertLockedToPostgres, migrationFiles, migrationScripts, readPrismaMigrations, type PrismaMigrationsFolder } from './prisma-migrations.js';
@@ -92,6 +92,8 @@ class PrismaProject implements OrmProject {
       const loss = await engine.evaluateDataLoss({ migrations: renamed, schema: edited });
       const warnings = [...created.warnings, ...[...loss.warnings, ...loss.unexecutable].map((warning) => warning.message)];
       const directoryName = created.directoryName;
+      // filesFor cannot await: it counts the statements of the migrations --safe splits off.
+      await loadSqlParser();
       return {
         id: directoryName,
         statements: parts,
@@ -102,7 +104,7 @@ class PrismaProject implements OrmProject {
           message,
           fix: 'If the data must stay, plan a rename or a copy instead of a drop; else say so in the request.',
         })),
-        filesFor: (migration) => migrationFiles({ folder, directoryName, sql: joinScripts(migration.up), downSql: migration.down.length > 0 ? joinScripts(migration.down) : null }),
+        filesFor: (migration) => migrationFiles({ folder, directoryName, migration }),
       };
     } finally {
       await engine.dispose();
@@ -136,11 +138,6 @@ async function downStatements(options: { engine: PrismaSchemaEngine; edited: rea
     ...(script.trim() === '' || script.trim() === EMPTY_MIGRATION ? [] : [script]),
     ...(renamesBack.length > 0 ? [`-- Undo the planned renames\n${renamesBack.join('\n')}`] : []),
   ];
-}
-
-/** A migration file from its statements, as the up has always been written: blank line between, newline at the end. */
-function joinScripts(statements: readonly string[]): string {
-  return `${statements.join('\n\n')}\n`;
 }
 
 /** The schema must match the migrations, or the new migration would carry unreviewed changes. */

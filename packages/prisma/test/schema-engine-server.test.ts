@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '@orm-ai/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePostgresServer, listDatabases, serverTestUrl } from '../../../test/support/postgres-server.js';
+import { createTestDatabase, ensurePostgresServer, listDatabases, serverTestUrl, type TestDatabase } from '../../../test/support/postgres-server.js';
 import { deployMigrations } from '../src/schema-engine/deploy-migrations.js';
 import { openPrismaSchemaEngine } from '../src/schema-engine/prisma-schema-engine.js';
 import { ADD_BIO_SQL, addBioMigration, blogSchema, blogWithBio, blogWithoutName, brokenMigration, initMigration } from './fixtures/engine/blog-fixtures.js';
@@ -10,6 +10,7 @@ import { serverShadowFactory } from '../src/schema-engine/shadow-adapters.js';
 import { describeShadowAdapters } from './fixtures/engine/adapter-suite.js';
 import { describeSchemaEngine } from './fixtures/engine/engine-suite.js';
 import { generateExampleMigration, remainingDiffs } from './fixtures/example-app.js';
+import { withBuildMerged, writeSafeAddPostTags, type SafeAddPostTags } from './fixtures/safe-migrations.js';
 
 // Every test that creates databases on the server lives in this one file: files run in
 // parallel, and the database lists compared below must not see another file's databases.
@@ -130,11 +131,43 @@ describe.skipIf(!url)('down migrations with the shadow on a PostgreSQL server', 
 
   // Which databases the server holds is proven above: other processes may share the server.
   it('renames a renamed column back instead of dropping it, and the down replayed on the server restores the schema', async () => {
-    const { edited, migration } = await generateExampleMigration('rename-display-name', serverUrl);
+    const { edited, migration } = await generateExampleMigration('rename-display-name', { shadowUrl: serverUrl });
     expect(migration.downStatements).toEqual(['-- Undo the planned renames\nALTER TABLE "users" RENAME COLUMN "full_name" TO "display_name";']);
     expect(migration.downStatements.join('\n')).not.toContain('DROP COLUMN');
     const empty = '-- This is an empty migration.\n';
     expect(await remainingDiffs({ edited, migration, shadowUrl: serverUrl })).toEqual({ afterUp: empty, afterDown: empty });
+  });
+});
+
+describe.skipIf(!url)('the migrations --safe splits off, deployed as prisma migrate deploy does', () => {
+  const serverUrl = url ?? '';
+  let written: SafeAddPostTags;
+  const databases: TestDatabase[] = [];
+  beforeAll(async () => {
+    await ensurePostgresServer(serverUrl);
+    written = await writeSafeAddPostTags({ shadowUrl: serverUrl });
+  }, 120_000);
+  afterAll(async () => {
+    written?.dispose();
+    await Promise.all(databases.map((database) => database.drop()));
+  });
+
+  async function freshDatabase(): Promise<string> {
+    const database = await createTestDatabase(serverUrl);
+    databases.push(database);
+    return database.url;
+  }
+
+  it('applies them after the ORM\'s, the lone CREATE INDEX CONCURRENTLY outside any transaction, to a valid index', async () => {
+    const target = await freshDatabase();
+    const { migrations } = written.folder;
+    expect(await deployMigrations({ url: target, migrations, projectRoot: written.root })).toEqual({ applied: migrations.map((migration) => migration.directoryName) });
+    expect(await query(target, "SELECT indisvalid, indisready FROM pg_index WHERE indexrelid = 'posts_tags_idx'::regclass")).toEqual([{ indisvalid: true, indisready: true }]);
+  });
+
+  it("fails with PostgreSQL's own words when the build shares its migration with another statement", async () => {
+    const error = await deployMigrations({ url: await freshDatabase(), migrations: withBuildMerged(written), projectRoot: written.root }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION', message: expect.stringContaining('CREATE INDEX CONCURRENTLY cannot run inside a transaction block (SQLSTATE 25001)') });
   });
 });
 
