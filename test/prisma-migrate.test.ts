@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { startChatCompletionsServer } from './support/chat-completions-server.js
 import { catalogOf } from './support/catalog.js';
 import { capturingIo, copyExample, REPO_ROOT, snapshotTree } from './support/example-project.js';
 import { createTestDatabase, listDatabases, listUserDatabases, serverTestUrl, shadowDatabaseName } from './support/postgres-server.js';
-import { openPrismaSchemaEngine } from '../packages/prisma/src/schema-engine/prisma-schema-engine.js';
+import { migrationsOf, nextPrismaMigration } from './support/prisma-migrations.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -27,23 +27,6 @@ async function migrate(root: string, args: string[], env: Record<string, string 
   const { io, out, err } = capturingIo({ cwd: root, env });
   const code = await runPrismaCli(['migrate', ...args, '--json'], io);
   return { code, err: err.join('\n'), report: JSON.parse(out.join('\n')) as Record<string, any> };
-}
-
-function migrationsOf(root: string) {
-  const dir = join(root, 'prisma', 'migrations');
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-    .map((directoryName) => ({ directoryName, sql: readFileSync(join(dir, directoryName, 'migration.sql'), 'utf8') }));
-}
-
-/** What Prisma's own engine, asked again, would migrate next: null when the written migrations match the schema. */
-async function nextPrismaMigration(root: string): Promise<string | null> {
-  const schema = [{ path: join(root, 'prisma/schema.prisma'), content: readFileSync(join(root, 'prisma/schema.prisma'), 'utf8') }];
-  const engine = await openPrismaSchemaEngine({ schema });
-  cleanups.push(() => engine.dispose());
-  return (await engine.createMigration({ migrations: migrationsOf(root), schema, name: 'again' })).sql;
 }
 
 const PLANS = ['add-post-tags', 'rename-display-name', 'add-bookmarks-table'];

@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
+import { deployMigrations, runPrismaCli } from '@orm-ai/prisma';
 import { runTypeormCli } from '@orm-ai/typeorm';
 import { drizzleKit, drizzleKitGenerate } from './support/drizzle-kit-cli.js';
 import { applyWithDrizzleMigrator, openMigratorTarget } from './support/drizzle-migrator.js';
 import { capturingIo, exampleForTest, planFile } from './support/example-project.js';
+import { createTestDatabase, serverTestUrl } from './support/postgres-server.js';
+import { migrationsOf, nextPrismaMigration } from './support/prisma-migrations.js';
 import { pendingBuilderQueries } from './support/typeorm-builder.js';
 
 /**
@@ -39,8 +42,8 @@ const SAFE_PLAN = {
   ],
 };
 
-/** The rules whose safe form every ORM uses for this plan; the index's depends on the migrator. */
-const ALWAYS_REWRITTEN = ['add-column-rewrites-table', 'constraint-not-valid-missing', 'set-not-null-scans-table', 'unique-without-using-index'];
+/** The rules whose safe form every ORM uses for this plan. */
+const ALWAYS_REWRITTEN = ['add-column-rewrites-table', 'constraint-not-valid-missing', 'set-not-null-scans-table'];
 
 type Report = Record<string, any>;
 
@@ -53,18 +56,22 @@ async function runJson(cli: (argv: string[], io: ReturnType<typeof capturingIo>[
   return JSON.parse(out.join('\n')) as Report;
 }
 
-/** What every ORM's report must show: the safe forms used, the split migrations proved, nothing unsafe left. */
-function expectSafeReport(report: Report, options: { readonly concurrentIndex: boolean }): void {
+/**
+ * What every ORM's report must show: the safe forms used, the split migrations proved, nothing
+ * unsafe left. `concurrentIndex`: whether the migrator allows a migration outside a transaction,
+ * where the index is built concurrently; `uniqueIsIndex`: the ORM writes the unique constraint as
+ * a unique index (Prisma), whose safe form is the concurrent build too.
+ */
+function expectSafeReport(report: Report, options: { readonly concurrentIndex: boolean; readonly uniqueIsIndex: boolean }): void {
   expect(report).toMatchObject({ ok: true, written: true, reversible: true, rollback: { dataLoss: [], notRestored: [], schemaDifferences: [], failure: null } });
-  const rules = report.safe.rewritten.map((entry: { rule: string }) => entry.rule);
-  for (const rule of ALWAYS_REWRITTEN) expect(rules).toContain(rule);
-  expect(rules.includes('create-index-not-concurrent')).toBe(options.concurrentIndex);
+  const rules = new Set(report.safe.rewritten.map((entry: { rule: string }) => entry.rule));
+  const expected = [...ALWAYS_REWRITTEN, ...(options.concurrentIndex ? ['create-index-not-concurrent'] : []), ...(options.uniqueIsIndex ? [] : ['unique-without-using-index'])];
+  expect([...rules].sort()).toEqual(expected.sort());
   expect(report.safe.kept.map((entry: { rule: string }) => entry.rule)).toEqual(options.concurrentIndex ? [] : ['create-index-not-concurrent']);
-  const statements = report.analysis.statements as Array<{ findings: Array<{ rule: string; severity: string }> }>;
-  const findings = statements.flatMap((statement) => statement.findings);
+  const findings = (report.analysis.statements as Array<{ findings: Array<{ rule: string; severity: string }> }>).flatMap((statement) => statement.findings);
   expect(findings.filter((finding) => finding.severity === 'error')).toEqual([]);
   // The rewritten dangers are gone from the analysis of the migrations as written.
-  for (const rule of ALWAYS_REWRITTEN) expect(findings.map((finding) => finding.rule)).not.toContain(rule);
+  for (const rule of expected) expect(findings.map((finding) => finding.rule)).not.toContain(rule);
   expect(report.safe.following.map((next: { suffix: string }) => next.suffix)).toEqual([
     ...(options.concurrentIndex ? ['build_posts_title_idx', 'build_users_display_name_unique'] : []),
     'backfill_sort_key',
@@ -77,7 +84,7 @@ describe('drizzle-ai generate --safe', () => {
     const root = exampleForTest('drizzle-app');
     const report = await runJson(runDrizzleCli, root, ['generate', '--plan', planFile(root, SAFE_PLAN), '--safe', '--yes']);
     // drizzle-orm's migrator runs every pending migration in one transaction: no concurrent build, and the deploy note says so.
-    expectSafeReport(report, { concurrentIndex: false });
+    expectSafeReport(report, { concurrentIndex: false, uniqueIsIndex: false });
     expect(report.safe.deployOneAtATime).toMatch(/one deploy at a time/);
     const sqlFiles = (report.files as string[]).filter((file) => /^drizzle\/\d{4}_.*(?<!\.down)\.sql$/.test(file));
     expect(sqlFiles).toHaveLength(3);
@@ -100,12 +107,46 @@ describe('drizzle-ai generate --safe', () => {
   });
 });
 
+describe('prisma-ai migrate --safe', () => {
+  it('builds the indexes CONCURRENTLY and backfills in committed batches, each in a migration of its own, which Prisma\'s engine applies and then agrees with', async () => {
+    const root = exampleForTest('prisma-app');
+    const before = migrationsOf(root).length;
+    const report = await runJson(runPrismaCli, root, ['migrate', '--plan', planFile(root, SAFE_PLAN), '--safe', '--yes']);
+    // Prisma runs a migration of one statement outside a transaction: every safe form, and no deploy note.
+    expectSafeReport(report, { concurrentIndex: true, uniqueIsIndex: true });
+    expect(report.safe.deployOneAtATime).toBeNull();
+    const written = migrationsOf(root).slice(before);
+    expect(written.map((migration) => migration.directoryName.replace(/^\d{14}_[a-z_]+?(?=_build|_backfill|_finish|$)/, ''))).toEqual([
+      '',
+      '_build_posts_title_idx',
+      '_build_users_display_name_unique',
+      '_backfill_sort_key',
+      '_finish',
+    ]);
+    expect(written[1]!.sql.trim()).toMatch(/^CREATE INDEX CONCURRENTLY posts_title_idx ON posts/);
+    expect(written[3]!.sql).toMatch(/^DO \$backfill\$/);
+    // Prisma's engine replays every folder on its shadow and finds the schema already there.
+    expect(await nextPrismaMigration(root)).toBeNull();
+  });
+
+  it.runIf(serverTestUrl())('prisma migrate deploy\'s path applies the folders on a real server, the concurrent builds outside a transaction', async () => {
+    const root = exampleForTest('prisma-app');
+    await runJson(runPrismaCli, root, ['migrate', '--plan', planFile(root, SAFE_PLAN), '--safe', '--yes']);
+    const database = await createTestDatabase(serverTestUrl()!);
+    try {
+      expect((await deployMigrations({ url: database.url, migrations: migrationsOf(root) })).applied).toHaveLength(migrationsOf(root).length);
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
 describe('typeorm-ai migration:generate --safe', () => {
   it('writes the safe forms as TypeORM migrations that TypeORM runs, after which its builder wants nothing', async () => {
     const root = exampleForTest('typeorm-app');
     const report = await runJson(runTypeormCli, root, ['migration:generate', '--plan', planFile(root, SAFE_PLAN), '--safe', '--yes', '-d', 'src/data-source.ts']);
     // TypeORM's migrator runs every pending migration in one transaction: no concurrent build, and the deploy note says so.
-    expectSafeReport(report, { concurrentIndex: false });
+    expectSafeReport(report, { concurrentIndex: false, uniqueIsIndex: false });
     expect(report.safe.deployOneAtATime).toMatch(/one deploy at a time/);
     const migrations = (report.files as string[]).filter((file) => file.startsWith('src/migrations/'));
     expect(migrations).toHaveLength(3);

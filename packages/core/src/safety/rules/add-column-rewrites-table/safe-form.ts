@@ -1,7 +1,7 @@
 import { quoteIdentifier, quotedTableName, type TableRef } from '../../../table-ref.js';
 import type { SafeForm } from '../../safe-form.js';
-import { notNullThroughCheck, sqlOf } from '../../safe-form.js';
-import { addedColumns, columnConstraints, functionsCalledIn, type Node } from '../../statement-ast.js';
+import { alterTableWith, notNullThroughCheck, sqlOf } from '../../safe-form.js';
+import { addedColumns, columnConstraints, functionsCalledIn, nodeOf, type Node } from '../../statement-ast.js';
 
 /** Rows per batch of the backfill: small enough that each batch's row locks and WAL stay short. */
 export const BACKFILL_BATCH_ROWS = 1000;
@@ -22,26 +22,61 @@ export const volatileDefaultBackfill: SafeForm = {
       if (expression !== undefined && (await volatileFunctions(functionsCalledIn(expression))).length > 0) withVolatileDefault.push(column);
     }
     if (withVolatileDefault.length === 0) return null;
-    if (added.length !== 1 || ((node.cmds as unknown[]) ?? []).length !== 1) return { kept: 'the statement does more than add this one column; split it first' };
-    const { table, name, definition } = withVolatileDefault[0]!;
-    const constraints = columnConstraints(definition);
-    if (constraints.some(({ contype }) => !['CONSTR_DEFAULT', 'CONSTR_NOTNULL', 'CONSTR_NULL'].includes(contype))) {
+    const commands = (node.cmds as unknown[]) ?? [];
+    const commandOf = (definition: Node) => commands.find((wrapper) => nodeOf<Node>(nodeOf<Node>(wrapper, 'AlterTableCmd')?.def, 'ColumnDef') === definition);
+    const moved = withVolatileDefault.map((column) => ({ ...column, command: commandOf(column.definition) }));
+    const others = commands.filter((wrapper) => !moved.some(({ command }) => command === wrapper));
+    // Prisma adds every new column of a table in one ALTER TABLE: the others stay in it, unless one names a moved column.
+    if (moved.some(({ name }) => stringsIn(others).has(name))) return { kept: 'another command of the statement names the column; split the statement first' };
+    const plain = (definition: Node) => columnConstraints(definition).every(({ contype }) => ['CONSTR_DEFAULT', 'CONSTR_NOTNULL', 'CONSTR_NULL'].includes(contype));
+    if (!moved.every(({ definition }) => plain(definition))) {
       return { kept: 'the column has constraints besides its default and NOT NULL (a key, a check, a reference), which the backfill would have to carry' };
     }
-    const notNull = constraints.some(({ contype }) => contype === 'CONSTR_NOTNULL');
-    const bare = { ...definition, constraints: [] };
-    const on = `ALTER TABLE ${quotedTableName(table)}`;
-    const setDefault = sqlOf({ AlterTableStmt: { ...node, cmds: [{ AlterTableCmd: { subtype: 'AT_ColumnDefault', name, def: defaultOf(definition), behavior: 'DROP_RESTRICT' } }] } });
-    const check = notNullThroughCheck(table, name);
+    const alter = (command: unknown) => sqlOf({ AlterTableStmt: { ...node, cmds: [command] } });
+    const steps = moved.map(({ table, name, definition }) => {
+      const notNull = columnConstraints(definition).some(({ contype }) => contype === 'CONSTR_NOTNULL');
+      const check = notNullThroughCheck(table, name);
+      return {
+        name,
+        notNull,
+        now: [
+          alter({ AlterTableCmd: { subtype: 'AT_AddColumn', def: { ColumnDef: { ...definition, constraints: [] } }, behavior: 'DROP_RESTRICT' } }),
+          alter({ AlterTableCmd: { subtype: 'AT_ColumnDefault', name, def: defaultOf(definition), behavior: 'DROP_RESTRICT' } }),
+          ...(notNull ? [check.add] : []),
+        ],
+        nowDown: notNull ? [check.dropIfExists] : [],
+        backfill: {
+          suffix: `backfill_${name}`,
+          up: [outsideTransaction ? batchedBackfill(table, name) : `UPDATE ${quotedTableName(table)} SET ${quoteIdentifier(name)} = DEFAULT WHERE ${quoteIdentifier(name)} IS NULL;`],
+          down: [],
+          outsideTransaction,
+        },
+        finish: notNull ? { up: [check.validate, check.setNotNull, check.drop], down: [check.add, check.dropNotNull] } : { up: [], down: [] },
+      };
+    });
+    const names = steps.map((step) => step.name).join(', ');
+    const rest = alterTableWith(node, others);
     return {
-      summary: `${name} is added without its volatile default, the default is set for new rows, existing rows are backfilled in batches of ${BACKFILL_BATCH_ROWS}${notNull ? ', and NOT NULL comes through a validated CHECK' : ''}`,
-      now: [sqlOf({ AlterTableStmt: { ...node, cmds: [{ AlterTableCmd: { subtype: 'AT_AddColumn', def: { ColumnDef: bare }, behavior: 'DROP_RESTRICT' } }] } }), setDefault, ...(notNull ? [check.add] : [])],
-      nowDown: notNull ? [check.dropIfExists] : [],
-      backfills: [{ suffix: `backfill_${name}`, up: [outsideTransaction ? batchedBackfill(table, name) : `UPDATE ${quotedTableName(table)} SET ${quoteIdentifier(name)} = DEFAULT WHERE ${quoteIdentifier(name)} IS NULL;`], down: [], outsideTransaction }],
-      ...(notNull ? { finish: { up: [check.validate, check.setNotNull, check.drop], down: [check.add, check.dropNotNull] } } : {}),
+      summary: `${names} ${steps.length === 1 ? 'is' : 'are'} added without ${steps.length === 1 ? 'its volatile default' : 'their volatile defaults'}, the default is set for new rows, existing rows are backfilled in batches of ${BACKFILL_BATCH_ROWS}${steps.some((step) => step.notNull) ? ', and NOT NULL comes through a validated CHECK' : ''}`,
+      now: [...(rest ? [rest] : []), ...steps.flatMap((step) => step.now)],
+      nowDown: steps.flatMap((step) => step.nowDown).reverse(),
+      backfills: steps.map((step) => step.backfill),
+      ...(steps.some((step) => step.notNull) ? { finish: { up: steps.flatMap((step) => step.finish.up), down: [...steps].reverse().flatMap((step) => step.finish.down) } } : {}),
     };
   },
 };
+
+/** Every string value in a parse tree: the names its commands mention. */
+function stringsIn(tree: unknown): Set<string> {
+  const found = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') found.add(value);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') Object.values(value).forEach(visit);
+  };
+  visit(tree);
+  return found;
+}
 
 function defaultOf(definition: Node): unknown {
   return columnConstraints(definition).find(({ contype }) => contype === 'CONSTR_DEFAULT')?.raw_expr;
