@@ -45,7 +45,7 @@ describe('drizzle-ai mcp', () => {
     const { client, call, protocolErrors } = await drizzle();
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['check_migrations', 'generate_migration', 'read_schema', 'validate_plan']);
-    expect(tools.find((tool) => tool.name === 'generate_migration')!.inputSchema).toMatchObject({ required: ['plan'], properties: { plan: { type: 'object' }, allowDataLoss: { type: 'boolean' } } });
+    expect(tools.find((tool) => tool.name === 'generate_migration')!.inputSchema).toMatchObject({ required: ['plan'], properties: { plan: { type: 'object' }, safe: { type: 'boolean' }, allowDataLoss: { type: 'boolean' } } });
 
     const { isError, json } = await call('read_schema');
     expect(isError).toBe(false);
