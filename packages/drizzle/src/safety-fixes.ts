@@ -29,7 +29,7 @@ export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
   'exclusion-constraint-in-place':
     "pgTable cannot declare EXCLUDE: add it in a custom migration (drizzle-kit generate --custom) applied with the one that creates the table, while it is empty. On a filled table there is no online form: accept the ACCESS EXCLUSIVE build in a quiet window after SET LOCAL lock_timeout, or declare a new pgTable, add the constraint, copy the rows in batches and swap the names.",
   'domain-constraint-scans-tables':
-    "drizzle-kit does not manage domains: in the custom migration (drizzle-kit generate --custom) add the domain constraint with NOT VALID. To check existing rows without blocking writes, add check('name', sql`...`) on each table's column, edit its SQL to NOT VALID, and VALIDATE it in a later migration.",
+    "drizzle-kit does not manage domains: in a custom migration (drizzle-kit generate --custom) add the domain constraint with NOT VALID. To check existing rows without blocking writes, add check('name', sql`...`) on each table's column, edit its SQL to NOT VALID, and VALIDATE it in a later migration.",
   'rename-column': "Keep the database name and rename only the TypeScript property: newName: text('old_name').",
   'rename-enum-value': "pgEnum's values are the database labels: keep the old label in pgEnum('name', [...]), or add the new one beside it, move the rows over, and drop the old label in a later migration.",
   'rename-table': "Keep pgTable('old_name', ...) and rename only the exported variable.",
