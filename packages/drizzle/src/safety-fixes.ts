@@ -10,6 +10,12 @@ export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
   'drop-index-not-concurrent': "Edit the generated SQL to DROP INDEX CONCURRENTLY, alone in its migration, and apply it outside drizzle-orm's migrate() transaction.",
   'concurrently-in-transaction':
     "drizzle-orm's migrate() runs all pending migrations in one transaction, where CONCURRENTLY fails: apply this migration on its own with psql, or drop .concurrently().",
+  'enum-value-added-in-transaction':
+    "drizzle-orm's migrate() runs all pending migrations in one transaction, where PostgreSQL before 12 refuses ALTER TYPE ... ADD VALUE on an existing pgEnum: target PostgreSQL 12+, or run that statement with psql before the deploy and remove it from the generated SQL (the snapshot keeps the value; a database built from the migrations alone then lacks it).",
+  'reindex-not-concurrent':
+    "Leave REINDEX out of drizzle-kit's migrations, which migrate() runs in one transaction where REINDEX ... CONCURRENTLY fails: run REINDEX INDEX CONCURRENTLY (PostgreSQL 12+) with psql, outside migrate().",
+  'vacuum-full-or-cluster':
+    "Leave VACUUM FULL and CLUSTER out of drizzle-kit's migrations: reclaim space online with pg_repack or pg_squeeze outside the deploy; even plain VACUUM cannot run inside migrate()'s transaction, so run it with psql.",
   'add-column-not-null-without-default':
     'Put .default(...) on the column before .notNull() (a constant default does not rewrite), or add it without .notNull(), backfill, and add .notNull() in a later migration.',
   'add-column-rewrites-table':
@@ -20,12 +26,30 @@ export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
   'constraint-not-valid-missing': 'drizzle-kit cannot write NOT VALID: edit the generated ADD CONSTRAINT to end with NOT VALID and VALIDATE CONSTRAINT in a later migration (drizzle-kit generate --custom).',
   'unique-without-using-index':
     "Build uniqueIndex('name').on(t.column).concurrently() in a migration of its own first (outside migrate()'s transaction); the index then enforces uniqueness without the constraint's ACCESS EXCLUSIVE build.",
+  'exclusion-constraint-in-place':
+    "pgTable cannot declare EXCLUDE: add it in a custom migration (drizzle-kit generate --custom) applied with the one that creates the table, while it is empty. On a filled table there is no online form: accept the ACCESS EXCLUSIVE build in a quiet window after SET LOCAL lock_timeout, or declare a new pgTable, add the constraint, copy the rows in batches and swap the names.",
+  'domain-constraint-scans-tables':
+    "drizzle-kit does not manage domains: in a custom migration (drizzle-kit generate --custom) add the domain constraint with NOT VALID. To check existing rows without blocking writes, add check('name', sql`...`) on each table's column, edit its SQL to NOT VALID, and VALIDATE it in a later migration.",
   'rename-column': "Keep the database name and rename only the TypeScript property: newName: text('old_name').",
   'rename-enum-value': "pgEnum's values are the database labels: keep the old label in pgEnum('name', [...]), or add the new one beside it, move the rows over, and drop the old label in a later migration.",
   'rename-table': "Keep pgTable('old_name', ...) and rename only the exported variable.",
+  'drop-table': 'Remove the pgTable from the schema only after a deploy that no longer uses it and a backup of its rows; drizzle-kit generate then writes the DROP TABLE in a later migration.',
   'drop-column': 'Remove the column from the schema and deploy code that no longer uses it first; drop it in a later migration.',
+  'truncate-table': 'Take the TRUNCATE out of the migration SQL: delete the rows deliberately, in batches (db.delete(table) over one range of keys at a time), from a script run outside migrate().',
+  'restart-sequence':
+    "drizzle-kit never restarts a sequence (a changed startWith only writes START WITH, which moves nothing): in the custom migration replace the RESTART with SELECT setval('the_sequence', (SELECT max(id) FROM the_table)).",
+  'unbatched-backfill':
+    "drizzle-orm's migrate() runs all pending migrations in one transaction, so a backfill there holds its row locks until all of them have run: run it from a script outside migrate(), db.execute(sql`UPDATE ... WHERE id IN (SELECT id ... LIMIT 1000)`) repeated until it updates no rows.",
   'prefer-jsonb': 'Use jsonb() instead of json().',
   'prefer-timestamptz': 'Use timestamp({ withTimezone: true }).',
   'foreign-key-without-index': "Add index('name').on(t.column) for the .references() column in the table's extra config.",
+  'table-rewrite':
+    "Change the table in steps that do not rewrite it: add a second column beside the old one in the pgTable, backfill it in batches from a script outside migrate()'s transaction, switch the code, then drop the old column in a later migration.",
+  'index-rebuild':
+    "Instead of changing the column's type or collation in place, add a second column with index('name').on(t.newColumn).concurrently() in a migration of its own applied outside migrate()'s transaction, backfill it in batches, switch the code, then drop the old column in a later migration.",
+  'drop-cascade':
+    "drizzle-kit writes DROP TABLE ... CASCADE for a removed pgTable, which also drops the tables and materialized views the schema does not declare (a table that INHERITS from it, a view made by hand): edit the generated SQL to drop without CASCADE, and drop each of those in its own statement after a deploy that stops using it.",
   'lock-timeout-missing': "Start the migration SQL with SET LOCAL lock_timeout = '5s';--> statement-breakpoint (drizzle-kit keeps hand edits; migrate() runs it in its transaction).",
+  'transaction-nesting':
+    "Remove BEGIN and COMMIT (with their --> statement-breakpoint) from the migration SQL: migrate() already runs all pending migrations in one transaction, and a COMMIT ends it early.",
 };
