@@ -5,7 +5,7 @@ import { proveRoundTrip } from '../src/rollback/prove-round-trip.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import { shadowServerFrom } from '../src/shadow/server-databases.js';
-import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { opensSessions, type ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const SETUP = `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);
 INSERT INTO items (name) VALUES ('kept');`;
@@ -68,6 +68,19 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
     expect(fork).toHaveBeenCalledTimes(1);
     expect(await stateOf(prepared)).toBe(before);
     fork.mockRestore();
+  });
+
+  it('probes the lock of a statement outside a transaction on the copy: the view offers no second session, the copy what the prepared shadow offers', async () => {
+    const sql = 'CREATE INDEX CONCURRENTLY items_name_idx ON items (name);';
+    const offered: boolean[] = [];
+    await prepared.isolated({ sql: [sql] }, async (shadow) => {
+      offered.push(opensSessions(shadow));
+      await shadow.exec(sql);
+    });
+    expect(offered).toEqual([false, url !== undefined]);
+    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    expect(analysis.statements[0]?.locks).toEqual([expect.objectContaining({ relation: 'items', mode: 'SHARE UPDATE EXCLUSIVE', measured: url !== undefined })]);
+    expect(await stateOf(prepared)).toBe(before);
   });
 
   it("sends SQL with its own BEGIN or COMMIT to a copy: its COMMIT would end the shared transaction", async () => {

@@ -76,6 +76,14 @@ async function controlsTransactions(sql: readonly string[]): Promise<boolean> {
   return false;
 }
 
+/**
+ * Offers no second session (`SecondSessions`), even on a server shadow: another session sees
+ * none of the view's uncommitted transaction (a table it created, rows it seeded) and waits
+ * behind the locks it holds (seeding a table takes ROW EXCLUSIVE until the rollback), so the
+ * lock probe would queue behind the view itself. The probe is only for statements that
+ * cannot run in a transaction, which fail here (25001) and move the run to a copy, where a
+ * server shadow's `openSession` sees and locks what the statement does.
+ */
 class RolledBackShadow implements ShadowDatabase {
   neededOwnTransaction = false;
   /** Savepoints standing for the transactions `work` opened, innermost last. */
