@@ -5,10 +5,12 @@ import { proveRoundTrip } from '../src/rollback/prove-round-trip.js';
 import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import { shadowServerFrom } from '../src/shadow/server-databases.js';
-import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { opensSessions, type ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const SETUP = `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);
-INSERT INTO items (name) VALUES ('kept');`;
+INSERT INTO items (name) VALUES ('kept');
+CREATE SEQUENCE restarted START 5;
+ALTER SEQUENCE restarted RESTART WITH 1000;`;
 
 /** What the prepared shadow holds; every isolated run must leave exactly this. */
 async function stateOf(shadow: ShadowDatabase): Promise<string> {
@@ -16,6 +18,11 @@ async function stateOf(shadow: ShadowDatabase): Promise<string> {
   const rows = await shadow.query<{ name: string }>('SELECT name FROM items ORDER BY id');
   const indexes = await shadow.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' ORDER BY indexname`);
   return JSON.stringify({ columns, rows, indexes });
+}
+
+/** Where the prepared shadow's sequences stand: `restarted` is not yet called, at a value other than its start. */
+async function sequencesOf(shadow: ShadowDatabase): Promise<unknown[]> {
+  return shadow.query(`SELECT 'items_id_seq' AS name, last_value::text, is_called FROM items_id_seq UNION ALL SELECT 'restarted', last_value::text, is_called FROM restarted`);
 }
 
 describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', ({ url }) => {
@@ -68,6 +75,49 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
     expect(fork).toHaveBeenCalledTimes(1);
     expect(await stateOf(prepared)).toBe(before);
     fork.mockRestore();
+  });
+
+  it('probes the lock of a statement outside a transaction on the copy: the view offers no second session, the copy what the prepared shadow offers', async () => {
+    const sql = 'CREATE INDEX CONCURRENTLY items_name_idx ON items (name);';
+    const offered: boolean[] = [];
+    await prepared.isolated({ sql: [sql] }, async (shadow) => {
+      offered.push(opensSessions(shadow));
+      await shadow.exec(sql);
+    });
+    expect(offered).toEqual([false, url !== undefined]);
+    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    expect(analysis.statements[0]?.locks).toEqual([expect.objectContaining({ relation: 'items', mode: 'SHARE UPDATE EXCLUSIVE', measured: url !== undefined })]);
+    expect(await stateOf(prepared)).toBe(before);
+  });
+
+  it('sets back the sequences a run moved, which its rollback does not: seeded rows take the same keys every run, on the view and on a copy', async () => {
+    const sequences = await sequencesOf(prepared);
+    const seed = (shadow: ShadowDatabase) => shadow.query<{ id: number }>(`INSERT INTO items (name) SELECT 'seeded' FROM generate_series(1, 3) RETURNING id`);
+    const first = await prepared.isolated({}, async (shadow) => {
+      const rows = await seed(shadow);
+      await shadow.query(`SELECT setval('restarted', 50), nextval('restarted')`);
+      return rows;
+    });
+    const second = await prepared.isolated({}, seed);
+    expect(second).toEqual(first);
+    expect(await sequencesOf(prepared)).toEqual(sequences);
+    // The view's attempt moves the sequence, then a statement sends the run to a copy: made after the sequences are set back.
+    const sql = 'CREATE INDEX CONCURRENTLY items_name_idx ON items (name);';
+    const attempts: unknown[] = [];
+    await prepared.isolated({ sql: [sql] }, async (shadow) => {
+      attempts.push(await seed(shadow));
+      await shadow.exec(sql);
+    });
+    expect(attempts).toEqual([first, first]);
+    expect(await sequencesOf(prepared)).toEqual(sequences);
+  });
+
+  it('gives the same restart-sequence finding on a second analysis of the same migration: the seeded rows take the same keys', async () => {
+    const sql = 'ALTER SEQUENCE items_id_seq RESTART WITH 2;';
+    const message = async () => (await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' })).statements[0]?.findings.find((finding) => finding.rule === 'restart-sequence')?.message;
+    const first = await message();
+    expect(first).toMatch(/largest value items\.id already holds on the shadow \(\d+\)/);
+    expect(await message()).toBe(first);
   });
 
   it("sends SQL with its own BEGIN or COMMIT to a copy: its COMMIT would end the shared transaction", async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MigrationScript } from '../src/orm-plugin.js';
 import { openPreparedShadow } from '../src/shadow/prepared-shadow.js';
+import { opensSessions } from '../src/shadow/shadow-database.js';
 import { closeWarmShadows, keepShadowsWarm, warmShadowReuses } from '../src/shadow/warm-shadows.js';
 
 /** random() beside each migration's number: the same value again means the same running shadow. */
@@ -29,6 +30,8 @@ describe('the shadow a daemon keeps between runs', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'orm-ai-warm-'));
     try {
       const first = await openAndRead([migration(1), migration(2)], cacheDir, async (shadow) => {
+        // It lends PGlite, a single session: nothing to probe a lock with.
+        expect(opensSessions(shadow)).toBe(false);
         // Rolled back: the kept shadow holds what it held when lent.
         await shadow.isolated({}, (view) => view.exec('INSERT INTO marks VALUES (99, 0)'));
       });

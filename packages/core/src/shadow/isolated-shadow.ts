@@ -1,4 +1,5 @@
 import { doBlockBody, parseSql } from '../sql-parser.js';
+import { readSequenceStates, restoreSequenceStates } from './sequence-states.js';
 import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 
 /**
@@ -21,7 +22,9 @@ class NeedsOwnDatabase extends Error {
  * file without a copy each (a PGlite copy costs about 0.8 CPU s, a rolled-back transaction
  * milliseconds). The view is one transaction on `shadow`, rolled back at the end; the
  * transactions `work` opens become savepoints in it, and a statement outside any is
- * wrapped in a savepoint of its own, as autocommit would undo a failed one.
+ * wrapped in a savepoint of its own, as autocommit would undo a failed one. Sequences, which
+ * no rollback moves back, are set back to where they stood (`restoreSequenceStates`), so
+ * what a run sees (a seeded serial column's values) does not depend on the runs before it.
  *
  * Where that would not be what the migrator does, `work` runs on `fork()` instead: SQL
  * with its own transaction control (a COMMIT would end the view), a statement PostgreSQL
@@ -34,6 +37,7 @@ export async function runIsolated<T>(
 ): Promise<T> {
   if (!(await controlsTransactions(options.sql))) {
     const view = new RolledBackShadow(shadow);
+    const sequences = await readSequenceStates(shadow);
     await shadow.exec('BEGIN');
     let settled: { result: T } | { error: unknown };
     try {
@@ -42,6 +46,8 @@ export async function runIsolated<T>(
       settled = { error };
     } finally {
       await shadow.exec('ROLLBACK');
+      // Before a copy is made of it, too: the copy must start from the state the work was given.
+      await restoreSequenceStates(shadow, sequences);
     }
     const sharedWasExact = !view.neededOwnTransaction && !('error' in settled && settled.error instanceof NeedsOwnDatabase);
     if (sharedWasExact) {
@@ -76,6 +82,14 @@ async function controlsTransactions(sql: readonly string[]): Promise<boolean> {
   return false;
 }
 
+/**
+ * Offers no second session (`SecondSessions`), even on a server shadow: another session sees
+ * none of the view's uncommitted transaction (a table it created, rows it seeded) and waits
+ * behind the locks it holds (seeding a table takes ROW EXCLUSIVE until the rollback), so the
+ * lock probe would queue behind the view itself. The probe is only for statements that
+ * cannot run in a transaction, which fail here (25001) and move the run to a copy, where a
+ * server shadow's `openSession` sees and locks what the statement does.
+ */
 class RolledBackShadow implements ShadowDatabase {
   neededOwnTransaction = false;
   /** Savepoints standing for the transactions `work` opened, innermost last. */

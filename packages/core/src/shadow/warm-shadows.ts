@@ -61,6 +61,11 @@ export async function closeWarmShadows(): Promise<void> {
   await entry?.shadow.close();
 }
 
+/**
+ * Wraps only a PgliteShadow, which has a single session: a run with `--shadow-url` never
+ * reaches a daemon, so no server shadow is lent and there is no `openSession` to pass on.
+ * `isolated()` hands `work` the wrapped shadow's own view or fork, with whatever it offers.
+ */
 class LentShadow implements ShadowDatabase {
   #changedDirectly = false;
   #returned = false;
