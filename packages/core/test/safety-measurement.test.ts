@@ -175,8 +175,10 @@ describe.each(shadowBackends())('index rebuilds, drops and statements outside a 
   it('measures the columns a statement dropped from tables that remain, named or not; a dropped table\'s columns are not among them', () => {
     expect(at(8).droppedColumns).toEqual([]);
     expect(at(10)).toMatchObject({ dropped: [], droppedColumns: ['posts.status'] });
+    expect(at(10).findings.map((finding) => finding.rule)).toContain('drop-cascade');
     expect(at(11).droppedColumns).toEqual([]);
     expect(at(12).droppedColumns).toEqual(['audit.note']);
+    expect(at(12).findings.map((finding) => finding.rule)).not.toContain('drop-cascade');
   });
 });
 

@@ -228,6 +228,19 @@ export class ShadowCatalog {
     }));
   }
 
+  /** The tables a table inherits from, directly or not (a partition's partitioned tables, an INHERITS child's parents). */
+  async ancestors(table: TableRef): Promise<TableRef[]> {
+    return this.shadow.query<{ schema: string; name: string }>(
+      `WITH RECURSIVE up AS (
+         SELECT i.inhparent AS oid FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = $2
+         UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid
+       )
+       SELECT n.nspname AS schema, c.relname AS name FROM up JOIN pg_class c ON c.oid = up.oid JOIN pg_namespace n ON n.oid = c.relnamespace`,
+      [table.schema, table.name],
+    );
+  }
+
   /** The relation's kind (`r`, `p` partitioned, `m`, `v`, ...), or null when there is none by that name. */
   async relationKind(table: TableRef): Promise<string | null> {
     const rows = await this.shadow.query<{ kind: string }>(
