@@ -228,6 +228,14 @@ export class ShadowCatalog {
     }));
   }
 
+  /** Every user table, partitions left out (their rows are read through their partitioned table). */
+  async userTables(): Promise<TableRef[]> {
+    return this.shadow.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1, 2`,
+    );
+  }
+
   /** The tables a table inherits from, directly or not (a partition's partitioned tables, an INHERITS child's parents). */
   async ancestors(table: TableRef): Promise<TableRef[]> {
     return this.shadow.query<{ schema: string; name: string }>(
