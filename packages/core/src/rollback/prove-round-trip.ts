@@ -43,9 +43,10 @@ export interface RoundTripProof {
 
 /**
  * Proves a migration's down on the prepared shadow, isolated (`ShadowDatabase.isolated`):
- * seeds the tables it touches (parents first; every table when up drops with CASCADE), snapshots the catalog and the rows, runs up and measures what it did to
- * the rows, runs down and compares both snapshots and the rows with those before up, then
- * runs up again, which must still work. Each run goes the ORM migrator's way (one
+ * seeds the tables it touches (parents first; every table when up drops with CASCADE),
+ * snapshots the catalog and the rows, runs up and measures what it did to the rows, runs
+ * down and compares both snapshots and the rows with those before up, then runs up again,
+ * which must still work. Each run goes the ORM migrator's way (one
  * transaction, one per migration, or none).
  *
  * @example
