@@ -112,6 +112,13 @@ describe.each(shadowBackends())('the round trip up, down, up on $name', ({ url }
     expect(proof.reversible).toBe(false);
   });
 
+  it('measures the columns a cascade takes from a table no statement names', async () => {
+    const proof = await prove(['DROP TYPE post_status CASCADE;'], ["CREATE TYPE post_status AS ENUM ('draft', 'published');"]);
+    expect(proof.dataLoss).toEqual([expect.objectContaining({ target: 'posts.status', kind: 'column-dropped' })]);
+    expect(proof.dataLoss[0]!.count).toBeGreaterThan(0);
+    expect(proof.reversible).toBe(false);
+  });
+
   it('reports a down the database rejects', async () => {
     const proof = await prove(['ALTER TABLE users ADD COLUMN bio text;'], ['ALTER TABLE users DROP COLUMN biography;']);
     expect(proof).toMatchObject({ reversible: false, failure: { step: 'down' } });

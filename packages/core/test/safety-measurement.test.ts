@@ -119,6 +119,10 @@ const STORAGE_MIGRATION = [
   'DROP SCHEMA archive CASCADE;',
   // A widening that keeps the collation keeps the index's file; without COLLATE "C" it would go back to the default and rebuild.
   'ALTER TABLE posts ALTER COLUMN title TYPE varchar(200) COLLATE "C";',
+  'DROP TYPE post_status CASCADE;',
+  // A rename keeps the column's position: nothing dropped.
+  'ALTER TABLE users RENAME COLUMN name TO full_name;',
+  'ALTER TABLE audit DROP COLUMN note;',
 ].join('\n');
 
 describe.each(shadowBackends())('index rebuilds, drops and statements outside a transaction, measured on $name', ({ url }) => {
@@ -166,6 +170,15 @@ describe.each(shadowBackends())('index rebuilds, drops and statements outside a 
     expect(at(8).dropped).toEqual(['archive.old_posts']);
     expect(at(8).findings.map((finding) => finding.rule)).toContain('drop-cascade');
     expect(at(4).dropped).toEqual([]);
+  });
+
+  it('measures the columns a statement dropped from tables that remain, named or not; a dropped table\'s columns are not among them', () => {
+    expect(at(8).droppedColumns).toEqual([]);
+    expect(at(10)).toMatchObject({ dropped: [], droppedColumns: ['posts.status'] });
+    expect(at(10).findings.map((finding) => finding.rule)).toContain('drop-cascade');
+    expect(at(11).droppedColumns).toEqual([]);
+    expect(at(12).droppedColumns).toEqual(['audit.note']);
+    expect(at(12).findings.map((finding) => finding.rule)).not.toContain('drop-cascade');
   });
 });
 

@@ -46,6 +46,9 @@ export const statementReportSchema = z
     rewrites: z.array(z.string()).describe('Tables whose storage it replaced (a measured `relfilenode` change).'),
     rebuiltIndexes: z.array(z.string()).describe('Indexes it rebuilt without rewriting their table (`posts_title_idx on posts`; a measured `relfilenode` change).'),
     dropped: z.array(z.string()).describe('Tables that existed before the migration and that it dropped, named by it or not (measured: gone from the catalog).'),
+    droppedColumns: z
+      .array(z.string())
+      .describe('Columns of tables that existed before the migration and remain that it dropped, named by it or not (`posts.status`; measured: gone from the catalog, as a `DROP TYPE ... CASCADE` takes the columns of that type).'),
     durationMs: z.number().nullable().describe('Wall time on the shadow with seeded rows, rounded to 0.01 ms; null when the statement did not run.'),
     estimates: z.array(durationEstimateSchema).describe('Duration estimates at production size; empty without `--rows` or `--stats-url`, or when the statement does not scan or rewrite.'),
     error: z.string().optional().describe('Present only when the statement has no measurement: why (the shadow rejected it, or an earlier statement).'),

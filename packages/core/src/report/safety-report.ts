@@ -53,6 +53,7 @@ export function analysisReport(analysis: MigrationAnalysis): AnalysisReport {
       rewrites: statement.rewrites,
       rebuiltIndexes: statement.rebuiltIndexes,
       dropped: statement.dropped,
+      droppedColumns: statement.droppedColumns,
       // A hundredth of a millisecond is finer than the measurement; more digits would only be noise.
       durationMs: statement.durationMs === null ? null : Math.round(statement.durationMs * 100) / 100,
       estimates: statement.estimates,
@@ -71,7 +72,7 @@ const COLOUR = { error: pc.red, warning: pc.yellow, info: pc.cyan } as const;
 export function renderAnalysisText(analysis: MigrationAnalysis, options: { onlyNotable?: boolean } = {}): string {
   const lines = [pc.bold(analysis.path)];
   for (const statement of analysis.statements) {
-    const notable = statement.findings.length > 0 || statement.rewrites.length > 0 || statement.rebuiltIndexes.length > 0 || statement.dropped.length > 0 || statement.error !== undefined;
+    const notable = statement.findings.length > 0 || statement.rewrites.length > 0 || statement.rebuiltIndexes.length > 0 || statement.dropped.length > 0 || statement.droppedColumns.length > 0 || statement.error !== undefined;
     if (options.onlyNotable && !notable) continue;
     lines.push(`  ${pc.dim(`line ${statement.line}${statement.migration ? ` of ${statement.migration}` : ''}`)}  ${firstLine(statement.sql)}`);
     for (const lock of statement.locks) {
@@ -80,6 +81,7 @@ export function renderAnalysisText(analysis: MigrationAnalysis, options: { onlyN
     if (statement.rewrites.length > 0) lines.push(`    ${pc.red('rewrites')} ${statement.rewrites.join(', ')}`);
     if (statement.rebuiltIndexes.length > 0) lines.push(`    ${pc.yellow('rebuilds')} ${statement.rebuiltIndexes.join(', ')}`);
     if (statement.dropped.length > 0) lines.push(`    ${pc.red('drops')} ${statement.dropped.join(', ')}`);
+    if (statement.droppedColumns.length > 0) lines.push(`    ${pc.red('drops columns')} ${statement.droppedColumns.join(', ')}`);
     for (const estimate of statement.estimates) {
       lines.push(`    ${pc.dim('estimate')} ${formatDuration(estimate.ms)} at ${estimate.rows.toLocaleString('en-US')} rows in ${estimate.table}`);
     }

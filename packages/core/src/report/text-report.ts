@@ -59,7 +59,7 @@ export function renderFileChange(file: FileChange, root: string): string {
 function renderFindings(outcome: GenerateOutcome): string {
   const colour = { error: pc.red, warning: pc.yellow, info: pc.cyan } as const;
   const safety = new Set(outcome.analysis.statements.flatMap((statement) => statement.findings));
-  const notable = outcome.analysis.statements.some((statement) => statement.findings.length > 0 || statement.rewrites.length > 0 || statement.rebuiltIndexes.length > 0 || statement.dropped.length > 0);
+  const notable = outcome.analysis.statements.some((statement) => statement.findings.length > 0 || statement.rewrites.length > 0 || statement.rebuiltIndexes.length > 0 || statement.dropped.length > 0 || statement.droppedColumns.length > 0);
   const ormFindings = outcome.findings
     .filter((finding) => !safety.has(finding))
     .map((finding) => `${colour[finding.severity](finding.severity)} ${pc.dim(`[${finding.rule}]`)} ${finding.message}\n  ${pc.dim(`fix: ${finding.fix}`)}`)

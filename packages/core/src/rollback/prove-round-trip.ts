@@ -2,7 +2,8 @@ import { describeError, OrmAiError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { FollowingMigration, OrmCapabilities } from '../orm-plugin.js';
 import { migrationScripts } from '../pipeline/prove-migration.js';
-import { tablesNamedIn } from '../safety/statement-ast.js';
+import { ShadowCatalog } from '../safety/shadow-catalog.js';
+import { nodeOf, tablesNamedIn } from '../safety/statement-ast.js';
 import { takeCatalogSnapshot, diffCatalogSnapshots } from '../shadow/catalog-snapshot.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { seedTables } from '../shadow/seed-rows.js';
@@ -42,9 +43,10 @@ export interface RoundTripProof {
 
 /**
  * Proves a migration's down on the prepared shadow, isolated (`ShadowDatabase.isolated`):
- * seeds the tables it touches (parents first), snapshots the catalog and the rows, runs up and measures what it did to
- * the rows, runs down and compares both snapshots and the rows with those before up, then
- * runs up again, which must still work. Each run goes the ORM migrator's way (one
+ * seeds the tables it touches (parents first; every table when up drops with CASCADE),
+ * snapshots the catalog and the rows, runs up and measures what it did to the rows, runs
+ * down and compares both snapshots and the rows with those before up, then runs up again,
+ * which must still work. Each run goes the ORM migrator's way (one
  * transaction, one per migration, or none).
  *
  * @example
@@ -54,10 +56,14 @@ export interface RoundTripProof {
 export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {
   const following = options.following ?? [];
   const touched = await tablesTouched([...options.up, ...options.down]);
+  const cascades = await dropsWithCascade(options.up);
   const sql = [...options.up, ...options.down, ...following.flatMap((migration) => [...migration.up, ...migration.down])];
   return options.prepared.isolated({ sql }, async (shadow) => {
-    const seeded = await seedTables({ shadow, tables: touched });
-    const tables: TableRef[] = [...new Map([...touched, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];
+    // A cascade takes columns and tables from tables no statement names (the columns of a
+    // dropped type, an inheritance child): every table is seeded and read, so what it took is measured.
+    const observed = cascades ? [...touched, ...(await new ShadowCatalog(shadow).userTables())] : touched;
+    const seeded = await seedTables({ shadow, tables: observed });
+    const tables: TableRef[] = [...new Map([...observed, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];
     const seededReport = seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows }));
     const run = async (step: 'up' | 'down' | 'up again', statements: readonly string[]): Promise<string | null> => {
       try {
@@ -170,4 +176,18 @@ async function tablesTouched(statements: readonly string[]): Promise<TableRef[]>
     for (const table of parsed.statements.flatMap((candidate) => tablesNamedIn(candidate.ast))) found.set(tableLabel(table), table);
   }
   return [...found.values()];
+}
+
+/** Whether up drops anything with CASCADE (`DROP TYPE ... CASCADE`, `ALTER TABLE ... DROP COLUMN ... CASCADE`). */
+async function dropsWithCascade(statements: readonly string[]): Promise<boolean> {
+  const cascades = (node: { behavior?: string } | undefined) => node?.behavior === 'DROP_CASCADE';
+  for (const statement of statements) {
+    const parsed = await parseSql(statement);
+    if (!parsed.ok) continue;
+    for (const { ast } of parsed.statements) {
+      if (cascades(nodeOf(ast, 'DropStmt'))) return true;
+      if ((nodeOf<{ cmds?: unknown[] }>(ast, 'AlterTableStmt')?.cmds ?? []).some((command) => cascades(nodeOf(command, 'AlterTableCmd')))) return true;
+    }
+  }
+  return false;
 }

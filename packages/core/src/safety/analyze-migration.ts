@@ -9,6 +9,7 @@ import { SAFETY_RULES, safetyRule, type SafetyRuleId } from './rules/index.js';
 import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from './postgres-target.js';
 import { measurementDiffers, type PostgresFactId } from './postgres-versions.js';
 import {
+  columnLabel,
   describeRebuiltIndex,
   type MeasuredDanger,
   type RulePhase,
@@ -41,6 +42,8 @@ export interface StatementAnalysis {
   readonly rebuiltIndexes: readonly string[];
   /** Tables that existed before the migration and that it dropped (measured: gone from the catalog). */
   readonly dropped: readonly string[];
+  /** Columns of tables that existed before the migration and remain that it dropped, named by it or not (`posts.status`; measured: gone from the catalog). */
+  readonly droppedColumns: readonly string[];
   /** Wall time on the shadow with seeded rows; null when the statement did not run. */
   readonly durationMs: number | null;
   readonly estimates: readonly DurationEstimate[];
@@ -99,7 +102,7 @@ export async function analyzeMigration(options: AnalyzeOptions): Promise<Migrati
       seeded: [],
       unseeded: [],
       postgres: statedVersions(postgres),
-      statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [] }],
+      statements: [{ line: parsed.line ?? 1, sql: options.sql.trim(), findings: [finding], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], droppedColumns: [], durationMs: null, estimates: [] }],
     };
   }
   const following: Array<{ id: string; statements: ParsedStatement[] }> = [];
@@ -164,7 +167,7 @@ class MigrationRun {
     let failed: string | null = null;
     for (const statement of statements) {
       if (failed !== null) {
-        results.push({ line: statement.line, sql: statement.sql, findings: [], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [], error: failed });
+        results.push({ line: statement.line, sql: statement.sql, findings: [], locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], droppedColumns: [], durationMs: null, estimates: [], error: failed });
         continue;
       }
       const analysis = await this.#statement(statement);
@@ -205,7 +208,7 @@ class MigrationRun {
     const findings = [...reconciled, ...measured];
     for (const finding of findings) this.#found.add(finding.rule);
     const { line, sql } = statement;
-    if (!measurement.ok) return { line, sql, findings, locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: null, estimates: [], error: measurement.error };
+    if (!measurement.ok) return { line, sql, findings, locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], droppedColumns: [], durationMs: null, estimates: [], error: measurement.error };
     return {
       line,
       sql,
@@ -214,6 +217,7 @@ class MigrationRun {
       rewrites: measurement.rewrites.map(tableLabel),
       rebuiltIndexes: measurement.rebuiltIndexes.map(describeRebuiltIndex),
       dropped: measurement.dropped.map(tableLabel),
+      droppedColumns: measurement.droppedColumns.map(columnLabel),
       durationMs: measurement.durationMs,
       estimates: this.#estimates(statement, findings, measurement.durationMs),
     };

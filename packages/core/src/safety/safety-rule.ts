@@ -56,9 +56,22 @@ export type StatementMeasurement =
       readonly rebuiltIndexes: readonly RebuiltIndex[];
       /** Tables and materialized views that existed before the migration and are gone after the statement. */
       readonly dropped: readonly TableRef[];
+      /** Columns (by position, which a rename keeps) of tables that existed before the migration and remain, gone after the statement. */
+      readonly droppedColumns: readonly DroppedColumn[];
       readonly durationMs: number;
     }
   | { readonly ok: false; readonly error: string };
+
+/** A column a statement dropped, with its table. */
+export interface DroppedColumn {
+  readonly table: TableRef;
+  readonly column: string;
+}
+
+/** `posts.status`, `archive.old_posts.title`: for messages and reports. */
+export function columnLabel({ table, column }: DroppedColumn): string {
+  return `${tableLabel(table)}.${column}`;
+}
 
 /** An index rebuilt by a statement, with its table. */
 export interface RebuiltIndex {

@@ -28,6 +28,17 @@ export interface RelationFile {
   readonly table: TableRef & { readonly oid: number };
   /** A TOAST table or a TOAST index (in pg_toast, named after an oid): reported by its owner's name. */
   readonly toast: boolean;
+  /**
+   * A table's or materialized view's columns (`attnum` > 0, not dropped) by position, which a
+   * rename keeps; empty for an index or a TOAST relation.
+   */
+  readonly columns: readonly RelationColumn[];
+}
+
+/** A column by its position (`attnum`) and its name. */
+export interface RelationColumn {
+  readonly position: number;
+  readonly name: string;
 }
 
 export interface HeldLock {
@@ -174,10 +185,22 @@ export class ShadowCatalog {
    * Every user relation with its storage file, to tell a rewrite or a rebuild from an
    * in-place change: tables, partitioned tables, materialized views, their indexes, and
    * their TOAST tables and TOAST indexes (which live in pg_toast), each with the table it
-   * belongs to.
+   * belongs to, and the tables' columns (in the same query: it runs before and after every statement).
    */
   async relationFiles(): Promise<RelationFile[]> {
-    const rows = await this.shadow.query<{ oid: number; schema: string; name: string; kind: string; filenode: number; owner_oid: number; owner_schema: string; owner_name: string; toast: boolean }>(
+    const rows = await this.shadow.query<{
+      oid: number;
+      schema: string;
+      name: string;
+      kind: string;
+      filenode: number;
+      owner_oid: number;
+      owner_schema: string;
+      owner_name: string;
+      toast: boolean;
+      column_positions: number[];
+      column_names: string[];
+    }>(
       `WITH owners AS (
          SELECT c.oid, n.nspname, c.relname, c.reltoastrelid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
           WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p', 'm')
@@ -188,15 +211,42 @@ export class ShadowCatalog {
          UNION ALL SELECT i.indexrelid, o.oid, true FROM owners o JOIN pg_index i ON i.indrelid = o.reltoastrelid WHERE o.reltoastrelid <> 0
        )
        SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relfilenode::int8 AS filenode,
-              o.oid::int8 AS owner_oid, o.nspname AS owner_schema, o.relname AS owner_name, owned.toast
-         FROM owned JOIN pg_class c ON c.oid = owned.relation JOIN pg_namespace n ON n.oid = c.relnamespace JOIN owners o ON o.oid = owned.owner`,
+              o.oid::int8 AS owner_oid, o.nspname AS owner_schema, o.relname AS owner_name, owned.toast,
+              columns.positions AS column_positions, columns.names AS column_names
+         FROM owned
+         CROSS JOIN LATERAL (
+           SELECT coalesce(array_agg(a.attnum::int4 ORDER BY a.attnum), '{}') AS positions, coalesce(array_agg(a.attname::text ORDER BY a.attnum), '{}') AS names
+             FROM pg_attribute a WHERE a.attrelid = owned.relation AND owned.relation = owned.owner AND a.attnum > 0 AND NOT a.attisdropped
+         ) columns JOIN pg_class c ON c.oid = owned.relation JOIN pg_namespace n ON n.oid = c.relnamespace JOIN owners o ON o.oid = owned.owner`,
     );
-    return rows.map(({ owner_oid, owner_schema, owner_name, ...row }) => ({
+    return rows.map(({ owner_oid, owner_schema, owner_name, column_positions, column_names, ...row }) => ({
       ...row,
       oid: Number(row.oid),
       filenode: Number(row.filenode),
       table: { oid: Number(owner_oid), schema: owner_schema, name: owner_name },
+      columns: column_positions.map((position, index) => ({ position, name: column_names[index]! })),
     }));
+  }
+
+  /** Every user table, partitions left out (their rows are read through their partitioned table). */
+  async userTables(): Promise<TableRef[]> {
+    return this.shadow.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${USER_SCHEMAS} AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1, 2`,
+    );
+  }
+
+  /** The tables a table inherits from, directly or not (a partition's partitioned tables, an INHERITS child's parents). */
+  async ancestors(table: TableRef): Promise<TableRef[]> {
+    return this.shadow.query<{ schema: string; name: string }>(
+      `WITH RECURSIVE up AS (
+         SELECT i.inhparent AS oid FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = $1 AND c.relname = $2
+         UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid
+       )
+       SELECT n.nspname AS schema, c.relname AS name FROM up JOIN pg_class c ON c.oid = up.oid JOIN pg_namespace n ON n.oid = c.relnamespace`,
+      [table.schema, table.name],
+    );
   }
 
   /** The relation's kind (`r`, `p` partitioned, `m`, `v`, ...), or null when there is none by that name. */

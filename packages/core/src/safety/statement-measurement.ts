@@ -7,7 +7,7 @@ import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
 import { doBlockLocks, documentedLocks, mustRunOutsideTransaction } from './documented-locks.js';
 import { lockMode, type LockMode } from './lock-modes.js';
 import { runWithLockProbe } from './lock-probe.js';
-import type { StatementMeasurement } from './safety-rule.js';
+import type { DroppedColumn, StatementMeasurement } from './safety-rule.js';
 import type { HeldLock, RelationFile, ShadowCatalog } from './shadow-catalog.js';
 import { tablesNamedIn, type Node } from './statement-ast.js';
 
@@ -26,7 +26,7 @@ export interface StatementLock {
  * Runs a migration's statements one at a time on the shadow and measures each: the locks
  * it took (from pg_locks inside its own transaction) and the storage files it replaced
  * (relfilenodes before and after of tables, their indexes, TOAST tables and materialized
- * views), and the tables it dropped, on relations that existed before the migration.
+ * views), and the tables and columns it dropped, on relations that existed before the migration.
  */
 export class StatementMeasurer {
   /** Relations that existed before the migration, by oid: only locks on these can block anyone. */
@@ -44,7 +44,7 @@ export class StatementMeasurer {
 
   async measure(statement: ParsedStatement, kind: string, node: Node): Promise<StatementMeasurement> {
     // The analysis runs each statement in a transaction of its own; the file's own BEGIN/COMMIT would nest.
-    if (kind === 'TransactionStmt') return { ok: true, locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], durationMs: 0 };
+    if (kind === 'TransactionStmt') return { ok: true, locks: [], rewrites: [], rebuiltIndexes: [], dropped: [], droppedColumns: [], durationMs: 0 };
     const before = await this.catalog.relationFiles();
     const doBlock = doBlockBody(statement);
     if (mustRunOutsideTransaction(kind, node) || doBlock?.commits) return this.#measureOutsideTransaction(statement, kind, node, before, doBlock?.queries ?? []);
@@ -152,11 +152,27 @@ export class StatementMeasurer {
         .map((relation) => ({ index: tableLabel(relation), table: { schema: relation.table.schema, name: relation.table.name }, toast: relation.toast }))
         .sort((a, b) => compare(tableKey(a.table), tableKey(b.table)) || Number(a.toast) - Number(b.toast) || compare(a.index, b.index)),
       dropped: sortedTables(earlier.filter((relation) => relation.kind !== 'i' && !relation.toast && !stillThere.has(relation.oid))),
+      droppedColumns: droppedColumns(earlier, later),
     };
   }
 }
 
-type StorageChanges = Pick<Extract<StatementMeasurement, { ok: true }>, 'rewrites' | 'rebuiltIndexes' | 'dropped'>;
+type StorageChanges = Pick<Extract<StatementMeasurement, { ok: true }>, 'rewrites' | 'rebuiltIndexes' | 'dropped' | 'droppedColumns'>;
+
+/**
+ * Columns of tables that are still there whose position is gone (a rename keeps it): what a
+ * DROP TYPE, DOMAIN, COLLATION, EXTENSION or FUNCTION ... CASCADE takes with it, as a
+ * DROP COLUMN does. A dropped table's columns are its own fact (`dropped`).
+ */
+function droppedColumns(before: readonly RelationFile[], after: readonly RelationFile[]): DroppedColumn[] {
+  const columnsAfter = new Map(after.map((relation) => [relation.oid, new Set(relation.columns.map((column) => column.position))]));
+  return before
+    .filter((relation) => relation.oid === relation.table.oid && columnsAfter.has(relation.oid))
+    .sort((a, b) => compare(tableKey(a), tableKey(b)))
+    .flatMap((relation) =>
+      relation.columns.filter((column) => !columnsAfter.get(relation.oid)!.has(column.position)).map((column) => ({ table: { schema: relation.schema, name: relation.name }, column: column.name })),
+    );
+}
 
 function sortedTables(tables: readonly TableRef[]): TableRef[] {
   return tables.map(({ schema, name }) => ({ schema, name })).sort((a, b) => compare(tableKey(a), tableKey(b)));

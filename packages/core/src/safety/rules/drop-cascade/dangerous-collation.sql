@@ -1,0 +1,2 @@
+-- profiles.sort_name goes with its collation.
+DROP COLLATION bytewise CASCADE;

@@ -1,0 +1,2 @@
+-- profiles.contact goes with its domain.
+DROP DOMAIN email CASCADE;
