@@ -1,3 +1,4 @@
+import { userSchemasOnly } from '../shadow/user-schemas.js';
 import pg from 'pg';
 import { describeError, OrmAiError } from '../errors.js';
 import { redact } from '../shadow/server-databases.js';
@@ -41,7 +42,7 @@ export async function readTableStatistics(url: string): Promise<Map<string, numb
     const result = await client.query<{ schema: string; name: string; rows: number }>(
       `SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS rows
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`,
+        WHERE c.relkind IN ('r', 'p') AND ${userSchemasOnly('n.nspname')}`,
     );
     // reltuples is -1 for a table never vacuumed or analyzed: unknown, not empty.
     return new Map(result.rows.filter((row) => Number(row.rows) >= 0).map((row) => [`${row.schema}.${row.name}`, Math.round(Number(row.rows))]));

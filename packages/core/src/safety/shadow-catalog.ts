@@ -1,3 +1,4 @@
+import { userSchemasOnly } from '../shadow/user-schemas.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql } from '../sql-parser.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
@@ -67,7 +68,7 @@ export interface SequenceColumn {
   readonly max: bigint | null;
 }
 
-const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
+const USER_SCHEMAS = userSchemasOnly('n.nspname');
 
 /**
  * What the safety analysis asks the shadow's catalog: the state just before a statement

@@ -1,3 +1,4 @@
+import { userSchemasOnly } from './user-schemas.js';
 import { describeError, OrmAiError } from '../errors.js';
 import { withoutSingleSourceQualifiers } from '../sql-parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
@@ -434,7 +435,7 @@ function toSequence(row: SequenceRow): SequenceSnapshot {
 
 // Catalog functions present alike in PostgreSQL 15 and 18. Every value is text, boolean or a
 // text array, because node-postgres and PGlite return 64-bit integers differently.
-const USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+const USER_SCHEMA = userSchemasOnly('n.nspname');
 
 const SCHEMAS_SQL = `SELECT n.nspname::text AS name FROM pg_catalog.pg_namespace n WHERE ${USER_SCHEMA} ORDER BY n.nspname`;
 

@@ -1,5 +1,5 @@
 import type { Extensions, PGlite } from '@electric-sql/pglite';
-import { confinePglite, pgliteExtensionsFor, redact, setRoleSql, startFreshPglite, ThrowawayDatabases, type ShadowServer, type ThrowawayDatabase } from '@orm-ai/core';
+import { confinePglite, pgliteExtensionsFor, redact, setRoleSql, startFreshPglite, ThrowawayDatabases, userSchemasOnly, type ShadowServer, type ThrowawayDatabase } from '@orm-ai/core';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -42,7 +42,7 @@ const EMPTY_DATABASE_SQL = `DO $$
 DECLARE
   schema_name text;
 BEGIN
-  FOR schema_name IN SELECT nspname FROM pg_namespace WHERE nspname <> 'information_schema' AND nspname NOT LIKE 'pg\\_%' LOOP
+  FOR schema_name IN SELECT nspname FROM pg_namespace WHERE ${userSchemasOnly('nspname')} LOOP
     EXECUTE format('DROP SCHEMA %I CASCADE', schema_name);
   END LOOP;
   CREATE SCHEMA public;

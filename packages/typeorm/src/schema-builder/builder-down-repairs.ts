@@ -1,4 +1,4 @@
-import { parseSql, type ChangePlan } from '@orm-ai/core';
+import { parseSql, userSchemasOnly, type ChangePlan } from '@orm-ai/core';
 import type { DataSource } from 'typeorm';
 import type { BuilderQuery, ShadowOperationOptions } from './builder-migration.js';
 
@@ -40,7 +40,7 @@ async function readIndexDefinitions(dataSource: DataSource): Promise<Map<string,
   const rows: Array<{ name: string; definition: string }> = await dataSource.query(
     `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS definition
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind = 'i' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`,
+      WHERE c.relkind = 'i' AND ${userSchemasOnly('n.nspname')}`,
   );
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.name, (counts.get(row.name) ?? 0) + 1);
