@@ -6,10 +6,9 @@ import { safeMigrationsFor } from '../src/pipeline/safe-migrations.js';
 import { proveRoundTrip } from '../src/rollback/prove-round-trip.js';
 import { analyzeMigration } from '../src/safety/analyze-migration.js';
 import { SAFETY_RULES } from '../src/safety/rules/index.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { BACKENDS, openRulesShadow, RULES } from './rules-shadow.js';
 
 /**
  * `--safe`: every rule with a safe form keeps its cases in `<rule>/safe-form/`: `<case>.sql`, a
@@ -21,10 +20,7 @@ import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
  * down that restores the schema and the rows. The rewrites are kept in `safe-form/golden.json`:
  * `UPDATE_GOLDEN=1 npx vitest run test/safe-forms.test.ts` rewrites them for review in the diff.
  */
-const RULES = join(import.meta.dirname, '..', 'src', 'safety', 'rules');
 const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
-const SERVER_URL = process.env.SHADOW_TEST_URL?.trim() || null;
-const BACKENDS = [{ name: 'PGlite', url: null }, ...(SERVER_URL ? [{ name: 'PostgreSQL server', url: SERVER_URL }] : [])];
 
 const MIGRATORS: ReadonlyArray<{ name: string; capabilities: OrmCapabilities }> = [
   { name: 'outside-transaction', capabilities: { migrationTransaction: 'script', migrationOutsideTransaction: true, promptNotes: [] } },
@@ -43,8 +39,7 @@ const statementsOf = (text: string) => [text.trim()];
 describe.each(BACKENDS)('safe forms on $name', ({ url }) => {
   let prepared: ShadowDatabase;
   beforeAll(async () => {
-    prepared = await openShadowDatabase(url ? { server: shadowServerFrom({ shadowUrl: url }) } : {});
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(join(RULES, 'setup.sql'), 'utf8') }], transaction: 'none' });
+    prepared = await openRulesShadow(url);
   });
   afterAll(async () => {
     await prepared?.close();

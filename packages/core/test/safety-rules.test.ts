@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMigration, type AnalyzeOptions } from '../src/safety/analyze-migration.js';
 import { resolvePostgresVersions } from '../src/safety/postgres-target.js';
 import { SAFETY_RULES } from '../src/safety/rules/index.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { BACKENDS, openRulesShadow, RULES } from './rules-shadow.js';
 
 /**
  * Every rule is a folder under src/safety/rules holding the rule and its fixtures:
@@ -20,7 +19,6 @@ import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
  * the folder or per file (`files: { "dangerous-pg10.sql": { "pgVersion": 10 } }`):
  * `UPDATE_GOLDEN=1 npx vitest run test/safety-rules.test.ts` rewrites them for review in the diff.
  */
-const RULES = join(import.meta.dirname, '..', 'src', 'safety', 'rules');
 const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
 const ruleFolders = readdirSync(RULES, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 
@@ -38,14 +36,11 @@ interface FolderSettings extends FixtureSettings {
 
 type Golden = Record<string, Array<{ line: number; severity: string; message: string }>>;
 
-const SERVER_URL = process.env.SHADOW_TEST_URL?.trim() || null;
-const BACKENDS = [{ name: 'PGlite', url: null }, ...(SERVER_URL ? [{ name: 'PostgreSQL server', url: SERVER_URL }] : [])];
 
 describe.each(BACKENDS)('safety rules on $name: one folder each, dangerous and safe twins, golden findings', ({ url }) => {
   let prepared: ShadowDatabase;
   beforeAll(async () => {
-    prepared = await openShadowDatabase(url ? { server: shadowServerFrom({ shadowUrl: url }) } : {});
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(join(RULES, 'setup.sql'), 'utf8') }], transaction: 'none' });
+    prepared = await openRulesShadow(url);
   });
   afterAll(async () => {
     await prepared?.close();
