@@ -1,3 +1,4 @@
+import { OrmAiError } from '../errors.js';
 import type { FollowingMigration, MigrationSql } from '../orm-plugin.js';
 import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
 import { tableKey, type TableRef } from '../table-ref.js';
@@ -120,7 +121,11 @@ function following(rewrites: readonly SafeRewrite[]): FollowingMigration[] {
 async function statementsOf(sql: readonly string[]): Promise<ParsedStatement[]> {
   if (sql.length === 0) return [];
   const parsed = await parseSql(sql.join('\n'));
-  if (!parsed.ok) throw new Error(`a safe form wrote SQL that does not parse (${parsed.message}): ${sql.join(' ')}`);
+  if (!parsed.ok) {
+    throw new OrmAiError('INTERNAL_ERROR', `a safe form wrote SQL that does not parse (${parsed.message}): ${sql.join(' ')}`, {
+      hint: 'Nothing was written. Run without --safe to write the ORM\'s migration as it is, and report this.',
+    });
+  }
   return parsed.statements;
 }
 
