@@ -3,7 +3,7 @@ import type { FollowingMigration, MigrationSql } from '../orm-plugin.js';
 import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
 import { tableKey, type TableRef } from '../table-ref.js';
 import { SAFETY_RULES, type SafetyRuleId } from './rules/index.js';
-import type { OwnMigration, SafeRewrite } from './safe-form.js';
+import type { SafeRewrite } from './safe-form.js';
 import { tableOf, type Node } from './statement-ast.js';
 
 export interface RewriteSafelyInput {
@@ -109,13 +109,12 @@ async function firstDown(down: readonly string[], rewrites: readonly SafeRewrite
 }
 
 function following(rewrites: readonly SafeRewrite[]): FollowingMigration[] {
-  const own = (migration: OwnMigration): FollowingMigration => ({ ...migration, up: [...migration.up], down: [...migration.down] });
   const finishing = rewrites.filter((rewrite) => rewrite.finish);
   const finish: FollowingMigration[] =
     finishing.length === 0
       ? []
       : [{ suffix: 'finish', up: finishing.flatMap((rewrite) => rewrite.finish!.up), down: [...finishing].reverse().flatMap((rewrite) => rewrite.finish!.down), outsideTransaction: false }];
-  return [...rewrites.flatMap((rewrite) => rewrite.builds ?? []).map(own), ...rewrites.flatMap((rewrite) => rewrite.backfills ?? []).map(own), ...finish];
+  return [...rewrites.flatMap((rewrite) => rewrite.builds ?? []), ...rewrites.flatMap((rewrite) => rewrite.backfills ?? []), ...finish];
 }
 
 async function statementsOf(sql: readonly string[]): Promise<ParsedStatement[]> {

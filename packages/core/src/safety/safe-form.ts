@@ -1,4 +1,5 @@
 import { deparseSync } from 'pgsql-deparser';
+import type { FollowingMigration } from '../orm-plugin.js';
 import type { ParsedStatement } from '../sql-parser.js';
 import { quoteIdentifier, quotedTableName, type TableRef } from '../table-ref.js';
 import type { Node } from './statement-ast.js';
@@ -40,21 +41,13 @@ export interface SafeRewrite {
   /** Runs first in that migration's down: undoes what `now` adds beyond what the ORM's down undoes. */
   readonly nowDown?: readonly string[];
   /** Migrations of one statement each, outside any transaction, after the ORM's: concurrent builds. */
-  readonly builds?: readonly OwnMigration[];
+  readonly builds?: readonly FollowingMigration[];
   /** Migrations of their own after the builds: backfills. */
-  readonly backfills?: readonly OwnMigration[];
+  readonly backfills?: readonly FollowingMigration[];
   /** Statements of the last migration (validations, SET NOT NULL, USING INDEX), with their down in the order it runs. */
   readonly finish?: { readonly up: readonly string[]; readonly down: readonly string[] };
   /** Whether a statement of the ORM's down undoes something this form moved to a later migration, whose own down now undoes it. */
   undoneLater?(kind: string, node: Node): boolean;
-}
-
-/** A migration a safe form adds: its name's suffix, both ways, and whether it runs outside a transaction. */
-export interface OwnMigration {
-  readonly suffix: string;
-  readonly up: readonly string[];
-  readonly down: readonly string[];
-  readonly outsideTransaction: boolean;
 }
 
 /** A statement as SQL text, from a parse tree (`{ AlterTableStmt: {...} }`). */
