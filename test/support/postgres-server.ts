@@ -54,6 +54,53 @@ export async function listDatabases(url: string): Promise<string[]> {
 }
 
 /**
+ * A login role of one test's own. Test files run side by side and make shadow databases on
+ * the same server, so the databases (and tables) a test's code made are told apart by their
+ * owner: connect as `url`, then ask `ownedDatabases()`. `drop()` removes what it still owns.
+ */
+export interface OwnRole {
+  name: string;
+  url: string;
+  ownedDatabases(): Promise<string[]>;
+  ownedTables(): Promise<string[]>;
+  drop(): Promise<void>;
+}
+
+export async function createOwnRole(serverUrl: string): Promise<OwnRole> {
+  const name = `orm_ai_owner_${randomBytes(4).toString('hex')}`;
+  const run = async (sql: string): Promise<string[]> => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      return (await client.query<{ name: string }>(sql)).rows.map((row) => row.name);
+    } finally {
+      await client.end();
+    }
+  };
+  // SUPERUSER because the shadow server makes roles and extensions as the code under test would.
+  await run(`CREATE ROLE ${name} LOGIN SUPERUSER`);
+  // The shadow's databases belong to a confined role it grants to the user it logs in as.
+  const ownedDatabasesSql = `SELECT datname AS name FROM pg_database WHERE datdba = '${name}'::regrole
+    OR datdba IN (SELECT roleid FROM pg_auth_members WHERE member = '${name}'::regrole) ORDER BY 1`;
+  const url = new URL(serverUrl);
+  url.username = name;
+  url.password = '';
+  return {
+    name,
+    url: url.toString(),
+    ownedDatabases: () => run(ownedDatabasesSql),
+    ownedTables: () => run(`SELECT schemaname || '.' || tablename AS name FROM pg_tables WHERE tableowner = '${name}' ORDER BY 1`),
+    drop: async () => {
+      for (const database of await run(ownedDatabasesSql)) {
+        await run(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      }
+      await run(`DROP OWNED BY ${name}`);
+      await run(`DROP ROLE IF EXISTS ${name}`);
+    },
+  };
+}
+
+/**
  * The databases this project's tools never create: the ones that must never change. The
  * victims shadow-confinement.test.ts plants (and drops) are left out too, since test files
  * run side by side and those come and go while another file compares.

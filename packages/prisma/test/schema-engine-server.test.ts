@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '@orm-ai/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, ensurePostgresServer, listDatabases, serverTestUrl, type TestDatabase } from '../../../test/support/postgres-server.js';
+import { createOwnRole, createTestDatabase, ensurePostgresServer, type OwnRole, serverTestUrl, type TestDatabase } from '../../../test/support/postgres-server.js';
 import { deployMigrations } from '../src/schema-engine/deploy-migrations.js';
 import { openPrismaSchemaEngine } from '../src/schema-engine/prisma-schema-engine.js';
 import { ADD_BIO_SQL, addBioMigration, blogSchema, blogWithBio, blogWithoutName, brokenMigration, initMigration } from './fixtures/engine/blog-fixtures.js';
@@ -12,8 +12,6 @@ import { describeSchemaEngine } from './fixtures/engine/engine-suite.js';
 import { generateExampleMigration, remainingDiffs } from './fixtures/example-app.js';
 import { withBuildMerged, writeSafeAddPostTags, type SafeAddPostTags } from './fixtures/safe-migrations.js';
 
-// Every test that creates databases on the server lives in this one file: files run in
-// parallel, and the database lists compared below must not see another file's databases.
 const url = serverTestUrl();
 
 async function query<Row extends Record<string, unknown>>(connectionString: string, sql: string): Promise<Row[]> {
@@ -32,14 +30,6 @@ function databaseUrl(serverUrl: string, database: string): string {
   return parsed.toString();
 }
 
-async function tablesOf(connectionString: string): Promise<string[]> {
-  const rows = await query<{ name: string }>(
-    connectionString,
-    "SELECT table_schema || '.' || table_name AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
-  );
-  return rows.map((row) => row.name);
-}
-
 async function columnsOf(connectionString: string, table: string): Promise<string[]> {
   const rows = await query<{ column_name: string }>(connectionString, `SELECT column_name FROM information_schema.columns WHERE table_name = '${table}' ORDER BY column_name`);
   return rows.map((row) => row.column_name);
@@ -56,14 +46,13 @@ describe.skipIf(!url)('the server shadow', () => {
 
   it('never touches the database the URL names and drops every database it made', async () => {
     const sentinel = `orm_ai_sentinel_${randomBytes(4).toString('hex')}`;
+    const role = await createOwnRole(serverUrl);
     await query(serverUrl, `CREATE TABLE ${sentinel} (id integer PRIMARY KEY, note text); INSERT INTO ${sentinel} VALUES (1, 'untouched')`);
     try {
-      const tablesBefore = await tablesOf(serverUrl);
-      const databasesBefore = await listDatabases(serverUrl);
-      const engine = await openPrismaSchemaEngine({ schema: blogSchema, shadowServer: shadowServerFrom({ shadowUrl: serverUrl }) });
-      let databasesDuring: string[];
+      const engine = await openPrismaSchemaEngine({ schema: blogSchema, shadowServer: shadowServerFrom({ shadowUrl: role.url }) });
+      let made: string[];
       try {
-        databasesDuring = await listDatabases(serverUrl);
+        made = await role.ownedDatabases();
         await engine.applyMigrations({ migrations: [initMigration] });
         await engine.execute(`INSERT INTO "users" ("email", "name") VALUES ('ada@example.com', 'Ada')`);
         expect((await engine.createMigration({ migrations: [initMigration], schema: blogWithBio, name: 'add_bio' })).sql).toBe(ADD_BIO_SQL);
@@ -72,13 +61,14 @@ describe.skipIf(!url)('the server shadow', () => {
       } finally {
         await engine.dispose();
       }
-      const made = databasesDuring.filter((name) => !databasesBefore.includes(name));
-      expect(made.filter((name) => name.startsWith(SHADOW_DATABASE_PREFIX)).length).toBeGreaterThanOrEqual(2);
-      expect(await listDatabases(serverUrl)).toEqual(databasesBefore);
-      expect(await tablesOf(serverUrl)).toEqual(tablesBefore);
+      expect(made.length).toBeGreaterThanOrEqual(2);
+      expect(made.every((name) => name.startsWith(SHADOW_DATABASE_PREFIX))).toBe(true);
+      expect(await role.ownedDatabases()).toEqual([]);
+      expect(await role.ownedTables()).toEqual([]);
       expect(await query(serverUrl, `SELECT * FROM ${sentinel}`)).toEqual([{ id: 1, note: 'untouched' }]);
     } finally {
       await query(serverUrl, `DROP TABLE IF EXISTS ${sentinel}`);
+      await role.drop();
     }
   });
 });
@@ -86,21 +76,25 @@ describe.skipIf(!url)('the server shadow', () => {
 describe.skipIf(!url)('deployMigrations on a real database', () => {
   const serverUrl = url ?? '';
   const name = `orm_ai_deploy_test_${randomBytes(4).toString('hex')}`;
-  const target = url ? databaseUrl(url, name) : '';
+  // The target belongs to a role of this test's own, so a shadow deployMigrations made
+  // would show among that role's databases whatever other test files make meanwhile.
+  let role: OwnRole;
+  let target = '';
   beforeAll(async () => {
     await ensurePostgresServer(serverUrl);
-    await query(serverUrl, `CREATE DATABASE ${name}`);
+    role = await createOwnRole(serverUrl);
+    await query(serverUrl, `CREATE DATABASE ${name} OWNER ${role.name}`);
+    target = databaseUrl(role.url, name);
   });
   afterAll(async () => {
-    if (url) await query(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (url) await role.drop();
   });
 
   it('applies the pending migrations, records them as prisma migrate deploy does, and creates no shadow', async () => {
-    const databasesBefore = await listDatabases(serverUrl);
     expect(await deployMigrations({ url: target, migrations: [initMigration] })).toEqual({ applied: ['20240101000000_init'] });
     expect(await deployMigrations({ url: target, migrations: [initMigration, addBioMigration] })).toEqual({ applied: ['20240102000000_add_bio'] });
     expect(await deployMigrations({ url: target, migrations: [initMigration, addBioMigration] })).toEqual({ applied: [] });
-    expect(await listDatabases(serverUrl)).toEqual(databasesBefore);
+    expect(await role.ownedDatabases()).toEqual([name]);
     const rows = await query(target, 'SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, applied_steps_count FROM _prisma_migrations ORDER BY started_at');
     const sha256 = (sql: string) => createHash('sha256').update(sql).digest('hex');
     expect(rows).toEqual([
@@ -114,7 +108,7 @@ describe.skipIf(!url)('deployMigrations on a real database', () => {
     const migrations = [initMigration, addBioMigration, brokenMigration];
     const error = await deployMigrations({ url: target, migrations }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION' });
-    expect((error as Error).message).toContain(`migration 20240103000000_broken failed on the database ${databaseUrl(serverUrl, name)}`);
+    expect((error as Error).message).toContain(`migration 20240103000000_broken failed on the database ${target}`);
     expect((error as Error).message).toContain('relation "nope" does not exist (SQLSTATE 42P01)');
     // One script, one implicit transaction: its first statement is not left behind.
     expect(await columnsOf(target, 'users')).not.toContain('nickname');
