@@ -2,8 +2,14 @@ import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import FileTimesReporter from './test/support/file-times-reporter.js';
 
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
+
+// Each file's CPU, written by test/support/file-cpu.ts in the workers (which inherit this
+// process's environment) and printed, with the wall times, after the summary.
+const CPU_LOG = fileURLToPath(new URL('test/.tmp/file-cpu.jsonl', import.meta.url));
+process.env.ORM_AI_TEST_CPU_LOG = CPU_LOG;
 
 /**
  * The files that take minutes, longest first (CPU seconds of the run on 2026-12-07: 538, 372,
@@ -47,5 +53,6 @@ export default defineConfig({
     // PGlite and the TypeScript compiler are heavy: one worker per core of the 2-core machines.
     maxWorkers: 2,
     sequence: { sequencer: SlowFirstSequencer },
+    reporters: ['default', new FileTimesReporter(ROOT, CPU_LOG)],
   },
 });

@@ -18,6 +18,7 @@ export default defineConfig({
   test: {
     // A bin a test starts runs in its own process: no daemon outlives the test (the daemon's own test turns it on).
     env: { ORM_AI_DAEMON: 'off' },
+    setupFiles: [source('support/file-cpu.ts')],
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', '.tmp/**'],
     testTimeout: 180_000,
