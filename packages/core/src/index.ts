@@ -28,7 +28,7 @@ export * from './shadow/confined-role.js';
 export * from './shadow/pglite-extensions.js';
 export { startFreshPglite, type FreshPgliteOptions } from './shadow/fresh-pglite.js';
 export { shadowCacheDir } from './shadow/prepared-shadow-cache.js';
-export { userSchemasOnly } from './shadow/user-schemas.js';
+export { userSchemasOnly } from './dialect/postgres/user-schemas.js';
 export { isShadowName, shadowName, RUN_ID } from './shadow/throwaway-names.js';
 export * from './interrupts.js';
 export * from './pipeline/generate.js';

@@ -1,4 +1,4 @@
-import { userSchemasOnly } from '../shadow/user-schemas.js';
+import { userSchemasOnly } from '../dialect/postgres/user-schemas.js';
 import pg from 'pg';
 import { describeError, OrmAiError } from '../errors.js';
 import { redact } from '../shadow/server-databases.js';

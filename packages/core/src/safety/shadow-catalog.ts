@@ -1,4 +1,4 @@
-import { userSchemasOnly } from '../shadow/user-schemas.js';
+import { userSchemasOnly } from '../dialect/postgres/user-schemas.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql } from '../sql-parser.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';

@@ -1,4 +1,4 @@
-import { userSchemasOnly } from './user-schemas.js';
+import { userSchemasOnly } from '../dialect/postgres/user-schemas.js';
 import { describeError, OrmAiError } from '../errors.js';
 import { withoutSingleSourceQualifiers } from '../sql-parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
