@@ -1,4 +1,4 @@
-import { userSchemasOnly } from '../dialect/postgres/user-schemas.js';
+import { PostgresCatalogReader, type CatalogColumn, type CatalogRelation } from '../dialect/postgres/catalog-reader.js';
 import { describeError, OrmAiError } from '../errors.js';
 import { withoutSingleSourceQualifiers } from '../sql-parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
@@ -123,42 +123,31 @@ export interface CompositeTypeSnapshot {
  * const problems = diffCatalogSnapshots(before, await takeCatalogSnapshot(shadow));
  */
 export async function takeCatalogSnapshot(shadow: ShadowDatabase): Promise<CatalogSnapshot> {
-  const catalog = await withPublicSearchPath(shadow, () => readCatalog(shadow));
-  const relations: RelationSnapshot[] = [];
+  const reader = new PostgresCatalogReader(shadow);
+  const read = <T>(step: string, work: () => Promise<T>) => readStep(shadow, step, work);
+  // One query at a time: a server shadow is one connection, which runs queries in turn anyway.
+  const catalog = await read('search_path', () =>
+    reader.withSearchPath('public', async () => ({
+      schemas: await read('schemas', () => reader.schemas()),
+      relations: await read('relations', () => reader.relations()),
+      columns: await read('columns', () => reader.columns({ userRelations: true })),
+      sequences: await read('sequences', () => reader.sequences()),
+      indexes: await read('indexes', () => reader.indexes()),
+      constraints: await read('constraints', () => reader.constraints()),
+      types: await read('types', () => reader.types()),
+    })),
+  );
   // Grouped once: a thousand tables times their columns made this the snapshot's cost.
-  const columnsOf = new Map<string, ColumnRow[]>();
+  const columnsOf = new Map<string, CatalogColumn[]>();
   for (const column of catalog.columns) {
     const key = `${column.schema}\0${column.table}`;
     const own = columnsOf.get(key);
     if (own) own.push(column);
     else columnsOf.set(key, [column]);
   }
+  const relations: RelationSnapshot[] = [];
   for (const relation of catalog.relations) relations.push(await toRelation(relation, columnsOf.get(`${relation.schema}\0${relation.name}`) ?? []));
-  return {
-    schemas: catalog.schemas.map((row) => row.name),
-    relations,
-    sequences: catalog.sequences.map(toSequence),
-    indexes: catalog.indexes.map(({ schema, name, table, definition }) => ({ schema, name, table, definition })),
-    constraints: catalog.constraints.map(({ schema, table, name, type, definition }) => ({ schema, table, name, type: CONSTRAINT_TYPES[type]!, definition })),
-    enums: catalog.enums.map(({ schema, name, values }) => ({ schema, name, values })),
-    domains: catalog.domains.map(({ schema, name, type, notNull, default: expression, constraints }) => ({ schema, name, type, notNull, default: expression, constraints })),
-    compositeTypes: catalog.compositeTypes.map(({ schema, name, attributes }) => ({ schema, name, attributes })),
-  };
-}
-
-// One query at a time: a server shadow is one connection, which runs queries in turn anyway.
-async function readCatalog(shadow: ShadowDatabase) {
-  return {
-    schemas: await read<{ name: string }>(shadow, 'schemas', SCHEMAS_SQL),
-    relations: await read<RelationRow>(shadow, 'relations', RELATIONS_SQL),
-    columns: await read<ColumnRow>(shadow, 'columns', COLUMNS_SQL),
-    sequences: await read<SequenceRow>(shadow, 'sequences', SEQUENCES_SQL),
-    indexes: await read<IndexSnapshot & Row>(shadow, 'indexes', INDEXES_SQL),
-    constraints: await read<ConstraintRow>(shadow, 'constraints', CONSTRAINTS_SQL),
-    enums: await read<EnumSnapshot & Row>(shadow, 'enums', ENUMS_SQL),
-    domains: await read<DomainSnapshot & Row>(shadow, 'domains', DOMAINS_SQL),
-    compositeTypes: await read<CompositeTypeSnapshot & Row>(shadow, 'composite types', COMPOSITE_TYPES_SQL),
-  };
+  return { schemas: catalog.schemas, relations, sequences: catalog.sequences, indexes: catalog.indexes, constraints: catalog.constraints, ...catalog.types };
 }
 
 /**
@@ -368,37 +357,12 @@ function compareLines(left: DiffLine, right: DiffLine): number {
   return left.text < right.text ? -1 : left.text > right.text ? 1 : 0;
 }
 
-type Row = Record<string, unknown>;
-type RelationRow = Row & TableRef & { relkind: string; definition: string | null; partitionKey: string | null; partitionOf: string | null };
-type ColumnRow = Row & Omit<ColumnSnapshot, 'default' | 'identity' | 'generated'> & { schema: string; table: string; expression: string | null; attidentity: string; attgenerated: string };
-type SequenceRow = Row & Omit<SequenceSnapshot, 'ownedBy'> & { ownerSchema: string | null; ownerTable: string | null; ownerColumn: string | null };
-type ConstraintRow = Row & Omit<ConstraintSnapshot, 'type'> & { type: string };
-
-const RELATION_KINDS: Readonly<Record<string, RelationKind>> = { r: 'table', p: 'partitioned table', v: 'view', m: 'materialized view', f: 'foreign table' };
-const CONSTRAINT_TYPES: Readonly<Record<string, ConstraintSnapshot['type']>> = { c: 'check', f: 'foreign key', p: 'primary key', u: 'unique', t: 'trigger', x: 'exclusion' };
-const GENERATED_KINDS: Readonly<Record<string, string>> = { s: 'STORED', v: 'VIRTUAL' };
-
-async function withPublicSearchPath<T>(shadow: ShadowDatabase, work: () => Promise<T>): Promise<T> {
-  const [saved] = await read<{ path: string }>(shadow, 'search_path', "SELECT pg_catalog.current_setting('search_path') AS path");
-  await read(shadow, 'search_path', "SELECT pg_catalog.set_config('search_path', 'public', false)");
-  let failed = false;
+/** Runs one read of the snapshot, its failure named after the step and the shadow. */
+async function readStep<T>(shadow: ShadowDatabase, step: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    // After a failure inside a transaction the restore fails too; the first error is the one to report.
-    const restore = read(shadow, 'search_path', 'SELECT pg_catalog.set_config($1, $2, false)', ['search_path', saved!.path]);
-    if (failed) await restore.catch(() => undefined);
-    else await restore;
-  }
-}
-
-async function read<T extends Row>(shadow: ShadowDatabase, step: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  try {
-    return await shadow.query<T>(sql, params);
-  } catch (error) {
+    if (error instanceof OrmAiError) throw error;
     throw new OrmAiError('SHADOW_UNAVAILABLE', `catalog snapshot of ${shadow.description}: reading the ${step} failed: ${describeError(error)}`, {
       hint: 'The shadow may be closed or inside a failed transaction: roll it back or open a new shadow.',
       cause: error,
@@ -407,123 +371,14 @@ async function read<T extends Row>(shadow: ShadowDatabase, step: string, sql: st
 }
 
 /** `own`: the relation's columns, in the catalog's order. */
-async function toRelation(row: RelationRow, own: readonly ColumnRow[]): Promise<RelationSnapshot> {
+async function toRelation(relation: CatalogRelation, own: readonly CatalogColumn[]): Promise<RelationSnapshot> {
   return {
-    schema: row.schema,
-    name: row.name,
-    kind: RELATION_KINDS[row.relkind]!,
-    columns: own.map((column) => ({
-      name: column.name,
-      type: column.type,
-      notNull: column.notNull,
-      default: column.attgenerated === '' ? column.expression : null,
-      identity: column.attidentity === 'a' ? 'ALWAYS' : column.attidentity === 'd' ? 'BY DEFAULT' : null,
-      generated: column.attgenerated === '' ? null : `ALWAYS AS (${column.expression}) ${GENERATED_KINDS[column.attgenerated]}`,
-      collation: column.collation,
-    })),
-    definition: row.definition === null ? null : await withoutSingleSourceQualifiers(row.definition.trim()),
-    partitionKey: row.partitionKey,
-    partitionOf: row.partitionOf,
+    schema: relation.schema,
+    name: relation.name,
+    kind: relation.kind,
+    columns: own.map(({ name, type, notNull, default: expression, identity, generated, collation }) => ({ name, type, notNull, default: expression, identity, generated, collation })),
+    definition: relation.definition === null ? null : await withoutSingleSourceQualifiers(relation.definition.trim()),
+    partitionKey: relation.partitionKey,
+    partitionOf: relation.partitionOf,
   };
 }
-
-function toSequence(row: SequenceRow): SequenceSnapshot {
-  const { ownerSchema, ownerTable, ownerColumn, schema, name, dataType, increment, start, minimum, maximum, cache, cycle } = row;
-  const ownedBy = ownerSchema !== null && ownerTable !== null && ownerColumn !== null ? { schema: ownerSchema, table: ownerTable, column: ownerColumn } : null;
-  return { schema, name, ownedBy, dataType, increment, start, minimum, maximum, cache, cycle };
-}
-
-// Catalog functions present alike in PostgreSQL 15 and 18. Every value is text, boolean or a
-// text array, because node-postgres and PGlite return 64-bit integers differently.
-const USER_SCHEMA = userSchemasOnly('n.nspname');
-
-const SCHEMAS_SQL = `SELECT n.nspname::text AS name FROM pg_catalog.pg_namespace n WHERE ${USER_SCHEMA} ORDER BY n.nspname`;
-
-const RELATIONS_SQL = `
-SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS relkind,
-  CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END AS definition,
-  CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS "partitionKey",
-  CASE WHEN c.relispartition THEN
-    (SELECT i.inhparent::pg_catalog.regclass::text FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid)
-  END AS "partitionOf"
-FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${USER_SCHEMA}
-ORDER BY n.nspname, c.relname`;
-
-const COLUMNS_SQL = `
-SELECT n.nspname::text AS schema, c.relname::text AS table, a.attname::text AS name,
-  pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS "notNull",
-  pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS expression, a.attidentity::text AS attidentity, a.attgenerated::text AS attgenerated,
-  CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END AS collation
-FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ${USER_SCHEMA}
-ORDER BY n.nspname, c.relname, a.attnum`;
-
-// A serial's sequence depends on its column automatically ('a'), an identity's internally ('i').
-const SEQUENCES_SQL = `
-SELECT n.nspname::text AS schema, c.relname::text AS name, pg_catalog.format_type(s.seqtypid, NULL) AS "dataType",
-  s.seqincrement::text AS increment, s.seqstart::text AS start, s.seqmin::text AS minimum, s.seqmax::text AS maximum,
-  s.seqcache::text AS cache, s.seqcycle AS cycle,
-  owner_schema.nspname::text AS "ownerSchema", owner.relname::text AS "ownerTable", owner_column.attname::text AS "ownerColumn"
-FROM pg_catalog.pg_sequence s
-JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
-  AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
-LEFT JOIN pg_catalog.pg_class owner ON owner.oid = d.refobjid
-LEFT JOIN pg_catalog.pg_namespace owner_schema ON owner_schema.oid = owner.relnamespace
-LEFT JOIN pg_catalog.pg_attribute owner_column ON owner_column.attrelid = d.refobjid AND owner_column.attnum = d.refobjsubid
-WHERE ${USER_SCHEMA}
-ORDER BY n.nspname, c.relname`;
-
-// An index backing a constraint is described by the constraint: listing both would report one change twice.
-const INDEXES_SQL = `
-SELECT n.nspname::text AS schema, ic.relname::text AS name, tc.relname::text AS table, pg_catalog.pg_get_indexdef(i.indexrelid) AS definition
-FROM pg_catalog.pg_index i
-JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace
-WHERE ${USER_SCHEMA} AND NOT EXISTS (
-  SELECT FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
-ORDER BY n.nspname, ic.relname`;
-
-const CONSTRAINTS_SQL = `
-SELECT n.nspname::text AS schema, c.relname::text AS table, k.conname::text AS name, k.contype::text AS type,
-  pg_catalog.pg_get_constraintdef(k.oid) AS definition
-FROM pg_catalog.pg_constraint k
-JOIN pg_catalog.pg_class c ON c.oid = k.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE k.contype <> 'n' AND ${USER_SCHEMA}
-ORDER BY n.nspname, c.relname, k.conname`;
-
-const ENUMS_SQL = `
-SELECT n.nspname::text AS schema, t.typname::text AS name,
-  ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS values
-FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-WHERE t.typtype = 'e' AND ${USER_SCHEMA}
-ORDER BY n.nspname, t.typname`;
-
-// PostgreSQL 17+ also records a domain's NOT NULL in pg_constraint; typnotnull holds it in all versions.
-const DOMAINS_SQL = `
-SELECT n.nspname::text AS schema, t.typname::text AS name, pg_catalog.format_type(t.typbasetype, t.typtypmod) AS type,
-  t.typnotnull AS "notNull", pg_catalog.pg_get_expr(t.typdefaultbin, 0) AS default,
-  ARRAY(SELECT 'CONSTRAINT ' || pg_catalog.quote_ident(k.conname) || ' ' || pg_catalog.pg_get_constraintdef(k.oid)
-    FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype <> 'n' ORDER BY k.conname) AS constraints
-FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-WHERE t.typtype = 'd' AND ${USER_SCHEMA}
-ORDER BY n.nspname, t.typname`;
-
-// Only free-standing composite types: every table has one too, and that one is the table.
-const COMPOSITE_TYPES_SQL = `
-SELECT n.nspname::text AS schema, t.typname::text AS name,
-  ARRAY(SELECT pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
-    FROM pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS attributes
-FROM pg_catalog.pg_type t
-JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
-WHERE t.typtype = 'c' AND c.relkind = 'c' AND ${USER_SCHEMA}
-ORDER BY n.nspname, t.typname`;
