@@ -1,5 +1,5 @@
-import { userSchemasOnly } from '../dialect/postgres/user-schemas.js';
 import pg from 'pg';
+import { PostgresCatalogReader } from '../dialect/postgres/catalog-reader.js';
 import { describeError, OrmAiError } from '../errors.js';
 import { redact } from '../shadow/server-databases.js';
 import type { ProductionRows } from './analyze-migration.js';
@@ -39,13 +39,7 @@ export async function readTableStatistics(url: string): Promise<Map<string, numb
   const client = new pg.Client({ connectionString: url, options: '-c default_transaction_read_only=on', statement_timeout: 10_000 });
   try {
     await client.connect();
-    const result = await client.query<{ schema: string; name: string; rows: number }>(
-      `SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS rows
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND ${userSchemasOnly('n.nspname')}`,
-    );
-    // reltuples is -1 for a table never vacuumed or analyzed: unknown, not empty.
-    return new Map(result.rows.filter((row) => Number(row.rows) >= 0).map((row) => [`${row.schema}.${row.name}`, Math.round(Number(row.rows))]));
+    return await new PostgresCatalogReader({ query: async (sql, params = []) => (await client.query(sql, [...params])).rows }).tableStatistics();
   } catch (error) {
     throw new OrmAiError('STATS_UNAVAILABLE', `cannot read table statistics from ${redact(url)}: ${describeError(error)}`, {
       hint: 'Check --stats-url (a role with read access to pg_class is enough), or give sizes with --rows TABLE=N.',

@@ -1,6 +1,6 @@
 import { tableLabel } from '../../../table-ref.js';
 import { defineSafetyRule } from '../../safety-rule.js';
-import type { CatalogColumn } from '../../shadow-catalog.js';
+import type { CatalogColumnType } from '../../shadow-catalog.js';
 import { alterTableCommands, nodeOf, writtenType, type Node, type WrittenType } from '../../statement-ast.js';
 
 export const alterColumnTypeRewritesTable = defineSafetyRule({
@@ -32,7 +32,7 @@ export const alterColumnTypeRewritesTable = defineSafetyRule({
  * on the same type), as strong_migrations lists them. Anything else is a suspected rewrite
  * until the shadow measures otherwise.
  */
-export function isBinaryCoercible(before: CatalogColumn, next: WrittenType): boolean {
+export function isBinaryCoercible(before: CatalogColumnType, next: WrittenType): boolean {
   if (next.isArray) return false;
   const [first, second] = next.modifiers;
   const from = before.udtName;
@@ -61,7 +61,7 @@ export function isBinaryCoercible(before: CatalogColumn, next: WrittenType): boo
   }
 }
 
-function describeCatalogType(column: CatalogColumn): string {
+function describeCatalogType(column: CatalogColumnType): string {
   if (column.characterMaximumLength !== null) return `${column.udtName}(${column.characterMaximumLength})`;
   if (column.udtName === 'numeric' && column.numericPrecision !== null) return `numeric(${column.numericPrecision},${column.numericScale ?? 0})`;
   return column.udtName;
