@@ -1,3 +1,4 @@
+import { PostgresCatalogReader } from '../dialect/postgres/catalog-reader.js';
 import { parseSql } from '../sql-parser.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
@@ -20,8 +21,7 @@ export type LeafKeyValues = ReadonlyMap<string, (k: number) => string | null>;
  * Bounds are read with `pg_get_expr(relpartbound)` and parsed with PostgreSQL's own parser.
  * A range partition gets its lower bound, which is inclusive.
  */
-export async function partitionKeyValues(shadow: ShadowDatabase, tableOid: string): Promise<LeafKeyValues[] | null> {
-  const tree = await readTree(shadow);
+export async function partitionKeyValues(tree: PartitionTree, tableOid: number): Promise<LeafKeyValues[] | null> {
   if (!tree.byOid.has(tableOid) && !tree.keys.has(tableOid)) return null;
   const above = await ancestorValues(tree, tableOid);
   if (above === null) return null;
@@ -30,37 +30,31 @@ export async function partitionKeyValues(shadow: ShadowDatabase, tableOid: strin
   return merged.some((leaf) => leaf.size > 0) ? merged : null;
 }
 
-interface Partition {
-  readonly oid: string;
-  readonly parent: string;
+export interface Partition {
+  readonly oid: number;
+  readonly parent: number;
   readonly bound: string;
 }
 
-interface PartitionTree {
-  readonly byOid: ReadonlyMap<string, Partition>;
-  readonly children: ReadonlyMap<string, readonly Partition[]>;
+/** The database's partitions and partitioned tables, by oid: read once, asked for each table seeded. */
+export interface PartitionTree {
+  readonly byOid: ReadonlyMap<number, Partition>;
+  readonly children: ReadonlyMap<number, readonly Partition[]>;
   /** Partitioned tables: strategy (`r`, `l`, `h`) and key columns (null for an expression). */
-  readonly keys: ReadonlyMap<string, { readonly strategy: string; readonly columns: ReadonlyArray<string | null> }>;
+  readonly keys: ReadonlyMap<number, { readonly strategy: string; readonly columns: ReadonlyArray<string | null> }>;
 }
 
-async function readTree(shadow: ShadowDatabase): Promise<PartitionTree> {
-  const partitions = await shadow.query<{ oid: string; parent: string; bound: string }>(
-    `SELECT c.oid::text AS oid, i.inhparent::text AS parent, pg_get_expr(c.relpartbound, c.oid) AS bound
-       FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid WHERE c.relispartition ORDER BY c.oid`,
-  );
-  const keys = await shadow.query<{ oid: string; strategy: string; columns: Array<string | null> }>(
-    `SELECT p.partrelid::text AS oid, p.partstrat::text AS strategy,
-            ARRAY(SELECT a.attname::text FROM unnest(p.partattrs::int2[]) WITH ORDINALITY AS k(attnum, position)
-                  LEFT JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = k.attnum ORDER BY k.position) AS columns
-       FROM pg_partitioned_table p`,
-  );
-  const children = new Map<string, Partition[]>();
+export async function readPartitionTree(shadow: ShadowDatabase): Promise<PartitionTree> {
+  const rows = await new PostgresCatalogReader(shadow).partitionTree();
+  const partitions = rows.flatMap(({ oid, parent, bound }) => (parent === null || bound === null ? [] : [{ oid, parent, bound }]));
+  const children = new Map<number, Partition[]>();
   for (const partition of partitions) children.set(partition.parent, [...(children.get(partition.parent) ?? []), partition]);
-  return { byOid: new Map(partitions.map((partition) => [partition.oid, partition])), children, keys: new Map(keys.map(({ oid, ...key }) => [oid, key])) };
+  const keys = rows.flatMap(({ oid, key }) => (key === null ? [] : [[oid, key] as const]));
+  return { byOid: new Map(partitions.map((partition) => [partition.oid, partition])), children, keys: new Map(keys) };
 }
 
 /** Each leaf below a partitioned table, with the values every level's bound asks of it. */
-async function leafValues(tree: PartitionTree, oid: string): Promise<Array<Map<string, (k: number) => string | null>>> {
+async function leafValues(tree: PartitionTree, oid: number): Promise<Array<Map<string, (k: number) => string | null>>> {
   const leaves: Array<Map<string, (k: number) => string | null>> = [];
   for (const child of tree.children.get(oid) ?? []) {
     const own = await boundValues(tree, child);
@@ -72,7 +66,7 @@ async function leafValues(tree: PartitionTree, oid: string): Promise<Array<Map<s
 }
 
 /** What the table's own bound and its ancestors' ask of every row; null when one cannot be read. */
-async function ancestorValues(tree: PartitionTree, oid: string): Promise<Map<string, (k: number) => string | null> | null> {
+async function ancestorValues(tree: PartitionTree, oid: number): Promise<Map<string, (k: number) => string | null> | null> {
   const values = new Map<string, (k: number) => string | null>();
   for (let partition = tree.byOid.get(oid); partition; partition = tree.byOid.get(partition.parent)) {
     const own = await boundValues(tree, partition);
