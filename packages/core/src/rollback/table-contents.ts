@@ -1,4 +1,5 @@
 import { quotedTableName, quoteIdentifier, tableLabel, type TableRef } from '../table-ref.js';
+import { PostgresCatalogReader, type CatalogColumn } from '../dialect/postgres/catalog-reader.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 
 /**
@@ -38,47 +39,23 @@ export interface DataChange {
   readonly example?: { readonly before: string | null; readonly after: string | null };
 }
 
-type CatalogRow = {
-  oid: number;
-  schema: string;
-  name: string;
-  attnum: number;
-  column: string;
-  type: string;
-  in_key: boolean;
-};
-
 /**
  * Reads tables with every row, chosen by name or by `oid` (which follows a table through a
  * rename); a table that does not exist is left out.
  */
 export async function readTableContents(shadow: ShadowDatabase, selection: { tables: readonly TableRef[] } | { oids: readonly number[] }): Promise<TableContents[]> {
-  const byOids = 'oids' in selection;
-  const params = byOids ? [selection.oids] : [selection.tables.map((table) => table.schema), selection.tables.map((table) => table.name)];
-  if (params[0]!.length === 0) return [];
-  const catalog = await shadow.query<CatalogRow>(
-    `SELECT c.oid::int AS oid, n.nspname AS schema, c.relname AS name, a.attnum::int AS attnum, a.attname AS column,
-            format_type(a.atttypid, a.atttypmod) AS type,
-            coalesce(a.attnum = ANY (i.indkey::int2[]), false) AS in_key
-       FROM pg_class c
-       JOIN pg_namespace n ON n.oid = c.relnamespace
-       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-       LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
-      WHERE c.relkind IN ('r', 'p') AND ${byOids ? 'c.oid = ANY ($1::oid[])' : '(n.nspname, c.relname) IN (SELECT * FROM unnest($1::text[], $2::text[]))'}
-      ORDER BY c.oid, a.attnum`,
-    params,
-  );
-  const byOid = new Map<number, CatalogRow[]>();
-  for (const row of catalog) {
-    const columns = byOid.get(row.oid);
-    if (columns) columns.push(row);
-    else byOid.set(row.oid, [row]);
+  const reader = new PostgresCatalogReader(shadow);
+  const byOid = new Map<number, CatalogColumn[]>();
+  for (const column of await reader.columns(selection)) {
+    const columns = byOid.get(column.tableOid);
+    if (columns) columns.push(column);
+    else byOid.set(column.tableOid, [column]);
   }
-  const tables = [...byOid].map(([oid, columnRows]) => ({
+  const tables = [...byOid].map(([oid, columns]) => ({
     oid,
-    table: { schema: columnRows[0]!.schema, name: columnRows[0]!.name },
-    columns: columnRows.map((row) => ({ attnum: row.attnum, name: row.column, type: row.type })),
-    keyPositions: columnRows.flatMap((row, index) => (row.in_key ? [index] : [])),
+    table: { schema: columns[0]!.schema, name: columns[0]!.table },
+    columns: columns.map((column) => ({ attnum: column.position, name: column.name, type: column.type })),
+    keyPositions: columns.flatMap((column, index) => (column.inPrimaryKey ? [index] : [])),
   }));
   const contents: TableContents[] = [];
   for (let start = 0; start < tables.length; start += TABLES_PER_READ) {
@@ -231,8 +208,7 @@ function isJson(type: string): boolean {
  * is, and so compares as changed.
  */
 async function readAs(shadow: ShadowDatabase, type: string, values: ReadonlyArray<string | null>): Promise<Array<string | null>> {
-  const [exists] = await shadow.query<{ type: string | null }>('SELECT to_regtype($1)::text AS type', [type]);
-  if (!exists?.type) return [...values];
+  if (!(await new PostgresCatalogReader(shadow).typeExists(type))) return [...values];
   try {
     const rows = await shadow.query<{ value: string | null }>(`SELECT (v::${type})::text AS value FROM unnest($1::text[]) WITH ORDINALITY AS t(v, i) ORDER BY i`, [values]);
     return rows.map((row) => row.value);
