@@ -1,5 +1,5 @@
 import { quotedTableName, quoteIdentifier, tableLabel, type TableRef } from '../table-ref.js';
-import { PostgresCatalogReader, type CatalogColumn } from '../dialect/postgres/catalog-reader.js';
+import { PostgresCatalogReader, type PlacedColumn } from '../dialect/postgres/catalog-reader.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 
 /**
@@ -45,7 +45,7 @@ export interface DataChange {
  */
 export async function readTableContents(shadow: ShadowDatabase, selection: { tables: readonly TableRef[] } | { oids: readonly number[] }): Promise<TableContents[]> {
   const reader = new PostgresCatalogReader(shadow);
-  const byOid = new Map<number, CatalogColumn[]>();
+  const byOid = new Map<number, PlacedColumn[]>();
   for (const column of await reader.columns(selection)) {
     const columns = byOid.get(column.tableOid);
     if (columns) columns.push(column);

@@ -1,10 +1,10 @@
-import { PostgresCatalogReader, type CatalogColumnType, type ForeignKey, type HeldLock, type RelationFile } from '../dialect/postgres/catalog-reader.js';
+import { PostgresCatalogReader, type CatalogColumnType, type HeldLock, type IndexedForeignKey, type RelationFile } from '../dialect/postgres/catalog-reader.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { parseSql } from '../sql-parser.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
 import { names, nodeOf } from './statement-ast.js';
 
-export type { CatalogColumnType, ForeignKey, HeldLock, RelationColumn, RelationFile } from '../dialect/postgres/catalog-reader.js';
+export type { CatalogColumnType, ForeignKey, HeldLock, IndexedForeignKey, RelationColumn, RelationFile } from '../dialect/postgres/catalog-reader.js';
 
 /** A sequence's column: where a restart would send it, against what the column holds. */
 export interface SequenceColumn {
@@ -109,7 +109,7 @@ export class ShadowCatalog {
   }
 
   /** Every foreign key of the user schemas (those cloned onto partitions included), by name. */
-  async foreignKeys(): Promise<ForeignKey[]> {
-    return this.#reader.foreignKeys();
+  async foreignKeys(): Promise<IndexedForeignKey[]> {
+    return this.#reader.indexedForeignKeys();
   }
 }

@@ -1,4 +1,4 @@
-import { PostgresCatalogReader, type CatalogColumn, type CatalogRelation } from '../dialect/postgres/catalog-reader.js';
+import { PostgresCatalogReader, type CatalogRelation, type DefinedColumn } from '../dialect/postgres/catalog-reader.js';
 import { describeError, OrmAiError } from '../errors.js';
 import { withoutSingleSourceQualifiers } from '../sql-parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
@@ -130,7 +130,7 @@ export async function takeCatalogSnapshot(shadow: ShadowDatabase): Promise<Catal
     reader.withSearchPath('public', async () => ({
       schemas: await read('schemas', () => reader.schemas()),
       relations: await read('relations', () => reader.relations()),
-      columns: await read('columns', () => reader.columns({ userRelations: true })),
+      columns: await read('columns', () => reader.definedColumns()),
       sequences: await read('sequences', () => reader.sequences()),
       indexes: await read('indexes', () => reader.indexes()),
       constraints: await read('constraints', () => reader.constraints()),
@@ -138,15 +138,14 @@ export async function takeCatalogSnapshot(shadow: ShadowDatabase): Promise<Catal
     })),
   );
   // Grouped once: a thousand tables times their columns made this the snapshot's cost.
-  const columnsOf = new Map<string, CatalogColumn[]>();
+  const columnsOf = new Map<number, DefinedColumn[]>();
   for (const column of catalog.columns) {
-    const key = `${column.schema}\0${column.table}`;
-    const own = columnsOf.get(key);
+    const own = columnsOf.get(column.tableOid);
     if (own) own.push(column);
-    else columnsOf.set(key, [column]);
+    else columnsOf.set(column.tableOid, [column]);
   }
   const relations: RelationSnapshot[] = [];
-  for (const relation of catalog.relations) relations.push(await toRelation(relation, columnsOf.get(`${relation.schema}\0${relation.name}`) ?? []));
+  for (const relation of catalog.relations) relations.push(await toRelation(relation, columnsOf.get(relation.oid) ?? []));
   return { schemas: catalog.schemas, relations, sequences: catalog.sequences, indexes: catalog.indexes, constraints: catalog.constraints, ...catalog.types };
 }
 
@@ -371,12 +370,12 @@ async function readStep<T>(shadow: ShadowDatabase, step: string, work: () => Pro
 }
 
 /** `own`: the relation's columns, in the catalog's order. */
-async function toRelation(relation: CatalogRelation, own: readonly CatalogColumn[]): Promise<RelationSnapshot> {
+async function toRelation(relation: CatalogRelation, own: readonly DefinedColumn[]): Promise<RelationSnapshot> {
   return {
     schema: relation.schema,
     name: relation.name,
     kind: relation.kind,
-    columns: own.map(({ name, type, notNull, default: expression, identity, generated, collation }) => ({ name, type, notNull, default: expression, identity, generated, collation })),
+    columns: own.map(({ name, type, notNull, identity, definition }) => ({ name, type, notNull, default: definition.default, identity, generated: definition.generated, collation: definition.collation })),
     definition: relation.definition === null ? null : await withoutSingleSourceQualifiers(relation.definition.trim()),
     partitionKey: relation.partitionKey,
     partitionOf: relation.partitionOf,

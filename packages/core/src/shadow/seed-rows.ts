@@ -1,6 +1,6 @@
 import { describeError, OrmAiError } from '../errors.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
-import { PostgresCatalogReader, type CatalogColumn, type ForeignKey } from '../dialect/postgres/catalog-reader.js';
+import { PostgresCatalogReader, type CatalogColumn, type ColumnFacts, type ReferencingForeignKey } from '../dialect/postgres/catalog-reader.js';
 import { partitionKeyValues, readPartitionTree, type PartitionTree } from './partition-values.js';
 import { valueGenerator, valueGenerators, type SeedColumn } from './seed-values.js';
 import type { ShadowDatabase } from './shadow-database.js';
@@ -24,13 +24,14 @@ interface CatalogTable {
   readonly oid: number;
   readonly ref: TableRef;
   /** The keys whose parents are seeded first. */
-  readonly foreignKeys: readonly ForeignKey[];
+  readonly foreignKeys: readonly ReferencingForeignKey[];
   /** In a table seeded only as a parent, its nullable keys: their columns get NULL and their parents are not seeded. */
-  readonly nulledKeys: readonly ForeignKey[];
+  readonly nulledKeys: readonly ReferencingForeignKey[];
 }
 
 /** A column with the facts seeding needs; `type` (`format_type`) is the cast each parameter gets. */
-interface SeededColumn extends CatalogColumn, SeedColumn {
+interface SeededColumn extends CatalogColumn, ColumnFacts, SeedColumn {
+  readonly inPrimaryKey: boolean;
   /** Identity, generated, or a defaulted primary-key column (serial): the database fills it. */
   readonly databaseFilled: boolean;
 }
@@ -96,8 +97,7 @@ export async function seedTables(options: SeedOptions): Promise<SeedResult> {
  */
 async function readTables(reader: PostgresCatalogReader, refs: readonly TableRef[]): Promise<Map<number, CatalogTable>> {
   const found = await reader.tablesNamed(refs);
-  // Keys cloned onto partitions repeat their parent key.
-  const keys = (await reader.foreignKeys()).filter((key) => !key.inherited);
+  const keys = await reader.referencingForeignKeys();
   const tables = new Map<number, CatalogTable>();
   const pending = found.map(({ oid, schema, name }) => ({ oid, ref: { schema, name }, requested: true }));
   for (const { oid, ref, requested } of pending) {
@@ -115,9 +115,9 @@ async function readTables(reader: PostgresCatalogReader, refs: readonly TableRef
  * a table in a cycle whose unplaced parents are all behind nullable keys goes next, and those
  * keys are set to NULL; a cycle of NOT NULL keys breaks anywhere, and that table is skipped.
  */
-function orderParentsFirst(tables: Map<number, CatalogTable>): { order: CatalogTable[]; cycleKeys: Set<ForeignKey> } {
+function orderParentsFirst(tables: Map<number, CatalogTable>): { order: CatalogTable[]; cycleKeys: Set<ReferencingForeignKey> } {
   const order: CatalogTable[] = [];
-  const cycleKeys = new Set<ForeignKey>();
+  const cycleKeys = new Set<ReferencingForeignKey>();
   const placed = new Set<number>();
   const remaining = [...tables.values()];
   const waiting = (table: CatalogTable) => table.foreignKeys.filter((key) => key.parent.oid === table.oid || !placed.has(key.parent.oid));
@@ -146,7 +146,7 @@ function orderParentsFirst(tables: Map<number, CatalogTable>): { order: CatalogT
 async function readColumns(reader: PostgresCatalogReader, tableOids: readonly number[]): Promise<SeededColumn[]> {
   return (await reader.columnsWithBaseTypes(tableOids)).map(({ base, ...column }) => ({
     ...column,
-    databaseFilled: column.identity !== null || column.generated !== null || (column.default !== null && column.inPrimaryKey),
+    databaseFilled: column.identity !== null || column.generated || (column.hasDefault && column.inPrimaryKey),
     base_type: base.name,
     category: base.category,
     typmod: base.typmod,
@@ -160,7 +160,7 @@ interface SeedRun {
   readonly shadow: ShadowDatabase;
   readonly tables: Map<number, CatalogTable>;
   /** Keys that close a cycle (or point at their own table): their columns get NULL. */
-  readonly cycleKeys: Set<ForeignKey>;
+  readonly cycleKeys: Set<ReferencingForeignKey>;
   readonly rowsPerTable: number;
   /** Read once: seeding adds rows, never partitions. */
   readonly partitions: PartitionTree;
@@ -201,7 +201,7 @@ async function columnSources(run: SeedRun, table: CatalogTable, columns: readonl
     const start = Math.max(existing.rows, existing.maxima.get(column.name) ?? 0);
     const generated = await acceptedValues(run, column, start);
     if (generated) sources.set(column, generated);
-    else if (column.default !== null) continue;
+    else if (column.hasDefault) continue;
     else if (!column.notNull && (column.domain_checks.length === 0 || (await accepts(run.shadow, column, [null])))) sources.set(column, () => null);
     else if (valueGenerator(column) === null) return `column "${column.name}" has type ${column.type}, which seeding does not support`;
     else return `column "${column.name}" has domain ${column.type}, whose ${column.domain_checks.join(' and ')} rejects every value seeding tries`;
@@ -257,7 +257,7 @@ async function readExisting(shadow: ShadowDatabase, table: TableRef, columns: re
 }
 
 /** The parent's referenced values as text, `v0`, `v1`..., in insertion order (so new parents come last). */
-async function readParentKeys(shadow: ShadowDatabase, key: ForeignKey, parent: TableRef): Promise<Array<Record<string, string>>> {
+async function readParentKeys(shadow: ShadowDatabase, key: ReferencingForeignKey, parent: TableRef): Promise<Array<Record<string, string>>> {
   const selected = key.referencedColumns.map((name, index) => `${quoteIdentifier(name)}::text AS "v${index}"`);
   const present = key.referencedColumns.map((name) => `${quoteIdentifier(name)} IS NOT NULL`);
   return shadow.query(`SELECT ${selected.join(', ')} FROM ${quotedTableName(parent)} WHERE ${present.join(' AND ')} ORDER BY ctid`);

@@ -13,11 +13,15 @@ import type {
   BaseType,
   CatalogColumn,
   CatalogColumnType,
+  ColumnFacts,
+  PlacedColumn,
   CatalogPartition,
   CatalogRelation,
   CatalogSession,
-  ForeignKey,
+  DefinedColumn,
   HeldLock,
+  IndexedForeignKey,
+  ReferencingForeignKey,
   RelationFile,
   RelationRef,
   SequenceStates,
@@ -36,7 +40,7 @@ export type ColumnSelection = { readonly userRelations: true } | { readonly oids
  *
  * @example
  * const reader = new PostgresCatalogReader(shadow);
- * const keys = (await reader.foreignKeys()).filter((key) => !key.indexed);
+ * const keys = (await reader.indexedForeignKeys()).filter((key) => !key.indexed);
  */
 export class PostgresCatalogReader {
   constructor(private readonly session: CatalogSession) {}
@@ -66,24 +70,49 @@ export class PostgresCatalogReader {
   }
 
   async relations(): Promise<CatalogRelation[]> {
-    const rows = await this.session.query<Row & TableRef & { relkind: string; definition: string | null; partitionKey: string | null; partitionOf: string | null }>(sql.RELATIONS_SQL);
-    return rows.map(({ schema, name, relkind, definition, partitionKey, partitionOf }) => ({ schema, name, kind: RELATION_KINDS[relkind]!, definition, partitionKey, partitionOf }));
+    const rows = await this.session.query<Row & TableRef & { oid: Int8; relkind: string; definition: string | null; partitionKey: string | null; partitionOf: string | null }>(sql.RELATIONS_SQL);
+    return rows.map(({ oid, schema, name, relkind, definition, partitionKey, partitionOf }) => ({ oid: Number(oid), schema, name, kind: RELATION_KINDS[relkind]!, definition, partitionKey, partitionOf }));
   }
 
-  /** The columns of the selected relations, grouped by relation oid, each relation's in attnum order. */
-  async columns(selection: ColumnSelection): Promise<CatalogColumn[]> {
+  /** Tables' columns with their place and primary key, grouped by table oid, each table's in attnum order. */
+  async columns(selection: ColumnSelection): Promise<PlacedColumn[]> {
     const [kind, params] = columnsQuery(selection);
     if (params[0]?.length === 0) return [];
-    return (await this.session.query<ColumnRow>(sql.columnsSql(kind, false), params)).map(toColumn);
+    type Row = ColumnRow & { schema: string; table: string; position: number; inPrimaryKey: boolean };
+    const wanted = { place: true, primaryKey: true, facts: false, expressions: false, baseTypes: false };
+    return (await this.session.query<Row>(sql.columnsSql(kind, wanted), params)).map(({ schema, table, position, inPrimaryKey, ...row }) => ({
+      ...toColumn(row),
+      schema,
+      table,
+      position,
+      inPrimaryKey,
+    }));
   }
 
-  /** `columns` by table oid, each with its type under any domains (one query all the same). */
-  async columnsWithBaseTypes(oids: readonly number[]): Promise<Array<CatalogColumn & { readonly base: BaseType }>> {
-    if (oids.length === 0) return [];
-    type Row = ColumnRow & { baseType: string; category: string; typmod: number; enumLabels: string[]; domainChecks: string[] };
-    const rows = await this.session.query<Row>(sql.columnsSql('tables by oid', true), [oids]);
-    return rows.map((row) => ({
+  /** Every user relation's columns (views included) with their facts, defaults, generation expressions and collations. */
+  async definedColumns(): Promise<DefinedColumn[]> {
+    type Row = FactsRow & { expression: string | null; collation: string | null };
+    const wanted = { place: false, primaryKey: false, facts: true, expressions: true, baseTypes: false };
+    return (await this.session.query<Row>(sql.columnsSql('user relations', wanted))).map((row) => ({
       ...toColumn(row),
+      ...toFacts({ ...row, hasDefault: row.expression !== null }),
+      definition: {
+        default: row.generated === '' ? row.expression : null,
+        generated: row.generated === '' ? null : `ALWAYS AS (${row.expression}) ${GENERATED_KINDS[row.generated]}`,
+        collation: row.collation,
+      },
+    }));
+  }
+
+  /** Tables' columns by table oid with their facts and primary key, each with its type under any domains. */
+  async columnsWithBaseTypes(oids: readonly number[]): Promise<Array<CatalogColumn & ColumnFacts & { readonly inPrimaryKey: boolean; readonly base: BaseType }>> {
+    if (oids.length === 0) return [];
+    type Row = FactsRow & { inPrimaryKey: boolean; baseType: string; category: string; typmod: number; enumLabels: string[]; domainChecks: string[] };
+    const wanted = { place: false, primaryKey: true, facts: true, expressions: false, baseTypes: true };
+    return (await this.session.query<Row>(sql.columnsSql('tables by oid', wanted), [oids])).map((row) => ({
+      ...toColumn(row),
+      ...toFacts(row),
+      inPrimaryKey: row.inPrimaryKey,
       base: { name: row.baseType, category: row.category, typmod: row.typmod, enumLabels: row.enumLabels, domainChecks: row.domainChecks },
     }));
   }
@@ -119,10 +148,16 @@ export class PostgresCatalogReader {
     return types;
   }
 
-  /** Every foreign key of the user schemas, by name (keys cloned onto partitions included, marked `inherited`). */
-  async foreignKeys(): Promise<ForeignKey[]> {
-    type Row = { oid: Int8; name: string; inherited: boolean; tableOid: Int8; schema: string; table: string; parentOid: Int8; parentSchema: string; parentName: string };
-    const rows = await this.session.query<Row & Pick<ForeignKey, 'columns' | 'referencedColumns' | 'nullable' | 'indexed'>>(sql.FOREIGN_KEYS_SQL);
+  /** Every foreign key of the user schemas (those cloned onto partitions included), by name, with whether an index serves it. */
+  async indexedForeignKeys(): Promise<IndexedForeignKey[]> {
+    const rows = await this.session.query<KeyRow & { indexed: boolean }>(sql.foreignKeysSql({ references: false, indexed: true }));
+    return rows.map((row) => ({ oid: Number(row.oid), name: row.name, table: { schema: row.schema, name: row.table }, columns: row.columns, indexed: row.indexed }));
+  }
+
+  /** Every foreign key of the user schemas but those cloned onto partitions, by name, with the referenced table and columns. */
+  async referencingForeignKeys(): Promise<ReferencingForeignKey[]> {
+    type Row = KeyRow & { tableOid: Int8; parentOid: Int8; parentSchema: string; parentName: string; referencedColumns: string[]; nullable: boolean };
+    const rows = await this.session.query<Row>(sql.foreignKeysSql({ references: true, indexed: false }));
     return rows.map((row) => ({
       oid: Number(row.oid),
       name: row.name,
@@ -131,8 +166,6 @@ export class PostgresCatalogReader {
       parent: { oid: Number(row.parentOid), schema: row.parentSchema, name: row.parentName },
       referencedColumns: row.referencedColumns,
       nullable: row.nullable,
-      indexed: row.indexed,
-      inherited: row.inherited,
     }));
   }
 
@@ -266,7 +299,9 @@ export class PostgresCatalogReader {
 /** node-postgres returns int8 as text, PGlite as a number. */
 type Int8 = number | string;
 type Row = Record<string, unknown>;
-type ColumnRow = { tableOid: Int8; schema: string; table: string; position: number; name: string; type: string; notNull: boolean; expression: string | null; identity: string; generated: string; collation: string | null; inPrimaryKey: boolean };
+type ColumnRow = { tableOid: Int8; name: string; type: string };
+type KeyRow = { oid: Int8; name: string; schema: string; table: string; columns: string[] };
+type FactsRow = ColumnRow & { notNull: boolean; hasDefault: boolean; identity: string; generated: string };
 
 /** The version-chosen sequence queries, once per session. */
 const sequenceSqlBySession = new WeakMap<CatalogSession, { read: string; restore: string }>();
@@ -282,18 +317,15 @@ function columnsQuery(selection: ColumnSelection): [sql.ColumnsSelection, unknow
 }
 
 function toColumn(row: ColumnRow): CatalogColumn {
+  return { tableOid: Number(row.tableOid), name: row.name, type: row.type };
+}
+
+function toFacts(row: FactsRow): ColumnFacts {
   return {
-    tableOid: Number(row.tableOid),
-    schema: row.schema,
-    table: row.table,
-    position: row.position,
-    name: row.name,
-    type: row.type,
     notNull: row.notNull,
-    default: row.generated === '' ? row.expression : null,
+    // atthasdef is also set for a generated column, whose expression is stored as its default.
+    hasDefault: row.hasDefault && row.generated === '',
     identity: row.identity === 'a' ? 'ALWAYS' : row.identity === 'd' ? 'BY DEFAULT' : null,
-    generated: row.generated === '' ? null : `ALWAYS AS (${row.expression}) ${GENERATED_KINDS[row.generated]}`,
-    collation: row.collation,
-    inPrimaryKey: row.inPrimaryKey,
+    generated: row.generated !== '',
   };
 }

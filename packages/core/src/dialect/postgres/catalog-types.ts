@@ -11,16 +11,38 @@ export type RelationRef = TableRef & { readonly oid: number };
 
 /**
  * A column of a user relation (attnum > 0, not dropped), as the catalog snapshot, the seeder
- * and the table contents read it: one read serves all three.
+ * and the table contents read it: one read serves all three, each adding the facts it needs.
  */
-export interface CatalogColumn extends ColumnSnapshot {
+export interface CatalogColumn {
   readonly tableOid: number;
+  readonly name: string;
+  /** `format_type`: `character varying(100)`, `mood`, `text[]`. */
+  readonly type: string;
+}
+
+/** Where a column is: its table's name and its `attnum`, which a rename keeps and a drop and re-add does not. */
+export interface ColumnPlace {
   readonly schema: string;
   readonly table: string;
-  /** `attnum`: a rename keeps it, a column dropped and added again gets a new one. */
   readonly position: number;
-  /** Part of the table's primary key. */
-  readonly inPrimaryKey: boolean;
+}
+
+/** A column with its place and whether it is part of the table's primary key: what the table contents read. */
+export type PlacedColumn = CatalogColumn & ColumnPlace & { readonly inPrimaryKey: boolean };
+
+/** What an insert must respect of a column, and what fills it when the insert leaves it out. */
+export interface ColumnFacts {
+  readonly notNull: boolean;
+  /** A DEFAULT of its own (a generated column's expression is not one). */
+  readonly hasDefault: boolean;
+  readonly identity: 'ALWAYS' | 'BY DEFAULT' | null;
+  /** Generated (STORED or VIRTUAL): the database computes it. */
+  readonly generated: boolean;
+}
+
+/** A column with its facts and its expressions deparsed: what the snapshot prints of it. */
+export interface DefinedColumn extends CatalogColumn, ColumnFacts {
+  readonly definition: Pick<ColumnSnapshot, 'default' | 'generated' | 'collation'>;
 }
 
 /** A column's type under all its domains, for generating values it accepts. */
@@ -38,7 +60,7 @@ export interface BaseType {
 }
 
 /** A relation of the user schemas; `definition` is `pg_get_viewdef`'s text as printed. */
-export type CatalogRelation = Omit<RelationSnapshot, 'columns'>;
+export type CatalogRelation = Omit<RelationSnapshot, 'columns'> & { readonly oid: number };
 
 /** A column's type as the catalog holds it (information_schema's terms). */
 export interface CatalogColumnType {
@@ -54,18 +76,26 @@ export interface ForeignKey {
   readonly oid: number;
   readonly name: string;
   /** The referencing table. */
-  readonly table: RelationRef;
+  readonly table: TableRef;
   /** The referencing columns, in key order. */
   readonly columns: readonly string[];
+}
+
+/** A foreign key with what the safety analysis asks of it. */
+export interface IndexedForeignKey extends ForeignKey {
+  /** Whether some index on the table has exactly these columns as its leading columns. */
+  readonly indexed: boolean;
+}
+
+/** A foreign key with what the seeder asks of it. */
+export interface ReferencingForeignKey extends ForeignKey {
+  readonly table: RelationRef;
   /** The referenced table. */
   readonly parent: RelationRef;
+  /** The referenced columns, in key order. */
   readonly referencedColumns: readonly string[];
   /** All its columns are nullable, so a row may leave it NULL. */
   readonly nullable: boolean;
-  /** Whether some index on the table has exactly these columns as its leading columns. */
-  readonly indexed: boolean;
-  /** A key cloned onto a partition from its partitioned table's key (which it repeats). */
-  readonly inherited: boolean;
 }
 
 /** A partition (with its parent and bound), a partitioned table (with its key), or both. */
