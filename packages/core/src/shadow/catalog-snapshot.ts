@@ -375,7 +375,7 @@ async function toRelation(relation: CatalogRelation, own: readonly DefinedColumn
     schema: relation.schema,
     name: relation.name,
     kind: relation.kind,
-    columns: own.map(({ name, type, notNull, identity, definition }) => ({ name, type, notNull, default: definition.default, identity, generated: definition.generated, collation: definition.collation })),
+    columns: own.map((column) => ({ name: column.name, type: column.type, notNull: column.notNull, default: column.definition.default, identity: column.identity, generated: column.definition.generated, collation: column.definition.collation })),
     definition: relation.definition === null ? null : await withoutSingleSourceQualifiers(relation.definition.trim()),
     partitionKey: relation.partitionKey,
     partitionOf: relation.partitionOf,

@@ -144,14 +144,21 @@ function orderParentsFirst(tables: Map<number, CatalogTable>): { order: CatalogT
 }
 
 async function readColumns(reader: PostgresCatalogReader, tableOids: readonly number[]): Promise<SeededColumn[]> {
-  return (await reader.columnsWithBaseTypes(tableOids)).map(({ base, ...column }) => ({
-    ...column,
+  return (await reader.columnsWithBaseTypes(tableOids)).map((column) => ({
+    tableOid: column.tableOid,
+    name: column.name,
+    type: column.type,
+    notNull: column.notNull,
+    hasDefault: column.hasDefault,
+    identity: column.identity,
+    generated: column.generated,
+    inPrimaryKey: column.inPrimaryKey,
     databaseFilled: column.identity !== null || column.generated || (column.hasDefault && column.inPrimaryKey),
-    base_type: base.name,
-    category: base.category,
-    typmod: base.typmod,
-    enum_labels: base.enumLabels,
-    domain_checks: base.domainChecks,
+    base_type: column.base.name,
+    category: column.base.category,
+    typmod: column.base.typmod,
+    enum_labels: column.base.enumLabels,
+    domain_checks: column.base.domainChecks,
   }));
 }
 

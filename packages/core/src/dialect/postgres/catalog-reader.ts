@@ -80,22 +80,30 @@ export class PostgresCatalogReader {
     if (params[0]?.length === 0) return [];
     type Row = ColumnRow & { schema: string; table: string; position: number; inPrimaryKey: boolean };
     const wanted = { place: true, primaryKey: true, facts: false, expressions: false, baseTypes: false };
-    return (await this.session.query<Row>(sql.columnsSql(kind, wanted), params)).map(({ schema, table, position, inPrimaryKey, ...row }) => ({
-      ...toColumn(row),
-      schema,
-      table,
-      position,
-      inPrimaryKey,
+    // Object literals, not spreads: this maps every column of the schema, and spreads cost a third of the read.
+    return (await this.session.query<Row>(sql.columnsSql(kind, wanted), params)).map((row) => ({
+      tableOid: Number(row.tableOid),
+      name: row.name,
+      type: row.type,
+      schema: row.schema,
+      table: row.table,
+      position: row.position,
+      inPrimaryKey: row.inPrimaryKey,
     }));
   }
 
   /** Every user relation's columns (views included) with their facts, defaults, generation expressions and collations. */
   async definedColumns(): Promise<DefinedColumn[]> {
-    type Row = FactsRow & { expression: string | null; collation: string | null };
+    type Row = Omit<FactsRow, 'hasDefault'> & { expression: string | null; collation: string | null };
     const wanted = { place: false, primaryKey: false, facts: true, expressions: true, baseTypes: false };
     return (await this.session.query<Row>(sql.columnsSql('user relations', wanted))).map((row) => ({
-      ...toColumn(row),
-      ...toFacts({ ...row, hasDefault: row.expression !== null }),
+      tableOid: Number(row.tableOid),
+      name: row.name,
+      type: row.type,
+      notNull: row.notNull,
+      hasDefault: row.generated === '' && row.expression !== null,
+      identity: identityOf(row.identity),
+      generated: row.generated !== '',
       definition: {
         default: row.generated === '' ? row.expression : null,
         generated: row.generated === '' ? null : `ALWAYS AS (${row.expression}) ${GENERATED_KINDS[row.generated]}`,
@@ -110,8 +118,13 @@ export class PostgresCatalogReader {
     type Row = FactsRow & { inPrimaryKey: boolean; baseType: string; category: string; typmod: number; enumLabels: string[]; domainChecks: string[] };
     const wanted = { place: false, primaryKey: true, facts: true, expressions: false, baseTypes: true };
     return (await this.session.query<Row>(sql.columnsSql('tables by oid', wanted), [oids])).map((row) => ({
-      ...toColumn(row),
-      ...toFacts(row),
+      tableOid: Number(row.tableOid),
+      name: row.name,
+      type: row.type,
+      notNull: row.notNull,
+      hasDefault: row.hasDefault && row.generated === '',
+      identity: identityOf(row.identity),
+      generated: row.generated !== '',
       inPrimaryKey: row.inPrimaryKey,
       base: { name: row.baseType, category: row.category, typmod: row.typmod, enumLabels: row.enumLabels, domainChecks: row.domainChecks },
     }));
@@ -316,16 +329,7 @@ function columnsQuery(selection: ColumnSelection): [sql.ColumnsSelection, unknow
   return ['tables by name', [selection.tables.map((table) => table.schema), selection.tables.map((table) => table.name)]];
 }
 
-function toColumn(row: ColumnRow): CatalogColumn {
-  return { tableOid: Number(row.tableOid), name: row.name, type: row.type };
+function identityOf(attidentity: string): ColumnFacts['identity'] {
+  return attidentity === 'a' ? 'ALWAYS' : attidentity === 'd' ? 'BY DEFAULT' : null;
 }
 
-function toFacts(row: FactsRow): ColumnFacts {
-  return {
-    notNull: row.notNull,
-    // atthasdef is also set for a generated column, whose expression is stored as its default.
-    hasDefault: row.hasDefault && row.generated === '',
-    identity: row.identity === 'a' ? 'ALWAYS' : row.identity === 'd' ? 'BY DEFAULT' : null,
-    generated: row.generated !== '',
-  };
-}
