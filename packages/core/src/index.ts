@@ -58,3 +58,6 @@ export * from './rollback/table-contents.js';
 export * from './rollback/data-loss-steps.js';
 export * from './shadow/catalog-snapshot.js';
 export * from './shadow/seed-rows.js';
+export * from './dialect/dialect.js';
+export { dialectFor } from './dialect/dialects.js';
+export { postgresDialect } from './dialect/postgres/postgres-dialect.js';

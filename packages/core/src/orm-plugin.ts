@@ -1,4 +1,5 @@
 import type { ChangePlan } from './change-plan.js';
+import type { ConfiguredDatabase } from './dialect/dialect.js';
 import type { Finding } from './finding.js';
 import type { SafetyFixes } from './safety/safety-rule.js';
 import type { SchemaModel } from './schema-model.js';
@@ -141,6 +142,11 @@ export interface FollowingMigration {
 export interface OrmProject {
   /** The project's root directory (where the ORM config lives). */
   readonly root: string;
+  /**
+   * The database the ORM config names (Drizzle's `dialect`, Prisma's datasource `provider`,
+   * TypeORM's `type`), read before the schema: core refuses one it has no dialect for first.
+   */
+  readDatabase(): Promise<ConfiguredDatabase>;
   /** Reads the schema model from the ORM's source, never from a database. */
   readSchema(): Promise<SchemaModel>;
   /**

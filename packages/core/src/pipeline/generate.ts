@@ -21,6 +21,7 @@ import { migrationNameFor } from './migration-name.js';
 import { refuseSchemaWithoutMigrations } from './no-migrations.js';
 import { startRunTypecheck, type RunTypecheck } from './check-edits.js';
 import { readProject } from './read-project.js';
+import type { Dialect } from '../dialect/dialect.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
@@ -138,7 +139,7 @@ async function planAndProve({ options, timed, timings, startTypecheck }: PlanAnd
   };
   // The type check of the unedited sources (seconds, on a worker) runs while the schema is read.
   let typecheck: RunTypecheck | undefined;
-  const { project, model, scripts } = await timed('read-schema', async () => {
+  const { project, dialect, model, scripts } = await timed('read-schema', async () => {
     const read = await readProject({ ...options, checkSchema: checkPlanFile, onOpen: (opened) => (typecheck = startTypecheck(opened)) });
     refuseSchemaWithoutMigrations({ ...read, ormName: options.plugin.displayName, cwd: options.cwd });
     return read;
@@ -170,7 +171,7 @@ async function planAndProve({ options, timed, timings, startTypecheck }: PlanAnd
       preparing.throwIfFailed();
       // Before anything of the plan runs: data may only be destroyed when the user says so.
       await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
-      const candidate = await tryPlan({ options, project, model, plan, timed, typecheck: checked, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
+      const candidate = await tryPlan({ options, project, dialect, model, plan, timed, typecheck: checked, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
@@ -210,6 +211,7 @@ type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
 interface TryPlanOptions {
   readonly options: GenerateOptions;
   readonly project: OrmProject;
+  readonly dialect: Dialect;
   readonly model: SchemaModel;
   readonly plan: ChangePlan;
   readonly timed: Timed;
@@ -266,7 +268,7 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
 }
 
 /** `known`: what a failure may tell a model, names from the schema and the plan; the migration's SQL joins them once written. */
-async function tryEdits({ options, project, model, plan, timed, shadow, throwIfShadowFailed }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
+async function tryEdits({ options, project, dialect, model, plan, timed, shadow, throwIfShadowFailed }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
   let known = knownBefore;
   // The ORM's generate takes seconds; a history that failed meanwhile makes it pointless.
   throwIfShadowFailed();
@@ -284,7 +286,7 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
   const rewritten = await repairable(known, async () =>
     options.safe
       ? await timed('safety', () =>
-          safeMigrationsFor({ prepared, migrationId: migration.id, up: generated.value.statements, down: generated.value.downStatements, capabilities, ormName: options.plugin.displayName }),
+          safeMigrationsFor({ dialect, prepared, migrationId: migration.id, up: generated.value.statements, down: generated.value.downStatements, capabilities, ormName: options.plugin.displayName }),
         )
       : null,
   );
@@ -303,6 +305,7 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
   }
   const analysis = await timed('safety', async () =>
     analyzeMigration({
+      dialect,
       prepared,
       path: migration.id,
       sql: statements.join('\n'),
