@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
 import { analyzeMigration } from '../src/safety/analyze-migration.js';
 import { proveRoundTrip } from '../src/rollback/prove-round-trip.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { opensSessions, type ShadowDatabase } from '../src/shadow/shadow-database.js';
 import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 

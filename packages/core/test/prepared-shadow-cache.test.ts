@@ -96,7 +96,7 @@ describe("initdb's data directory cached on disk", () => {
   /** fresh-pglite.ts keeps initdb's dump per process: a new module instance stands for a new process. */
   async function freshProcess() {
     vi.resetModules();
-    return import('../src/shadow/fresh-pglite.js');
+    return import('../src/dialect/postgres/shadow/fresh-pglite.js');
   }
 
   it('is stored by the first start in a cache folder and loaded by the next process, which runs no initdb', async () => {

@@ -6,8 +6,8 @@ import { createTestDatabase, ensurePostgresServer, serverTestUrl, shadowBackends
 import { OrmAiError } from '../src/errors.js';
 import { analyzeMigration, type MigrationAnalysis, type StatementAnalysis } from '../src/safety/analyze-migration.js';
 import { parseRowsFlags, productionRowsFrom, readTableStatistics } from '../src/safety/production-rows.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMigration, type AnalyzeOptions } from '../src/safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../src/safety/postgres-target.js';
+import { resolvePostgresVersions } from '../src/dialect/postgres/postgres-target.js';
 import { SAFETY_RULES } from '../src/safety/rules/index.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';

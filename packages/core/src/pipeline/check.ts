@@ -5,13 +5,13 @@ import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { pathFromRoot } from '../project-path.js';
 import { refuseMissingMigrationsFolder } from './no-migrations.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../safety/postgres-target.js';
+import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
 import { postgresDialect } from '../dialect/postgres/postgres-dialect.js';
 import { openProjectWithDialect } from './read-project.js';
 import { openPreparedShadow } from '../shadow/prepared-shadow.js';
 import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
-import { shadowServerFrom } from '../shadow/server-databases.js';
+import { shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 
 export interface CheckOptions {
   readonly cwd: string;

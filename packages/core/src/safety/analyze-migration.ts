@@ -4,11 +4,11 @@ import type { OrmCapabilities } from '../orm-plugin.js';
 import { runsInTransaction } from '../shadow/replay-migrations.js';
 import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
-import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
+import { parseSql, statementKind, type ParsedStatement } from '../dialect/postgres/parser.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
 import { safetyRule, type SafetyRuleId } from './rules/index.js';
-import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from './postgres-target.js';
-import { measurementDiffers, type PostgresFactId } from './postgres-versions.js';
+import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from '../dialect/postgres/postgres-target.js';
+import { measurementDiffers, type PostgresFactId } from '../dialect/postgres/postgres-versions.js';
 import {
   columnLabel,
   describeRebuiltIndex,

@@ -1,7 +1,7 @@
 import { userSchemasOnly } from '../shadow/user-schemas.js';
 import pg from 'pg';
 import { describeError, OrmAiError } from '../errors.js';
-import { redact } from '../shadow/server-databases.js';
+import { redact } from '../dialect/postgres/shadow/server-databases.js';
 import type { ProductionRows } from './analyze-migration.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect/dialect.js';
 import { OrmAiError } from '../errors.js';
 import type { FollowingMigration, MigrationSql } from '../orm-plugin.js';
-import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
+import { parseSql, statementKind, type ParsedStatement } from '../dialect/postgres/parser.js';
 import { tableKey, type TableRef } from '../table-ref.js';
 import type { SafetyRuleId } from './rules/index.js';
 import type { SafeRewrite } from './safe-form.js';

@@ -1,4 +1,4 @@
-import { parseSql } from '../sql-parser.js';
+import { parseSql } from '../dialect/postgres/parser.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { PgliteShadow } from './pglite-shadow.js';
+import type { PgliteShadow } from '../dialect/postgres/shadow/pglite-shadow.js';
 import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 
 /**

@@ -1,6 +1,6 @@
 import { SAFETY_RULES } from '../../safety/rules/index.js';
 import type { SafetyRuleDefinition } from '../../safety/safety-rule.js';
-import { openShadowDatabase } from '../../shadow/open-shadow.js';
+import { openShadowDatabase } from './shadow/open-shadow.js';
 import type { Dialect } from '../dialect.js';
 
 /** PostgreSQL: embedded PGlite by default, a server through `--shadow-url`. */
