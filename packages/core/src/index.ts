@@ -27,7 +27,7 @@ export * from './dialect/postgres/shadow/server-databases.js';
 export * from './dialect/postgres/shadow/confined-role.js';
 export * from './dialect/postgres/shadow/pglite-extensions.js';
 export { startFreshPglite, type FreshPgliteOptions } from './dialect/postgres/shadow/fresh-pglite.js';
-export { shadowCacheDir } from './shadow/prepared-shadow-cache.js';
+export { shadowCacheDir } from './dialect/postgres/shadow/prepared-shadow-cache.js';
 export { userSchemasOnly } from './shadow/user-schemas.js';
 export { isShadowName, shadowName, RUN_ID } from './dialect/postgres/shadow/throwaway-names.js';
 export * from './interrupts.js';

@@ -14,7 +14,7 @@ import { blogModel } from './blog-model.js';
  * replaced, so that when it fails is in the test's hands, not PGlite's start-up time.
  */
 const shadow = vi.hoisted(() => ({ opened: 0, failure: null as Error | null }));
-vi.mock('../src/shadow/prepared-shadow.js', () => ({
+vi.mock('../src/dialect/postgres/shadow/prepared-shadow.js', () => ({
   openPreparedShadow: async () => {
     shadow.opened += 1;
     if (shadow.failure) throw shadow.failure;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it, vi } from 'vitest';
 import type { MigrationScript } from '../src/orm-plugin.js';
-import { openPreparedShadow } from '../src/shadow/prepared-shadow.js';
-import { cachedInitdb, longestCachedPrefix, prefixKeys, shadowCacheDir, storeInitdb } from '../src/shadow/prepared-shadow-cache.js';
+import { openPreparedShadow } from '../src/dialect/postgres/shadow/prepared-shadow.js';
+import { cachedInitdb, longestCachedPrefix, prefixKeys, shadowCacheDir, storeInitdb } from '../src/dialect/postgres/shadow/prepared-shadow-cache.js';
 
 /**
  * Each migration stores random() beside its number: a value that comes back the same was

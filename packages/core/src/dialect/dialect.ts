@@ -1,5 +1,6 @@
 import type { SafetyRuleDefinition } from '../safety/safety-rule.js';
 import type { ShadowDatabase, OpenShadowOptions } from '../shadow/shadow-database.js';
+import type { PreparedShadowOptions } from './postgres/shadow/prepared-shadow.js';
 
 /** The databases orm-ai knows by name. Each has a folder under `dialect/` once it is supported. */
 export const DIALECT_NAMES = ['postgresql', 'sqlite', 'mysql'] as const;
@@ -49,4 +50,15 @@ export interface Dialect {
   readonly safetyRules: readonly SafetyRuleDefinition[];
   /** Opens a throwaway shadow: embedded where `capabilities.embeddedShadow`, else on the `--shadow-url` server. */
   openShadow(options: OpenShadowOptions): Promise<ShadowDatabase>;
+  /**
+   * A shadow holding the project's migrations, replayed as its ORM's migrator runs them, from
+   * a cache of earlier runs where the dialect keeps one. An existing migration that fails is
+   * `SHADOW_REJECTED_MIGRATION`, said to be the history's.
+   */
+  openPreparedShadow(options: PreparedShadowOptions): Promise<ShadowDatabase>;
+  /**
+   * Throws in milliseconds, before a model is asked, when the embedded shadow could not run
+   * this SQL (an extension PGlite lacks: `SHADOW_EXTENSION_UNAVAILABLE`).
+   */
+  requireEmbeddedShadowRuns(sql: readonly string[]): Promise<void>;
 }

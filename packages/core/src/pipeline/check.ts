@@ -8,8 +8,7 @@ import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '.
 import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
 import { postgresDialect } from '../dialect/postgres/postgres-dialect.js';
 import { openProjectWithDialect } from './read-project.js';
-import { openPreparedShadow } from '../shadow/prepared-shadow.js';
-import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
+import { shadowCacheDir } from '../dialect/postgres/shadow/prepared-shadow-cache.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 
@@ -80,7 +79,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
   }
   const { capabilities } = options.plugin;
   // Judging a migration forks the shadow, and a fork loads the extensions the migration creates.
-  const prepared = await openPreparedShadow({
+  const prepared = await dialect.openPreparedShadow({
     server: shadowServerFrom(options),
     scripts: scripts.slice(0, first),
     transaction: capabilities.migrationTransaction,

@@ -11,9 +11,7 @@ import { safeMigrationsFor } from './safe-migrations.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
 import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
-import { pgliteExtensionsFor } from '../dialect/postgres/shadow/pglite-extensions.js';
-import { openPreparedShadow } from '../shadow/prepared-shadow.js';
-import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
+import { shadowCacheDir } from '../dialect/postgres/shadow/prepared-shadow-cache.js';
 import { requireServerReachable, shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
@@ -146,10 +144,10 @@ async function planAndProve({ options, timed, timings, startTypecheck }: PlanAnd
   });
   // An extension the embedded shadow cannot create stops the run before the model is asked,
   // and before the ORM's own tool meets it in the migrations.
-  if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
+  if (!shadowServer) await dialect.requireEmbeddedShadowRuns(scripts.map((script) => script.sql));
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
   const preparing = watched(
-    openPreparedShadow({
+    dialect.openPreparedShadow({
       server: shadowServer,
       scripts,
       transaction: options.plugin.capabilities.migrationTransaction,

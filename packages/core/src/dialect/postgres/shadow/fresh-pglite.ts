@@ -1,5 +1,5 @@
 import { PGlite, type Extensions } from '@electric-sql/pglite';
-import { cachedInitdb, storeInitdb } from '../../../shadow/prepared-shadow-cache.js';
+import { cachedInitdb, storeInitdb } from './prepared-shadow-cache.js';
 
 /** What initdb left, dumped once per process: every later fresh PGlite loads it. */
 let pristine: Promise<Blob | null> | undefined;
