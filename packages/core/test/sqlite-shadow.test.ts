@@ -123,6 +123,22 @@ COMMIT;`);
     expect(await titles(shadow)).toEqual([]);
   });
 
+  it('forks, inside an isolated run, a copy that holds what the run has done so far', async () => {
+    const shadow = open();
+    await shadow.exec(SETUP);
+    const forked = await shadow.isolated({}, async (view) => {
+      await view.exec("UPDATE posts SET title = 'inside the run'");
+      const copy = await view.fork();
+      try {
+        return await titles(copy);
+      } finally {
+        await copy.close();
+      }
+    });
+    expect(forked).toEqual(['inside the run', 'inside the run']);
+    expect(await titles(shadow)).toEqual(['first', 'second']);
+  });
+
   it('can be closed twice', async () => {
     const shadow = openSqliteShadow();
     await shadow.close();
