@@ -203,4 +203,16 @@ describe('a project on a database orm-ai does not support yet', () => {
     expect(report.error.message).toMatch(/schema\.prisma: provider = "mysql" is MySQL\/MariaDB, which orm-ai does not support yet/);
     expect(snapshotTree(root)).toEqual(before);
   });
+
+  it('typeorm-ai migration:generate: DIALECT_UNSUPPORTED naming type: "better-sqlite3" in the data source', async () => {
+    const root = project('typeorm-app');
+    const dataSource = join(root, 'src', 'data-source.ts');
+    writeFileSync(dataSource, readFileSync(dataSource, 'utf8').replace("type: 'postgres',\n  url: process.env.DATABASE_URL ?? 'postgres://localhost:5432/blog',", "type: 'better-sqlite3',\n  database: ':memory:',"));
+    const before = snapshotTree(root);
+    const { io, out } = capturingIo({ cwd: root });
+    expect(await runTypeormCli(['migration:generate', '-d', 'src/data-source.ts', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], io)).toBe(1);
+    const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
+    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${dataSource}: type: "better-sqlite3" is SQLite, which orm-ai does not support yet; supported: PostgreSQL` });
+    expect(snapshotTree(root)).toEqual(before);
+  });
 });
