@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDrizzleCli } from '@orm-ai/drizzle';
+import { runPrismaCli } from '@orm-ai/prisma';
 import { runTypeormCli } from '@orm-ai/typeorm';
 import { startChatCompletionsServer } from './support/chat-completions-server.js';
 import { capturingIo, copyExample, snapshotTree } from './support/example-project.js';
@@ -170,5 +171,48 @@ describe('typeorm-ai migration:generate reports an entity that does not parse', 
     const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
     expect(report.error.code).toBe('SCHEMA_READ_FAILED');
     expect(report.error.message).toContain(`src/entities/Comment.ts:${line}:48 - error TS1146: Declaration expected.`);
+  });
+});
+
+describe('a project on a database orm-ai does not support yet', () => {
+  it('drizzle-ai generate and check: DIALECT_UNSUPPORTED naming dialect: "turso" in the config, with no model call and nothing written', async () => {
+    const root = project();
+    const configPath = join(root, 'drizzle.config.ts');
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace("dialect: 'postgresql'", "dialect: 'turso'"));
+    const { server, env } = await model(root);
+    const before = snapshotTree(root);
+    const { code, report } = await generateJson(root, ['add a tags text[] column to posts', '--yes'], env);
+    expect(code).toBe(1);
+    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${configPath}: dialect: "turso" is SQLite, which orm-ai does not support yet; supported: PostgreSQL` });
+    const check = capturingIo({ cwd: root });
+    expect(await runDrizzleCli(['check', '--json'], check.io)).toBe(1);
+    expect(JSON.parse(check.out.join('\n')).error).toMatchObject({ code: 'DIALECT_UNSUPPORTED' });
+    expect(server.requests).toHaveLength(0);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('prisma-ai migrate: DIALECT_UNSUPPORTED naming provider = "mysql" in schema.prisma, before the migrations are read', async () => {
+    const root = project('prisma-app');
+    const schemaPath = join(root, 'prisma', 'schema.prisma');
+    writeFileSync(schemaPath, readFileSync(schemaPath, 'utf8').replace('provider = "postgresql"', 'provider = "mysql"'));
+    const before = snapshotTree(root);
+    const { io, out } = capturingIo({ cwd: root });
+    expect(await runPrismaCli(['migrate', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], io)).toBe(1);
+    const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
+    expect(report.error.code).toBe('DIALECT_UNSUPPORTED');
+    expect(report.error.message).toMatch(/schema\.prisma: provider = "mysql" is MySQL\/MariaDB, which orm-ai does not support yet/);
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('typeorm-ai migration:generate: DIALECT_UNSUPPORTED naming type: "better-sqlite3" in the data source', async () => {
+    const root = project('typeorm-app');
+    const dataSource = join(root, 'src', 'data-source.ts');
+    writeFileSync(dataSource, readFileSync(dataSource, 'utf8').replace("type: 'postgres',\n  url: process.env.DATABASE_URL ?? 'postgres://localhost:5432/blog',", "type: 'better-sqlite3',\n  database: ':memory:',"));
+    const before = snapshotTree(root);
+    const { io, out } = capturingIo({ cwd: root });
+    expect(await runTypeormCli(['migration:generate', '-d', 'src/data-source.ts', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], io)).toBe(1);
+    const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
+    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${dataSource}: type: "better-sqlite3" is SQLite, which orm-ai does not support yet; supported: PostgreSQL` });
+    expect(snapshotTree(root)).toEqual(before);
   });
 });

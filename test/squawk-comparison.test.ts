@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   analyzeMigration,
+  postgresDialect,
   openShadowDatabase,
   replayMigrations,
   resolvePostgresVersions,
@@ -253,7 +254,7 @@ describe('safety rules compared with squawk on the same fixtures', () => {
     try {
       if (fixture.setup && setup !== null) await replayMigrations({ shadow, scripts: [{ id: 'rule setup', path: fixture.setup, sql: setup }], transaction: 'none' });
       const postgres = await resolvePostgresVersions({ flag: fixture.pgVersion, shadow, server: false, projectRoot: null });
-      const analysis = await analyzeMigration({ prepared: shadow, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction, postgres });
+      const analysis = await analyzeMigration({ dialect: postgresDialect, prepared: shadow, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction, postgres });
       ours = new Set(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule as SafetyRuleId)));
       const actual = disagreementsOf(squawk, ours);
       compared.set(fixture.name, actual);

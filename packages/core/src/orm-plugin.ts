@@ -1,8 +1,9 @@
 import type { ChangePlan } from './change-plan.js';
+import type { ConfiguredDatabase } from './dialect/dialect.js';
 import type { Finding } from './finding.js';
 import type { SafetyFixes } from './safety/safety-rule.js';
 import type { SchemaModel } from './schema-model.js';
-import type { ShadowServer } from './shadow/server-databases.js';
+import type { ShadowServer } from './dialect/postgres/shadow/server-databases.js';
 
 /**
  * The boundary between core and one ORM. A plugin translates between its ORM and the
@@ -141,6 +142,11 @@ export interface FollowingMigration {
 export interface OrmProject {
   /** The project's root directory (where the ORM config lives). */
   readonly root: string;
+  /**
+   * The database the ORM config names (Drizzle's `dialect`, Prisma's datasource `provider`,
+   * TypeORM's `type`), read before the schema: core refuses one it has no dialect for first.
+   */
+  readDatabase(): Promise<ConfiguredDatabase>;
   /** Reads the schema model from the ORM's source, never from a database. */
   readSchema(): Promise<SchemaModel>;
   /**

@@ -4,7 +4,7 @@ import { applyChangeToModel } from './plan-model.js';
 import { checkChange } from './plan-change-checks.js';
 import { requestAsksToRemove, requestMentions } from './request-consent.js';
 import { changeLoss } from './rollback/data-loss-steps.js';
-import { columnsNamedBy, parseSql, type ParsedStatement } from './sql-parser.js';
+import { columnsNamedBy, parseSql, type ParsedStatement } from './dialect/postgres/parser.js';
 import type { SchemaModel } from './schema-model.js';
 import { DEFAULT_MANAGED_SCHEMAS, untrustedSqlProblems } from './untrusted-sql/index.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, serverTestUrl, shadowBackends } from '../../../test/support/postgres-server.js';
 import { type CatalogSnapshot, diffCatalogSnapshots, takeCatalogSnapshot } from '../src/shadow/catalog-snapshot.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const BLOG_SCHEMA = `

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConfiguredDatabase } from '../src/dialect/dialect.js';
 import { OrmAiError } from '../src/errors.js';
 import type { MigrationScript, OrmPlugin, OrmProject } from '../src/orm-plugin.js';
 import { generateMigration } from '../src/pipeline/generate.js';
@@ -13,7 +14,7 @@ import { blogModel } from './blog-model.js';
  * replaced, so that when it fails is in the test's hands, not PGlite's start-up time.
  */
 const shadow = vi.hoisted(() => ({ opened: 0, failure: null as Error | null }));
-vi.mock('../src/shadow/prepared-shadow.js', () => ({
+vi.mock('../src/dialect/postgres/shadow/prepared-shadow.js', () => ({
   openPreparedShadow: async () => {
     shadow.opened += 1;
     if (shadow.failure) throw shadow.failure;
@@ -29,11 +30,15 @@ beforeEach(() => {
 const history: MigrationScript[] = [{ id: '0000_init', path: 'drizzle/0000_init.sql', sql: 'CREATE TABLE users (id serial PRIMARY KEY);' }];
 
 /** A plugin over the blog model that counts the pipeline's expensive calls into it. */
-function countingPlugin() {
-  const calls = { readMigrations: 0, applyPlan: 0, generateMigration: 0 };
+function countingPlugin(database: ConfiguredDatabase = { dialect: 'postgresql', setting: 'dialect: "postgresql"', file: 'orm.config.ts' }) {
+  const calls = { readSchema: 0, readMigrations: 0, applyPlan: 0, generateMigration: 0 };
   const project: OrmProject = {
     root: folder,
-    readSchema: async () => blogModel(),
+    readDatabase: async () => database,
+    readSchema: async () => {
+      calls.readSchema += 1;
+      return blogModel();
+    },
     readMigrations: async () => {
       calls.readMigrations += 1;
       return history;
@@ -67,6 +72,21 @@ async function failure(plugin: OrmPlugin, planFileName: string): Promise<OrmAiEr
   return error as OrmAiError;
 }
 
+describe('before the schema is read', () => {
+  it.each([
+    [{ dialect: 'sqlite', setting: 'dialect: "turso"', file: 'drizzle.config.ts' } as const, 'drizzle.config.ts: dialect: "turso" is SQLite, which orm-ai does not support yet; supported: PostgreSQL'],
+    [{ dialect: 'mysql', setting: 'provider = "mysql"', file: 'prisma/schema.prisma' } as const, 'prisma/schema.prisma: provider = "mysql" is MySQL/MariaDB, which orm-ai does not support yet; supported: PostgreSQL'],
+    [{ dialect: null, setting: 'type: "mssql"', file: 'src/data-source.ts' } as const, 'src/data-source.ts: type: "mssql" is a database orm-ai has no dialect for; supported: PostgreSQL'],
+  ])('a project whose config names %j is refused with DIALECT_UNSUPPORTED, naming the setting, before anything is read', async (database, message) => {
+    const { plugin, calls } = countingPlugin(database);
+    const error = await failure(plugin, planFile('dialect.json', 'posts'));
+    expect(error.code).toBe('DIALECT_UNSUPPORTED');
+    expect(error.message).toBe(message);
+    expect(error.hint).toContain('Nothing was read or written');
+    expect({ opened: shadow.opened, ...calls }).toEqual({ opened: 0, readSchema: 0, readMigrations: 0, applyPlan: 0, generateMigration: 0 });
+  });
+});
+
 describe('once the schema is read', () => {
   it('a plan file naming a table the schema lacks is rejected with the closest name, before the migrations are listed or the shadow starts', async () => {
     const { plugin, calls } = countingPlugin();
@@ -74,7 +94,7 @@ describe('once the schema is read', () => {
     expect(error.code).toBe('PLAN_REJECTED');
     expect(error.message).toContain('table "psots" does not exist; did you mean "posts"?');
     // Listing migrations may replay them (TypeORM): a misspelled name must not wait for that.
-    expect({ opened: shadow.opened, ...calls }).toEqual({ opened: 0, readMigrations: 0, applyPlan: 0, generateMigration: 0 });
+    expect({ opened: shadow.opened, ...calls }).toEqual({ opened: 0, readSchema: 1, readMigrations: 0, applyPlan: 0, generateMigration: 0 });
   });
 
   it('an existing migration that already failed on the shadow is reported before the plan is applied', async () => {
@@ -82,6 +102,6 @@ describe('once the schema is read', () => {
     shadow.failure = new OrmAiError('SHADOW_REJECTED_MIGRATION', 'an existing migration fails on the shadow, before anything of this run: drizzle/0000_init.sql:1: boom');
     const error = await failure(plugin, planFile('valid.json', 'posts'));
     expect(error).toBe(shadow.failure);
-    expect({ opened: shadow.opened, ...calls }).toEqual({ opened: 1, readMigrations: 1, applyPlan: 0, generateMigration: 0 });
+    expect({ opened: shadow.opened, ...calls }).toEqual({ opened: 1, readSchema: 1, readMigrations: 1, applyPlan: 0, generateMigration: 0 });
   });
 });

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
 import { analyzeMigration } from '../src/safety/analyze-migration.js';
 import { proveRoundTrip } from '../src/rollback/prove-round-trip.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { opensSessions, type ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 
 const SETUP = `CREATE TABLE items (id serial PRIMARY KEY, name text NOT NULL);
 INSERT INTO items (name) VALUES ('kept');
@@ -85,7 +86,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
       await shadow.exec(sql);
     });
     expect(offered).toEqual([false, url !== undefined]);
-    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    const analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'm.sql', sql, transaction: 'none' });
     expect(analysis.statements[0]?.locks).toEqual([expect.objectContaining({ relation: 'items', mode: 'SHARE UPDATE EXCLUSIVE', measured: url !== undefined })]);
     expect(await stateOf(prepared)).toBe(before);
   });
@@ -114,7 +115,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
 
   it('gives the same restart-sequence finding on a second analysis of the same migration: the seeded rows take the same keys', async () => {
     const sql = 'ALTER SEQUENCE items_id_seq RESTART WITH 2;';
-    const message = async () => (await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' })).statements[0]?.findings.find((finding) => finding.rule === 'restart-sequence')?.message;
+    const message = async () => (await analyzeMigration({ dialect: postgresDialect, prepared, path: 'm.sql', sql, transaction: 'none' })).statements[0]?.findings.find((finding) => finding.rule === 'restart-sequence')?.message;
     const first = await message();
     expect(first).toMatch(/largest value items\.id already holds on the shadow \(\d+\)/);
     expect(await message()).toBe(first);
@@ -142,7 +143,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
 
   it('measures the lock of a statement whose lock an earlier one already holds, on a copy', async () => {
     const sql = 'ALTER TABLE items ADD COLUMN a integer;\nALTER TABLE items ADD COLUMN b integer;\nUPDATE items SET a = 1;';
-    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    const analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'm.sql', sql, transaction: 'none' });
     expect(analysis.statements.map((statement) => statement.locks.find((lock) => lock.relation === 'items')?.mode)).toEqual(['ACCESS EXCLUSIVE', 'ACCESS EXCLUSIVE', 'ROW EXCLUSIVE']);
     expect(await stateOf(prepared)).toBe(before);
   });
@@ -150,7 +151,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
   it('measures distinct locks on the shared transaction without a copy', async () => {
     const fork = vi.spyOn(prepared, 'fork');
     const sql = 'ALTER TABLE items ADD COLUMN a integer;\nCREATE INDEX items_a_idx ON items (a);';
-    const analysis = await analyzeMigration({ prepared, path: 'm.sql', sql, transaction: 'none' });
+    const analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'm.sql', sql, transaction: 'none' });
     expect(analysis.statements.map((statement) => statement.locks.find((lock) => lock.relation === 'items')?.mode)).toEqual(['ACCESS EXCLUSIVE', 'SHARE']);
     expect(fork).not.toHaveBeenCalled();
     fork.mockRestore();

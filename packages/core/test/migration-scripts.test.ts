@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
 import { analyzeMigration } from '../src/safety/analyze-migration.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations, runsInTransaction } from '../src/shadow/replay-migrations.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 
 // `script`: each migration sent as one script, as Prisma's engine sends a migration.sql.
 // PostgreSQL runs a script of several statements in one implicit transaction and a script
@@ -58,7 +59,7 @@ describe.each(shadowBackends())('migrations replayed as scripts on $name', ({ ur
 
   it('flags concurrently-in-transaction only where the script runs in a transaction', async () => {
     const rules = async (sql: string) =>
-      (await analyzeMigration({ prepared: shadow, path: 'migration.sql', sql, transaction: 'script' })).statements.flatMap((statement) => statement.findings.map((finding) => finding.rule));
+      (await analyzeMigration({ dialect: postgresDialect, prepared: shadow, path: 'migration.sql', sql, transaction: 'script' })).statements.flatMap((statement) => statement.findings.map((finding) => finding.rule));
     expect(await rules(lone.sql)).not.toContain('concurrently-in-transaction');
     expect(await rules(mixed.sql)).toContain('concurrently-in-transaction');
   });

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrmAiError } from '../src/errors.js';
 import type { OrmPlugin } from '../src/orm-plugin.js';
 import { checkMigrations } from '../src/pipeline/check.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { extensionsCreatedBy, pgliteExtensionsFor, trustedPgliteExtensions } from '../src/shadow/pglite-extensions.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
+import { extensionsCreatedBy, pgliteExtensionsFor, trustedPgliteExtensions } from '../src/dialect/postgres/shadow/pglite-extensions.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 

@@ -5,9 +5,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseCheckArgs } from '../src/cli/check-args.js';
 import { parseGenerateArgs } from '../src/cli/generate-args.js';
 import { OrmAiError } from '../src/errors.js';
-import { declaredPostgresVersion, imageVersions } from '../src/safety/declared-postgres-version.js';
-import { pgVersionFlag, resolvePostgresVersions } from '../src/safety/postgres-target.js';
-import { majorOfVersionNum, measurementDiffers, POSTGRES_FACTS, PostgresTarget, TARGET_VERSIONS, type PostgresFactId } from '../src/safety/postgres-versions.js';
+import { declaredPostgresVersion, imageVersions } from '../src/dialect/postgres/declared-postgres-version.js';
+import { pgVersionFlag, resolvePostgresVersions } from '../src/dialect/postgres/postgres-target.js';
+import { majorOfVersionNum, measurementDiffers, POSTGRES_FACTS, PostgresTarget, TARGET_VERSIONS, type PostgresFactId } from '../src/dialect/postgres/postgres-versions.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 describe('the table of version-dependent behaviours', () => {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it, vi } from 'vitest';
 import type { MigrationScript } from '../src/orm-plugin.js';
-import { openPreparedShadow } from '../src/shadow/prepared-shadow.js';
-import { cachedInitdb, longestCachedPrefix, prefixKeys, shadowCacheDir, storeInitdb } from '../src/shadow/prepared-shadow-cache.js';
+import { openPreparedShadow } from '../src/dialect/postgres/shadow/prepared-shadow.js';
+import { cachedInitdb, longestCachedPrefix, prefixKeys, shadowCacheDir, storeInitdb } from '../src/dialect/postgres/shadow/prepared-shadow-cache.js';
 
 /**
  * Each migration stores random() beside its number: a value that comes back the same was
@@ -96,7 +96,7 @@ describe("initdb's data directory cached on disk", () => {
   /** fresh-pglite.ts keeps initdb's dump per process: a new module instance stands for a new process. */
   async function freshProcess() {
     vi.resetModules();
-    return import('../src/shadow/fresh-pglite.js');
+    return import('../src/dialect/postgres/shadow/fresh-pglite.js');
   }
 
   it('is stored by the first start in a cache folder and loaded by the next process, which runs no initdb', async () => {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
 import { dataLossFindings, proveRoundTrip } from '../src/rollback/prove-round-trip.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 /** The folder of the safety rules, each a folder of its own beside the shared `setup.sql`. */

@@ -9,6 +9,7 @@ import { SAFETY_RULES } from '../src/safety/rules/index.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 import { BACKENDS, openRulesShadow, RULES } from './rules-shadow.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 
 /**
  * `--safe`: every rule with a safe form keeps its cases in `<rule>/safe-form/`: `<case>.sql`, a
@@ -59,11 +60,12 @@ describe.each(BACKENDS)('safe forms on $name', ({ url }) => {
       for (const { name: migrator, capabilities } of MIGRATORS) {
         const label = `${name} (${migrator})`;
         const migrationId = `0002_${name.replaceAll('-', '_')}`;
-        const safe = await safeMigrationsFor({ prepared, migrationId, up, down, capabilities, ormName: 'TheOrm' });
+        const safe = await safeMigrationsFor({ dialect: postgresDialect, prepared, migrationId, up, down, capabilities, ormName: 'TheOrm' });
         golden[`${name}/${migrator}`] = { up: safe.up, down: safe.down, following: safe.following, rewritten: safe.rewritten.map(({ rule: id, summary }) => ({ rule: id, summary })), kept: safe.kept.map(({ rule: id, reason }) => ({ rule: id, reason })) };
 
         const following = safe.following;
         const analysis = await analyzeMigration({
+          dialect: postgresDialect,
           prepared,
           path: migrationId,
           sql: safe.up.join('\n'),
@@ -89,10 +91,11 @@ describe.each(BACKENDS)('safe forms on $name', ({ url }) => {
 
   it('a batched backfill that commits each batch runs outside a transaction, measured as row locks only, and fills every row', async () => {
     const up = statementsOf(readFileSync(join(RULES, 'add-column-rewrites-table', 'safe-form', 'volatile-default.sql'), 'utf8'));
-    const safe = await safeMigrationsFor({ prepared, migrationId: '0002_uid', up, down: [], capabilities: MIGRATORS[0]!.capabilities, ormName: 'TheOrm' });
+    const safe = await safeMigrationsFor({ dialect: postgresDialect, prepared, migrationId: '0002_uid', up, down: [], capabilities: MIGRATORS[0]!.capabilities, ormName: 'TheOrm' });
     const backfill = safe.following.find((next) => next.suffix === 'backfill_uid');
     expect(backfill?.outsideTransaction).toBe(true);
     const analysis = await analyzeMigration({
+      dialect: postgresDialect,
       prepared,
       path: '0002_uid',
       sql: safe.up.join('\n'),

@@ -6,10 +6,11 @@ import { createTestDatabase, ensurePostgresServer, serverTestUrl, shadowBackends
 import { OrmAiError } from '../src/errors.js';
 import { analyzeMigration, type MigrationAnalysis, type StatementAnalysis } from '../src/safety/analyze-migration.js';
 import { parseRowsFlags, productionRowsFrom, readTableStatistics } from '../src/safety/production-rows.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 
 const SETUP = readFileSync(join(import.meta.dirname, '..', 'src', 'safety', 'rules', 'setup.sql'), 'utf8');
 
@@ -37,7 +38,7 @@ describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }
     if (url) await ensurePostgresServer(url);
     prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
-    analysis = await analyzeMigration({ prepared, path: 'migration.sql', sql: MIGRATION, transaction: 'none', productionRows: new Map([['public.posts', 1_000_000]]) });
+    analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'migration.sql', sql: MIGRATION, transaction: 'none', productionRows: new Map([['public.posts', 1_000_000]]) });
   });
   afterAll(async () => {
     await prepared?.close();
@@ -86,13 +87,13 @@ describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }
   });
 
   it('overrules a suspected rewrite the shadow does not see', async () => {
-    const overruled = await analyzeMigration({ prepared, path: 'using.sql', sql: 'ALTER TABLE posts ALTER COLUMN title TYPE varchar(300) USING title::varchar(300);', transaction: 'none' });
+    const overruled = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'using.sql', sql: 'ALTER TABLE posts ALTER COLUMN title TYPE varchar(300) USING title::varchar(300);', transaction: 'none' });
     expect(overruled.statements[0]!.rewrites).toEqual([]);
     expect(overruled.statements[0]!.findings.map((finding) => finding.rule)).not.toContain('alter-column-type-rewrites-table');
   });
 
   it('reports a statement the shadow rejects, and does not run the ones after it', async () => {
-    const failed = await analyzeMigration({ prepared, path: 'bad.sql', sql: 'ALTER TABLE posts ADD COLUMN slug text NOT NULL;\nALTER TABLE users ADD COLUMN bio text;', transaction: 'none' });
+    const failed = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'bad.sql', sql: 'ALTER TABLE posts ADD COLUMN slug text NOT NULL;\nALTER TABLE users ADD COLUMN bio text;', transaction: 'none' });
     expect(failed.statements[0]!.error).toMatch(/null/i);
     expect(failed.statements[0]!.findings.map((finding) => finding.rule)).toEqual(expect.arrayContaining(['add-column-not-null-without-default', 'statement-failed']));
     expect(failed.statements[1]!.error).toMatch(/not run/);
@@ -135,7 +136,7 @@ describe.each(shadowBackends())('index rebuilds, drops and statements outside a 
     prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     const archive = 'CREATE SCHEMA archive; CREATE TABLE archive.old_posts (id bigint PRIMARY KEY, title text);';
     await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: `${SETUP}\n${archive}` }], transaction: 'none' });
-    analysis = await analyzeMigration({ prepared, path: 'storage.sql', sql: STORAGE_MIGRATION, transaction: 'none' });
+    analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'storage.sql', sql: STORAGE_MIGRATION, transaction: 'none' });
   });
   afterAll(async () => {
     await prepared?.close();

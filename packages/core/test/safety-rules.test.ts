@@ -2,11 +2,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeMigration, type AnalyzeOptions } from '../src/safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../src/safety/postgres-target.js';
+import { resolvePostgresVersions } from '../src/dialect/postgres/postgres-target.js';
 import { SAFETY_RULES } from '../src/safety/rules/index.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 import { BACKENDS, openRulesShadow, RULES } from './rules-shadow.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 
 /**
  * Every rule is a folder under src/safety/rules holding the rule and its fixtures:
@@ -69,7 +70,7 @@ describe.each(BACKENDS)('safety rules on $name: one folder each, dangerous and s
         const path = join(folder, file);
         const { transaction = 'none', pgVersion } = { ...settings, ...settings.files?.[file] };
         const postgres = await resolvePostgresVersions({ flag: pgVersion, shadow: own ?? prepared, server: url !== null, projectRoot: null });
-        const analysis = await analyzeMigration({ prepared: own ?? prepared, path, sql: readFileSync(path, 'utf8'), transaction, postgres });
+        const analysis = await analyzeMigration({ dialect: postgresDialect, prepared: own ?? prepared, path, sql: readFileSync(path, 'utf8'), transaction, postgres });
         // A finding may name the shadow's version (a measurement that does not hold for the target): the golden names it `<shadow>`, the same on every backend.
         const shadowLabel = new RegExp(`PostgreSQL ${postgres.shadow.major}\\b`, 'g');
         actual[file] = analysis.statements.flatMap((statement) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePlan, validatePlan } from '../src/plan-validation.js';
 import { renderSchemaForPrompt } from '../src/llm/render-schema.js';
 import { findTable, type SchemaModel } from '../src/schema-model.js';
-import { columnsNamedBy } from '../src/sql-parser.js';
+import { columnsNamedBy } from '../src/dialect/postgres/parser.js';
 import { blogModel } from './blog-model.js';
 
 /** The blog schema with what no plan kind edits yet: a check, RLS with policies, an operator class, DESC and an extension's index method. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, shadowBackends } from '../../../test/support/postgres-server.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
-import { shadowServerFrom } from '../src/shadow/server-databases.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
+import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { seedTables, type SeedResult } from '../src/shadow/seed-rows.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../src/table-ref.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';

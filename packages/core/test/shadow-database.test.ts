@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowBackends, shadowDatabaseName } from '../../../test/support/postgres-server.js';
-import { openShadowDatabase } from '../src/shadow/open-shadow.js';
+import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
-import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '../src/shadow/server-databases.js';
-import { shadowName } from '../src/shadow/throwaway-names.js';
+import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
+import { shadowName } from '../src/dialect/postgres/shadow/throwaway-names.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const scripts = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSql, statementKind, withoutOuterTypeCast } from '../src/sql-parser.js';
+import { parseSql, statementKind, withoutOuterTypeCast } from '../src/dialect/postgres/parser.js';
 
 describe('parseSql', () => {
   it('splits statements with their lines, past comments and non-ASCII text', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSql } from '../src/sql-parser.js';
+import { parseSql } from '../src/dialect/postgres/parser.js';
 import { untrustedSqlProblems, type UntrustedSqlOptions } from '../src/untrusted-sql/index.js';
 
 /** Every problem of every statement in `sql`. */

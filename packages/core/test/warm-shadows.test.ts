@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MigrationScript } from '../src/orm-plugin.js';
-import { openPreparedShadow } from '../src/shadow/prepared-shadow.js';
+import { openPreparedShadow } from '../src/dialect/postgres/shadow/prepared-shadow.js';
 import { opensSessions } from '../src/shadow/shadow-database.js';
-import { closeWarmShadows, keepShadowsWarm, warmShadowReuses } from '../src/shadow/warm-shadows.js';
+import { closeWarmShadows, keepShadowsWarm, warmShadowReuses } from '../src/dialect/postgres/shadow/warm-shadows.js';
 
 /** random() beside each migration's number: the same value again means the same running shadow. */
 const migration = (id: number): MigrationScript => ({

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OrmAiError, describeError } from '@orm-ai/core';
+import { OrmAiError, describeError, type ConfiguredDatabase, type DialectName } from '@orm-ai/core';
 import { ts } from 'ts-morph';
 import { glob } from 'tinyglobby';
 import { tsImport } from 'tsx/esm/api';
@@ -15,6 +15,8 @@ export interface DrizzleConfig {
   readonly configPath: string;
   /** The directory of the config file: drizzle-kit's paths are relative to it. */
   readonly root: string;
+  /** The database its `dialect` (or drizzle-kit 0.20's `driver`) names. */
+  readonly database: ConfiguredDatabase;
   /** Absolute paths of the schema files the config's `schema` names (paths or globs): what drizzle-kit loads. */
   readonly schemaFiles: readonly string[];
   /**
@@ -40,9 +42,9 @@ export async function loadDrizzleConfig(options: { cwd: string; configPath?: str
   const raw = await importConfig(configPath);
   const root = dirname(configPath);
   const invalid = (message: string, hint: string) => new OrmAiError('CONFIG_INVALID', `${configPath}: ${message}`, { hint });
-  // drizzle-kit 0.20 had no `dialect`: `generate:pg` and the `pg` driver meant PostgreSQL.
-  if (raw.dialect !== 'postgresql' && !(raw.dialect === undefined && raw.driver === 'pg')) {
-    throw invalid(`dialect is ${JSON.stringify(raw.dialect)}, and only "postgresql" is supported`, 'drizzle-ai works with PostgreSQL schemas.');
+  const database = configuredDatabase(raw, configPath);
+  if (!database) {
+    throw invalid(`dialect is ${JSON.stringify(raw.dialect)}`, 'Set dialect: "postgresql" (or the database the project runs), as drizzle-kit requires.');
   }
   const patterns = typeof raw.schema === 'string' ? [raw.schema] : Array.isArray(raw.schema) ? raw.schema : null;
   if (!patterns || patterns.some((pattern) => typeof pattern !== 'string')) {
@@ -56,6 +58,7 @@ export async function loadDrizzleConfig(options: { cwd: string; configPath?: str
   return {
     configPath,
     root,
+    database,
     schemaFiles,
     sourceFiles: await withReexportedFiles(schemaFiles),
     outDir: resolve(root, typeof raw.out === 'string' ? raw.out : 'drizzle'),
@@ -64,6 +67,28 @@ export async function loadDrizzleConfig(options: { cwd: string; configPath?: str
     prefix: migrations.prefix ?? 'index',
     schemaFilter: typeof raw.schemaFilter === 'string' ? [raw.schemaFilter] : (raw.schemaFilter as string[] | undefined),
   };
+}
+
+/** drizzle-kit's dialects, by the database they are. */
+const DIALECTS: Readonly<Record<string, DialectName | null>> = {
+  postgresql: 'postgresql',
+  mysql: 'mysql',
+  sqlite: 'sqlite',
+  turso: 'sqlite',
+  singlestore: null,
+  gel: null,
+};
+
+/** drizzle-kit 0.20 had no `dialect`: its `driver` (and the `generate:pg` command) said the database. */
+const LEGACY_DRIVERS: Readonly<Record<string, DialectName>> = { pg: 'postgresql', mysql2: 'mysql', 'better-sqlite': 'sqlite', libsql: 'sqlite', turso: 'sqlite', d1: 'sqlite' };
+
+/** The database the config names; null when it names none drizzle-kit knows. */
+function configuredDatabase(raw: Record<string, unknown>, file: string): ConfiguredDatabase | null {
+  if (typeof raw.dialect === 'string' && raw.dialect in DIALECTS) return { dialect: DIALECTS[raw.dialect]!, setting: `dialect: ${JSON.stringify(raw.dialect)}`, file };
+  if (raw.dialect === undefined && typeof raw.driver === 'string' && raw.driver in LEGACY_DRIVERS) {
+    return { dialect: LEGACY_DRIVERS[raw.driver]!, setting: `driver: ${JSON.stringify(raw.driver)}`, file };
+  }
+  return null;
 }
 
 function findConfig(options: { cwd: string; configPath?: string | undefined }): string {

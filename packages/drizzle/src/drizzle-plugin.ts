@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { OrmAiError, renamesUndone, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
+import { OrmAiError, renamesUndone, type ConfiguredDatabase, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
 import { openSourceTypecheck, refuseUnparsableSources } from '@orm-ai/core/typescript';
 import { applyPlanToDrizzleSource } from './apply-plan.js';
 import { loadDrizzleConfig, type DrizzleConfig } from './drizzle-config.js';
@@ -46,6 +46,10 @@ class DrizzleProject implements OrmProject {
 
   get root(): string {
     return this.config.root;
+  }
+
+  async readDatabase(): Promise<ConfiguredDatabase> {
+    return this.config.database;
   }
 
   get migrationsFolder() {

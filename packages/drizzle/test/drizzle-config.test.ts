@@ -69,8 +69,22 @@ describe('loadDrizzleConfig', () => {
   });
 
   it.each([
-    ["export default { dialect: 'mysql', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is "mysql"'],
-    ["export default { driver: 'mysql2', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is undefined'],
+    ["export default { dialect: 'postgresql', schema: './s.ts' };\n", { dialect: 'postgresql', setting: 'dialect: "postgresql"' }],
+    ["export default { dialect: 'turso', schema: './s.ts' };\n", { dialect: 'sqlite', setting: 'dialect: "turso"' }],
+    ["export default { dialect: 'sqlite', schema: './s.ts' };\n", { dialect: 'sqlite', setting: 'dialect: "sqlite"' }],
+    ["export default { dialect: 'mysql', schema: './s.ts' };\n", { dialect: 'mysql', setting: 'dialect: "mysql"' }],
+    ["export default { dialect: 'singlestore', schema: './s.ts' };\n", { dialect: null, setting: 'dialect: "singlestore"' }],
+    ["export default { driver: 'pg', schema: './s.ts' };\n", { dialect: 'postgresql', setting: 'driver: "pg"' }],
+    ["export default { driver: 'mysql2', schema: './s.ts' };\n", { dialect: 'mysql', setting: 'driver: "mysql2"' }],
+  ])('names the database a config says, for core to pick its dialect: %s', async (config, database) => {
+    const root = projectWith(config, { 's.ts': 'export {};\n' });
+    const loaded = await loadDrizzleConfig({ cwd: root });
+    expect(loaded.database).toEqual({ ...database, file: join(root, 'drizzle.config.ts') });
+  });
+
+  it.each([
+    ["export default { dialect: 'postgres', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is "postgres"'],
+    ["export default { driver: 'node-postgres', schema: './s.ts' };\n", 'CONFIG_INVALID', 'dialect is undefined'],
     ["export default { dialect: 'postgresql', schema: './nothing/*.ts' };\n", 'CONFIG_INVALID', 'matches no .ts or .js file'],
     ["export default { dialect: 'postgresql' };\n", 'CONFIG_INVALID', '"schema" must be a path'],
     ["export const x = 1;\n", 'CONFIG_INVALID', 'has no default export'],

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { loadSqlParser, OrmAiError, renamesUndone, type ChangePlan, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
+import { loadSqlParser, OrmAiError, renamesUndone, type ChangePlan, type ConfiguredDatabase, type FileChange, type GeneratedMigration, type OrmPlugin, type OrmProject, type SchemaModel } from '@orm-ai/core';
 import { applyPlanToPrismaSource } from './apply-plan.js';
 import { listNotNullStatements } from './list-not-null.js';
 import { assertLockedToPostgres, migrationFiles, migrationScripts, readPrismaMigrations, type PrismaMigrationsFolder } from './prisma-migrations.js';
 import { findPrismaProjectFiles, type PrismaProjectFiles } from './prisma-project-files.js';
 import { renameStatements } from './rename-statements.js';
-import { readPrismaSchema, type PrismaSchema } from './read-schema.js';
+import { readPrismaDatabase, readPrismaSchema, type PrismaSchema } from './read-schema.js';
 import { openPrismaSchemaEngine, type PrismaMigrationSource, type PrismaSchemaEngine, type PrismaSchemaFile } from './schema-engine/prisma-schema-engine.js';
 import { PRISMA_SAFETY_FIXES } from './safety-fixes.js';
 import { assertSupportedPrisma } from './schema-engine/choose-engine.js';
@@ -53,6 +53,10 @@ class PrismaProject implements OrmProject {
 
   get migrationsFolder() {
     return { path: this.files.migrationsDir, exists: existsSync(this.files.migrationsDir) };
+  }
+
+  readDatabase(): Promise<ConfiguredDatabase> {
+    return readPrismaDatabase({ files: this.files.schemaFiles, tools: this.#tools });
   }
 
   async readSchema(): Promise<SchemaModel> {

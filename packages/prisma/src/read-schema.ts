@@ -1,4 +1,4 @@
-import { describeError, type EnumModel, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
+import { describeError, type ConfiguredDatabase, type DialectName, type EnumModel, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { parsePrismaSource, type ParsedSource, type SourceBlock } from './prisma-source.js';
 import { prismaMessage, type DmmfEnum, type SchemaFileTuple } from './prisma-wasm.js';
 import { BUNDLED_SCHEMA_TOOLS, type PrismaSchemaTools } from './schema-tools.js';
@@ -117,15 +117,30 @@ async function prismaCall<T>(tools: PrismaSchemaTools, call: () => Promise<T>): 
   }
 }
 
+/** Prisma's connectors (`activeProvider`), by the database they are. */
+const DIALECTS: Readonly<Record<string, DialectName | null>> = { postgresql: 'postgresql', mysql: 'mysql', sqlite: 'sqlite', sqlserver: null, mongodb: null, cockroachdb: null };
+
+/**
+ * The database the datasource block's `provider` names, for core to pick its dialect before
+ * the schema is read. Throws `SCHEMA_READ_FAILED` when Prisma rejects the schema or it has no datasource.
+ */
+export async function readPrismaDatabase(options: { files: readonly PrismaSourceFile[]; tools?: PrismaSchemaTools | undefined }): Promise<ConfiguredDatabase> {
+  const tools = options.tools ?? BUNDLED_SCHEMA_TOOLS;
+  const config = await prismaCall(tools, () => tools.config(options.files.map((file): SchemaFileTuple => [file.path, file.content])));
+  const datasource = config.datasources[0];
+  if (datasource === undefined) throw noDatasource();
+  return { dialect: DIALECTS[datasource.activeProvider] ?? null, setting: `provider = ${JSON.stringify(datasource.provider)}`, file: datasource.sourceFilePath };
+}
+
+function noDatasource(): OrmAiError {
+  return new OrmAiError('SCHEMA_READ_FAILED', 'the Prisma schema has no datasource block', { hint: 'Add `datasource db { provider = "postgresql" }` to the schema.' });
+}
+
 /** Checks the datasource is PostgreSQL; returns the generators' preview features. */
 async function checkDatasource(tools: PrismaSchemaTools, tuples: readonly SchemaFileTuple[]): Promise<string[]> {
   const config = await prismaCall(tools, () => tools.config(tuples));
   const datasource = config.datasources[0];
-  if (datasource === undefined) {
-    throw new OrmAiError('SCHEMA_READ_FAILED', 'the Prisma schema has no datasource block', {
-      hint: 'Add `datasource db { provider = "postgresql" }` to the schema.',
-    });
-  }
+  if (datasource === undefined) throw noDatasource();
   if (datasource.activeProvider !== 'postgresql') {
     throw new OrmAiError('SCHEMA_READ_FAILED', `datasource provider "${datasource.provider}" is not supported: prisma-ai supports only "postgresql"`, {
       hint: 'Use prisma-ai with a PostgreSQL datasource.',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { columnModel, findColumn, findTable, OrmAiError, type SchemaModel, schemaModelSchema, tableModel } from '@orm-ai/core';
 import { postgresOperatorClass } from '../src/index-key-options.js';
-import { readPrismaSchema, type PrismaSourceFile } from '../src/read-schema.js';
+import { readPrismaDatabase, readPrismaSchema, type PrismaSourceFile } from '../src/read-schema.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'schemas');
 const BLOG = path.join(fixtures, 'blog', 'schema.prisma');
@@ -382,6 +382,24 @@ model Post {
     const name = model.tables[0]!.uniques[0]!.name;
     expect(name).toBe(`${long}_table_${long}`.slice(0, 59) + '_key');
     expect(Buffer.byteLength(name)).toBe(63);
+  });
+});
+
+describe('readPrismaDatabase', () => {
+  it.each([
+    ['postgresql', 'postgresql'],
+    ['postgres', 'postgresql'],
+    ['mysql', 'mysql'],
+    ['sqlite', 'sqlite'],
+    ['sqlserver', null],
+    ['mongodb', null],
+  ])('names the database provider = "%s" is, for core to pick its dialect', async (provider, dialect) => {
+    const files = [{ path: '/app/prisma/schema.prisma', content: `datasource db {\n  provider = "${provider}"\n}\n` }];
+    expect(await readPrismaDatabase({ files })).toEqual({ dialect, setting: `provider = "${provider}"`, file: '/app/prisma/schema.prisma' });
+  });
+
+  it('refuses a schema without a datasource block with SCHEMA_READ_FAILED', async () => {
+    await expect(readPrismaDatabase({ files: [{ path: 'schema.prisma', content: 'model A {\n  id Int @id\n}\n' }] })).rejects.toMatchObject({ code: 'SCHEMA_READ_FAILED' });
   });
 });
 

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
+import { OrmAiError, requireSupportedVersions, shadowCacheDir, type ChangePlan, type ConfiguredDatabase, type DialectName, type FileChange, type GeneratedMigration, type MigrationScript, type OrmPlugin, type OrmProject, type SchemaModel, type SourceTypecheck } from '@orm-ai/core';
 import { applyPlanToEntities } from './apply-plan.js';
 import { openEntityTypecheck } from './entity-typecheck.js';
 import { readEntities } from './read-entities.js';
 import { readProjectModel, type ProjectModel } from './read-model.js';
 import { registerNewEntities } from './register-entities.js';
-import { loadDataSourceOptions } from './schema-builder/load-data-source.js';
+import { loadDataSourceOptions, type LoadedDataSource } from './schema-builder/load-data-source.js';
 import { replayMigrationHistory, type MigrationHistory } from './schema-builder/migration-history.js';
 import { refuseSchemaDrift } from './schema-drift.js';
 import { entityFiles, findDataSourcePath, projectRootOf } from './typeorm-project-files.js';
@@ -54,6 +54,7 @@ class TypeormProject implements OrmProject {
   /** Known once the data source is loaded (it may say where, by a glob). */
   #migrationsDir: string | undefined;
   #replayed: Promise<MigrationHistory> | undefined;
+  #loaded: Promise<LoadedDataSource> | undefined;
 
   constructor(
     private readonly dataSourcePath: string,
@@ -64,6 +65,11 @@ class TypeormProject implements OrmProject {
 
   get migrationsFolder() {
     return this.#migrationsDir === undefined ? undefined : { path: this.#migrationsDir, exists: existsSync(this.#migrationsDir) };
+  }
+
+  /** The database the data source's `type` names. */
+  async readDatabase(): Promise<ConfiguredDatabase> {
+    return configuredDatabase((await this.#dataSource()).options.type, this.dataSourcePath);
   }
 
   /** The model from the entity metadata the project's own typeorm builds (see `readProjectModel`). */
@@ -120,8 +126,13 @@ class TypeormProject implements OrmProject {
 
   /** The migrations replayed once per run: their SQL for core, and the drift check for generate. */
   #history(): Promise<MigrationHistory> {
-    this.#replayed ??= loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root }).then((loaded) => replayMigrationHistory(loaded, this.cacheDir));
+    this.#replayed ??= this.#dataSource().then((loaded) => replayMigrationHistory(loaded, this.cacheDir));
     return this.#replayed;
+  }
+
+  #dataSource(): Promise<LoadedDataSource> {
+    this.#loaded ??= loadDataSourceOptions({ dataSourcePath: this.dataSourcePath, cwd: this.root });
+    return this.#loaded;
   }
 
   #project(): Promise<ProjectModel> {
@@ -131,6 +142,27 @@ class TypeormProject implements OrmProject {
     });
     return this.#read;
   }
+}
+
+/** TypeORM's driver types, by the database they are; the rest (mssql, oracle, mongodb, cockroachdb, spanner, sap, aurora-postgres) none. */
+const DIALECTS: Readonly<Record<string, DialectName>> = {
+  postgres: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  'aurora-mysql': 'mysql',
+  sqlite: 'sqlite',
+  'better-sqlite3': 'sqlite',
+  sqljs: 'sqlite',
+  capacitor: 'sqlite',
+  cordova: 'sqlite',
+  'react-native': 'sqlite',
+  nativescript: 'sqlite',
+  expo: 'sqlite',
+};
+
+/** The database a data source's `type` names, for core to pick its dialect. */
+export function configuredDatabase(type: string, file: string): ConfiguredDatabase {
+  return { dialect: DIALECTS[type] ?? null, setting: `type: ${JSON.stringify(type)}`, file };
 }
 
 /** Indexes TypeORM cannot declare are written by `withUnsynchronizedIndexes`, not the editor. */

@@ -1,5 +1,5 @@
 import { OrmAiError } from '../errors.js';
-import { pgVersionFlag } from '../safety/postgres-target.js';
+import { pgVersionFlag } from '../dialect/postgres/postgres-target.js';
 import { parseCommand, type CommandSpec, type FlagSpec } from './command-spec.js';
 import { SHADOW_FLAGS, unconfinedShadowFlag } from './generate-args.js';
 

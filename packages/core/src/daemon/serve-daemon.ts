@@ -4,7 +4,7 @@ import { runInterruptCleanups } from '../interrupts.js';
 import { codedError } from '../cli/run-generate-command.js';
 import { runCli, type CliDefinition, type CliIo } from '../cli/run-cli.js';
 import { renderError } from '../report/text-report.js';
-import { closeWarmShadows, keepShadowsWarm, warmShadowReuses } from '../shadow/warm-shadows.js';
+import { closeWarmShadows, keepShadowsWarm, warmShadowReuses } from '../dialect/postgres/shadow/warm-shadows.js';
 import { keepTypecheckerWarm, stopWarmTypechecker, warmTypecheckReuses } from '../typescript/source-typecheck.js';
 import { onMessages, send, type ClientMessage, type DaemonStatus } from './daemon-protocol.js';
 

@@ -51,6 +51,7 @@ export function knownNames(sources: KnownSources): KnownNames {
 const NEVER_FROM_THE_SHADOW: ReadonlySet<OrmAiErrorCode> = new Set<OrmAiErrorCode>([
   'CONFIG_NOT_FOUND',
   'CONFIG_INVALID',
+  'DIALECT_UNSUPPORTED',
   'SCHEMA_READ_FAILED',
   'PLAN_FILE_INVALID',
   'PLAN_REJECTED',

@@ -20,6 +20,7 @@ import { jsonReportOf } from '../report/json-report.js';
 import { modelFacingCheckOutcome, modelFacingReport } from '../report/model-facing-report.js';
 import { checkJsonReport } from '../report/safety-report.js';
 import type { SchemaModel } from '../schema-model.js';
+import { openProjectWithDialect } from '../pipeline/read-project.js';
 
 export interface McpServerOptions {
   readonly plugin: OrmPlugin;
@@ -69,7 +70,7 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
 
 function registerTools(server: McpServer, options: McpServerOptions): void {
   const { plugin, cwd, configPath, env } = options;
-  const readSchema = async (): Promise<SchemaModel> => (await plugin.openProject({ cwd, configPath, env })).readSchema();
+  const readSchema = async (): Promise<SchemaModel> => (await openProjectWithDialect(plugin, { cwd, configPath, env })).project.readSchema();
   const readOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
   const planInput = z.record(z.string(), z.unknown()).describe(PLAN_FORMAT);
   const requestInput = z.string().optional().describe("The user's request in words; drops are allowed only when it asks for them. Default: the plan's own request.");

@@ -3,9 +3,8 @@ import { OrmAiError } from '../errors.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import type { RoundTripProof } from '../rollback/prove-round-trip.js';
 import { analyzeMigration } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../safety/postgres-target.js';
-import { openShadowDatabase } from '../shadow/open-shadow.js';
-import { shadowServerFrom } from '../shadow/server-databases.js';
+import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
+import { shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 import type { GenerateOptions, GenerateOutcome, GenerateStage } from './generate.js';
 import { composeStatements } from './compose-migration.js';
 import { migrationNameFor } from './migration-name.js';
@@ -45,7 +44,7 @@ const NO_DOWN: RoundTripProof = {
  * a history to build their shadow from. Refused once the project has migrations.
  */
 export async function generateBaseline(options: GenerateOptions, timed: Timed): Promise<Omit<GenerateOutcome, 'timings'>> {
-  const { project, model, scripts } = await timed('read-schema', () => readProject(options));
+  const { project, dialect, model, scripts } = await timed('read-schema', () => readProject(options));
   if (scripts.length > 0) {
     throw new OrmAiError('USAGE', `--baseline writes a project's first migration, and this project has ${scripts.length} already (the first: ${scripts[0]!.id}).`, {
       hint: 'Run without --baseline: the shadow is built from the existing migrations.',
@@ -60,11 +59,12 @@ export async function generateBaseline(options: GenerateOptions, timed: Timed): 
     project.generateMigration({ plan, edits: [], name: migrationNameFor({ name: options.name ?? 'baseline', plan }), shadowServer: shadowServerFrom(options), baseline: true }),
   );
   const statements = await composeStatements(plan, migration);
-  const shadow = await timed('shadow', () => openShadowDatabase({ server: shadowServerFrom(options), sql: statements }));
+  const shadow = await timed('shadow', () => dialect.openShadow({ server: shadowServerFrom(options), sql: statements }));
   try {
     await timed('shadow', () => proveOnShadow({ prepared: shadow, migrationId: migration.id, statements, transaction }));
     const analysis = await timed('safety', async () =>
       analyzeMigration({
+        dialect,
         prepared: shadow,
         path: migration.id,
         sql: statements.join('\n'),

@@ -5,12 +5,12 @@ import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { pathFromRoot } from '../project-path.js';
 import { refuseMissingMigrationsFolder } from './no-migrations.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../safety/postgres-target.js';
-import { openShadowDatabase } from '../shadow/open-shadow.js';
-import { openPreparedShadow } from '../shadow/prepared-shadow.js';
-import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
+import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
+import { postgresDialect } from '../dialect/postgres/postgres-dialect.js';
+import { openProjectWithDialect } from './read-project.js';
+import { shadowCacheDir } from '../dialect/postgres/shadow/prepared-shadow-cache.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
-import { shadowServerFrom } from '../shadow/server-databases.js';
+import { shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 
 export interface CheckOptions {
   readonly cwd: string;
@@ -52,13 +52,15 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
   if (options.since) throw new OrmAiError('USAGE', '--since selects project migrations; it cannot be combined with files', { hint: 'Drop --since, or drop the files.' });
   const files = await Promise.all(options.files.map((file) => readSql(options.cwd, file)));
   const setup = options.setupFile ? await readSql(options.cwd, options.setupFile) : null;
-  const prepared = await openShadowDatabase({ server: shadowServerFrom(options), sql: [setup, ...files].flatMap((file) => (file ? [file.sql] : [])) });
+  // Loose files are judged as PostgreSQL, run as psql would: no project names another database.
+  const dialect = postgresDialect;
+  const prepared = await dialect.openShadow({ server: shadowServerFrom(options), sql: [setup, ...files].flatMap((file) => (file ? [file.sql] : [])) });
   try {
     if (setup) await replayMigrations({ shadow: prepared, scripts: [setup], transaction: 'none' });
     const postgres = await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: options.cwd });
     const analyses: MigrationAnalysis[] = [];
     for (const file of files) {
-      analyses.push(await analyzeMigration({ prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows, postgres }));
+      analyses.push(await analyzeMigration({ dialect, prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows, postgres }));
     }
     return { shadow: prepared.description, files: analyses };
   } finally {
@@ -68,7 +70,7 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
 
 async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutcome> {
   if (options.setupFile) throw new OrmAiError('USAGE', '--setup builds the state for SQL files; project migrations build their own', { hint: 'Pass the SQL files to check, or drop --setup.' });
-  const project = await options.plugin.openProject({ cwd: options.cwd, configPath: options.configPath, env: options.env });
+  const { project, dialect } = await openProjectWithDialect(options.plugin, { cwd: options.cwd, configPath: options.configPath, env: options.env });
   const scripts = await project.readMigrations();
   refuseMissingMigrationsFolder({ project, scripts, ormName: options.plugin.displayName, cwd: options.cwd });
   const first = options.since === undefined ? 0 : scripts.findIndex((script) => script.id === options.since || script.id.startsWith(options.since!));
@@ -77,7 +79,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
   }
   const { capabilities } = options.plugin;
   // Judging a migration forks the shadow, and a fork loads the extensions the migration creates.
-  const prepared = await openPreparedShadow({
+  const prepared = await dialect.openPreparedShadow({
     server: shadowServerFrom(options),
     scripts: scripts.slice(0, first),
     transaction: capabilities.migrationTransaction,
@@ -89,6 +91,7 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
     for (const script of scripts.slice(first)) {
       analyses.push(
         await analyzeMigration({
+          dialect,
           prepared,
           path: pathFromRoot(options.cwd, script.path),
           sql: script.sql,

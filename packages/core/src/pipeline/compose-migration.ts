@@ -1,6 +1,6 @@
 import type { ChangePlan, MigrationStep } from '../change-plan.js';
 import type { GeneratedMigration } from '../orm-plugin.js';
-import { parseSql } from '../sql-parser.js';
+import { parseSql } from '../dialect/postgres/parser.js';
 
 /** The new migration's statements: the plan's `before` steps, the ORM's statements, then `after` steps. */
 export async function composeStatements(plan: ChangePlan, migration: GeneratedMigration): Promise<string[]> {

@@ -10,17 +10,16 @@ import type { SafeMigrations } from '../safety/rewrite-safely.js';
 import { safeMigrationsFor } from './safe-migrations.js';
 import type { SchemaModel } from '../schema-model.js';
 import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../safety/postgres-target.js';
-import { pgliteExtensionsFor } from '../shadow/pglite-extensions.js';
-import { openPreparedShadow } from '../shadow/prepared-shadow.js';
-import { shadowCacheDir } from '../shadow/prepared-shadow-cache.js';
-import { requireServerReachable, shadowServerFrom } from '../shadow/server-databases.js';
+import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
+import { shadowCacheDir } from '../dialect/postgres/shadow/prepared-shadow-cache.js';
+import { requireServerReachable, shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { generateBaseline } from './baseline.js';
 import { migrationNameFor } from './migration-name.js';
 import { refuseSchemaWithoutMigrations } from './no-migrations.js';
 import { startRunTypecheck, type RunTypecheck } from './check-edits.js';
 import { readProject } from './read-project.js';
+import type { Dialect } from '../dialect/dialect.js';
 import { planFromModel, readPlanFile, validatePlanFile, type PlanSource } from './plan-source.js';
 import { composeDownStatements, composeStatements } from './compose-migration.js';
 import { proveOnShadow } from './prove-migration.js';
@@ -138,17 +137,17 @@ async function planAndProve({ options, timed, timings, startTypecheck }: PlanAnd
   };
   // The type check of the unedited sources (seconds, on a worker) runs while the schema is read.
   let typecheck: RunTypecheck | undefined;
-  const { project, model, scripts } = await timed('read-schema', async () => {
+  const { project, dialect, model, scripts } = await timed('read-schema', async () => {
     const read = await readProject({ ...options, checkSchema: checkPlanFile, onOpen: (opened) => (typecheck = startTypecheck(opened)) });
     refuseSchemaWithoutMigrations({ ...read, ormName: options.plugin.displayName, cwd: options.cwd });
     return read;
   });
   // An extension the embedded shadow cannot create stops the run before the model is asked,
   // and before the ORM's own tool meets it in the migrations.
-  if (!shadowServer) await pgliteExtensionsFor(scripts.map((script) => script.sql));
+  if (!shadowServer) await dialect.requireEmbeddedShadowRuns(scripts.map((script) => script.sql));
   // PGlite takes seconds to start: prepare the shadow while the model thinks.
   const preparing = watched(
-    openPreparedShadow({
+    dialect.openPreparedShadow({
       server: shadowServer,
       scripts,
       transaction: options.plugin.capabilities.migrationTransaction,
@@ -170,7 +169,7 @@ async function planAndProve({ options, timed, timings, startTypecheck }: PlanAnd
       preparing.throwIfFailed();
       // Before anything of the plan runs: data may only be destroyed when the user says so.
       await refuseDataLossSteps({ plan, model, allowDataLoss: options.allowDataLoss ?? false });
-      const candidate = await tryPlan({ options, project, model, plan, timed, typecheck: checked, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
+      const candidate = await tryPlan({ options, project, dialect, model, plan, timed, typecheck: checked, shadow: async () => (prepared ??= await preparing.promise), throwIfShadowFailed: () => preparing.throwIfFailed() });
       if (candidate.ok) {
         return { ...candidate.outcome, plan, shadow: prepared!.description, usage: usageOf(planner), timings };
       }
@@ -210,6 +209,7 @@ type Timed = <T>(stage: GenerateStage, work: () => Promise<T>) => Promise<T>;
 interface TryPlanOptions {
   readonly options: GenerateOptions;
   readonly project: OrmProject;
+  readonly dialect: Dialect;
   readonly model: SchemaModel;
   readonly plan: ChangePlan;
   readonly timed: Timed;
@@ -266,7 +266,7 @@ async function tryPlan(options: TryPlanOptions): Promise<TryPlanResult> {
 }
 
 /** `known`: what a failure may tell a model, names from the schema and the plan; the migration's SQL joins them once written. */
-async function tryEdits({ options, project, model, plan, timed, shadow, throwIfShadowFailed }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
+async function tryEdits({ options, project, dialect, model, plan, timed, shadow, throwIfShadowFailed }: TryPlanOptions, knownBefore: KnownNames, edits: FileChange[]): Promise<TryPlanResult> {
   let known = knownBefore;
   // The ORM's generate takes seconds; a history that failed meanwhile makes it pointless.
   throwIfShadowFailed();
@@ -284,7 +284,7 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
   const rewritten = await repairable(known, async () =>
     options.safe
       ? await timed('safety', () =>
-          safeMigrationsFor({ prepared, migrationId: migration.id, up: generated.value.statements, down: generated.value.downStatements, capabilities, ormName: options.plugin.displayName }),
+          safeMigrationsFor({ dialect, prepared, migrationId: migration.id, up: generated.value.statements, down: generated.value.downStatements, capabilities, ormName: options.plugin.displayName }),
         )
       : null,
   );
@@ -303,6 +303,7 @@ async function tryEdits({ options, project, model, plan, timed, shadow, throwIfS
   }
   const analysis = await timed('safety', async () =>
     analyzeMigration({
+      dialect,
       prepared,
       path: migration.id,
       sql: statements.join('\n'),

@@ -1,3 +1,4 @@
+import type { Dialect } from '../dialect/dialect.js';
 import { OrmAiError } from '../errors.js';
 import type { FollowingMigration, OrmCapabilities } from '../orm-plugin.js';
 import { rewriteSafely, type SafeMigrations } from '../safety/rewrite-safely.js';
@@ -8,6 +9,7 @@ import type { ShadowDatabase } from '../shadow/shadow-database.js';
 import { migrationScripts } from './prove-migration.js';
 
 export interface SafeMigrationsOptions {
+  readonly dialect: Dialect;
   /** A shadow holding every existing migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly migrationId: string;
@@ -27,6 +29,7 @@ export interface SafeMigrationsOptions {
 export async function safeMigrationsFor(options: SafeMigrationsOptions): Promise<SafeMigrations> {
   const { prepared, capabilities } = options;
   const safe = await rewriteSafely({
+    dialect: options.dialect,
     up: options.up,
     down: options.down,
     outsideTransaction: capabilities.migrationOutsideTransaction,

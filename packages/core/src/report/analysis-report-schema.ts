@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ORM_AI_ERROR_CODES, type OrmAiError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { DurationEstimate, StatementLock } from '../safety/analyze-migration.js';
-import type { PostgresVersionsStated } from '../safety/postgres-target.js';
+import type { PostgresVersionsStated } from '../dialect/postgres/postgres-target.js';
 
 /**
  * The parts `generate --json` and `check --json` share: the safety analysis of a migration,

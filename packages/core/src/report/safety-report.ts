@@ -3,7 +3,7 @@ import type { Finding } from '../finding.js';
 import type { CheckOutcome } from '../pipeline/check.js';
 import type { MigrationAnalysis, StatementAnalysis } from '../safety/analyze-migration.js';
 import type { OrmAiError } from '../errors.js';
-import type { PostgresVersionsStated } from '../safety/postgres-target.js';
+import type { PostgresVersionsStated } from '../dialect/postgres/postgres-target.js';
 import { reportedError, type AnalysisReport } from './analysis-report-schema.js';
 import type { CheckFailedReport, CheckReport } from './check-report-schema.js';
 

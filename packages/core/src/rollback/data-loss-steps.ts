@@ -4,7 +4,7 @@ import { OrmAiError } from '../errors.js';
 import { applyChangeToModel } from '../plan-model.js';
 import type { SchemaModel } from '../schema-model.js';
 import { nodeOf, type Node } from '../safety/statement-ast.js';
-import { parseSql } from '../sql-parser.js';
+import { parseSql } from '../dialect/postgres/parser.js';
 
 /** A step of a plan that removes or narrows data, named for the message that refuses it. */
 export interface DataLossStep {

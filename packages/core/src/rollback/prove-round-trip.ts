@@ -8,7 +8,7 @@ import { takeCatalogSnapshot, diffCatalogSnapshots } from '../shadow/catalog-sna
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
-import { parseSql } from '../sql-parser.js';
+import { parseSql } from '../dialect/postgres/parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
 import { changesAfterMigration, changesAfterRollback, readTableContents, type DataChange } from './table-contents.js';
 

@@ -1,13 +1,14 @@
+import type { Dialect } from '../dialect/dialect.js';
 import type { Finding } from '../finding.js';
 import type { OrmCapabilities } from '../orm-plugin.js';
 import { runsInTransaction } from '../shadow/replay-migrations.js';
 import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
-import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
+import { parseSql, statementKind, type ParsedStatement } from '../dialect/postgres/parser.js';
 import { tableKey, tableLabel, type TableRef } from '../table-ref.js';
-import { SAFETY_RULES, safetyRule, type SafetyRuleId } from './rules/index.js';
-import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from './postgres-target.js';
-import { measurementDiffers, type PostgresFactId } from './postgres-versions.js';
+import { safetyRule, type SafetyRuleId } from './rules/index.js';
+import { resolvePostgresVersions, statedVersions, type PostgresVersions, type PostgresVersionsStated } from '../dialect/postgres/postgres-target.js';
+import { measurementDiffers, type PostgresFactId } from '../dialect/postgres/postgres-versions.js';
 import {
   columnLabel,
   describeRebuiltIndex,
@@ -67,6 +68,8 @@ export interface MigrationAnalysis {
 export type ProductionRows = ReadonlyMap<string, number>;
 
 export interface AnalyzeOptions {
+  /** The database's dialect: its safety rules judge the statements. */
+  readonly dialect: Dialect;
   /** A shadow holding every earlier migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly path: string;
@@ -226,7 +229,7 @@ class MigrationRun {
   /** The findings of every rule of one statement phase, in the list's order. */
   async #findings<P extends StatementPhase>(phase: P, input: PhaseInput<P>): Promise<Finding[]> {
     const findings: Finding[] = [];
-    for (const rule of SAFETY_RULES as readonly SafetyRuleDefinition[]) {
+    for (const rule of this.options.dialect.safetyRules) {
       if (rule.phase !== phase) continue;
       const check = rule.check as (input: PhaseInput<P>) => Iterable<string | TargetFinding> | AsyncIterable<string | TargetFinding>;
       for await (const found of check(input)) {
@@ -291,7 +294,7 @@ class MigrationRun {
 
   /** The rules that judge the finished migration; each finding goes to the statement that caused it. */
   async #migrationFindings(results: StatementAnalysis[]): Promise<void> {
-    for (const rule of SAFETY_RULES as readonly SafetyRuleDefinition[]) {
+    for (const rule of this.options.dialect.safetyRules) {
       if (rule.phase !== 'migration') continue;
       for await (const { statement, message } of rule.check({ catalog: this.#catalog, foreignKeysAddedBy: this.#foreignKeysAddedBy })) {
         const finding = safetyFinding(rule.id as SafetyRuleId, message, this.options.fixes);

@@ -1,12 +1,15 @@
+import type { Dialect } from '../dialect/dialect.js';
 import { OrmAiError } from '../errors.js';
 import type { FollowingMigration, MigrationSql } from '../orm-plugin.js';
-import { parseSql, statementKind, type ParsedStatement } from '../sql-parser.js';
+import { parseSql, statementKind, type ParsedStatement } from '../dialect/postgres/parser.js';
 import { tableKey, type TableRef } from '../table-ref.js';
-import { SAFETY_RULES, type SafetyRuleId } from './rules/index.js';
+import type { SafetyRuleId } from './rules/index.js';
 import type { SafeRewrite } from './safe-form.js';
 import { tableOf, type Node } from './statement-ast.js';
 
 export interface RewriteSafelyInput {
+  /** The database's dialect: the safe forms are its safety rules'. */
+  readonly dialect: Dialect;
   /** The new migration's up and down as composed (statements, or whole scripts of the ORM's). */
   readonly up: readonly string[];
   readonly down: readonly string[];
@@ -49,8 +52,9 @@ export async function rewriteSafely(input: RewriteSafelyInput): Promise<SafeMigr
     let changed = false;
     for (const statement of parsed.statements) {
       let current: ParsedStatement[] = [statement];
-      for (const rule of SAFETY_RULES) {
+      for (const rule of input.dialect.safetyRules) {
         if (!rule.safeForm) continue;
+        const id = rule.id as SafetyRuleId;
         const next: ParsedStatement[] = [];
         for (const candidate of current) {
           const kind = statementKind(candidate);
@@ -65,11 +69,11 @@ export async function rewriteSafely(input: RewriteSafelyInput): Promise<SafeMigr
           });
           if (result === null) next.push(candidate);
           else if ('kept' in result) {
-            kept.push({ rule: rule.id, statement: candidate.sql, reason: result.kept });
+            kept.push({ rule: id, statement: candidate.sql, reason: result.kept });
             next.push(candidate);
           } else {
             rewrites.push(result);
-            rewritten.push({ rule: rule.id, statement: candidate.sql, summary: result.summary });
+            rewritten.push({ rule: id, statement: candidate.sql, summary: result.summary });
             next.push(...(await statementsOf(result.now)));
             changed = true;
           }

@@ -1,6 +1,6 @@
 import { deparseSync } from 'pgsql-deparser';
 import type { FollowingMigration } from '../orm-plugin.js';
-import type { ParsedStatement } from '../sql-parser.js';
+import type { ParsedStatement } from '../dialect/postgres/parser.js';
 import { quoteIdentifier, quotedTableName, type TableRef } from '../table-ref.js';
 import type { Node } from './statement-ast.js';
 

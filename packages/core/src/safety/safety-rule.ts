@@ -1,7 +1,7 @@
 import type { Finding } from '../finding.js';
-import type { ParsedStatement } from '../sql-parser.js';
+import type { ParsedStatement } from '../dialect/postgres/parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
-import type { PostgresFactId, PostgresTarget } from './postgres-versions.js';
+import type { PostgresFactId, PostgresTarget } from '../dialect/postgres/postgres-versions.js';
 import type { SafeForm } from './safe-form.js';
 import type { ShadowCatalog } from './shadow-catalog.js';
 import type { StatementLock } from './statement-measurement.js';

@@ -1,6 +1,6 @@
 import { PostgresCatalogReader, type CatalogColumnType, type HeldLock, type IndexedForeignKey, type RelationFile } from '../dialect/postgres/catalog-reader.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
-import { parseSql } from '../sql-parser.js';
+import { parseSql } from '../dialect/postgres/parser.js';
 import { quotedTableName, quoteIdentifier, type TableRef } from '../table-ref.js';
 import { names, nodeOf } from './statement-ast.js';
 

@@ -1,6 +1,6 @@
 import { PostgresCatalogReader, type CatalogRelation, type DefinedColumn } from '../dialect/postgres/catalog-reader.js';
 import { describeError, OrmAiError } from '../errors.js';
-import { withoutSingleSourceQualifiers } from '../sql-parser.js';
+import { withoutSingleSourceQualifiers } from '../dialect/postgres/parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
 import type { ShadowDatabase } from './shadow-database.js';
 

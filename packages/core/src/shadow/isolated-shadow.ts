@@ -1,4 +1,4 @@
-import { doBlockBody, parseSql } from '../sql-parser.js';
+import { doBlockBody, parseSql } from '../dialect/postgres/parser.js';
 import { readSequenceStates, restoreSequenceStates } from './sequence-states.js';
 import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
 

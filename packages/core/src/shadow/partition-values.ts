@@ -1,5 +1,5 @@
 import { PostgresCatalogReader } from '../dialect/postgres/catalog-reader.js';
-import { parseSql } from '../sql-parser.js';
+import { parseSql } from '../dialect/postgres/parser.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
 /**

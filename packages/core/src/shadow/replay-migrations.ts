@@ -1,6 +1,6 @@
 import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
-import { parseSql, type ParsedStatement } from '../sql-parser.js';
+import { parseSql, type ParsedStatement } from '../dialect/postgres/parser.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
 export interface ReplayOptions {

@@ -1,4 +1,4 @@
-import type { ShadowServer } from './server-databases.js';
+import type { ShadowServer } from '../dialect/postgres/shadow/server-databases.js';
 
 /**
  * A shadow database: a throwaway PostgreSQL the tool may change freely, never the user's.

@@ -1,4 +1,4 @@
-import type { ParsedStatement } from '../sql-parser.js';
+import type { ParsedStatement } from '../dialect/postgres/parser.js';
 import { alterTableProblems } from './alter-table.js';
 import type { CheckContext, StatementCheck } from './check.js';
 import { functionProblems } from './functions.js';
@@ -10,7 +10,7 @@ import { nestedStatementProblems, statementKindProblem } from './statement-kinds
 /**
  * Checks on SQL that came from the model (migration steps and their inverses, defaults,
  * index predicates), made on PostgreSQL's parse tree. Such SQL runs on the shadow, as a
- * throwaway role that the database itself confines (`shadow/confined-role.ts`), and later in
+ * throwaway role that the database itself confines (`dialect/postgres/shadow/confined-role.ts`), and later in
  * production as whatever user deploys it: beyond the schema change
  * it asks for, it must not reach other databases, roles, files, other servers, other sessions,
  * the server's settings or the system catalogs. Each concern is one file of allow lists

@@ -1,4 +1,4 @@
-import { measurementDiffers, type PostgresFactId } from '../../postgres-versions.js';
+import { measurementDiffers, type PostgresFactId } from '../../../dialect/postgres/postgres-versions.js';
 import { defineSafetyRule } from '../../safety-rule.js';
 import { alterTableCommands, nodeOf, type Node } from '../../statement-ast.js';
 

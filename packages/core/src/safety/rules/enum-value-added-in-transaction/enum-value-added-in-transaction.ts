@@ -1,4 +1,4 @@
-import { measurementDiffers } from '../../postgres-versions.js';
+import { measurementDiffers } from '../../../dialect/postgres/postgres-versions.js';
 import { defineSafetyRule } from '../../safety-rule.js';
 import { names } from '../../statement-ast.js';
 

@@ -1,5 +1,5 @@
 import { tableLabel } from '../../../table-ref.js';
-import { blocksWrites } from '../../lock-modes.js';
+import { blocksWrites } from '../../../dialect/postgres/lock-modes.js';
 import { defineSafetyRule, describeRebuiltIndex } from '../../safety-rule.js';
 
 export const indexRebuild = defineSafetyRule({

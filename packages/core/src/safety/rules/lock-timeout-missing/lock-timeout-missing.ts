@@ -1,4 +1,4 @@
-import { blocksWrites } from '../../lock-modes.js';
+import { blocksWrites } from '../../../dialect/postgres/lock-modes.js';
 import { defineSafetyRule } from '../../safety-rule.js';
 
 export const lockTimeoutMissing = defineSafetyRule({

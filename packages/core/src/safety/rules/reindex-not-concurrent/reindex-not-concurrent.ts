@@ -1,5 +1,5 @@
 import { tableLabel } from '../../../table-ref.js';
-import { isConcurrentReindex } from '../../documented-locks.js';
+import { isConcurrentReindex } from '../../../dialect/postgres/documented-locks.js';
 import { defineSafetyRule } from '../../safety-rule.js';
 import { tableOf } from '../../statement-ast.js';
 

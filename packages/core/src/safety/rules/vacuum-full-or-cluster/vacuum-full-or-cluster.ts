@@ -1,5 +1,5 @@
 import { tableLabel } from '../../../table-ref.js';
-import { isVacuumFull } from '../../documented-locks.js';
+import { isVacuumFull } from '../../../dialect/postgres/documented-locks.js';
 import { defineSafetyRule } from '../../safety-rule.js';
 import { nodeOf, tableOf, type Node } from '../../statement-ast.js';
 

@@ -1,5 +1,5 @@
-import { OrmAiError } from '../errors.js';
-import type { ShadowDatabase } from '../shadow/shadow-database.js';
+import { OrmAiError } from '../../errors.js';
+import type { ShadowDatabase } from '../../shadow/shadow-database.js';
 import { declaredPostgresVersion, type DeclaredPostgresVersion } from './declared-postgres-version.js';
 import { majorOfVersionNum, PostgresTarget, TARGET_VERSIONS } from './postgres-versions.js';
 

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { Extension, Extensions } from '@electric-sql/pglite';
-import { OrmAiError } from '../errors.js';
-import { parseSql } from '../sql-parser.js';
+import { OrmAiError } from '../../../errors.js';
+import { parseSql } from '../parser.js';
 import { extensionFromPackage, packagedExtensionNames } from './pglite-extension-packages.js';
 
 /**

@@ -1,11 +1,11 @@
-import { OrmAiError } from '../errors.js';
-import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
+import { OrmAiError } from '../../../errors.js';
+import type { MigrationScript, OrmCapabilities } from '../../../orm-plugin.js';
 import { openShadowDatabase } from './open-shadow.js';
 import { loadPgliteShadow, openPgliteShadow, type PgliteShadow } from './pglite-shadow.js';
 import { longestCachedPrefix, prefixKeys, storeCachedShadow } from './prepared-shadow-cache.js';
-import { replayMigrations } from './replay-migrations.js';
+import { replayMigrations } from '../../../shadow/replay-migrations.js';
 import type { ShadowServer } from './server-databases.js';
-import type { ShadowDatabase } from './shadow-database.js';
+import type { ShadowDatabase } from '../../../shadow/shadow-database.js';
 import { lendShadow, takeWarmShadow } from './warm-shadows.js';
 
 export interface PreparedShadowOptions {

@@ -1,5 +1,5 @@
 import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
-import { describeError } from './errors.js';
+import { describeError } from '../../errors.js';
 
 /**
  * The one home of SQL parsing: PostgreSQL's own parser (libpg_query, compiled to WebAssembly).

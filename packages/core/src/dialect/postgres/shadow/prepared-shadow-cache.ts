@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
-import { installedPackage } from '../orm-versions.js';
+import type { MigrationScript, OrmCapabilities } from '../../../orm-plugin.js';
+import { installedPackage } from '../../../orm-versions.js';
 
 /**
  * Prepared shadows on disk: the data directory of an embedded shadow after a prefix of the

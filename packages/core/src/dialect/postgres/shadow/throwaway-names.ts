@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { OrmAiError } from '../errors.js';
+import { OrmAiError } from '../../../errors.js';
 
 /** Every database and role this tool creates is named `orm_ai_shadow_<12 hex>`; it drops only those. */
 export const SHADOW_DATABASE_PREFIX = 'orm_ai_shadow_';

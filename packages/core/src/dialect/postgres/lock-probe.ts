@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SecondSessions, ShadowDatabase } from '../shadow/shadow-database.js';
-import { quotedTableName, type TableRef } from '../table-ref.js';
+import type { SecondSessions, ShadowDatabase } from '../../shadow/shadow-database.js';
+import { quotedTableName, type TableRef } from '../../table-ref.js';
 
 /** How long the probe waits to see the statement queue before it lets it go unobserved. */
 const PROBE_TIMEOUT_MS = 10_000;

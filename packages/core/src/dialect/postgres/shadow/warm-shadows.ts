@@ -1,5 +1,5 @@
 import type { PgliteShadow } from './pglite-shadow.js';
-import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
+import type { ForkOptions, ShadowDatabase } from '../../../shadow/shadow-database.js';
 
 /**
  * The prepared shadow a daemon keeps between runs: the running PGlite, holding the project's

@@ -1,7 +1,7 @@
-import { describeError, OrmAiError } from '../errors.js';
+import { describeError, OrmAiError } from '../../../errors.js';
 import { openPgliteShadow } from './pglite-shadow.js';
 import { openServerShadow } from './server-shadow.js';
-import type { OpenShadowOptions, ShadowDatabase } from './shadow-database.js';
+import type { OpenShadowOptions, ShadowDatabase } from '../../../shadow/shadow-database.js';
 
 /**
  * Opens the shadow the user chose: a server database for a URL, else embedded PGlite able to

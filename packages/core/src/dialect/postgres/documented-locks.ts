@@ -1,8 +1,8 @@
-import { parseSql, statementKind } from '../sql-parser.js';
-import { tableKey, type TableRef } from '../table-ref.js';
+import { parseSql, statementKind } from './parser.js';
+import { tableKey, type TableRef } from '../../table-ref.js';
 import { lockMode, type LockMode } from './lock-modes.js';
-import type { RelationFile } from './shadow-catalog.js';
-import { alterTableCommands, names, nodeOf, tableOf, tablesNamedIn, type Node } from './statement-ast.js';
+import type { RelationFile } from '../../safety/shadow-catalog.js';
+import { alterTableCommands, names, nodeOf, tableOf, tablesNamedIn, type Node } from '../../safety/statement-ast.js';
 
 /** A lock PostgreSQL's documentation gives a statement, on a table that existed before the statement. */
 export interface DocumentedLock {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { runIsolated } from './isolated-shadow.js';
-import type { ForkOptions, SecondSessions, ShadowDatabase, ShadowSession } from './shadow-database.js';
+import { runIsolated } from '../../../shadow/isolated-shadow.js';
+import type { ForkOptions, SecondSessions, ShadowDatabase, ShadowSession } from '../../../shadow/shadow-database.js';
 import { redact, ThrowawayDatabases, type ShadowServer, type ThrowawayDatabase } from './server-databases.js';
 
 /**

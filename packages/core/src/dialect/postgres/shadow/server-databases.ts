@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describeError, OrmAiError } from '../errors.js';
-import { isInterrupted, onInterrupt } from '../interrupts.js';
+import { describeError, OrmAiError } from '../../../errors.js';
+import { isInterrupted, onInterrupt } from '../../../interrupts.js';
 import { CONFINED_ROLE_ATTRIBUTES, scramVerifier } from './confined-role.js';
 import { dropStaleShadows } from './stale-shadows.js';
 import { labelLiteral, newShadowName, shadowName } from './throwaway-names.js';

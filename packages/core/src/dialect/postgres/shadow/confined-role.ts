@@ -1,6 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { PGliteInterface } from '@electric-sql/pglite';
-import { quoteIdentifier } from '../table-ref.js';
+import { quoteIdentifier } from '../../../table-ref.js';
 import { labelLiteral, newShadowName } from './throwaway-names.js';
 
 /**

@@ -1,9 +1,9 @@
 import { PGlite, type Extensions, type PGliteInterface } from '@electric-sql/pglite';
 import { confinePglite, setRoleSql } from './confined-role.js';
 import { startFreshPglite } from './fresh-pglite.js';
-import { runIsolated } from './isolated-shadow.js';
+import { runIsolated } from '../../../shadow/isolated-shadow.js';
 import { pgliteExtensionsFor } from './pglite-extensions.js';
-import type { ForkOptions, ShadowDatabase } from './shadow-database.js';
+import type { ForkOptions, ShadowDatabase } from '../../../shadow/shadow-database.js';
 
 /**
  * Starts an in-memory PGlite (`startFreshPglite`), confined to a throwaway role: seconds, so
