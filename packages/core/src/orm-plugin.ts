@@ -3,7 +3,7 @@ import type { ConfiguredDatabase } from './dialect/dialect.js';
 import type { Finding } from './finding.js';
 import type { SafetyFixes } from './safety/safety-rule.js';
 import type { SchemaModel } from './schema-model.js';
-import type { ShadowServer } from './dialect/postgres/shadow/server-databases.js';
+import type { ShadowServer } from './shadow/shadow-database.js';
 
 /**
  * The boundary between core and one ORM. A plugin translates between its ORM and the

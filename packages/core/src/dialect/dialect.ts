@@ -1,6 +1,5 @@
 import type { SafetyRuleDefinition } from '../safety/safety-rule.js';
-import type { ShadowDatabase, OpenShadowOptions } from '../shadow/shadow-database.js';
-import type { PreparedShadowOptions } from './postgres/shadow/prepared-shadow.js';
+import type { OpenShadowOptions, PreparedShadowOptions, ShadowDatabase } from '../shadow/shadow-database.js';
 
 /** The databases orm-ai knows by name. Each has a folder under `dialect/` once it is supported. */
 export const DIALECT_NAMES = ['postgresql', 'sqlite', 'mysql'] as const;

@@ -1,4 +1,4 @@
-import type { ShadowServer } from '../dialect/postgres/shadow/server-databases.js';
+import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
 
 /**
  * A shadow database: a throwaway PostgreSQL the tool may change freely, never the user's.
@@ -56,4 +56,24 @@ export interface ShadowSession {
 
 export function opensSessions(shadow: ShadowDatabase): shadow is ShadowDatabase & SecondSessions {
   return typeof (shadow as Partial<SecondSessions>).openSession === 'function';
+}
+
+/** The database server the user gave with `--shadow-url`: shadows are throwaway databases made on it. */
+export interface ShadowServer {
+  /** The server's URL (`postgres://`). Its own database serves only CREATE/DROP DATABASE and ROLE. */
+  readonly url: string;
+  /**
+   * Run everything as the URL's own user instead of a throwaway role. The plan's SQL then has
+   * that user's rights over the whole server: only for an operator who accepts the risk.
+   */
+  readonly unconfined?: boolean | undefined;
+}
+
+export interface PreparedShadowOptions {
+  readonly server?: ShadowServer | undefined;
+  /** The project's migrations, in order. */
+  readonly scripts: readonly MigrationScript[];
+  readonly transaction: OrmCapabilities['migrationTransaction'];
+  /** Where embedded shadows are cached (`shadowCacheDir`); absent, every run replays from initdb. */
+  readonly cacheDir?: string | undefined;
 }

@@ -4,18 +4,8 @@ import { openShadowDatabase } from './open-shadow.js';
 import { loadPgliteShadow, openPgliteShadow, type PgliteShadow } from './pglite-shadow.js';
 import { longestCachedPrefix, prefixKeys, storeCachedShadow } from './prepared-shadow-cache.js';
 import { replayMigrations } from '../../../shadow/replay-migrations.js';
-import type { ShadowServer } from './server-databases.js';
-import type { ShadowDatabase } from '../../../shadow/shadow-database.js';
+import type { PreparedShadowOptions, ShadowDatabase } from '../../../shadow/shadow-database.js';
 import { lendShadow, takeWarmShadow } from './warm-shadows.js';
-
-export interface PreparedShadowOptions {
-  readonly server?: ShadowServer | undefined;
-  /** The project's migrations, in order. */
-  readonly scripts: readonly MigrationScript[];
-  readonly transaction: OrmCapabilities['migrationTransaction'];
-  /** Where embedded shadows are cached (`shadowCacheDir`); absent, every run replays from initdb. */
-  readonly cacheDir?: string | undefined;
-}
 
 /**
  * A shadow holding every existing migration, replayed the way the ORM's migrator runs them.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describeError, OrmAiError } from '../../../errors.js';
 import { isInterrupted, onInterrupt } from '../../../interrupts.js';
+import type { ShadowServer } from '../../../shadow/shadow-database.js';
 import { CONFINED_ROLE_ATTRIBUTES, scramVerifier } from './confined-role.js';
 import { dropStaleShadows } from './stale-shadows.js';
 import { labelLiteral, newShadowName, shadowName } from './throwaway-names.js';
@@ -9,16 +10,6 @@ import { labelLiteral, newShadowName, shadowName } from './throwaway-names.js';
 export { SHADOW_DATABASE_PREFIX } from './throwaway-names.js';
 
 /** The user's `--shadow-url` server, and whether they gave up the confinement (`--unconfined-shadow`). */
-export interface ShadowServer {
-  /** A postgres:// URL. Its own database serves only CREATE/DROP DATABASE and ROLE. */
-  readonly url: string;
-  /**
-   * Run everything as the URL's own user instead of a throwaway role. The plan's SQL then has
-   * that user's rights over the whole server: only for an operator who accepts the risk.
-   */
-  readonly unconfined?: boolean | undefined;
-}
-
 /** One throwaway database, and how to reach it. */
 export interface ThrowawayDatabase {
   readonly name: string;
