@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // The built module: only there does the worker script exist beside it (turbo builds before tests).
-import { keepTypecheckerWarm, openSourceTypecheck, stopWarmTypechecker, typecheckSources, warmTypecheckReuses } from '../dist/typescript/index.js';
+import { keepTypecheckerWarm, openSourceTypecheck, stopWarmTypechecker, typecheckSources, typecheckSourcesWarm, warmTypecheckReuses, type KeptPrograms } from '../dist/typescript/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'orm-ai-typecheck-'));
 const edits = [
@@ -72,5 +72,22 @@ describe('the kept type-check worker of a daemon', () => {
     } finally {
       await stopWarmTypechecker();
     }
+  });
+});
+
+describe('declaration files shared between checks', () => {
+  it('are parsed again when they change on disk, for a project checked before and for a new one', () => {
+    const project = mkdtempSync(join(tmpdir(), 'orm-ai-typecheck-declarations-'));
+    const declarations = join(project, 'node_modules', 'sizes');
+    mkdirSync(declarations, { recursive: true });
+    writeFileSync(join(declarations, 'package.json'), JSON.stringify({ name: 'sizes', types: 'index.d.ts' }));
+    writeFileSync(join(declarations, 'index.d.ts'), 'export declare const size: number;\n');
+    const user = [{ path: 'user.ts', after: "import { size } from 'sizes';\nexport const label: string = size;\n" }];
+    const kept: KeptPrograms = new Map();
+    expect(typecheckSourcesWarm({ projectRoot: project, edits: user }, kept).diagnostics).toEqual([expect.stringMatching(/^user\.ts:2:\d+ - error TS2322: Type 'number' is not assignable to type 'string'/)]);
+    // A longer text: another size, whatever the clock's resolution did to the modification time.
+    writeFileSync(join(declarations, 'index.d.ts'), 'export declare const size: string; // now a label\n');
+    expect(typecheckSourcesWarm({ projectRoot: project, edits: user }, kept).diagnostics).toEqual([]);
+    expect(typecheckSources({ projectRoot: project, edits: user })).toEqual([]);
   });
 });

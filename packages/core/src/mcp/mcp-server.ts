@@ -21,6 +21,7 @@ import { modelFacingCheckOutcome, modelFacingReport } from '../report/model-faci
 import { checkJsonReport } from '../report/safety-report.js';
 import type { SchemaModel } from '../schema-model.js';
 import { openProjectWithDialect } from '../pipeline/read-project.js';
+import { keepTypecheckerWarm, stopWarmTypechecker } from '../typescript/source-typecheck.js';
 
 export interface McpServerOptions {
   readonly plugin: OrmPlugin;
@@ -55,13 +56,16 @@ const PLAN_FORMAT =
  * values, and the database's messages with their values redacted (`llm/model-facing.ts`).
  */
 export async function startMcpServer(options: McpServerOptions): Promise<RunningMcpServer> {
+  // An agent calls the tools again and again on one project, as a daemon's clients do: the
+  // type checker's program outlives each call, so a later call checks without loading it again.
+  keepTypecheckerWarm();
   const server = new McpServer({ name: options.name ?? 'orm-ai', version });
   registerTools(server, options);
   const stdio = options.transport ? undefined : processStdio();
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => {
       stdio?.release();
-      resolve();
+      void stopWarmTypechecker().finally(resolve);
     };
   });
   await server.connect(options.transport ?? stdio!.transport);

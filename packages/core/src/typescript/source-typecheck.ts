@@ -29,7 +29,7 @@ export interface OpenSourceTypecheckOptions {
  */
 export function openSourceTypecheck(options: OpenSourceTypecheckOptions): SourceTypecheck {
   const projectRoot = path.resolve(options.projectRoot);
-  const checker = warm ?? (existsSync(fileURLToPath(WORKER_SCRIPT)) ? new KeptWorker() : new InProcessChecker());
+  const checker = warm ?? newChecker();
   let checks = 0;
   return {
     sourceFiles: options.sourceFiles.map((file) => path.resolve(projectRoot, file)),
@@ -49,13 +49,19 @@ const WORKER_SCRIPT = new URL('./typecheck-worker.js', import.meta.url);
 interface Checker {
   check(options: TypecheckSourcesOptions, counting: { countReuse: boolean }): Promise<string[]>;
   stop(): Promise<void>;
+  /** How many runs' first check reused a program an earlier run loaded. */
+  readonly reuses: number;
 }
 
-let warm: KeptWorker | undefined;
+function newChecker(): Checker {
+  return existsSync(fileURLToPath(WORKER_SCRIPT)) ? new KeptWorker() : new InProcessChecker();
+}
 
-/** From now on this process keeps one type-check worker, and its loaded programs, for every run (a daemon). */
+let warm: Checker | undefined;
+
+/** From now on this process keeps one type checker, and its loaded program, for every run (a daemon, the MCP server). */
 export function keepTypecheckerWarm(): void {
-  warm ??= new KeptWorker();
+  warm ??= newChecker();
 }
 
 /** How many runs' first check reused a program a previous run loaded (the daemon's status). */
@@ -63,9 +69,10 @@ export function warmTypecheckReuses(): number {
   return warm?.reuses ?? 0;
 }
 
-/** Stops the kept worker (the daemon is stopping). */
+/** Stops the kept checker (the daemon or the MCP server is stopping). */
 export async function stopWarmTypechecker(): Promise<void> {
   await warm?.stop();
+  warm = undefined;
 }
 
 /** A worker thread that answers checks in turn and keeps the latest project's program between them. */
@@ -115,10 +122,15 @@ class KeptWorker implements Checker {
 
 /** The same checks on the main thread, for code run from its sources. */
 class InProcessChecker implements Checker {
+  reuses = 0;
   readonly #kept: KeptPrograms = new Map();
 
-  check(options: TypecheckSourcesOptions): Promise<string[]> {
-    return Promise.resolve().then(() => typecheckSourcesWarm(options, this.#kept).diagnostics);
+  check(options: TypecheckSourcesOptions, { countReuse }: { countReuse: boolean }): Promise<string[]> {
+    return Promise.resolve().then(() => {
+      const { diagnostics, warm: reused } = typecheckSourcesWarm(options, this.#kept);
+      if (reused && countReuse) this.reuses += 1;
+      return diagnostics;
+    });
   }
 
   async stop(): Promise<void> {
