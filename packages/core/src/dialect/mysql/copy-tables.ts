@@ -1,0 +1,57 @@
+import type mysql from 'mysql2/promise';
+import { OrmAiError } from '../../errors.js';
+
+/**
+ * Copies every base table of one shadow database into another, structure and rows, as
+ * mysqldump does: `SHOW CREATE TABLE` replayed with foreign key checks off (so the order of
+ * tables does not matter, and a table referring to itself or a cycle of tables copies), then
+ * the rows with `INSERT ... SELECT` by the admin account, which can read both databases.
+ * `SHOW CREATE TABLE` keeps `AUTO_INCREMENT=n`, so new rows get the same ids on the copy.
+ *
+ * Views, triggers and routines are not copied yet: a database holding any is refused with a
+ * coded error rather than copied without them.
+ */
+export async function copyShadowTables(options: { admin: mysql.Connection; from: string; to: string; target: mysql.Connection }): Promise<void> {
+  const { admin, from, to, target } = options;
+  const [others] = await admin.query<mysql.RowDataPacket[]>(OTHER_OBJECTS_SQL, [from, from, from]);
+  if (others.length > 0) {
+    const names = others.map((row) => `${row.kind} ${row.name}`).join(', ');
+    throw new OrmAiError('SHADOW_UNAVAILABLE', `cannot copy shadow ${from}: it holds ${names}, and only tables are copied`, {
+      hint: 'Views, triggers and routines are not copied to a MySQL shadow fork yet; prove migrations without them.',
+    });
+  }
+  const [tables] = await admin.query<mysql.RowDataPacket[]>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME", [from]);
+  await target.query('SET SESSION foreign_key_checks = 0');
+  await admin.query('SET SESSION foreign_key_checks = 0');
+  try {
+    for (const { name } of tables) {
+      const [[created]] = await admin.query<mysql.RowDataPacket[]>(`SHOW CREATE TABLE ${qualified(from, name)}`);
+      await target.query(String(created!['Create Table']));
+    }
+    for (const { name } of tables) {
+      // Generated columns take no values: only the stored ones are copied.
+      const [columns] = await admin.query<mysql.RowDataPacket[]>(
+        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND GENERATION_EXPRESSION = '' ORDER BY ORDINAL_POSITION",
+        [from, name],
+      );
+      const list = columns.map((column) => quote(String(column.name))).join(', ');
+      await admin.query(`INSERT INTO ${qualified(to, name)} (${list}) SELECT ${list} FROM ${qualified(from, name)}`);
+    }
+  } finally {
+    await target.query('SET SESSION foreign_key_checks = 1');
+    await admin.query('SET SESSION foreign_key_checks = 1');
+  }
+}
+
+const OTHER_OBJECTS_SQL = `
+SELECT 'view' AS kind, TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?
+UNION ALL SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
+UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`;
+
+export function quote(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+function qualified(database: string, table: string): string {
+  return `${quote(database)}.${quote(table)}`;
+}
