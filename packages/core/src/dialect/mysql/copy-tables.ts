@@ -29,9 +29,9 @@ export async function copyShadowTables(options: { admin: mysql.Connection; from:
       await target.query(String(created!['Create Table']));
     }
     for (const { name } of tables) {
-      // Generated columns take no values: only the stored ones are copied.
+      // Generated columns take no values (MariaDB's GENERATION_EXPRESSION is NULL for the others, MySQL's empty).
       const [columns] = await admin.query<mysql.RowDataPacket[]>(
-        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND GENERATION_EXPRESSION = '' ORDER BY ORDINAL_POSITION",
+        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COALESCE(GENERATION_EXPRESSION, '') = '' ORDER BY ORDINAL_POSITION",
         [from, name],
       );
       const list = columns.map((column) => quote(String(column.name))).join(', ');
