@@ -1,5 +1,5 @@
 import type mysql from 'mysql2/promise';
-import { OrmAiError } from '../../errors.js';
+import { describeError, OrmAiError } from '../../errors.js';
 
 /**
  * Copies every base table of one shadow database into another, structure and rows, as
@@ -8,12 +8,14 @@ import { OrmAiError } from '../../errors.js';
  * the rows with `INSERT ... SELECT` by the admin account, which can read both databases.
  * `SHOW CREATE TABLE` keeps `AUTO_INCREMENT=n`, so new rows get the same ids on the copy.
  *
- * Views, triggers and routines are not copied yet: a database holding any is refused with a
- * coded error rather than copied without them.
+ * Views follow, made by the copy's own account from their text with the source database's
+ * qualifier taken out (MySQL qualifies every name in a stored view); a view over another view
+ * waits for it. Triggers and routines are not copied yet: a database holding any is refused
+ * with a coded error rather than copied without them.
  */
 export async function copyShadowTables(options: { admin: mysql.Connection; from: string; to: string; target: mysql.Connection }): Promise<void> {
   const { admin, from, to, target } = options;
-  const [others] = await admin.query<mysql.RowDataPacket[]>(OTHER_OBJECTS_SQL, [from, from, from]);
+  const [others] = await admin.query<mysql.RowDataPacket[]>(OTHER_OBJECTS_SQL, [from, from]);
   if (others.length > 0) {
     const names = others.map((row) => `${row.kind} ${row.name}`).join(', ');
     throw new OrmAiError('SHADOW_UNAVAILABLE', `cannot copy shadow ${from}: it holds ${names}, and only tables are copied`, {
@@ -37,15 +39,27 @@ export async function copyShadowTables(options: { admin: mysql.Connection; from:
       const list = columns.map((column) => quote(String(column.name))).join(', ');
       await admin.query(`INSERT INTO ${qualified(to, name)} (${list}) SELECT ${list} FROM ${qualified(from, name)}`);
     }
+    await copyViews(admin, from, target);
   } finally {
     await target.query('SET SESSION foreign_key_checks = 1');
     await admin.query('SET SESSION foreign_key_checks = 1');
   }
 }
 
+async function copyViews(admin: mysql.Connection, from: string, target: mysql.Connection): Promise<void> {
+  const [views] = await admin.query<mysql.RowDataPacket[]>('SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME', [from]);
+  let waiting = views.map((view) => ({ name: String(view.name), sql: `CREATE VIEW ${quote(String(view.name))} AS ${String(view.definition).replaceAll(`${quote(from)}.`, '')}` }));
+  while (waiting.length > 0) {
+    const failed: typeof waiting = [];
+    let lastError: unknown;
+    for (const view of waiting) await target.query(view.sql).catch((error: unknown) => void (failed.push(view), (lastError = error)));
+    if (failed.length === waiting.length) throw new OrmAiError('SHADOW_UNAVAILABLE', `cannot copy the views ${failed.map((view) => view.name).join(', ')} of shadow ${from}: ${describeError(lastError)}`, { hint: 'A view the copy cannot make is left as it is: prove this migration on the original shadow.', cause: lastError });
+    waiting = failed;
+  }
+}
+
 const OTHER_OBJECTS_SQL = `
-SELECT 'view' AS kind, TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?
-UNION ALL SELECT 'trigger', TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
+SELECT 'trigger' AS kind, TRIGGER_NAME AS name FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
 UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`;
 
 export function quote(name: string): string {
