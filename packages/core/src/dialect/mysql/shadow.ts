@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import { describeError, OrmAiError } from '../../errors.js';
 import { copyShadowTables } from './copy-tables.js';
-import { connectAdmin, createShadowAccount, dropShadowAccount, dropStaleMysqlShadows, parseMysqlServerUrl, type ShadowAccount } from './server-accounts.js';
+import { connectAdmin, createShadowAccount, dropShadowAccount, dropStaleMysqlShadows, errno, parseMysqlServerUrl, type ShadowAccount } from './server-accounts.js';
 import { splitMysqlStatements } from './statement-splitter.js';
 import type { ForkOptions, SecondSessions, ShadowDatabase, ShadowSession } from '../../shadow/shadow-database.js';
 
@@ -113,6 +113,24 @@ export class MysqlShadow implements ShadowDatabase, SecondSessions {
     }
   }
 
+  /**
+   * InnoDB's id of a table (MariaDB's `INNODB_SYS_TABLES`, MySQL 8's `INNODB_TABLES`), read
+   * by the admin account (the shadow's account lacks the PROCESS privilege they need). A table
+   * rebuilt by an ALTER gets a new id; null when the table is not InnoDB's.
+   */
+  async innodbTableId(table: string): Promise<string | null> {
+    const name = `${this.database}/${table}`;
+    for (const view of ['INNODB_SYS_TABLES', 'INNODB_TABLES']) {
+      try {
+        const [rows] = await this.admin.query<mysql.RowDataPacket[]>(`SELECT TABLE_ID AS id FROM information_schema.${view} WHERE NAME = ?`, [name]);
+        return rows.length === 0 ? null : String(rows[0]!.id);
+      } catch (error) {
+        if (errno(error) !== ER_UNKNOWN_TABLE) throw error;
+      }
+    }
+    return null;
+  }
+
   /** Another connection as the shadow's account, on its database. */
   async openSession(): Promise<ShadowSession> {
     const connection = await connectAccount(this.account);
@@ -134,6 +152,9 @@ export class MysqlShadow implements ShadowDatabase, SecondSessions {
     await this.admin.end().catch(() => undefined);
   }
 }
+
+/** `Unknown table 'X' in information_schema`: the other server's name for the view. */
+const ER_UNKNOWN_TABLE = 1109;
 
 async function connectAccount(account: ShadowAccount): Promise<mysql.Connection> {
   try {
