@@ -1,4 +1,5 @@
-import sqlParser from 'node-sql-parser';
+// Only the MySQL grammar (276 KB, loads in about 0.3 s), not the package's every-dialect index (2.5 MB, 0.8 s).
+import mysqlGrammar from 'node-sql-parser/build/mysql.js';
 import { splitMysqlStatements, type SqlPiece } from './statement-splitter.js';
 
 /**
@@ -59,7 +60,7 @@ export type MysqlParseResult =
       readonly sql: string;
     };
 
-const parser = new sqlParser.Parser();
+const parser = new mysqlGrammar.Parser();
 const OPTIONS = { database: 'MySQL' } as const;
 
 /** Splits MySQL/MariaDB SQL into statements with their lines, kinds and tables, or names the first it cannot read. */
