@@ -47,11 +47,13 @@ export class MysqlShadow implements ShadowDatabase, SecondSessions {
   /** A new database and account on the server, and a connection as that account. */
   static async create(server: URL, admin: mysql.Connection): Promise<MysqlShadow> {
     const account = await createShadowAccount(admin, server);
+    let connection: mysql.Connection | undefined;
     try {
-      const connection = await connectAccount(account);
+      connection = await connectAccount(account);
       const [[row]] = await connection.query<mysql.RowDataPacket[]>('SELECT VERSION() AS version');
       return new MysqlShadow(server, admin, account, connection, String(row!.version));
     } catch (error) {
+      await connection?.end().catch(() => undefined);
       await dropShadowAccount(admin, account.name);
       throw error;
     }
@@ -93,7 +95,12 @@ export class MysqlShadow implements ShadowDatabase, SecondSessions {
 
   /** A new database on the same server with this one's tables and rows, and its own account. */
   async fork(_options?: ForkOptions): Promise<MysqlShadow> {
-    const copy = await MysqlShadow.create(this.server, await connectAdmin(this.server));
+    // Each copy has an admin connection of its own, closed with it.
+    const admin = await connectAdmin(this.server);
+    const copy = await MysqlShadow.create(this.server, admin).catch(async (error: unknown) => {
+      await admin.end().catch(() => undefined);
+      throw error;
+    });
     try {
       await copyShadowTables({ admin: copy.admin, from: this.database, to: copy.database, target: copy.connection });
       return copy;
