@@ -123,7 +123,9 @@ export class MysqlShadow implements ShadowDatabase, SecondSessions {
   /**
    * InnoDB's id of a table (MariaDB's `INNODB_SYS_TABLES`, MySQL 8's `INNODB_TABLES`), read
    * by the admin account (the shadow's account lacks the PROCESS privilege they need). A table
-   * rebuilt by an ALTER gets a new id; null when the table is not InnoDB's.
+   * rebuilt by an ALTER gets a new id; null when the table is not InnoDB's. (On MariaDB 10.11
+   * `information_schema.TABLES.CREATE_TIME` changes on a rebuild too, measured, and needs no
+   * privilege, but counts whole seconds: a rebuild in the second the table was made is missed.)
    */
   async innodbTableId(table: string): Promise<string | null> {
     const name = `${this.database}/${table}`;
