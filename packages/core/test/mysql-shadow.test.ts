@@ -40,6 +40,9 @@ describe.skipIf(SERVER_URL === null)('a MySQL shadow on a server', () => {
     await expect(shadow.query('SELECT * FROM mysql.user')).rejects.toThrow(/denied/);
     await expect(shadow.exec('CREATE DATABASE orm_ai_escape')).rejects.toThrow(/denied/);
     await expect(shadow.exec('SET GLOBAL max_connections = 10')).rejects.toThrow(/denied|SUPER/);
+    await expect(shadow.query("SELECT 1 INTO OUTFILE '/tmp/orm_ai_escape'")).rejects.toThrow(/denied/);
+    const databases = await shadow.query<{ Database: string }>('SHOW DATABASES');
+    expect(databases.map((row) => row.Database).filter((name) => name !== 'information_schema')).toEqual([shadow.database]);
     // `_` in a GRANT's database name is a wildcard: one letter off must still be refused.
     const lookalike = shadow.database.replace('orm_ai_', 'orm-ai_');
     await expect(shadow.exec(`CREATE TABLE \`${lookalike}\`.t (id int)`)).rejects.toThrow(/denied/);
