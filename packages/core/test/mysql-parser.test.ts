@@ -65,6 +65,17 @@ describe('the MySQL parser on its own', () => {
     expect(second).toMatchObject({ kind: 'update', tables: ['odd;name'], line: 2 });
   });
 
+  it("reads drizzle-kit's serial type without touching a quoted `serial`", () => {
+    const [statement] = statementsOf("CREATE TABLE `t` (`serial` serial NOT NULL, note varchar(9) DEFAULT 'serial');");
+    expect(statement!.sql).toBe("CREATE TABLE `t` (`serial` serial NOT NULL, note varchar(9) DEFAULT 'serial');");
+    const definitions = (statement!.ast.create_definitions as Array<{ column?: { column?: string }; definition?: { dataType?: string }; default_val?: { value?: { value?: string } } }>) ?? [];
+    expect(definitions.map((definition) => [definition.column?.column, definition.definition?.dataType])).toEqual([
+      ['serial', 'BIGINT'],
+      ['note', 'VARCHAR'],
+    ]);
+    expect(definitions[1]!.default_val?.value?.value).toBe('serial');
+  });
+
   it('tells transactions and SET apart', () => {
     expect(statementsOf('START TRANSACTION; SET FOREIGN_KEY_CHECKS=0; COMMIT;').map((statement) => statement.kind)).toEqual(['transaction', 'set', 'transaction']);
   });
