@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMysql } from '../src/dialect/mysql/parser.js';
 import { measureAlterAlgorithm, type AlterMeasurement } from '../src/dialect/mysql/alter-algorithm.js';
 import { FIXTURE_SETUP, ONLINE_DDL_FIXTURES, type MeasuredFact } from '../src/dialect/mysql/online-ddl-fixtures.js';
 import { openMysqlShadow, type MysqlShadow } from '../src/dialect/mysql/shadow.js';
@@ -71,4 +73,34 @@ describe.skipIf(SERVER_URL === null)('ALTER algorithms measured on the server', 
     expect(await measureAlterAlgorithm(shadow, 'INSERT INTO posts (user_id, title) VALUES (1, "x")')).toEqual({ outcome: 'not measurable', reason: 'insert takes no ALGORITHM clause' });
     expect(await measureAlterAlgorithm(shadow, 'ALTER TABLE users ADD a int; ALTER TABLE users ADD b int;')).toMatchObject({ outcome: 'not measurable' });
   });
+
+  it("measures each statement of TypeORM's migration, on rows, each applied before the next is measured", async () => {
+    const migration = (name: string) => readFileSync(new URL(`./fixtures/mysql/typeorm/${name}`, import.meta.url), 'utf8');
+    const project = await openMysqlShadow({ url: SERVER_URL! });
+    try {
+      await project.exec(migration('1-create.sql'));
+      await project.exec("INSERT INTO user (email) VALUES ('a@x'), ('b@x'); INSERT INTO post (title, body, authorId) VALUES ('a', 'x', 1), ('b', 'y', 2);");
+      const parsed = parseMysql(migration('2-change.sql'));
+      if (!parsed.ok) throw new Error(parsed.message);
+      const facts: string[] = [];
+      for (const statement of parsed.statements) {
+        const measured = await measureAlterAlgorithm(project, statement.sql);
+        facts.push(measured.outcome === 'accepted' ? `${statement.line} ${measured.algorithm} ${measured.lock}${measured.rebuilt.length > 0 ? ' rebuilds' : ''}` : `${statement.line} ${measured.outcome}: ${measured.outcome === 'fails' ? measured.error : measured.reason}`);
+        if (measured.outcome !== 'accepted') break;
+        await project.exec(statement.sql);
+      }
+      expect(facts).toEqual(TYPEORM_CHANGE_FACTS);
+    } finally {
+      await project.close();
+    }
+  });
 });
+
+/**
+ * Measured on MariaDB 10.11 for `fixtures/mysql/typeorm/2-change.sql`, by its statements'
+ * lines. TypeORM widens `email` varchar(255) to varchar(320) by dropping the column and
+ * adding it again (lines 3-4, each INSTANT): every row loses its email and gets '' (the
+ * implicit default of a NOT NULL column added to a table with rows), so the unique index
+ * put back on line 5 fails on the duplicates.
+ */
+const TYPEORM_CHANGE_FACTS = ['1 INSTANT NONE', '2 INPLACE NONE', '3 INSTANT NONE', '4 INSTANT NONE', "5 fails: Duplicate entry '' for key 'IDX_e12875dfb3b1d92d7d7c5377e2'"];
