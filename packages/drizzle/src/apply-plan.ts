@@ -7,6 +7,7 @@ import { addEnumValue, createEnum } from './edit-enums.js';
 import { removeNewlyUnusedImports, usedImportNames } from './edit-imports.js';
 import { createTable, dropTable, renameTable } from './edit-tables.js';
 import type { DrizzleSchema } from './read-schema.js';
+import { PG_CORE } from './drizzle-core.js';
 
 /** One edited schema file: its absolute path and full contents before and after. */
 export interface SourceEdit {
@@ -56,6 +57,7 @@ export function applyPlanToDrizzleSource(options: { schema: DrizzleSchema; plan:
 
 
 function applyChange(state: EditState, change: SchemaChange): void {
+  refuseInexpressible(state, change);
   try {
     dispatch(state, change);
   } catch (error) {
@@ -64,6 +66,22 @@ function applyChange(state: EditState, change: SchemaChange): void {
       hint: 'The schema source has a shape drizzle-ai cannot edit here; apply this change by hand.',
       cause: error,
     });
+  }
+}
+
+/**
+ * Refuses a change the project's database has no form for, before anything is edited: SQLite
+ * has no enum types and one index method. Column types it lacks are refused where the
+ * column is written (`planColumnType`).
+ */
+function refuseInexpressible(state: EditState, change: SchemaChange): void {
+  const core = state.index.core;
+  const refuse = (why: string, hint: string) => new OrmAiError('PLAN_APPLY_FAILED', `${describeChange(change)}: ${why}`, { hint });
+  if ((change.kind === 'create_enum' || change.kind === 'add_enum_value') && core.enumFunction === null) {
+    throw refuse(`${core.module} has no enum types`, "On SQLite an enum is a text column with its values in TypeScript: text('status', { enum: ['a', 'b'] }). Plan a text column instead.");
+  }
+  if (change.kind === 'create_index' && core !== PG_CORE && (change.method !== 'btree' || change.concurrently)) {
+    throw refuse(`${core.module} indexes are plain b-trees, built in one step`, 'Plan the index with method "btree" and concurrently false.');
   }
 }
 
