@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { findTable, parsePlan, writeFilesAtomically, type ChangePlan } from '@orm-ai/core';
+import { findTable, parsePlan, writeFilesAtomically, type ChangePlan, type SchemaModel, type TableModel } from '@orm-ai/core';
+import { SQLITE_CORE } from '../src/drizzle-core.js';
 import { drizzlePlugin } from '../src/drizzle-plugin.js';
+import { readDrizzleSchema } from '../src/read-schema.js';
 import { exampleForTest, REPO_ROOT } from '../../../test/support/example-project.js';
 import { drizzleKit, drizzleKitGenerate } from '../../../test/support/drizzle-kit-cli.js';
 
@@ -111,6 +113,23 @@ describe('the Drizzle plugin on a SQLite project (examples/drizzle-sqlite-app)',
       [['author_id'], 'users', 'set null'],
     ]);
     expect(findTable(model, 'posts_to_tags')!.primaryKey).toEqual({ name: 'posts_to_tags_post_id_tag_id_pk', columns: ['post_id', 'tag_id'] });
+  });
+
+  it('reads the same model statically as drizzle-kit serializes, but for where a one-column unique sits', async () => {
+    const root = exampleForTest('drizzle-sqlite-app');
+    const fromKit = await (await drizzlePlugin.openProject({ cwd: root })).readSchema();
+    const fromSource = readDrizzleSchema({ files: [join(root, SCHEMA)], core: SQLITE_CORE });
+    expect(fromSource.index.tables.flatMap((table) => table.unreadable)).toEqual([]);
+    expect(fromSource.model.dialect).toBe('sqlite');
+    // drizzle-kit's SQLite serializer records .unique() as the unique index SQLite builds for it.
+    const asIndex = (table: TableModel): TableModel => ({
+      ...table,
+      columns: table.columns.map((column) => ({ ...column, unique: false, uniqueName: null })),
+      indexes: [...table.columns.filter((column) => column.unique).map((column) => ({ name: column.uniqueName!, columns: [column.name], unique: true, method: 'btree' as const, where: null })), ...table.indexes],
+      primaryKey: table.primaryKey && { name: null, columns: table.primaryKey.columns },
+    });
+    const comparable = (model: SchemaModel) => [...model.tables].sort((a, b) => a.name.localeCompare(b.name)).map(asIndex);
+    expect(comparable(fromSource.model)).toEqual(comparable(fromKit));
   });
 
   it('add-bookmarks-table: writes a sqliteTable, drizzle-kit makes one CREATE TABLE, the migrator keeps every row', async () => {
