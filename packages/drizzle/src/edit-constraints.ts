@@ -39,7 +39,12 @@ export function dropIndex(state: EditState, change: ChangeOf<'drop_index'>): voi
   assertFullyRead(table);
   const position = table.model.indexes.findIndex((index) => index.name === change.name);
   const entry = configEntriesOf(table, ['index', 'uniqueIndex'])[position];
-  if (position === -1 || entry === undefined) throw applyError(`index "${change.name}" is not declared on table "${change.table}"`);
+  if (position === -1 || entry === undefined) {
+    // drizzle-kit's SQLite snapshot lists a unique constraint as the unique index SQLite builds for it, so the model calls it an index.
+    const unique = table.model.columns.some((column) => column.uniqueName === change.name) || table.model.uniques.some((candidate) => candidate.name === change.name);
+    if (unique && state.index.core.dialect === 'sqlite') return dropUnique(state, { kind: 'drop_unique', table: change.table, name: change.name, reason: change.reason });
+    throw applyError(`index "${change.name}" is not declared on table "${change.table}"`);
+  }
   commit(table.sourceFile, removeConfigEntry(table, entry), []);
 }
 

@@ -254,3 +254,51 @@ describe('the Drizzle plugin on a SQLite project (examples/drizzle-sqlite-app)',
     expect(readFileSync(join(root, SCHEMA), 'utf8')).not.toContain('avatar');
   });
 });
+
+/**
+ * The other plan kinds SQLite can express, each in a fresh copy: the edit loads, drizzle-kit's
+ * statements are what its own generate writes (a second generate finds nothing), and the
+ * example's migrator applies them after the history.
+ */
+describe('every plan kind SQLite expresses, through drizzle-kit and the migrator', () => {
+  const cases: Array<{ name: string; changes: unknown[]; first: string }> = [
+    { name: 'drop_table', changes: [{ kind: 'drop_table', table: 'posts_to_tags', reason: 'r' }], first: 'DROP TABLE `posts_to_tags`;' },
+    { name: 'rename_table', changes: [{ kind: 'rename_table', from: 'tags', to: 'labels', reason: 'r' }], first: 'ALTER TABLE `tags` RENAME TO `labels`;' },
+    { name: 'drop_column', changes: [{ kind: 'drop_column', table: 'comments', column: 'author_id', reason: 'r' }], first: 'PRAGMA foreign_keys=OFF;' },
+    { name: 'alter_column type', changes: [{ kind: 'alter_column', table: 'tags', column: 'name', type: 'text(60)', reason: 'r' }], first: 'PRAGMA foreign_keys=OFF;' },
+    { name: 'drop_index', changes: [{ kind: 'drop_index', table: 'posts', name: 'posts_author_id_idx', reason: 'r' }], first: 'DROP INDEX `posts_author_id_idx`;' },
+    // What the model calls an index on SQLite is the column's .unique() in the source.
+    { name: 'drop_index of a unique', changes: [{ kind: 'drop_index', table: 'users', name: 'users_email_unique', reason: 'r' }], first: 'DROP INDEX `users_email_unique`;' },
+    { name: 'drop_foreign_key', changes: [{ kind: 'drop_foreign_key', table: 'comments', name: 'comments_author_id_users_id_fk', reason: 'r' }], first: 'PRAGMA foreign_keys=OFF;' },
+    {
+      name: 'add_column with a foreign key',
+      changes: [
+        { kind: 'add_column', table: 'tags', column: { name: 'owner_id', type: 'integer', nullable: true }, reason: 'r' },
+        { kind: 'add_foreign_key', table: 'tags', columns: ['owner_id'], referencedTable: 'users', referencedColumns: ['id'], onDelete: 'set null', reason: 'r' },
+      ],
+      // drizzle-kit 0.31's ALTER TABLE ... ADD for a referencing column leaves out ON DELETE: its own generate writes the same.
+      first: 'ALTER TABLE `tags` ADD `owner_id` integer REFERENCES users(id);',
+    },
+    {
+      name: 'create_index, unique and partial',
+      changes: [{ kind: 'create_index', table: 'posts', name: 'posts_title_idx', columns: ['title'], unique: true, where: "status = 'published'", reason: 'r' }],
+      first: "CREATE UNIQUE INDEX `posts_title_idx` ON `posts` (`title`) WHERE status = 'published';",
+    },
+    {
+      name: 'add_column not null with a default',
+      changes: [{ kind: 'add_column', table: 'users', column: { name: 'score', type: 'real', nullable: false, default: '0' }, reason: 'r' }],
+      first: 'ALTER TABLE `users` ADD `score` real DEFAULT 0 NOT NULL;',
+    },
+  ];
+
+  it.each(cases)('$name', async ({ changes, first }) => {
+    const root = exampleForTest('drizzle-sqlite-app');
+    const database = seededDatabase(root);
+    const { migration } = await generateAndWrite(root, inlinePlan(changes), 'change');
+    expect(migration.statements[0]).toBe(first);
+    expect(migration.downStatements.length).toBeGreaterThan(0);
+    expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
+    expect(runMigrate(root, database)).toMatchObject({ status: 0 });
+    expect(query(database, 'SELECT email FROM users ORDER BY id')).toEqual([{ email: 'ada@example.com' }, { email: 'alan@example.com' }]);
+  });
+});
