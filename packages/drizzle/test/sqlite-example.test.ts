@@ -1,12 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { findTable, parsePlan, writeFilesAtomically, type ChangePlan, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { SQLITE_CORE } from '../src/drizzle-core.js';
 import { drizzlePlugin } from '../src/drizzle-plugin.js';
 import { readDrizzleSchema } from '../src/read-schema.js';
+import { loadDrizzleKit } from '../src/drizzle-kit-api.js';
+import { modelFromSnapshot } from '../src/snapshot-model.js';
+import { packageRoot } from './fixtures.js';
 import { exampleForTest, REPO_ROOT } from '../../../test/support/example-project.js';
 import { drizzleKit, drizzleKitGenerate } from '../../../test/support/drizzle-kit-cli.js';
 
@@ -75,6 +80,28 @@ function query(file: string, sql: string): unknown[] {
   }
 }
 
+/**
+ * A model with its unique constraints written as the unique indexes drizzle-kit's SQLite
+ * serializer records for them (SQLite builds one for each), and composite keys unnamed (only
+ * the snapshot names them): what the static reader and drizzle-kit must then agree on.
+ */
+function uniquesAsIndexes(model: SchemaModel): TableModel[] {
+  const index = (name: string, columns: string[]) => ({ name, columns, unique: true, method: 'btree' as const, where: null });
+  return [...model.tables]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((table) => ({
+      ...table,
+      columns: table.columns.map((column) => ({ ...column, unique: false, uniqueName: null })),
+      indexes: [
+        ...table.columns.filter((column) => column.unique).map((column) => index(column.uniqueName!, [column.name])),
+        ...table.uniques.map((unique) => index(unique.name, unique.columns)),
+        ...table.indexes,
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+      uniques: [],
+      primaryKey: table.primaryKey && { name: null, columns: table.primaryKey.columns },
+    }));
+}
+
 const counts = (file: string) => ({
   users: query(file, 'SELECT count(*) AS n FROM users'),
   posts: query(file, 'SELECT count(*) AS n FROM posts'),
@@ -121,15 +148,36 @@ describe('the Drizzle plugin on a SQLite project (examples/drizzle-sqlite-app)',
     const fromSource = readDrizzleSchema({ files: [join(root, SCHEMA)], core: SQLITE_CORE });
     expect(fromSource.index.tables.flatMap((table) => table.unreadable)).toEqual([]);
     expect(fromSource.model.dialect).toBe('sqlite');
-    // drizzle-kit's SQLite serializer records .unique() as the unique index SQLite builds for it.
-    const asIndex = (table: TableModel): TableModel => ({
-      ...table,
-      columns: table.columns.map((column) => ({ ...column, unique: false, uniqueName: null })),
-      indexes: [...table.columns.filter((column) => column.unique).map((column) => ({ name: column.uniqueName!, columns: [column.name], unique: true, method: 'btree' as const, where: null })), ...table.indexes],
-      primaryKey: table.primaryKey && { name: null, columns: table.primaryKey.columns },
-    });
-    const comparable = (model: SchemaModel) => [...model.tables].sort((a, b) => a.name.localeCompare(b.name)).map(asIndex);
-    expect(comparable(fromSource.model)).toEqual(comparable(fromKit));
+    expect(uniquesAsIndexes(fromSource.model)).toEqual(uniquesAsIndexes(fromKit));
+  });
+
+  it('reads every sqlite-core form as drizzle-kit does: modes, defaults, $defaultFn, composite and named keys, partial indexes', async () => {
+    const file = join(packageRoot, 'test', 'fixtures', 'schemas', 'sqlite', 'schema.ts');
+    const api = await loadDrizzleKit(packageRoot, 'sqlite');
+    const module = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    const fromKit = modelFromSnapshot(await api.generateDrizzleJson(module)).model;
+    const fromSource = readDrizzleSchema({ files: [file], core: SQLITE_CORE });
+    expect(fromSource.index.tables.flatMap((table) => table.unreadable)).toEqual([]);
+    expect(uniquesAsIndexes(fromSource.model)).toEqual(uniquesAsIndexes(fromKit));
+    const accounts = findTable(fromSource.model, 'accounts')!;
+    expect(accounts.columns.map((column) => [column.name, column.type, column.default])).toEqual([
+      ['id', 'integer', null],
+      ['handle', 'text(40)', null],
+      ['settings', 'text', null],
+      ['avatar', 'blob', null],
+      ['balance', 'numeric', "'0'"],
+      ['score', 'real', '1.5'],
+      ['verified', 'integer', 'false'],
+      ['joined_at', 'integer', '(unixepoch() * 1000)'],
+      // $defaultFn runs in drizzle-orm, not in the database.
+      ['token', 'text', null],
+      ['role', 'text', "'member'"],
+      ['big', 'blob', null],
+    ]);
+    expect(findTable(fromSource.model, 'memberships')!.foreignKeys.map((fk) => [fk.name, fk.columns, fk.onDelete, fk.onUpdate])).toEqual([
+      ['memberships_account_id_accounts_id_fk', ['account_id'], 'cascade', 'cascade'],
+      ['memberships_team_fk', ['team_id', 'team_region'], 'restrict', 'no action'],
+    ]);
   });
 
   it('add-bookmarks-table: writes a sqliteTable, drizzle-kit makes one CREATE TABLE, the migrator keeps every row', async () => {
