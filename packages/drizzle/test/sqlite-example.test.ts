@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -293,6 +293,25 @@ describe('the Drizzle plugin on a SQLite project (examples/drizzle-sqlite-app)',
     expect(run.output).toContain('NOT NULL constraint failed: __new_users.bio');
     expect(counts(database)).toEqual({ users: [{ n: 2 }], posts: [{ n: 2 }], comments: [{ n: 1 }] });
     expect(query(database, "SELECT count(*) AS n FROM sqlite_schema WHERE name = '__new_users'")).toEqual([{ n: 0 }]);
+  }, 120_000);
+
+  it('--baseline with no migrations folder: the first migration and a journal drizzle-kit continues from, dialect sqlite', async () => {
+    const root = exampleForTest('drizzle-sqlite-app');
+    rmSync(join(root, 'drizzle'), { recursive: true });
+    const project = await drizzlePlugin.openProject({ cwd: root });
+    const plan = { version: 1, request: 'r', summary: 's', changes: [] } as unknown as ChangePlan;
+    const migration = await project.generateMigration({ plan, edits: [], name: 'baseline', shadowServer: undefined, baseline: true });
+    await writeFilesAtomically(migration.filesFor({ up: migration.statements, down: migration.downStatements }));
+    expect(migration.id).toBe('0000_baseline');
+    expect(migration.statements.filter((statement) => statement.startsWith('CREATE TABLE')).length).toBe(5);
+    expect(JSON.parse(readFileSync(join(root, 'drizzle', 'meta', '_journal.json'), 'utf8'))).toMatchObject({ version: '7', dialect: 'sqlite', entries: [{ idx: 0, version: '6', tag: '0000_baseline' }] });
+    expect(JSON.parse(readFileSync(join(root, 'drizzle', 'meta', '0000_snapshot.json'), 'utf8'))).toMatchObject({ dialect: 'sqlite', version: '6', prevId: '00000000-0000-0000-0000-000000000000' });
+    expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
+    const database = join(root, 'fresh.db');
+    migrateInProcess(root, database);
+    expect(query(database, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' AND name <> 'sqlite_sequence' ORDER BY name")).toEqual(
+      ['comments', 'posts', 'posts_to_tags', 'tags', 'users'].map((name) => ({ name })),
+    );
   }, 120_000);
 
   it('refuses, with nothing edited, what SQLite cannot express: enum types, non-btree indexes, PostgreSQL-only column types', async () => {
