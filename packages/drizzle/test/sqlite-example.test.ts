@@ -340,7 +340,7 @@ describe('the Drizzle plugin on a SQLite project (examples/drizzle-sqlite-app)',
  * example's migrator applies them after the history.
  */
 describe('every plan kind SQLite expresses, through drizzle-kit and the migrator', () => {
-  const cases: Array<{ name: string; changes: unknown[]; first: string }> = [
+  const cases: Array<{ name: string; changes: unknown[]; first: string; source?: string }> = [
     { name: 'drop_table', changes: [{ kind: 'drop_table', table: 'posts_to_tags', reason: 'r' }], first: 'DROP TABLE `posts_to_tags`;' },
     { name: 'rename_table', changes: [{ kind: 'rename_table', from: 'tags', to: 'labels', reason: 'r' }], first: 'ALTER TABLE `tags` RENAME TO `labels`;' },
     { name: 'drop_column', changes: [{ kind: 'drop_column', table: 'comments', column: 'author_id', reason: 'r' }], first: 'PRAGMA foreign_keys=OFF;' },
@@ -359,6 +359,15 @@ describe('every plan kind SQLite expresses, through drizzle-kit and the migrator
       first: 'ALTER TABLE `tags` ADD `owner_id` integer REFERENCES users(id);',
     },
     {
+      name: 'a self-referencing foreign key (typed AnySQLiteColumn)',
+      changes: [
+        { kind: 'add_column', table: 'comments', column: { name: 'parent_id', type: 'integer', nullable: true }, reason: 'r' },
+        { kind: 'add_foreign_key', table: 'comments', columns: ['parent_id'], referencedTable: 'comments', referencedColumns: ['id'], onDelete: 'cascade', reason: 'r' },
+      ],
+      first: 'ALTER TABLE `comments` ADD `parent_id` integer REFERENCES comments(id);',
+      source: "parentId: integer('parent_id').references((): AnySQLiteColumn => comments.id, { onDelete: 'cascade' }),",
+    },
+    {
       name: 'create_index, unique and partial',
       changes: [{ kind: 'create_index', table: 'posts', name: 'posts_title_idx', columns: ['title'], unique: true, where: "status = 'published'", reason: 'r' }],
       first: "CREATE UNIQUE INDEX `posts_title_idx` ON `posts` (`title`) WHERE status = 'published';",
@@ -370,10 +379,11 @@ describe('every plan kind SQLite expresses, through drizzle-kit and the migrator
     },
   ];
 
-  it.each(cases)('$name', async ({ changes, first }) => {
+  it.each(cases)('$name', async ({ changes, first, source }) => {
     const root = exampleForTest('drizzle-sqlite-app');
     const database = seededDatabase(root);
     const { migration } = await generateAndWrite(root, inlinePlan(changes), 'change');
+    if (source !== undefined) expect(readFileSync(join(root, SCHEMA), 'utf8')).toContain(source);
     expect(migration.statements[0]).toBe(first);
     expect(migration.downStatements.length).toBeGreaterThan(0);
     expect(drizzleKitGenerate(root)).toContain('No schema changes, nothing to migrate');
