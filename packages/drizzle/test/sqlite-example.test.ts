@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
@@ -313,6 +313,19 @@ describe('the Drizzle plugin on a SQLite project (examples/drizzle-sqlite-app)',
       ['comments', 'posts', 'posts_to_tags', 'tags', 'users'].map((name) => ({ name })),
     );
   }, 120_000);
+
+  it('refuses to generate over a source change no migration holds yet, naming drizzle-kit\'s SQLite statement', async () => {
+    const root = exampleForTest('drizzle-sqlite-app');
+    const schema = join(root, SCHEMA);
+    writeFileSync(schema, readFileSync(schema, 'utf8').replace("  bio: text('bio'),\n", "  bio: text('bio'),\n  website: text('website'),\n"));
+    const project = await drizzlePlugin.openProject({ cwd: root });
+    const plan = planOf(root, 'rename-display-name');
+    const edits = await project.applyPlan(plan);
+    await expect(project.generateMigration({ plan, edits, name: 'x', shadowServer: undefined })).rejects.toMatchObject({
+      code: 'SCHEMA_OUT_OF_SYNC',
+      message: expect.stringContaining('ALTER TABLE `users` ADD `website` text;'),
+    });
+  });
 
   it('refuses, with nothing edited, what SQLite cannot express: enum types, non-btree indexes, PostgreSQL-only column types', async () => {
     const root = exampleForTest('drizzle-sqlite-app');
