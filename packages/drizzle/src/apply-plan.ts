@@ -7,7 +7,6 @@ import { addEnumValue, createEnum } from './edit-enums.js';
 import { removeNewlyUnusedImports, usedImportNames } from './edit-imports.js';
 import { createTable, dropTable, renameTable } from './edit-tables.js';
 import type { DrizzleSchema } from './read-schema.js';
-import { PG_CORE } from './drizzle-core.js';
 
 /** One edited schema file: its absolute path and full contents before and after. */
 export interface SourceEdit {
@@ -80,7 +79,7 @@ function refuseInexpressible(state: EditState, change: SchemaChange): void {
   if ((change.kind === 'create_enum' || change.kind === 'add_enum_value') && core.enumFunction === null) {
     throw refuse(`${core.module} has no enum types`, "On SQLite an enum is a text column with its values in TypeScript: text('status', { enum: ['a', 'b'] }). Plan a text column instead.");
   }
-  if (change.kind === 'create_index' && core !== PG_CORE && (change.method !== 'btree' || change.concurrently)) {
+  if (change.kind === 'create_index' && core.btreeIndexesOnly && (change.method !== 'btree' || change.concurrently)) {
     throw refuse(`${core.module} indexes are plain b-trees, built in one step`, 'Plan the index with method "btree" and concurrently false.');
   }
 }

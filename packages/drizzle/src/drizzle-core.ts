@@ -17,6 +17,8 @@ export interface DrizzleCore {
   readonly tableFunction: string;
   /** null where the database has no enum types: SQLite's enums are `text({ enum: [...] })`, a TypeScript-only check. */
   readonly enumFunction: string | null;
+  /** True where `index()` has no `.using()` or `.concurrently()`: every index is a b-tree built in one step. */
+  readonly btreeIndexesOnly: boolean;
   /** The type a self-referencing `.references(() => ...)` callback is annotated with. */
   readonly anyColumnType: string;
   /** Declarations of database objects the model cannot hold: reported rather than dropped. */
@@ -29,6 +31,7 @@ export const PG_CORE: DrizzleCore = {
   label: 'pg-core',
   tableFunction: 'pgTable',
   enumFunction: 'pgEnum',
+  btreeIndexesOnly: false,
   anyColumnType: 'AnyPgColumn',
   unsupportedObjects: new Set(['pgSchema', 'pgTableCreator', 'pgView', 'pgMaterializedView', 'pgSequence', 'pgRole', 'pgPolicy']),
 };
@@ -39,6 +42,7 @@ export const SQLITE_CORE: DrizzleCore = {
   label: 'sqlite-core',
   tableFunction: 'sqliteTable',
   enumFunction: null,
+  btreeIndexesOnly: true,
   anyColumnType: 'AnySQLiteColumn',
   unsupportedObjects: new Set(['sqliteTableCreator', 'sqliteView']),
 };
