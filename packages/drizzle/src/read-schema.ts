@@ -46,7 +46,7 @@ export interface DrizzleEnumEntry {
 export interface DrizzleFileEntry {
   readonly path: string;
   /** Named imports (imported names, in source order) of the file's core module import ('drizzle-orm/pg-core' or sqlite-core), or null. */
-  readonly pgCoreImports: readonly string[] | null;
+  readonly coreImports: readonly string[] | null;
   /** True when `sql` is imported from 'drizzle-orm'. */
   readonly importsSql: boolean;
 }
@@ -220,14 +220,14 @@ function assertUniqueNames(tables: readonly TableDeclaration[]): void {
 }
 
 function fileEntry(sourceFile: SourceFile, core: DrizzleCore): DrizzleFileEntry {
-  const pgCore = sourceFile.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === core.module);
+  const coreImport = sourceFile.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === core.module);
   const importsSql = sourceFile
     .getImportDeclarations()
     .filter((declaration) => declaration.getModuleSpecifierValue() === 'drizzle-orm')
     .some((declaration) => declaration.getNamedImports().some((named) => named.getName() === 'sql'));
   return {
     path: sourceFile.getFilePath(),
-    pgCoreImports: pgCore === undefined ? null : pgCore.getNamedImports().map((named) => named.getName()),
+    coreImports: coreImport === undefined ? null : coreImport.getNamedImports().map((named) => named.getName()),
     importsSql,
   };
 }
