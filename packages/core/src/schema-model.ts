@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIALECT_NAMES } from './dialect/dialect.js';
 
 /**
  * The ORM-neutral schema model: what every plugin reads its ORM's source into, what the
@@ -120,7 +121,7 @@ export const enumModelSchema = z.strictObject({
 });
 
 export const schemaModelSchema = z.strictObject({
-  dialect: z.literal('postgresql'),
+  dialect: z.enum(DIALECT_NAMES),
   tables: z.array(tableModelSchema),
   enums: z.array(enumModelSchema),
 });

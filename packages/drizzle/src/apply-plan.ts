@@ -56,6 +56,7 @@ export function applyPlanToDrizzleSource(options: { schema: DrizzleSchema; plan:
 
 
 function applyChange(state: EditState, change: SchemaChange): void {
+  refuseInexpressible(state, change);
   try {
     dispatch(state, change);
   } catch (error) {
@@ -64,6 +65,22 @@ function applyChange(state: EditState, change: SchemaChange): void {
       hint: 'The schema source has a shape drizzle-ai cannot edit here; apply this change by hand.',
       cause: error,
     });
+  }
+}
+
+/**
+ * Refuses a change the project's database has no form for, before anything is edited: SQLite
+ * has no enum types and one index method. Column types it lacks are refused where the
+ * column is written (`planColumnType`).
+ */
+function refuseInexpressible(state: EditState, change: SchemaChange): void {
+  const core = state.index.core;
+  const refuse = (why: string, hint: string) => new OrmAiError('PLAN_APPLY_FAILED', `${describeChange(change)}: ${why}`, { hint });
+  if ((change.kind === 'create_enum' || change.kind === 'add_enum_value') && core.enumFunction === null) {
+    throw refuse(`${core.module} has no enum types`, "On SQLite an enum is a text column with its values in TypeScript: text('status', { enum: ['a', 'b'] }). Plan a text column instead.");
+  }
+  if (change.kind === 'create_index' && core.btreeIndexesOnly && (change.method !== 'btree' || change.concurrently)) {
+    throw refuse(`${core.module} indexes are plain b-trees, built in one step`, 'Plan the index with method "btree" and concurrently false.');
   }
 }
 

@@ -1,10 +1,11 @@
 import { formatColumnType, type ColumnType } from '@orm-ai/core';
+import { PG_CORE, SQLITE_CORE, type DrizzleCore } from './drizzle-core.js';
 
 /**
- * The one table between Drizzle pg-core column builders and canonical column types
- * (`formatColumnType` spellings), read in one direction by the schema reader and in the
- * other by the source editor. Enum columns are not builders here: the reader and editor
- * resolve them through the schema's `pgEnum` declarations.
+ * The one table between Drizzle's column builders (pg-core's and sqlite-core's) and
+ * canonical column types (`formatColumnType` spellings), read in one direction by the schema
+ * reader and in the other by the source editor. Enum columns are not builders here: the
+ * reader and editor resolve them through the schema's `pgEnum` declarations.
  */
 
 /** A builder's config object, statically evaluated (`{ length: 255 }`). */
@@ -25,8 +26,8 @@ const plain = (base: string, configKeys: readonly string[] = []): BuilderEntry =
   toType: () => ({ base, args: [] }),
 });
 
-const withLength = (base: string): BuilderEntry => ({
-  configKeys: ['length', 'enum'],
+const withLength = (base: string, extraKeys: readonly string[] = []): BuilderEntry => ({
+  configKeys: ['length', 'enum', ...extraKeys],
   toType: (config) => ({ base, args: numbers(config.length) }),
 });
 
@@ -44,7 +45,7 @@ function numbers(...values: unknown[]): number[] {
   return values.filter((value): value is number => typeof value === 'number');
 }
 
-const BUILDERS: Readonly<Record<string, BuilderEntry>> = {
+const PG_BUILDERS: Readonly<Record<string, BuilderEntry>> = {
   serial: plain('serial'),
   smallserial: plain('smallserial'),
   bigserial: plain('bigserial', ['mode']),
@@ -71,10 +72,25 @@ const BUILDERS: Readonly<Record<string, BuilderEntry>> = {
   macaddr: plain('macaddr'),
 };
 
-/** True when `name` is a pg-core export this table knows as a column builder. */
-export function isColumnBuilder(name: string): boolean {
-  return Object.hasOwn(BUILDERS, name);
-}
+/**
+ * sqlite-core's builders, as drizzle-kit spells their types: `text(320)` for a length (SQLite
+ * keeps it in the declared type and enforces nothing). Modes (`integer({ mode: 'timestamp' })`,
+ * `text({ mode: 'json' })`, `blob({ mode: 'bigint' })`) and `enum` change only the TypeScript
+ * type, never the column, so they are accepted and not modelled.
+ */
+const SQLITE_BUILDERS: Readonly<Record<string, BuilderEntry>> = {
+  integer: plain('integer', ['mode']),
+  int: plain('integer', ['mode']),
+  text: withLength('text', ['mode']),
+  real: plain('real'),
+  blob: plain('blob', ['mode']),
+  numeric: plain('numeric', ['mode']),
+};
+
+const BUILDERS = new Map<DrizzleCore, Readonly<Record<string, BuilderEntry>>>([
+  [PG_CORE, PG_BUILDERS],
+  [SQLITE_CORE, SQLITE_BUILDERS],
+]);
 
 /**
  * Builder call → canonical type. `builder` is the pg-core export name (not a local alias),
@@ -82,12 +98,15 @@ export function isColumnBuilder(name: string): boolean {
  * calls. Fails with a reason for unknown builders and config keys the model cannot carry.
  */
 export function columnTypeFromBuilder(options: {
+  /** pg-core unless given. */
+  core?: DrizzleCore;
   builder: string;
   config: BuilderConfig;
   arrayDimensions: number;
 }): BuilderTypeResult {
-  const entry = BUILDERS[options.builder];
-  if (entry === undefined) return { ok: false, reason: `"${options.builder}" is not a supported pg-core column builder` };
+  const core = options.core ?? PG_CORE;
+  const entry = BUILDERS.get(core)?.[options.builder];
+  if (entry === undefined) return { ok: false, reason: `"${options.builder}" is not a supported ${core.label} column builder` };
   const unknown = Object.keys(options.config).filter((key) => !entry.configKeys.includes(key));
   if (unknown.length > 0) {
     return { ok: false, reason: `${options.builder}() option(s) ${unknown.join(', ')} cannot be represented in the schema model` };
@@ -122,7 +141,7 @@ const numericConfig: ConfigFor = (args) => [
 const numberMode: ConfigFor = () => [['mode', "'number'"]];
 
 /** Canonical base → builder; bigint/bigserial use `mode: 'number'` (JavaScript numbers). */
-const TYPES: Readonly<Record<string, readonly [string, ConfigFor]>> = {
+const PG_TYPES: Readonly<Record<string, readonly [string, ConfigFor]>> = {
   smallint: ['smallint', noConfig],
   integer: ['integer', noConfig],
   bigint: ['bigint', numberMode],
@@ -150,19 +169,48 @@ const TYPES: Readonly<Record<string, readonly [string, ConfigFor]>> = {
   macaddr: ['macaddr', noConfig],
 };
 
+/** SQLite's five storage classes as drizzle-kit declares them; `text(n)` keeps its length. */
+const SQLITE_TYPES: Readonly<Record<string, readonly [string, ConfigFor]>> = {
+  integer: ['integer', noConfig],
+  text: ['text', lengthConfig],
+  real: ['real', noConfig],
+  blob: ['blob', noConfig],
+  numeric: ['numeric', noConfig],
+};
+
+const TYPES = new Map<DrizzleCore, Readonly<Record<string, readonly [string, ConfigFor]>>>([
+  [PG_CORE, PG_TYPES],
+  [SQLITE_CORE, SQLITE_TYPES],
+]);
+
+/**
+ * A plan's type spelling on SQLite (`integer`, `text(320)`, `blob`), parsed into a
+ * `ColumnType`: core's parser knows PostgreSQL's spellings, where `blob` does not exist and
+ * `text` takes no length. Fails for anything sqlite-core cannot declare (`uuid`, `text[]`).
+ */
+export function sqliteColumnType(spelling: string): { ok: true; type: ColumnType } | { ok: false; reason: string } {
+  const match = /^\s*(\w+)\s*(?:\(\s*(\d+)\s*\))?\s*$/.exec(spelling.toLowerCase());
+  const base = match?.[1];
+  if (base === undefined || !Object.hasOwn(SQLITE_TYPES, base) || (match![2] !== undefined && base !== 'text')) {
+    return { ok: false, reason: `SQLite has no column type "${spelling}" that drizzle-orm/sqlite-core declares: use integer, text, text(n), real, blob or numeric` };
+  }
+  return { ok: true, type: { base, args: match![2] === undefined ? [] : [Number(match![2])], arrayDimensions: 0, isEnum: false } };
+}
+
 /**
  * Canonical type → builder call. `enumVariable` maps an enum's db name to the variable that
  * declares it (the caller knows the schema). Fails for types Drizzle pg-core cannot declare
  * (e.g. `bytea`, which drizzle-orm 0.45 has no builder for).
  */
-export function builderForColumnType(type: ColumnType, enumVariable: (name: string) => string | undefined): BuilderCallResult {
+export function builderForColumnType(type: ColumnType, enumVariable: (name: string) => string | undefined, core: DrizzleCore = PG_CORE): BuilderCallResult {
   if (type.isEnum) {
     const variable = enumVariable(type.base);
     if (variable === undefined) return { ok: false, reason: `enum "${type.base}" is not declared with pgEnum in the schema` };
     return { ok: true, call: { builder: variable, isEnum: true, config: [], arrayDimensions: type.arrayDimensions } };
   }
-  const entry = TYPES[type.base];
-  if (entry === undefined) return { ok: false, reason: `drizzle-orm/pg-core has no column builder for type "${type.base}"` };
+  if (type.arrayDimensions > 0 && core !== PG_CORE) return { ok: false, reason: `${core.module} has no array columns` };
+  const entry = TYPES.get(core)?.[type.base];
+  if (entry === undefined) return { ok: false, reason: `${core.module} has no column builder for type "${type.base}"` };
   const [builder, configFor] = entry;
   return { ok: true, call: { builder, isEnum: false, config: configFor(type.args), arrayDimensions: type.arrayDimensions } };
 }

@@ -27,7 +27,8 @@ export interface DrizzleMigrationsFolder {
 export async function readMigrationsFolder(config: DrizzleConfig): Promise<DrizzleMigrationsFolder> {
   const journalPath = join(config.outDir, 'meta', '_journal.json');
   const journalText = existsSync(journalPath) ? await readFile(journalPath, 'utf8') : null;
-  const journal = journalText === null ? { version: '7', dialect: 'postgresql', entries: [] } : parseJournal(journalPath, journalText);
+  // drizzle-kit starts a journal with the config's dialect (`turso` projects' say `turso`, which this spells `sqlite`).
+  const journal = journalText === null ? { version: '7', dialect: config.database.dialect ?? 'postgresql', entries: [] } : parseJournal(journalPath, journalText);
   const last = journal.entries.at(-1);
   const latestSnapshot = last ? await readJson(join(config.outDir, 'meta', `${snapshotPrefix(last.tag)}_snapshot.json`)) : null;
   return { journalPath, journalText, journal, latestSnapshot };

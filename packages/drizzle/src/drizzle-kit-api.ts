@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { OrmAiError, describeError, stageSources } from '@orm-ai/core';
+import { OrmAiError, describeError, stageSources, type DialectName } from '@orm-ai/core';
 import { ts } from 'ts-morph';
 import { tsImport } from 'tsx/esm/api';
 import type { DrizzleConfig } from './drizzle-config.js';
@@ -9,10 +9,24 @@ import type { DrizzleConfig } from './drizzle-config.js';
 /** A drizzle-kit snapshot (`meta/NNNN_snapshot.json`), kept as drizzle-kit's own JSON. */
 export type DrizzleSnapshot = Record<string, unknown> & { id: string; prevId: string; version: string };
 
-/** The part of `drizzle-kit/api` this plugin uses. */
+/**
+ * The part of `drizzle-kit/api` this plugin uses, for one dialect: PostgreSQL's functions as
+ * drizzle-kit names them, SQLite's (`generateSQLiteDrizzleJson`, which is async) behind the same names.
+ */
 export interface DrizzleKitApi {
-  generateDrizzleJson(imports: Record<string, unknown>, prevId?: string, schemaFilters?: string[], casing?: 'snake_case' | 'camelCase'): DrizzleSnapshot;
+  generateDrizzleJson(
+    imports: Record<string, unknown>,
+    prevId?: string,
+    schemaFilters?: string[],
+    casing?: 'snake_case' | 'camelCase',
+  ): DrizzleSnapshot | Promise<DrizzleSnapshot>;
   generateMigration(prev: DrizzleSnapshot, cur: DrizzleSnapshot): Promise<string[]>;
+}
+
+/** `drizzle-kit/api`'s SQLite functions (drizzle-kit 0.23 and later). */
+interface SqliteKitApi {
+  generateSQLiteDrizzleJson(imports: Record<string, unknown>, prevId?: string, casing?: 'snake_case' | 'camelCase'): Promise<DrizzleSnapshot>;
+  generateSQLiteMigration(prev: DrizzleSnapshot, cur: DrizzleSnapshot): Promise<string[]>;
 }
 
 /**
@@ -21,11 +35,13 @@ export interface DrizzleKitApi {
  * functions as `drizzle-kit/api`; 0.20 to 0.22 export the PostgreSQL ones as
  * `drizzle-kit/payload` with `generateDrizzleJson(imports, prevId)` only (see `legacyPayloadApi`).
  */
-export async function loadDrizzleKit(root: string): Promise<DrizzleKitApi> {
+export async function loadDrizzleKit(root: string, dialect: DialectName | null = 'postgresql'): Promise<DrizzleKitApi> {
   const resolveFrom = createRequire(join(root, 'package.json'));
   try {
-    return (await import(pathToFileURL(resolveFrom.resolve('drizzle-kit/api')).href)) as DrizzleKitApi;
+    const api = (await import(pathToFileURL(resolveFrom.resolve('drizzle-kit/api')).href)) as DrizzleKitApi & Partial<SqliteKitApi>;
+    return dialect === 'sqlite' ? sqliteApi(api) : api;
   } catch (apiError) {
+    if (apiError instanceof OrmAiError) throw apiError;
     let payload: string;
     try {
       payload = resolveFrom.resolve('drizzle-kit/payload');
@@ -35,8 +51,27 @@ export async function loadDrizzleKit(root: string): Promise<DrizzleKitApi> {
         cause: apiError,
       });
     }
+    // drizzle-kit 0.20-0.22's payload is PostgreSQL's only.
+    if (dialect === 'sqlite') return sqliteApi({});
     return legacyPayloadApi((await import(pathToFileURL(payload).href)) as LegacyPayload & { default?: LegacyPayload });
   }
+}
+
+/**
+ * SQLite's functions behind `DrizzleKitApi`'s names. drizzle-kit's SQLite serializer has no
+ * schema filter: SQLite has no schemas.
+ */
+function sqliteApi(api: Partial<SqliteKitApi>): DrizzleKitApi {
+  const { generateSQLiteDrizzleJson, generateSQLiteMigration } = api;
+  if (typeof generateSQLiteDrizzleJson !== 'function' || typeof generateSQLiteMigration !== 'function') {
+    throw new OrmAiError('CONFIG_INVALID', 'the installed drizzle-kit/api exports no generateSQLiteDrizzleJson/generateSQLiteMigration', {
+      hint: 'drizzle-ai reads SQLite projects with drizzle-kit 0.23 to 0.31; upgrade drizzle-kit.',
+    });
+  }
+  return {
+    generateDrizzleJson: (imports, prevId, _schemaFilters, casing) => generateSQLiteDrizzleJson(imports, prevId, casing),
+    generateMigration: (prev, cur) => generateSQLiteMigration(prev, cur),
+  };
 }
 
 /** `drizzle-kit/payload` of drizzle-kit 0.20-0.22, loaded from CommonJS. */
@@ -90,7 +125,7 @@ export async function snapshotOfSource(options: {
       // Files may export the same names; drizzle-kit only looks at the values.
       for (const [name, value] of Object.entries(exports)) imports[`${fileIndex}:${name}`] = value;
     }
-    return options.api.generateDrizzleJson(imports, options.prevId, config.schemaFilter ? [...config.schemaFilter] : undefined, config.casing);
+    return await options.api.generateDrizzleJson(imports, options.prevId, config.schemaFilter ? [...config.schemaFilter] : undefined, config.casing);
   } finally {
     await staged.dispose();
   }

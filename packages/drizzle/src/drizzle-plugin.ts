@@ -7,6 +7,7 @@ import { loadDrizzleKit, snapshotOfSource, type DrizzleKitApi, type DrizzleSnaps
 import { migrationFiles, nextTag, readMigrationScripts, readMigrationsFolder, refuseMisplacedOut, type DrizzleMigrationsFolder } from './drizzle-journal.js';
 import { assertSupportedVersions, configFormFor } from './installed-version.js';
 import { readDrizzleSchema } from './read-schema.js';
+import { drizzleCoreFor } from './drizzle-core.js';
 import { modelFromSnapshot, withSourceComments, type SnapshotModel } from './snapshot-model.js';
 import { diffSnapshots, pendingChanges } from './snapshot-diff.js';
 import { DRIZZLE_SAFETY_FIXES } from './safety-fixes.js';
@@ -89,9 +90,9 @@ class DrizzleProject implements OrmProject {
 
   async generateMigration(input: Parameters<OrmProject['generateMigration']>[0]): Promise<GeneratedMigration> {
     const folder = await this.#migrationsFolder();
-    const api = await loadDrizzleKit(this.config.root);
+    const api = await loadDrizzleKit(this.config.root, this.config.database.dialect);
     const overrides = new Map(input.edits.map((edit) => [edit.path, edit.after]));
-    const prev = (folder.latestSnapshot as DrizzleSnapshot | null) ?? emptySnapshot(api);
+    const prev = (folder.latestSnapshot as DrizzleSnapshot | null) ?? (await emptySnapshot(api));
     // A baseline records the whole schema: every difference from nothing belongs in it.
     if (!input.baseline) await this.#assertInSync(api, prev);
     const cur = await snapshotOfSource({ api, config: this.config, overrides, prevId: prev.id });
@@ -131,7 +132,7 @@ class DrizzleProject implements OrmProject {
   /** The schema module loaded as drizzle-kit loads it and serialized by the project's drizzle-kit. */
   async #drizzleKitView(): Promise<SnapshotModel> {
     if (this.#view === undefined) {
-      const api = await loadDrizzleKit(this.config.root);
+      const api = await loadDrizzleKit(this.config.root, this.config.database.dialect);
       this.#view = modelFromSnapshot(await this.#uneditedSnapshot(api));
     }
     return this.#view;
@@ -149,7 +150,13 @@ class DrizzleProject implements OrmProject {
 
   /** Where each declaration is (for the editor), and what the source alone says (comments). */
   #readSource(fallback: SchemaModel) {
-    return readDrizzleSchema({ files: this.config.sourceFiles, casing: this.config.casing, fallback, configForm: configFormFor(this.config.root) });
+    return readDrizzleSchema({
+      files: this.config.sourceFiles,
+      casing: this.config.casing,
+      fallback,
+      configForm: configFormFor(this.config.root),
+      core: drizzleCoreFor(this.config.database.dialect),
+    });
   }
 
   async #migrationsFolder(): Promise<DrizzleMigrationsFolder> {
@@ -159,8 +166,8 @@ class DrizzleProject implements OrmProject {
 }
 
 /** The state before a project's first migration, as drizzle-kit starts from it. */
-function emptySnapshot(api: Awaited<ReturnType<typeof loadDrizzleKit>>): DrizzleSnapshot {
-  return { ...api.generateDrizzleJson({}), id: ORIGIN_ID, prevId: ORIGIN_ID };
+async function emptySnapshot(api: DrizzleKitApi): Promise<DrizzleSnapshot> {
+  return { ...(await api.generateDrizzleJson({})), id: ORIGIN_ID, prevId: ORIGIN_ID };
 }
 
 /** drizzle-kit's id for "no previous snapshot". */

@@ -2,7 +2,9 @@ import { SyntaxKind, type Node } from 'ts-morph';
 import { applyError, type LocatedTable } from './edit-context.js';
 import { identifierFor } from './naming.js';
 import { entryKind } from './read-table-config.js';
-import { importBindings, propertyKey, type ChainLink } from './source-utils.js';
+import { drizzleCoreOf, PG_CORE } from './drizzle-core.js';
+import { coreImports } from './schema-declarations.js';
+import { propertyKey, type ChainLink } from './source-utils.js';
 import type { SourceStyle } from './source-style.js';
 import { indentationAt, lineEnd, type TextChange } from '@orm-ai/core/typescript';
 import { insertListItem, removeListItem } from './text-edits.js';
@@ -54,7 +56,7 @@ function newConfigArgument(table: LocatedTable, style: SourceStyle, text: string
   return { start: end, end, text: `\n${indent}${body},` };
 }
 
-/** One third-argument entry with the pg-core function it is built with. */
+/** One third-argument entry with the core function (`index`, `foreignKey`, ...) it is built with. */
 export interface ConfigEntry {
   readonly kind: string;
   readonly node: Node;
@@ -65,10 +67,10 @@ export interface ConfigEntry {
 /** The table's config entries built with one of `kinds`, in source order (the model lists them in the same order). */
 export function configEntriesOf(table: LocatedTable, kinds: readonly string[]): ConfigEntry[] {
   if (table.config === undefined) return [];
-  const pgCore = new Map<string, string>();
-  for (const [local, binding] of importBindings(table.sourceFile)) if (binding.module === 'drizzle-orm/pg-core') pgCore.set(local, binding.imported);
+  // A file with a table imports its table function from exactly one core module.
+  const imports = coreImports(table.sourceFile, drizzleCoreOf(table.sourceFile, PG_CORE));
   return table.config.entries.flatMap((node) => {
-    const found = entryKind(node, pgCore);
+    const found = entryKind(node, imports);
     if (found === undefined || !kinds.includes(found.kind)) return [];
     return [{ kind: found.kind, node, links: found.links, firstArgument: found.base.getArguments()[0] }];
   });

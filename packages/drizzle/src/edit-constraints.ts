@@ -2,7 +2,7 @@ import type { ChangeOf, ReferentialAction } from '@orm-ai/core';
 import { appendConfigEntry, configEntriesOf, configParam, removeConfigEntry } from './edit-config.js';
 import { applyError, assertFullyRead, commit, locateColumn, locateTable, quoted, quoteOf, type EditState, type Quote, type LocatedTable } from './edit-context.js';
 import type { ImportNeed } from './edit-imports.js';
-import { columnKey, memberAccess, pgCore, sqlTag, tableVariable } from './edit-references.js';
+import { columnKey, memberAccess, coreExport, sqlTag, tableVariable } from './edit-references.js';
 import { defaultForeignKeyName, defaultUniqueName, postgresIdentifier } from './naming.js';
 import { stringValue } from './source-utils.js';
 import { sourceStyle } from './source-style.js';
@@ -19,7 +19,7 @@ export function createIndex(state: EditState, change: ChangeOf<'create_index'>):
   const style = sourceStyle(state, table.sourceFile);
   const param = configParam(table, style);
   const quote = quoteOf(table.sourceFile);
-  const fn = pgCore(table.sourceFile, change.unique ? 'uniqueIndex' : 'index');
+  const fn = coreExport(state, table.sourceFile, change.unique ? 'uniqueIndex' : 'index');
   const needs: ImportNeed[] = [...fn.needs];
   const columns = columnRefs(state, table, param, change.columns);
   let text = `${fn.name}(${quoted(change.name, quote)})`;
@@ -39,7 +39,12 @@ export function dropIndex(state: EditState, change: ChangeOf<'drop_index'>): voi
   assertFullyRead(table);
   const position = table.model.indexes.findIndex((index) => index.name === change.name);
   const entry = configEntriesOf(table, ['index', 'uniqueIndex'])[position];
-  if (position === -1 || entry === undefined) throw applyError(`index "${change.name}" is not declared on table "${change.table}"`);
+  if (position === -1 || entry === undefined) {
+    // drizzle-kit's SQLite snapshot lists a unique constraint as the unique index SQLite builds for it, so the model calls it an index.
+    const unique = table.model.columns.some((column) => column.uniqueName === change.name) || table.model.uniques.some((candidate) => candidate.name === change.name);
+    if (unique && state.index.core.dialect === 'sqlite') return dropUnique(state, { kind: 'drop_unique', table: change.table, name: change.name, reason: change.reason });
+    throw applyError(`index "${change.name}" is not declared on table "${change.table}"`);
+  }
   commit(table.sourceFile, removeConfigEntry(table, entry), []);
 }
 
@@ -79,7 +84,7 @@ export function addForeignKey(state: EditState, change: ChangeOf<'add_foreign_ke
     const key = columnKey(state, change.referencedTable, change.referencedColumns[0]!);
     // A reference cycle needs an explicit return type, or TypeScript sees a circular initializer.
     const cyclic = selfReference || referencesTransitively(state, change.referencedTable, change.table);
-    const anyColumn = cyclic ? pgCore(table.sourceFile, 'AnyPgColumn') : undefined;
+    const anyColumn = cyclic ? coreExport(state, table.sourceFile, 'AnyPgColumn') : undefined;
     const arrow = anyColumn === undefined ? '() =>' : `(): ${anyColumn.name} =>`;
     const actions = actionsText(change, quote);
     const options = actions.length === 0 ? '' : `, { ${actions.join(', ')} }`;
@@ -90,7 +95,7 @@ export function addForeignKey(state: EditState, change: ChangeOf<'add_foreign_ke
   }
   const style = sourceStyle(state, table.sourceFile);
   const param = configParam(table, style);
-  const fn = pgCore(table.sourceFile, 'foreignKey');
+  const fn = coreExport(state, table.sourceFile, 'foreignKey');
   const target = selfReference ? { name: param, needs: [] } : tableVariable(state, table.sourceFile, change.referencedTable);
   const foreign = change.referencedColumns.map((column) => memberAccess(target.name, columnKey(state, change.referencedTable, column)));
   const name = change.name === null ? '' : `name: ${quoted(change.name, quote)}, `;
@@ -124,7 +129,7 @@ export function addUnique(state: EditState, change: ChangeOf<'add_unique'>): voi
     return commit(table.sourceFile, [appendChainLink({ chain: column.expression, text: '.unique()' })], []);
   }
   const style = sourceStyle(state, table.sourceFile);
-  const fn = pgCore(table.sourceFile, 'unique');
+  const fn = coreExport(state, table.sourceFile, 'unique');
   const name = change.name === null ? '' : quoted(change.name, quoteOf(table.sourceFile));
   const text = `${fn.name}(${name}).on(${columnRefs(state, table, configParam(table, style), change.columns)})`;
   commit(table.sourceFile, [appendConfigEntry({ table, style, text, keyHint: change.name ?? defaultName })], fn.needs);

@@ -66,6 +66,7 @@ export function refresh(state: EditState, after: string, change?: SchemaChange):
       casing: state.casing,
       fallback: state.fallback,
       configForm: state.index.newConfigForm,
+      core: state.index.core,
     });
     state.model = read.model;
     state.index = read.index;

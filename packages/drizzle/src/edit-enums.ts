@@ -3,7 +3,7 @@ import { parseColumnType } from '@orm-ai/core';
 import type { ChangeOf } from '@orm-ai/core';
 import { commit, locateEnum, locateTable, quoted, quoteOf, type EditState } from './edit-context.js';
 import { freeVariableName } from './edit-tables.js';
-import { importsTransitively, pgCore } from './edit-references.js';
+import { importsTransitively, coreExport } from './edit-references.js';
 import { identifierFor } from './naming.js';
 import { sourceStyle } from './source-style.js';
 import { lineEnd, type TextChange } from '@orm-ai/core/typescript';
@@ -52,7 +52,7 @@ export function createEnum(state: EditState, change: ChangeOf<'create_enum'>): v
   const base = identifierFor(change.name);
   const candidates = base.endsWith('Enum') ? [base, `${base}Type`] : [`${base}Enum`, `${base}Type`];
   const variable = freeVariableName(sourceFile, candidates, `enum "${change.name}"`);
-  const fn = pgCore(sourceFile, 'pgEnum');
+  const fn = coreExport(state, sourceFile, 'pgEnum');
   const values = change.values.map((value) => quoted(value, quote)).join(', ');
   const text = `export const ${variable} = ${fn.name}(${quoted(change.name, quote)}, [${values}])${sourceStyle(state, sourceFile).semicolon}`;
   const firstTable = state.index.tables.find((table) => table.filePath === sourceFile.getFilePath());

@@ -1,4 +1,5 @@
 import type { SourceFile } from 'ts-morph';
+import { coreExportName, drizzleCoreOf } from './drizzle-core.js';
 import { applyError, locateEnum, type EditState } from './edit-context.js';
 import { localImportName, type ImportNeed } from './edit-imports.js';
 import { relativeSpecifier, resolveRelativeModule } from './module-links.js';
@@ -71,9 +72,14 @@ export function enumVariable(state: EditState, fromFile: SourceFile, name: strin
   return available;
 }
 
-/** A pg-core export under the file's local name, importing it when missing. */
-export function pgCore(fromFile: SourceFile, name: string): AvailableName {
-  return { name: localImportName(fromFile, 'drizzle-orm/pg-core', name), needs: [{ module: 'drizzle-orm/pg-core', name }] };
+/**
+ * The export of the file's core module that does what pg-core's `pgName` does (`pgTable` is
+ * `sqliteTable` in a SQLite schema), under the file's local name, importing it when missing.
+ */
+export function coreExport(state: EditState, fromFile: SourceFile, pgName: string): AvailableName {
+  const core = drizzleCoreOf(fromFile, state.index.core);
+  const name = coreExportName(core, pgName);
+  return { name: localImportName(fromFile, core.module, name), needs: [{ module: core.module, name }] };
 }
 
 /** `sql` from 'drizzle-orm' under the file's local name, importing it when missing. */

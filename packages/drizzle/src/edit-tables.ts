@@ -3,7 +3,7 @@ import type { ChangeOf } from '@orm-ai/core';
 import { applyError, commit, locateTable, quoted, quoteOf, refresh, type EditState } from './edit-context.js';
 import type { ImportNeed } from './edit-imports.js';
 import { nameStyleOf } from './edit-columns.js';
-import { memberAccess, pgCore } from './edit-references.js';
+import { memberAccess, coreExport } from './edit-references.js';
 import { resolveRelativeModule } from './module-links.js';
 import { identifierFor } from './naming.js';
 import { renderColumnProperty, type NameStyle } from './render-column.js';
@@ -57,11 +57,11 @@ export function createTable(state: EditState, change: ChangeOf<'create_table'>):
     needs.push(...rendered.needs);
     return `${style.indent}${rendered.text}`;
   });
-  const table = pgCore(sourceFile, 'pgTable');
+  const table = coreExport(state, sourceFile, 'pgTable');
   needs.push(...table.needs);
   let config = '';
   if (change.primaryKey !== null) {
-    const primaryKey = pgCore(sourceFile, 'primaryKey');
+    const primaryKey = coreExport(state, sourceFile, 'primaryKey');
     needs.push(...primaryKey.needs);
     const refs = change.primaryKey.map((column) => {
       const key = keys.get(column);

@@ -1,6 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type PropertyAssignment, type SourceFile } from 'ts-morph';
 import { columnModel, referentialActionSchema, type ColumnModel, type ReferentialAction } from '@orm-ai/core';
 import { columnTypeFromBuilder, type BuilderConfig } from './column-builders.js';
+import type { DrizzleCore } from './drizzle-core.js';
 import { resolveName } from './module-links.js';
 import { columnNameFromKey, type DrizzleCasing } from './naming.js';
 import { defaultSql, type SqlTemplateOptions } from './read-defaults.js';
@@ -9,8 +10,10 @@ import { attachedComment, propertyKey, readError, staticValue, stringValue, unwi
 /** What the column reader needs to know about the file it reads and the rest of the schema. */
 export interface ColumnReadScope {
   readonly sourceFile: SourceFile;
-  /** Local name → pg-core export name for this file's 'drizzle-orm/pg-core' imports. */
-  readonly pgCore: ReadonlyMap<string, string>;
+  /** The core module the file declares with (pg-core or sqlite-core). */
+  readonly core: DrizzleCore;
+  /** Local name → export name for this file's imports from that module. */
+  readonly coreImports: ReadonlyMap<string, string>;
   readonly sql: SqlTemplateOptions;
   readonly casing: DrizzleCasing | null;
   readonly files: ReadonlySet<string>;
@@ -83,16 +86,16 @@ function countArrays(links: readonly ChainLink[]): number {
 
 function baseType(base: CallExpression, scope: ColumnReadScope, arrayDimensions: number): string {
   const callee = base.getExpression();
-  if (!Node.isIdentifier(callee)) throw readError(base, 'expected a pg-core column builder call like `text(...)`');
-  const builder = scope.pgCore.get(callee.getText());
+  if (!Node.isIdentifier(callee)) throw readError(base, `expected a ${scope.core.label} column builder call like \`text(...)\``);
+  const builder = scope.coreImports.get(callee.getText());
   if (builder !== undefined) {
-    const result = columnTypeFromBuilder({ builder, config: builderConfig(base), arrayDimensions });
+    const result = columnTypeFromBuilder({ core: scope.core, builder, config: builderConfig(base), arrayDimensions });
     if (!result.ok) throw readError(base, result.reason);
     return result.type;
   }
   const enumKey = resolveName({ sourceFile: scope.sourceFile, name: callee.getText(), files: scope.files });
   const enumName = enumKey === undefined ? undefined : scope.enums.get(enumKey);
-  if (enumName === undefined) throw readError(base, `"${callee.getText()}" is neither a pg-core column builder nor a pgEnum of the schema`);
+  if (enumName === undefined) throw readError(base, `"${callee.getText()}" is neither a ${scope.core.label} column builder nor a pgEnum of the schema`);
   return enumName + '[]'.repeat(arrayDimensions);
 }
 

@@ -3,6 +3,7 @@ import { Node, Project, ts, type CallExpression, type SourceFile } from 'ts-morp
 import { type EnumModel, findTable, OrmAiError, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { collectDeclarations, type EnumDeclaration, type TableDeclaration } from './schema-declarations.js';
 import { declarationKey } from './module-links.js';
+import { drizzleCoreOf, PG_CORE, type DrizzleCore } from './drizzle-core.js';
 import type { DrizzleCasing } from './naming.js';
 import { columnIdentity, type ColumnReadScope } from './read-columns.js';
 import { tableConfigEntries } from './read-table-config.js';
@@ -44,8 +45,8 @@ export interface DrizzleEnumEntry {
 /** A schema file and the imports the editor extends. */
 export interface DrizzleFileEntry {
   readonly path: string;
-  /** Named imports (imported names, in source order) of the file's 'drizzle-orm/pg-core' import, or null. */
-  readonly pgCoreImports: readonly string[] | null;
+  /** Named imports (imported names, in source order) of the file's core module import ('drizzle-orm/pg-core' or sqlite-core), or null. */
+  readonly coreImports: readonly string[] | null;
   /** True when `sql` is imported from 'drizzle-orm'. */
   readonly importsSql: boolean;
 }
@@ -53,6 +54,8 @@ export interface DrizzleFileEntry {
 /** What the editor needs to find declarations in the source again. */
 export interface DrizzleSchemaIndex {
   readonly casing: DrizzleCasing | null;
+  /** The project's core module: what a file importing none declares with. */
+  readonly core: DrizzleCore;
   /** The third-argument form a table without one gets: `object` before drizzle-orm 0.36, or where the files use it. */
   readonly newConfigForm: 'array' | 'object';
   readonly files: readonly DrizzleFileEntry[];
@@ -93,6 +96,8 @@ export interface SchemaReadOptions {
   readonly fallback?: SchemaModel;
   /** The installed drizzle-orm's table-config form, used when no table of the files has one. */
   readonly configForm?: 'array' | 'object';
+  /** The project's core module (from its config's dialect); pg-core unless given. */
+  readonly core?: DrizzleCore;
 }
 
 /**
@@ -125,10 +130,12 @@ export function readSchemaFromProject(options: SchemaReadOptions & { project: Pr
   index: DrizzleSchemaIndex;
 } {
   const casing = options.casing ?? null;
+  const core = options.core ?? PG_CORE;
   const fileSet = new Set(options.files);
   const perFile = options.files.map((filePath) => {
     const sourceFile = options.project.getSourceFileOrThrow(filePath);
-    return { sourceFile, scope: fileScope(sourceFile), ...collectDeclarations(sourceFile, { skipOtherObjects: options.fallback !== undefined }) };
+    const declarations = collectDeclarations(sourceFile, { skipOtherObjects: options.fallback !== undefined, core });
+    return { sourceFile, scope: fileScope(sourceFile, drizzleCoreOf(sourceFile, core)), ...declarations };
   });
   const enums = new Map(perFile.flatMap((file) => file.enums.map((decl) => [declarationKey(decl.filePath, decl.variableName), decl.name] as const)));
   const columnKeys = new Map<string, readonly ReturnType<typeof columnIdentity>[]>();
@@ -157,21 +164,21 @@ export function readSchemaFromProject(options: SchemaReadOptions & { project: Pr
   const tableEntries = perFile.flatMap((file) => file.tables.map((decl) => tableEntry(decl, columnKeys, read.get(decl)!.unreadable)));
   const index: DrizzleSchemaIndex = {
     casing,
+    core,
     newConfigForm: tableEntries.find((entry) => entry.configForm !== null)?.configForm ?? options.configForm ?? 'array',
-    files: perFile.map((file) => fileEntry(file.sourceFile)),
+    files: perFile.map((file) => fileEntry(file.sourceFile, file.scope.core)),
     tables: tableEntries,
     enums: perFile.flatMap((file) => file.enums.map(enumEntry)),
   };
   const modelEnums: EnumModel[] = perFile.flatMap((file) => file.enums.map((decl) => ({ name: decl.name, values: decl.values })));
-  return { model: { dialect: 'postgresql', tables: modelTables, enums: modelEnums }, index };
+  return { model: { dialect: core.dialect, tables: modelTables, enums: modelEnums }, index };
 }
 
-function fileScope(sourceFile: SourceFile): Pick<ColumnReadScope, 'sourceFile' | 'pgCore' | 'sql'> {
-  const bindings = importBindings(sourceFile);
-  const pgCore = new Map<string, string>();
+function fileScope(sourceFile: SourceFile, core: DrizzleCore): Pick<ColumnReadScope, 'sourceFile' | 'core' | 'coreImports' | 'sql'> {
+  const coreImports = new Map<string, string>();
   const sqlNames = new Set<string>();
-  for (const [local, binding] of bindings) {
-    if (binding.module === 'drizzle-orm/pg-core') pgCore.set(local, binding.imported);
+  for (const [local, binding] of importBindings(sourceFile)) {
+    if (binding.module === core.module) coreImports.set(local, binding.imported);
     if (binding.module === 'drizzle-orm' && binding.imported === 'sql') sqlNames.add(local);
   }
   const sql = {
@@ -180,7 +187,7 @@ function fileScope(sourceFile: SourceFile): Pick<ColumnReadScope, 'sourceFile' |
       throw readError(expression, 'sql`...` with ${...} substitutions cannot be read as a static SQL default');
     },
   };
-  return { sourceFile, pgCore, sql };
+  return { sourceFile, core, coreImports, sql };
 }
 
 /** The statically read table when complete, else drizzle-kit's view of it (with the source's comments). */
@@ -212,15 +219,15 @@ function assertUniqueNames(tables: readonly TableDeclaration[]): void {
   }
 }
 
-function fileEntry(sourceFile: SourceFile): DrizzleFileEntry {
-  const pgCore = sourceFile.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === 'drizzle-orm/pg-core');
+function fileEntry(sourceFile: SourceFile, core: DrizzleCore): DrizzleFileEntry {
+  const coreImport = sourceFile.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === core.module);
   const importsSql = sourceFile
     .getImportDeclarations()
     .filter((declaration) => declaration.getModuleSpecifierValue() === 'drizzle-orm')
     .some((declaration) => declaration.getNamedImports().some((named) => named.getName() === 'sql'));
   return {
     path: sourceFile.getFilePath(),
-    pgCoreImports: pgCore === undefined ? null : pgCore.getNamedImports().map((named) => named.getName()),
+    coreImports: coreImport === undefined ? null : coreImport.getNamedImports().map((named) => named.getName()),
     importsSql,
   };
 }

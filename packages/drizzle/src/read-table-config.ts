@@ -92,7 +92,7 @@ export function entryKind(entry: Node, pgCore: ReadonlyMap<string, string>): { k
 }
 
 function readEntry(entry: Node, context: ConfigScope, config: TableConfig): void {
-  const found = entryKind(entry, context.scope.pgCore);
+  const found = entryKind(entry, context.scope.coreImports);
   switch (found?.kind) {
     case 'index':
     case 'uniqueIndex':

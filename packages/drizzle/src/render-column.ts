@@ -1,15 +1,17 @@
 import type { SourceFile } from 'ts-morph';
 import { type ColumnType, parseColumnType } from '@orm-ai/core';
 import type { ColumnSpec } from '@orm-ai/core';
-import { builderForColumnType, renderBuilderCall } from './column-builders.js';
+import { builderForColumnType, renderBuilderCall, sqliteColumnType } from './column-builders.js';
+import { drizzleCoreOf, SQLITE_CORE } from './drizzle-core.js';
 import { applyError, quoted, quoteOf, type EditState } from './edit-context.js';
 import type { ImportNeed } from './edit-imports.js';
-import { enumVariable, pgCore, sqlTag } from './edit-references.js';
+import { enumVariable, coreExport, sqlTag } from './edit-references.js';
 import { columnNameFromKey, isIdentifierName } from './naming.js';
 
-/** Parses a plan type against the schema's enums, failing with PLAN_APPLY_FAILED. */
+/** Parses a plan type against the schema's enums (SQLite's own spellings on SQLite), failing with PLAN_APPLY_FAILED. */
 export function planColumnType(state: EditState, spelling: string, where: string): ColumnType {
-  const parsed = parseColumnType(spelling, new Set(state.model.enums.map((candidate) => candidate.name)));
+  const parsed =
+    state.index.core === SQLITE_CORE ? sqliteColumnType(spelling) : parseColumnType(spelling, new Set(state.model.enums.map((candidate) => candidate.name)));
   if (!parsed.ok) throw applyError(`${where}: ${parsed.reason}`);
   return parsed.type;
 }
@@ -25,9 +27,9 @@ export function renderTypeCall(options: {
 }): { text: string; needs: ImportNeed[] } {
   const { state, sourceFile, type } = options;
   const enumName = type.isEnum ? enumVariable(state, sourceFile, type.base) : undefined;
-  const result = builderForColumnType(type, () => enumName?.name);
+  const result = builderForColumnType(type, () => enumName?.name, drizzleCoreOf(sourceFile, state.index.core));
   if (!result.ok) throw applyError(`${options.where}: ${result.reason}`);
-  const builder = result.call.isEnum ? undefined : pgCore(sourceFile, result.call.builder);
+  const builder = result.call.isEnum ? undefined : coreExport(state, sourceFile, result.call.builder);
   const call = { ...result.call, builder: builder?.name ?? result.call.builder };
   return { text: renderBuilderCall(call, options.nameLiteral), needs: [...(enumName?.needs ?? []), ...(builder?.needs ?? [])] };
 }

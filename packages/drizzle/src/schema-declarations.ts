@@ -1,8 +1,9 @@
 import { Node, type CallExpression, type ObjectLiteralExpression, type SourceFile, type VariableStatement } from 'ts-morph';
+import { drizzleCoreOf, PG_CORE, type DrizzleCore } from './drizzle-core.js';
 import { importBindings, readError, stringValue } from './source-utils.js';
 
 /**
- * Finds the exported `pgTable(...)` / `pgEnum(...)` declarations of one schema file.
+ * Finds the exported `pgTable(...)` / `pgEnum(...)` (or `sqliteTable(...)`) declarations of one schema file.
  * drizzle-kit only sees exported declarations, so unexported ones are skipped like it does.
  */
 
@@ -28,9 +29,6 @@ export interface EnumDeclaration {
   readonly values: string[];
 }
 
-/** pg-core declarations of database objects the model cannot hold: reported rather than dropped. */
-const UNSUPPORTED_OBJECTS = new Set(['pgSchema', 'pgTableCreator', 'pgView', 'pgMaterializedView', 'pgSequence', 'pgRole', 'pgPolicy']);
-
 /** Names exported through `export { a, b }` lists (without a module specifier). */
 function exportListNames(sourceFile: SourceFile): Set<string> {
   const names = new Set<string>();
@@ -48,9 +46,10 @@ function exportListNames(sourceFile: SourceFile): Set<string> {
  */
 export function collectDeclarations(
   sourceFile: SourceFile,
-  options: { skipOtherObjects: boolean } = { skipOtherObjects: false },
+  options: { skipOtherObjects: boolean; core?: DrizzleCore } = { skipOtherObjects: false },
 ): { tables: TableDeclaration[]; enums: EnumDeclaration[] } {
-  const pgCore = pgCoreImports(sourceFile);
+  const core = drizzleCoreOf(sourceFile, options.core ?? PG_CORE);
+  const imports = coreImports(sourceFile, core);
   const exported = exportListNames(sourceFile);
   const result = { tables: [] as TableDeclaration[], enums: [] as EnumDeclaration[] };
   for (const statement of sourceFile.getVariableStatements()) {
@@ -58,62 +57,62 @@ export function collectDeclarations(
       const call = declaration.getInitializer();
       if (!Node.isCallExpression(call) || (!statement.isExported() && !exported.has(declaration.getName()))) continue;
       const callee = call.getExpression();
-      const kind = Node.isIdentifier(callee) ? pgCore.get(callee.getText()) : undefined;
+      const kind = Node.isIdentifier(callee) ? imports.get(callee.getText()) : undefined;
       if (kind === undefined) {
-        if (!options.skipOtherObjects) assertNotFactoryTable(call, sourceFile, pgCore);
+        if (!options.skipOtherObjects) assertNotFactoryTable(call, sourceFile, imports, core);
         continue;
       }
       const base = { filePath: sourceFile.getFilePath(), variableName: declaration.getName(), statement, call };
-      if (kind === 'pgTable') result.tables.push(tableDeclaration(base));
-      else if (kind === 'pgEnum') result.enums.push(enumDeclaration(base));
-      else if (UNSUPPORTED_OBJECTS.has(kind) && !options.skipOtherObjects) throw readError(call, `${kind}() declarations are not supported yet`);
+      if (kind === core.tableFunction) result.tables.push(tableDeclaration(base, kind));
+      else if (kind === core.enumFunction) result.enums.push(enumDeclaration(base));
+      else if (core.unsupportedObjects.has(kind) && !options.skipOtherObjects) throw readError(call, `${kind}() declarations are not supported yet`);
     }
   }
   return result;
 }
 
-/** Local names of the file's pg-core imports; a namespace import would hide tables, so it is refused. */
-function pgCoreImports(sourceFile: SourceFile): Map<string, string> {
-  const pgCore = new Map<string, string>();
+/** Local names of the file's imports from `core`; a namespace import would hide tables, so it is refused. */
+export function coreImports(sourceFile: SourceFile, core: DrizzleCore): Map<string, string> {
+  const imports = new Map<string, string>();
   for (const [local, binding] of importBindings(sourceFile)) {
-    if (binding.module !== 'drizzle-orm/pg-core') continue;
+    if (binding.module !== core.module) continue;
     if (binding.imported === '*' || binding.imported === 'default') {
       const declaration = sourceFile
         .getImportDeclarations()
         .find((candidate) => candidate.getNamespaceImport()?.getText() === local || candidate.getDefaultImport()?.getText() === local)!;
-      const hint = "Import the builders by name: import { pgTable, text } from 'drizzle-orm/pg-core'.";
-      throw readError(declaration, 'namespace imports of drizzle-orm/pg-core are not supported', hint);
+      const hint = `Import the builders by name: import { ${core.tableFunction}, text } from '${core.module}'.`;
+      throw readError(declaration, `namespace imports of ${core.module} are not supported`, hint);
     }
-    pgCore.set(local, binding.imported);
+    imports.set(local, binding.imported);
   }
-  return pgCore;
+  return imports;
 }
 
 /**
  * Refuses exported tables built by a factory (`pgTableCreator(...)`, `pgSchema(...).table`)
  * declared in the same file: skipping them would silently drop tables from the model.
  */
-function assertNotFactoryTable(call: CallExpression, sourceFile: SourceFile, pgCore: ReadonlyMap<string, string>): void {
+function assertNotFactoryTable(call: CallExpression, sourceFile: SourceFile, imports: ReadonlyMap<string, string>, core: DrizzleCore): void {
   let root: Node = call.getExpression();
   while (Node.isPropertyAccessExpression(root)) root = root.getExpression();
   if (!Node.isIdentifier(root)) return;
   const factory = sourceFile.getVariableDeclaration(root.getText())?.getInitializer();
   const factoryCallee = Node.isCallExpression(factory) ? factory.getExpression() : undefined;
-  const kind = Node.isIdentifier(factoryCallee) ? pgCore.get(factoryCallee.getText()) : undefined;
-  if (kind !== undefined && UNSUPPORTED_OBJECTS.has(kind)) throw readError(call, `tables declared through ${kind}() are not supported yet`);
+  const kind = Node.isIdentifier(factoryCallee) ? imports.get(factoryCallee.getText()) : undefined;
+  if (kind !== undefined && core.unsupportedObjects.has(kind)) throw readError(call, `tables declared through ${kind}() are not supported yet`);
 }
 
 type DeclarationBase = Pick<TableDeclaration, 'filePath' | 'variableName' | 'statement' | 'call'>;
 
-function tableDeclaration(base: DeclarationBase): TableDeclaration {
+function tableDeclaration(base: DeclarationBase, tableFunction: string): TableDeclaration {
   const [nameNode, columns, config, extra] = base.call.getArguments();
   const name = stringValue(nameNode);
-  if (name === undefined) throw readError(base.call, 'pgTable name must be a string literal');
+  if (name === undefined) throw readError(base.call, `${tableFunction} name must be a string literal`);
   if (!Node.isObjectLiteralExpression(columns)) {
     const hint = 'The column-builder callback form `(t) => ({ ... })` is not supported yet.';
-    throw readError(columns ?? base.call, 'pgTable columns must be an object literal', hint);
+    throw readError(columns ?? base.call, `${tableFunction} columns must be an object literal`, hint);
   }
-  if (extra !== undefined) throw readError(extra, 'unexpected fourth pgTable argument');
+  if (extra !== undefined) throw readError(extra, `unexpected fourth ${tableFunction} argument`);
   return { ...base, name, columnsObject: columns, configArgument: config };
 }
 

@@ -19,14 +19,15 @@ export async function diffSnapshots(options: { api: DrizzleKitApi; prev: Drizzle
   const prev = structuredClone(options.prev);
   const renameStatements: string[] = [];
   const meta: SnapshotDiff['meta'] = { schemas: {}, tables: {}, columns: {} };
+  const spelling = prev.dialect === 'sqlite' ? SQLITE_RENAMES : POSTGRES_RENAMES;
   for (const change of options.plan.changes) {
     if (change.kind === 'rename_table') {
       const table = renameTableInSnapshot(prev, change.from, change.to);
-      renameStatements.push(`ALTER TABLE ${qualified(table.schema, change.from)} RENAME TO "${change.to}";`);
+      renameStatements.push(spelling.table(table.schema, change.from, change.to));
       meta.tables[qualified(table.schema, change.from)] = qualified(table.schema, change.to);
     } else if (change.kind === 'rename_column') {
       const table = renameColumnInSnapshot(prev, change.table, change.from, change.to);
-      renameStatements.push(`ALTER TABLE ${qualified(table.schema, change.table)} RENAME COLUMN "${change.from}" TO "${change.to}";`);
+      renameStatements.push(spelling.column(table.schema, change.table, change.from, change.to));
       meta.columns[`${qualified(table.schema, change.table)}."${change.from}"`] = `${qualified(table.schema, change.table)}."${change.to}"`;
     }
   }
@@ -53,6 +54,23 @@ export async function pendingChanges(options: { api: DrizzleKitApi; prev: Drizzl
   }
   return options.api.generateMigration(options.prev, options.current);
 }
+
+/** drizzle-kit's RENAME statements, as its convertors for each dialect write them. */
+interface RenameSpelling {
+  table(schema: string, from: string, to: string): string;
+  column(schema: string, table: string, from: string, to: string): string;
+}
+
+const POSTGRES_RENAMES: RenameSpelling = {
+  table: (schema, from, to) => `ALTER TABLE ${qualified(schema, from)} RENAME TO "${to}";`,
+  column: (schema, table, from, to) => `ALTER TABLE ${qualified(schema, table)} RENAME COLUMN "${from}" TO "${to}";`,
+};
+
+/** drizzle-kit 0.31's `SQLiteRenameTableConvertor` and `SQLiteAlterTableRenameColumnConvertor`, quotes and all. */
+const SQLITE_RENAMES: RenameSpelling = {
+  table: (_schema, from, to) => `ALTER TABLE \`${from}\` RENAME TO \`${to}\`;`,
+  column: (_schema, table, from, to) => `ALTER TABLE \`${table}\` RENAME COLUMN "${from}" TO "${to}";`,
+};
 
 /** drizzle-kit's spelling of a table in SQL and in `_meta`: public tables have an empty schema. */
 function qualified(schema: string, name: string): string {

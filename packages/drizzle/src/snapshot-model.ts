@@ -58,7 +58,8 @@ export function modelFromSnapshot(snapshot: DrizzleSnapshot): SnapshotModel {
     const rendered = mapPolicy(policy);
     unmodelled.push(`policy ${rendered.name} on ${policy.on ?? 'an unknown table'} ${rendered.as} for ${rendered.command} to ${rendered.roles.join(', ')}`);
   }
-  return { model: { dialect: 'postgresql', tables, enums }, unmodelled };
+  // drizzle-kit's SQLite snapshots say so (`"dialect": "sqlite"`); its PostgreSQL ones before version 7 say nothing.
+  return { model: { dialect: snapshot.dialect === 'sqlite' ? 'sqlite' : 'postgresql', tables, enums }, unmodelled };
 }
 
 /** `model` with the table and column comments of `source` (the static read): data for the prompt drizzle-kit drops. */

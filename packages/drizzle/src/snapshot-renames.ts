@@ -1,12 +1,12 @@
 import { OrmAiError } from '@orm-ai/core';
 import type { DrizzleSnapshot } from './drizzle-kit-api.js';
 
-/** The fields of a drizzle-kit (v7) snapshot table that renames touch. */
+/** The fields of a drizzle-kit snapshot table that renames touch (PostgreSQL v7; SQLite v6 has no schema and lists index columns by name). */
 export interface SnapshotTable {
   name: string;
   schema: string;
   columns: Record<string, { name: string }>;
-  indexes: Record<string, { columns: Array<{ expression: string; isExpression: boolean }> }>;
+  indexes: Record<string, { columns: Array<string | { expression: string; isExpression: boolean }> }>;
   foreignKeys: Record<string, { tableFrom: string; tableTo: string; columnsFrom: string[]; columnsTo: string[]; schemaTo?: string }>;
   compositePrimaryKeys: Record<string, { columns: string[] }>;
   uniqueConstraints: Record<string, { columns: string[] }>;
@@ -40,7 +40,8 @@ export function renameTableInSnapshot(snapshot: DrizzleSnapshot, from: string, t
   const [key, table] = findTable(snapshot, from);
   delete tables[key];
   table.name = to;
-  tables[tableKeyOf(table)] = table;
+  // SQLite snapshots key tables by their bare name, PostgreSQL's by `schema.name`.
+  tables[key === from ? to : tableKeyOf(table)] = table;
   for (const other of Object.values(tables)) {
     for (const foreignKey of Object.values(other.foreignKeys)) {
       if (foreignKey.tableFrom === from && other === table) foreignKey.tableFrom = to;
@@ -63,7 +64,11 @@ export function renameColumnInSnapshot(snapshot: DrizzleSnapshot, tableName: str
   column.name = to;
   table.columns[to] = column;
   for (const index of Object.values(table.indexes)) {
-    for (const part of index.columns) if (!part.isExpression && part.expression === from) part.expression = to;
+    index.columns = index.columns.map((part) => {
+      if (typeof part === 'string') return part === from ? to : part;
+      if (!part.isExpression && part.expression === from) part.expression = to;
+      return part;
+    });
   }
   for (const key of Object.values(table.foreignKeys)) key.columnsFrom = rename(key.columnsFrom, from, to);
   for (const key of Object.values(table.compositePrimaryKeys)) key.columns = rename(key.columns, from, to);

@@ -84,7 +84,7 @@ describe('the model from drizzle-kit\'s own view', () => {
   it('keeps policies, operator classes and key order in the model, leaving no notes for them', async () => {
     const api = await loadDrizzleKit(EXTENSIONS);
     const module = (await tsImport(pathToFileURL(EXTENSIONS_SCHEMA).href, import.meta.url)) as Record<string, unknown>;
-    const { model, unmodelled } = modelFromSnapshot(api.generateDrizzleJson(module));
+    const { model, unmodelled } = modelFromSnapshot(await api.generateDrizzleJson(module));
     const documents = findTable(model, 'documents')!;
     expect(documents.policies.map((policy) => [policy.name, policy.command, policy.roles])).toEqual([['documents_read_own', 'select', ['public']]]);
     // drizzle-kit writes `"archived" bool_ops, "created_at" DESC NULLS LAST`: the operator class drops the declared order.
@@ -110,7 +110,7 @@ describe('the model from drizzle-kit\'s own view', () => {
   it('agrees with the static reader wherever that one can read the schema', async () => {
     const api = await loadDrizzleKit(path.dirname(BLOG));
     const module = (await tsImport(pathToFileURL(BLOG).href, import.meta.url)) as Record<string, unknown>;
-    const fromKit = modelFromSnapshot(api.generateDrizzleJson(module)).model;
+    const fromKit = modelFromSnapshot(await api.generateDrizzleJson(module)).model;
     const fromSource = readDrizzleSchema({ files: [BLOG] }).model;
     expect(comparable(fromKit)).toEqual(comparable(fromSource));
   });

@@ -175,7 +175,7 @@ describe('readDrizzleSchema: single-file blog schema', () => {
       {
         path: BLOG,
         importsSql: true,
-        pgCoreImports: ['boolean', 'index', 'integer', 'jsonb', 'numeric', 'pgEnum', 'pgTable', 'primaryKey', 'serial', 'text', 'timestamp', 'unique', 'uniqueIndex', 'uuid', 'varchar'],
+        coreImports: ['boolean', 'index', 'integer', 'jsonb', 'numeric', 'pgEnum', 'pgTable', 'primaryKey', 'serial', 'text', 'timestamp', 'unique', 'uniqueIndex', 'uuid', 'varchar'],
       },
     ]);
     const call = schema.project.getSourceFileOrThrow(BLOG).getFullText().slice(posts!.callStart, posts!.callStart + 8);

@@ -13,7 +13,7 @@ const RULES = path.join(fixtures, 'rules', 'schema.ts');
 async function rulesModel(): Promise<SchemaModel> {
   const api = await loadDrizzleKit(packageRoot);
   const module = (await tsImport(pathToFileURL(RULES).href, import.meta.url)) as Record<string, unknown>;
-  return modelFromSnapshot(api.generateDrizzleJson(module)).model;
+  return modelFromSnapshot(await api.generateDrizzleJson(module)).model;
 }
 
 describe('what the model keeps from drizzle-kit\'s snapshot although no plan kind edits it', () => {
