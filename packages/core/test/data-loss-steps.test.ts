@@ -45,6 +45,21 @@ describe('steps that destroy data, read from the plan before anything runs', () 
     await expect(refuseDataLossSteps({ plan: dropping, model: blogModel(), allowDataLoss: true })).resolves.toBeUndefined();
     await expect(refuseDataLossSteps({ plan: plan([{ kind: 'rename_column', table: 'users', from: 'bio', to: 'about', reason }]), model: blogModel(), allowDataLoss: false })).resolves.toBeUndefined();
   });
+
+  it('names the DROP ... CASCADE statements that take columns or tables they do not name (and DROP OWNED), and not their RESTRICT forms', async () => {
+    const cascades = ['DROP SCHEMA archive CASCADE', 'DROP DOMAIN email CASCADE', 'DROP COLLATION german CASCADE', 'DROP FUNCTION slug(text) CASCADE', 'DROP EXTENSION citext CASCADE', 'DROP OWNED BY reporting'];
+    const restricted = ['DROP SCHEMA archive', 'DROP DOMAIN email', 'DROP FUNCTION slug(text)', 'DROP EXTENSION citext RESTRICT', 'DROP SEQUENCE orders_seq CASCADE'];
+    const steps = await dataLossSteps(plan([{ kind: 'add_column', table: 'posts', column: { name: 'tags', type: 'text[]', nullable: true }, reason }], [...cascades, ...restricted].map((sql) => ({ position: 'after', sql, reason, locks: 'table' }))), blogModel());
+    expect(steps.map((step) => step.path)).toEqual(cascades.map((_sql, index) => `migrationSteps[${index}]`));
+    expect(steps.map((step) => step.description.replace(/^.*?: /, ''))).toEqual([
+      'drops, with CASCADE, every table in the schema and its rows',
+      'drops, with CASCADE, every column of that domain and its values',
+      'drops, with CASCADE, every column with that collation and its values',
+      'drops, with CASCADE, every generated column computed by that function and its values',
+      "drops, with CASCADE, every column of the extension's types and its values",
+      'drops every table the role owns and its rows',
+    ]);
+  });
 });
 
 describe('reading a plan for data loss', () => {

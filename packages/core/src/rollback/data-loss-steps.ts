@@ -68,10 +68,27 @@ export function changeLoss(change: SchemaChange, model: SchemaModel): string | n
   return `changes the type from ${column.type} to ${change.type}, which cannot hold every existing value as it is`;
 }
 
+/**
+ * What a `DROP ... CASCADE` of an object columns can depend on takes with it: PostgreSQL drops
+ * every column of that type, domain or collation, every generated column computed by that
+ * function, and, for an extension, the columns of the types it brings (`vector`, `citext`).
+ * Measured on the shadow by `drop-cascade`; here the plan is refused before anything runs.
+ */
+const CASCADE_DROPS_COLUMNS: Readonly<Record<string, string>> = {
+  OBJECT_DOMAIN: 'drops, with CASCADE, every column of that domain and its values',
+  OBJECT_COLLATION: 'drops, with CASCADE, every column with that collation and its values',
+  OBJECT_FUNCTION: 'drops, with CASCADE, every generated column computed by that function and its values',
+  OBJECT_EXTENSION: "drops, with CASCADE, every column of the extension's types and its values",
+};
+
 function statementLoss(ast: Node): string | null {
-  const drop = nodeOf<{ removeType?: string; objects?: unknown[] }>(ast, 'DropStmt');
+  const drop = nodeOf<{ removeType?: string; behavior?: string }>(ast, 'DropStmt');
   if (drop?.removeType === 'OBJECT_TABLE') return 'drops a table and its rows';
   if (drop?.removeType === 'OBJECT_TYPE') return 'drops a type (an enum losing values is re-created and dropped)';
+  if (drop?.removeType === 'OBJECT_SCHEMA' && drop.behavior === 'DROP_CASCADE') return 'drops, with CASCADE, every table in the schema and its rows';
+  if (drop?.behavior === 'DROP_CASCADE' && drop.removeType && CASCADE_DROPS_COLUMNS[drop.removeType]) return CASCADE_DROPS_COLUMNS[drop.removeType]!;
+  // With or without CASCADE: DROP OWNED drops every object the role owns in the database.
+  if (nodeOf(ast, 'DropOwnedStmt')) return 'drops every table the role owns and its rows';
   if (nodeOf(ast, 'TruncateStmt')) return 'deletes every row';
   if (nodeOf(ast, 'DeleteStmt')) return 'deletes rows';
   const alter = nodeOf<{ cmds?: unknown[] }>(ast, 'AlterTableStmt');
