@@ -125,7 +125,13 @@ COMMIT;`);
       await view.exec("UPDATE posts SET title = 'inside the run'");
       const copy = await view.fork();
       try {
-        return await titles(copy);
+        const copied = await titles(copy);
+        // Copied by SQL (export() would end the savepoint): AUTOINCREMENT's counter comes along
+        // (a deleted last id is not reused) and foreign keys stay on.
+        await copy.exec("DELETE FROM users WHERE id = 2; INSERT INTO users (email) VALUES ('c@example.com')");
+        expect(await copy.query('SELECT max(id) AS id FROM users')).toEqual([{ id: 3 }]);
+        await expect(copy.exec("INSERT INTO posts (author_id, title) VALUES (99, 'orphan')")).rejects.toThrow(/FOREIGN KEY constraint failed/);
+        return copied;
       } finally {
         await copy.close();
       }
