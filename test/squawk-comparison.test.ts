@@ -229,7 +229,7 @@ describe('safety rules compared with squawk on the same fixtures', () => {
 
   beforeAll(async () => {
     prepared = await openShadowDatabase();
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(SETUP, 'utf8') }], transaction: 'none' });
+    await replayMigrations({ dialect: postgresDialect, shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(SETUP, 'utf8') }], transaction: 'none' });
     // Squawk's version-dependent rules (adding-field-with-default) must judge the PostgreSQL the shadow runs.
     const [row] = await prepared.query<{ server_version: string }>('SHOW server_version');
     pgVersion = row!.server_version.split(' ')[0]!;
@@ -252,7 +252,7 @@ describe('safety rules compared with squawk on the same fixtures', () => {
     const documented = DISAGREEMENTS.filter((entry) => entry.fixture === fixture.name);
     let ours: Set<SafetyRuleId>;
     try {
-      if (fixture.setup && setup !== null) await replayMigrations({ shadow, scripts: [{ id: 'rule setup', path: fixture.setup, sql: setup }], transaction: 'none' });
+      if (fixture.setup && setup !== null) await replayMigrations({ dialect: postgresDialect, shadow, scripts: [{ id: 'rule setup', path: fixture.setup, sql: setup }], transaction: 'none' });
       const postgres = await resolvePostgresVersions({ flag: fixture.pgVersion, shadow, server: false, projectRoot: null });
       const analysis = await analyzeMigration({ dialect: postgresDialect, prepared: shadow, path: fixture.path, sql: readFileSync(fixture.path, 'utf8'), transaction: fixture.transaction, postgres });
       ours = new Set(analysis.statements.flatMap((statement) => statement.findings.map((finding) => finding.rule as SafetyRuleId)));

@@ -61,3 +61,4 @@ export * from './shadow/seed-rows.js';
 export * from './dialect/dialect.js';
 export { dialectFor } from './dialect/dialects.js';
 export { postgresDialect } from './dialect/postgres/postgres-dialect.js';
+export { sqliteDialect } from './dialect/sqlite/sqlite-dialect.js';

@@ -1,3 +1,4 @@
+import type { DialectName } from './dialect/dialect.js';
 import type { ChangePlan } from './change-plan.js';
 import type { ConfiguredDatabase } from './dialect/dialect.js';
 import type { Finding } from './finding.js';
@@ -33,6 +34,12 @@ export interface OrmCapabilities {
    * exactly as it would in production.
    */
   readonly migrationTransaction: 'all' | 'each' | 'script' | 'none';
+  /**
+   * The databases this plugin reads, edits and generates for; absent means PostgreSQL only. A
+   * project on a database core has a dialect for but its plugin does not is refused as
+   * unsupported, before anything is read.
+   */
+  readonly dialects?: readonly DialectName[] | undefined;
   /** Facts about this ORM the model must know to plan well (one sentence each). */
   readonly promptNotes: readonly string[];
   /** The safe alternative for a safety rule in this ORM's own terms (`index().concurrently()`), where it differs from plain SQL. */

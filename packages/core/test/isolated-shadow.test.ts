@@ -33,7 +33,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
     prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
+    await replayMigrations({ dialect: postgresDialect, shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
     before = await stateOf(prepared);
   });
   afterAll(async () => {
@@ -44,7 +44,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
     const fork = vi.spyOn(prepared, 'fork');
     const sql = 'ALTER TABLE items ADD COLUMN note text;';
     const seen = await prepared.isolated({ sql: [sql] }, async (shadow) => {
-      await replayMigrations({ shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'all' });
+      await replayMigrations({ dialect: postgresDialect, shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'all' });
       return stateOf(shadow);
     });
     expect(seen).toContain('note');
@@ -69,7 +69,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
     const fork = vi.spyOn(prepared, 'fork');
     const sql = 'CREATE INDEX CONCURRENTLY items_name_idx ON items (name);';
     const seen = await prepared.isolated({ sql: [sql] }, async (shadow) => {
-      await replayMigrations({ shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'none' });
+      await replayMigrations({ dialect: postgresDialect, shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'none' });
       return stateOf(shadow);
     });
     expect(seen).toContain('items_name_idx');
@@ -124,7 +124,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
   it("sends SQL with its own BEGIN or COMMIT to a copy: its COMMIT would end the shared transaction", async () => {
     const fork = vi.spyOn(prepared, 'fork');
     const sql = 'BEGIN;\nALTER TABLE items ADD COLUMN note text;\nCOMMIT;';
-    await prepared.isolated({ sql: [sql] }, (shadow) => replayMigrations({ shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'none' }));
+    await prepared.isolated({ sql: [sql] }, (shadow) => replayMigrations({ dialect: postgresDialect, shadow, scripts: [{ id: 'm', path: 'm.sql', sql }], transaction: 'none' }));
     expect(fork).toHaveBeenCalledTimes(1);
     expect(await stateOf(prepared)).toBe(before);
     fork.mockRestore();
@@ -160,6 +160,7 @@ describe.each(shadowBackends())('isolated runs on one prepared shadow ($name)', 
   it('proves a round trip without a copy and leaves the prepared state as it was', async () => {
     const fork = vi.spyOn(prepared, 'fork');
     const proof = await proveRoundTrip({
+      dialect: postgresDialect,
       prepared,
       migrationId: '0002_note',
       up: ['ALTER TABLE items ADD COLUMN note text;'],

@@ -29,7 +29,7 @@ describe.each(shadowBackends())('migrations replayed as scripts on $name', ({ ur
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
     shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
-    await replayMigrations({ shadow, scripts: [init], transaction: 'script' });
+    await replayMigrations({ dialect: postgresDialect, shadow, scripts: [init], transaction: 'script' });
   });
   afterAll(async () => {
     await shadow?.close();
@@ -38,8 +38,8 @@ describe.each(shadowBackends())('migrations replayed as scripts on $name', ({ ur
   it('replays a lone CREATE INDEX CONCURRENTLY, which each would refuse', async () => {
     const fork = await shadow.fork();
     try {
-      await expect(replayMigrations({ shadow: fork, scripts: [lone], transaction: 'each' })).rejects.toThrow(/cannot run inside a transaction block/);
-      await replayMigrations({ shadow: fork, scripts: [lone], transaction: 'script' });
+      await expect(replayMigrations({ dialect: postgresDialect, shadow: fork, scripts: [lone], transaction: 'each' })).rejects.toThrow(/cannot run inside a transaction block/);
+      await replayMigrations({ dialect: postgresDialect, shadow: fork, scripts: [lone], transaction: 'script' });
       expect(await fork.query("SELECT indexname FROM pg_indexes WHERE tablename = 'posts' AND indexname = 'posts_body_idx'")).toHaveLength(1);
     } finally {
       await fork.close();
@@ -49,7 +49,7 @@ describe.each(shadowBackends())('migrations replayed as scripts on $name', ({ ur
   it('refuses CONCURRENTLY beside another statement, and keeps nothing of that migration', async () => {
     const fork = await shadow.fork();
     try {
-      const error = await replayMigrations({ shadow: fork, scripts: [mixed], transaction: 'script' }).catch((caught: unknown) => caught);
+      const error = await replayMigrations({ dialect: postgresDialect, shadow: fork, scripts: [mixed], transaction: 'script' }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION', message: expect.stringContaining('cannot run inside a transaction block') });
       expect(await fork.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'posts' AND column_name = 'title'")).toEqual([]);
     } finally {

@@ -5,6 +5,7 @@ import { knownNames, redactDatabaseText, textForModel, withTextForModel, type Kn
 import { modelFacingProof } from '../src/report/model-facing-report.js';
 import { describeDataChange, reasonInCounts, type RoundTripProof } from '../src/rollback/prove-round-trip.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 import { blogModel } from './blog-model.js';
 
@@ -121,7 +122,7 @@ describe('redactDatabaseText on PostgreSQL errors', () => {
 
   it('the replay\'s own message keeps the statement, names and literals the plan wrote', async () => {
     const statement = "UPDATE users SET bio = 'note: ' || (SELECT value FROM secrets WHERE name = 'password')::integer";
-    const error = await replayMigrations({ shadow: shadowOver(db), scripts: [{ id: '0002_x', path: 'drizzle/0002_x.sql (new)', sql: statement }], transaction: 'all' }).catch((caught: unknown) => caught);
+    const error = await replayMigrations({ dialect: postgresDialect, shadow: shadowOver(db), scripts: [{ id: '0002_x', path: 'drizzle/0002_x.sql (new)', sql: statement }], transaction: 'all' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OrmAiError);
     const { message } = error as OrmAiError;
     expect(message).toContain('"hunter2"');

@@ -8,6 +8,7 @@ import { checkMigrations } from '../src/pipeline/check.js';
 import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { extensionsCreatedBy, pgliteExtensionsFor, trustedPgliteExtensions } from '../src/dialect/postgres/shadow/pglite-extensions.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 /** A history as real projects write it: each ORM's own spelling of CREATE EXTENSION. */
@@ -110,7 +111,7 @@ describe('an embedded shadow replaying migrations that create extensions', () =>
   let shadow: ShadowDatabase;
   beforeAll(async () => {
     shadow = await openShadowDatabase({ sql: history.map((script) => script.sql) });
-    await replayMigrations({ shadow, scripts: history, transaction: 'each' });
+    await replayMigrations({ dialect: postgresDialect, shadow, scripts: history, transaction: 'each' });
   }, 120_000);
   afterAll(async () => {
     await shadow?.close();
@@ -171,7 +172,7 @@ describe('an embedded shadow replaying migrations that create vector (pgvector)'
   let shadow: ShadowDatabase;
   beforeAll(async () => {
     shadow = await openShadowDatabase({ sql: vectorHistory.map((script) => script.sql) });
-    await replayMigrations({ shadow, scripts: vectorHistory, transaction: 'each' });
+    await replayMigrations({ dialect: postgresDialect, shadow, scripts: vectorHistory, transaction: 'each' });
   }, 120_000);
   afterAll(async () => {
     await shadow?.close();

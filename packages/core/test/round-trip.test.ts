@@ -6,18 +6,19 @@ import { dataLossFindings, proveRoundTrip } from '../src/rollback/prove-round-tr
 import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const SETUP = readFileSync(join(import.meta.dirname, '..', 'src', 'safety', 'rules', 'setup.sql'), 'utf8');
 
 describe.each(shadowBackends())('the round trip up, down, up on $name', ({ url }) => {
   let prepared: ShadowDatabase;
-  const prove = (up: string[], down: string[], transaction: 'all' | 'each' | 'none' = 'all') => proveRoundTrip({ prepared, migrationId: '0002_test', up, down, transaction });
+  const prove = (up: string[], down: string[], transaction: 'all' | 'each' | 'none' = 'all') => proveRoundTrip({ dialect: postgresDialect, prepared, migrationId: '0002_test', up, down, transaction });
 
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
     prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
+    await replayMigrations({ dialect: postgresDialect, shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
   });
   afterAll(async () => {
     await prepared?.close();

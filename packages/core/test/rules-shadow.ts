@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 import { shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
@@ -16,6 +17,6 @@ export const BACKENDS = [{ name: 'PGlite', url: null }, ...(SERVER_URL ? [{ name
 /** A shadow on `url` (PGlite when null) holding the rules' shared `setup.sql`: the state every fixture is judged on. */
 export async function openRulesShadow(url: string | null): Promise<ShadowDatabase> {
   const shadow = await openShadowDatabase(url ? { server: shadowServerFrom({ shadowUrl: url }) } : {});
-  await replayMigrations({ shadow, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(join(RULES, 'setup.sql'), 'utf8') }], transaction: 'none' });
+  await replayMigrations({ dialect: postgresDialect, shadow, scripts: [{ id: 'setup', path: 'setup.sql', sql: readFileSync(join(RULES, 'setup.sql'), 'utf8') }], transaction: 'none' });
   return shadow;
 }

@@ -80,7 +80,7 @@ describe.each(BACKENDS)('safe forms on $name', ({ url }) => {
         else if (safe.kept.some((entry) => entry.rule === rule)) expect(ruleFindings, label).not.toEqual([]);
         expect(analysis.statements.flatMap((statement) => statement.findings.filter((finding) => finding.severity === 'error')), label).toEqual([]);
 
-        const proof = await proveRoundTrip({ prepared, migrationId, up: safe.up, down: safe.down, following, transaction: capabilities.migrationTransaction });
+        const proof = await proveRoundTrip({ dialect: postgresDialect, prepared, migrationId, up: safe.up, down: safe.down, following, transaction: capabilities.migrationTransaction });
         expect({ reversible: proof.reversible, reason: proof.reason, lost: proof.dataLoss }, label).toEqual({ reversible: true, reason: null, lost: [] });
       }
     }
@@ -109,7 +109,7 @@ describe.each(BACKENDS)('safe forms on $name', ({ url }) => {
     const left = await prepared.isolated({ sql: [...safe.up, ...backfill!.up] }, async (shadow) => {
       await shadow.exec('INSERT INTO users (email) VALUES ($$a@example.com$$)');
       await shadow.exec('INSERT INTO posts (author_id, title) SELECT (SELECT min(id) FROM users), $$t$$ || n FROM generate_series(1, 2500) AS n');
-      await replayMigrations({ shadow, scripts: [{ id: 'up', path: 'up', sql: safe.up.join('\n') }, { id: 'backfill', path: 'backfill', sql: backfill!.up.join('\n') }], transaction: 'script' });
+      await replayMigrations({ dialect: postgresDialect, shadow, scripts: [{ id: 'up', path: 'up', sql: safe.up.join('\n') }, { id: 'backfill', path: 'backfill', sql: backfill!.up.join('\n') }], transaction: 'script' });
       return shadow.query<{ empty: string }>('SELECT count(*)::text AS empty FROM posts WHERE uid IS NULL');
     });
     expect(left).toEqual([{ empty: '0' }]);

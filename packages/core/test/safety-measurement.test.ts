@@ -37,7 +37,7 @@ describe.each(shadowBackends())('locks and rewrites measured on $name', ({ url }
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
     prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
+    await replayMigrations({ dialect: postgresDialect, shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: SETUP }], transaction: 'none' });
     analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'migration.sql', sql: MIGRATION, transaction: 'none', productionRows: new Map([['public.posts', 1_000_000]]) });
   });
   afterAll(async () => {
@@ -135,7 +135,7 @@ describe.each(shadowBackends())('index rebuilds, drops and statements outside a 
     if (url) await ensurePostgresServer(url);
     prepared = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
     const archive = 'CREATE SCHEMA archive; CREATE TABLE archive.old_posts (id bigint PRIMARY KEY, title text);';
-    await replayMigrations({ shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: `${SETUP}\n${archive}` }], transaction: 'none' });
+    await replayMigrations({ dialect: postgresDialect, shadow: prepared, scripts: [{ id: 'setup', path: 'setup.sql', sql: `${SETUP}\n${archive}` }], transaction: 'none' });
     analysis = await analyzeMigration({ dialect: postgresDialect, prepared, path: 'storage.sql', sql: STORAGE_MIGRATION, transaction: 'none' });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, listDatabases, listUserDatabases, serverTestUrl, shadowBackends, shadowDatabaseName } from '../../../test/support/postgres-server.js';
 import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
+import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
 import { shadowName } from '../src/dialect/postgres/shadow/throwaway-names.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
@@ -17,7 +18,7 @@ describe.each(shadowBackends())('shadow database on $name', ({ url }) => {
   beforeAll(async () => {
     if (url) await ensurePostgresServer(url);
     shadow = await openShadowDatabase({ server: shadowServerFrom({ shadowUrl: url }) });
-    await replayMigrations({ shadow, scripts, transaction: 'all' });
+    await replayMigrations({ dialect: postgresDialect, shadow, scripts, transaction: 'all' });
   });
   afterAll(async () => {
     await shadow?.close();
@@ -45,7 +46,7 @@ describe.each(shadowBackends())('shadow database on $name', ({ url }) => {
     const fork = await shadow.fork();
     try {
       const broken = { id: '0002_bad', path: 'drizzle/0002_bad.sql', sql: 'CREATE TABLE "tags" ("id" serial);\n--> statement-breakpoint\nALTER TABLE "posts" ADD COLUMN "tag_id" integer REFERENCES "missing"("id");' };
-      const error = await replayMigrations({ shadow: fork, scripts: [broken], transaction: 'all' }).catch((caught: unknown) => caught);
+      const error = await replayMigrations({ dialect: postgresDialect, shadow: fork, scripts: [broken], transaction: 'all' }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'SHADOW_REJECTED_MIGRATION' });
       expect((error as Error).message).toContain('drizzle/0002_bad.sql:3');
       expect((error as Error).message).toContain('ALTER TABLE "posts" ADD COLUMN "tag_id"');
@@ -61,8 +62,8 @@ describe.each(shadowBackends())('shadow database on $name', ({ url }) => {
     const fork = await shadow.fork();
     try {
       const concurrent = { id: '0002_idx', path: 'drizzle/0002_idx.sql', sql: 'CREATE INDEX CONCURRENTLY "posts_author_idx" ON "posts" ("author_id");' };
-      await expect(replayMigrations({ shadow: fork, scripts: [concurrent], transaction: 'all' })).rejects.toThrow(/cannot run inside a transaction block/);
-      await replayMigrations({ shadow: fork, scripts: [concurrent], transaction: 'none' });
+      await expect(replayMigrations({ dialect: postgresDialect, shadow: fork, scripts: [concurrent], transaction: 'all' })).rejects.toThrow(/cannot run inside a transaction block/);
+      await replayMigrations({ dialect: postgresDialect, shadow: fork, scripts: [concurrent], transaction: 'none' });
     } finally {
       await fork.close();
     }

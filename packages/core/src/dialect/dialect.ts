@@ -1,5 +1,10 @@
+import type { DataChange, TableContents } from '../rollback/table-contents.js';
+import type { AnalyzeOptions, MigrationAnalysis } from '../safety/analyze-migration.js';
 import type { SafetyRuleDefinition } from '../safety/safety-rule.js';
+import type { CatalogSnapshot } from '../shadow/catalog-snapshot.js';
+import type { SeedResult } from '../shadow/seed-rows.js';
 import type { OpenShadowOptions, PreparedShadowOptions, ShadowDatabase } from '../shadow/shadow-database.js';
+import type { TableRef } from '../table-ref.js';
 
 /** The databases orm-ai knows by name. Each has a folder under `dialect/` once it is supported. */
 export const DIALECT_NAMES = ['postgresql', 'sqlite', 'mysql'] as const;
@@ -60,4 +65,41 @@ export interface Dialect {
    * this SQL (an extension PGlite lacks: `SHADOW_EXTENSION_UNAVAILABLE`).
    */
   requireEmbeddedShadowRuns(sql: readonly string[]): Promise<void>;
+  /**
+   * A script's statements as this database's parser reads them, each with its 1-based line:
+   * what the replay runs one by one, as the ORMs' migrators do. Text that does not parse is
+   * said so, with where.
+   */
+  splitStatements(sql: string): Promise<SplitStatements>;
+  /** The safety analysis of one migration on a shadow holding the ones before it, judged by `safetyRules`. */
+  analyzeMigration(options: AnalyzeOptions): Promise<MigrationAnalysis>;
+  /** What the round trip reads and seeds on this database; comparing the rows is shared (`rollback/`). */
+  readonly roundTrip: RoundTripDatabase;
+}
+
+export type SplitStatements =
+  | { readonly ok: true; readonly statements: ReadonlyArray<{ readonly sql: string; readonly line: number }> }
+  | { readonly ok: false; readonly message: string; readonly line: number | null };
+
+/**
+ * The per-database half of the round trip (`proveRoundTrip`): which tables to watch, how to
+ * fill them, and how to read their catalog and rows; the proof itself, the comparison of
+ * rows into `DataChange`s and their description are the same for every database.
+ */
+export interface RoundTripDatabase {
+  /**
+   * The tables whose rows up and down may change: those their statements name, and those a
+   * drop in up reaches without naming them (PostgreSQL's CASCADE; SQLite's tables whose foreign
+   * keys reference a table that is dropped, which lose rows through ON DELETE CASCADE).
+   */
+  tablesToWatch(shadow: ShadowDatabase, migration: { readonly up: readonly string[]; readonly down: readonly string[] }): Promise<TableRef[]>;
+  /** Fills the tables (and their foreign-key parents first) with generated rows. */
+  seed(shadow: ShadowDatabase, tables: readonly TableRef[]): Promise<SeedResult>;
+  snapshot(shadow: ShadowDatabase): Promise<CatalogSnapshot>;
+  /** Every row of the tables that exist, every value as text. */
+  readRows(shadow: ShadowDatabase, tables: readonly TableRef[]): Promise<TableContents[]>;
+  /** What up did to the rows read before it, following each table and column as this database can (PostgreSQL: by oid and attnum, through renames). */
+  changesAfterUp(shadow: ShadowDatabase, before: readonly TableContents[]): Promise<DataChange[]>;
+  /** What down did not bring back, compared by name with the rows before up. */
+  changesAfterDown(shadow: ShadowDatabase, before: readonly TableContents[]): Promise<DataChange[]>;
 }

@@ -2,8 +2,6 @@ import { CHANGE_PLAN_VERSION, type ChangePlan } from '../change-plan.js';
 import { OrmAiError } from '../errors.js';
 import type { OrmPlugin } from '../orm-plugin.js';
 import type { RoundTripProof } from '../rollback/prove-round-trip.js';
-import { analyzeMigration } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
 import { shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 import type { GenerateOptions, GenerateOutcome, GenerateStage } from './generate.js';
 import { composeStatements } from './compose-migration.js';
@@ -61,16 +59,16 @@ export async function generateBaseline(options: GenerateOptions, timed: Timed): 
   const statements = await composeStatements(plan, migration);
   const shadow = await timed('shadow', () => dialect.openShadow({ server: shadowServerFrom(options), sql: statements }));
   try {
-    await timed('shadow', () => proveOnShadow({ prepared: shadow, migrationId: migration.id, statements, transaction }));
+    await timed('shadow', () => proveOnShadow({ dialect, prepared: shadow, migrationId: migration.id, statements, transaction }));
     const analysis = await timed('safety', async () =>
-      analyzeMigration({
+      dialect.analyzeMigration({
         dialect,
         prepared: shadow,
         path: migration.id,
         sql: statements.join('\n'),
         transaction,
         fixes: options.plugin.capabilities.safetyFixes,
-        postgres: await resolvePostgresVersions({ flag: options.pgVersion, shadow, server: options.shadowUrl !== undefined, projectRoot: project.root }),
+        target: { flag: options.pgVersion, server: options.shadowUrl !== undefined, projectRoot: project.root },
       }),
     );
     return {

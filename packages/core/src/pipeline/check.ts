@@ -4,8 +4,7 @@ import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmPlugin } from '../orm-plugin.js';
 import { pathFromRoot } from '../project-path.js';
 import { refuseMissingMigrationsFolder } from './no-migrations.js';
-import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
+import type { MigrationAnalysis, ProductionRows } from '../safety/analyze-migration.js';
 import { postgresDialect } from '../dialect/postgres/postgres-dialect.js';
 import { openProjectWithDialect } from './read-project.js';
 import { shadowCacheDir } from '../dialect/postgres/shadow/prepared-shadow-cache.js';
@@ -56,11 +55,11 @@ async function checkFiles(options: CheckOptions): Promise<CheckOutcome> {
   const dialect = postgresDialect;
   const prepared = await dialect.openShadow({ server: shadowServerFrom(options), sql: [setup, ...files].flatMap((file) => (file ? [file.sql] : [])) });
   try {
-    if (setup) await replayMigrations({ shadow: prepared, scripts: [setup], transaction: 'none' });
-    const postgres = await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: options.cwd });
+    if (setup) await replayMigrations({ dialect, shadow: prepared, scripts: [setup], transaction: 'none' });
+    const target = { flag: options.pgVersion, server: options.shadowUrl !== undefined, projectRoot: options.cwd };
     const analyses: MigrationAnalysis[] = [];
     for (const file of files) {
-      analyses.push(await analyzeMigration({ dialect, prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows, postgres }));
+      analyses.push(await dialect.analyzeMigration({ dialect, prepared, path: file.path, sql: file.sql, transaction: 'none', productionRows: options.productionRows, target }));
     }
     return { shadow: prepared.description, files: analyses };
   } finally {
@@ -86,11 +85,11 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
     cacheDir: shadowCacheDir({ root: project.root, env: options.env ?? {} }),
   });
   try {
-    const postgres = await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: project.root });
+    const target = { flag: options.pgVersion, server: options.shadowUrl !== undefined, projectRoot: project.root };
     const analyses: MigrationAnalysis[] = [];
     for (const script of scripts.slice(first)) {
       analyses.push(
-        await analyzeMigration({
+        await dialect.analyzeMigration({
           dialect,
           prepared,
           path: pathFromRoot(options.cwd, script.path),
@@ -98,13 +97,13 @@ async function checkProjectMigrations(options: CheckOptions): Promise<CheckOutco
           transaction: capabilities.migrationTransaction,
           fixes: capabilities.safetyFixes,
           productionRows: options.productionRows,
-          postgres,
+          target,
         }),
       );
       // A migration the shadow rejects leaves no state to judge the next ones on.
       if (analyses.at(-1)!.statements.some((statement) => statement.error !== undefined)) break;
       // The next migration is judged on the state this one leaves, without the seeded rows.
-      await replayMigrations({ shadow: prepared, scripts: [script], transaction: capabilities.migrationTransaction });
+      await replayMigrations({ dialect, shadow: prepared, scripts: [script], transaction: capabilities.migrationTransaction });
     }
     const unchecked = scripts.slice(first + analyses.length).map((script) => pathFromRoot(options.cwd, script.path));
     return { shadow: prepared.description, files: analyses, unchecked };

@@ -9,8 +9,7 @@ import type { FileChange, FollowingMigration, OrmCapabilities, OrmPlugin, OrmPro
 import type { SafeMigrations } from '../safety/rewrite-safely.js';
 import { safeMigrationsFor } from './safe-migrations.js';
 import type { SchemaModel } from '../schema-model.js';
-import { analyzeMigration, type MigrationAnalysis, type ProductionRows } from '../safety/analyze-migration.js';
-import { resolvePostgresVersions } from '../dialect/postgres/postgres-target.js';
+import type { MigrationAnalysis, ProductionRows } from '../safety/analyze-migration.js';
 import { shadowCacheDir } from '../dialect/postgres/shadow/prepared-shadow-cache.js';
 import { requireServerReachable, shadowServerFrom } from '../dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
@@ -297,12 +296,12 @@ async function tryEdits({ options, project, dialect, model, plan, timed, shadow,
   // A safe form that rewrote anything was already applied, as the migrator will, by the end-state proof.
   if (!safe || safe.rewritten.length === 0) {
     const proven = await repairable(known, () =>
-      timed('shadow', () => proveOnShadow({ prepared, migrationId: migration.id, statements, following, transaction: capabilities.migrationTransaction })),
+      timed('shadow', () => proveOnShadow({ dialect, prepared, migrationId: migration.id, statements, following, transaction: capabilities.migrationTransaction })),
     );
     if (!proven.ok) return proven;
   }
   const analysis = await timed('safety', async () =>
-    analyzeMigration({
+    dialect.analyzeMigration({
       dialect,
       prepared,
       path: migration.id,
@@ -311,13 +310,13 @@ async function tryEdits({ options, project, dialect, model, plan, timed, shadow,
       fixes: capabilities.safetyFixes,
       productionRows: options.productionRows,
       following: following.map((next) => ({ id: `${migration.id}_${next.suffix}`, sql: next.up.join('\n') })),
-      postgres: await resolvePostgresVersions({ flag: options.pgVersion, shadow: prepared, server: options.shadowUrl !== undefined, projectRoot: project.root }),
+      target: { flag: options.pgVersion, server: options.shadowUrl !== undefined, projectRoot: project.root },
     }),
   );
   const judged = await repairable(known, async () => (options.allowUnsafe ? undefined : refuseUnsafe(analysis, known)));
   if (!judged.ok) return judged;
   const rollback = await timed('rollback', () =>
-    proveRoundTrip({ prepared, migrationId: migration.id, up: statements, down: downStatements, following, transaction: capabilities.migrationTransaction }),
+    proveRoundTrip({ dialect, prepared, migrationId: migration.id, up: statements, down: downStatements, following, transaction: capabilities.migrationTransaction }),
   );
   const kept = await repairable(known, async () => refuseLostData(rollback, options, known));
   if (!kept.ok) return kept;

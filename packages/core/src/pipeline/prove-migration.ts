@@ -1,8 +1,10 @@
+import type { Dialect } from '../dialect/dialect.js';
 import type { FollowingMigration, MigrationScript, OrmCapabilities } from '../orm-plugin.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
 
 export interface ProveOptions {
+  readonly dialect: Dialect;
   /** A shadow holding every existing migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly migrationId: string;
@@ -19,7 +21,7 @@ export interface ProveOptions {
  */
 export async function proveOnShadow(options: ProveOptions): Promise<void> {
   const scripts = migrationScripts({ migrationId: options.migrationId, statements: options.statements, following: options.following, direction: 'up' });
-  await options.prepared.isolated({ sql: scripts.map((script) => script.sql) }, (shadow) => replayMigrations({ shadow, scripts, transaction: options.transaction }));
+  await options.prepared.isolated({ sql: scripts.map((script) => script.sql) }, (shadow) => replayMigrations({ dialect: options.dialect, shadow, scripts, transaction: options.transaction }));
 }
 
 /**

@@ -16,7 +16,7 @@ export interface OpenedProject {
  */
 export async function openProjectWithDialect(plugin: OrmPlugin, options: OpenProjectOptions): Promise<OpenedProject> {
   const project = await plugin.openProject(options);
-  return { project, dialect: dialectFor(await project.readDatabase()) };
+  return { project, dialect: dialectFor(await project.readDatabase(), { orm: plugin.capabilities.dialects }) };
 }
 
 export interface ReadProject {

@@ -40,7 +40,7 @@ export async function safeMigrationsFor(options: SafeMigrationsOptions): Promise
   const endOf = (statements: readonly string[], following: readonly FollowingMigration[]): Promise<CatalogSnapshot> => {
     const scripts = migrationScripts({ migrationId: options.migrationId, statements, following, direction: 'up' });
     return prepared.isolated({ sql: scripts.map((script) => script.sql) }, async (shadow) => {
-      await replayMigrations({ shadow, scripts, transaction: capabilities.migrationTransaction });
+      await replayMigrations({ dialect: options.dialect, shadow, scripts, transaction: capabilities.migrationTransaction });
       return takeCatalogSnapshot(shadow);
     });
   };

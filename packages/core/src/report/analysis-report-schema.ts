@@ -85,7 +85,7 @@ export const analysisReportSchema = z
     unseeded: z
       .array(z.object({ table: z.string().describe('`schema.table`.'), reason: z.string().describe('Why no rows could be generated for it.') }))
       .describe('Touched tables that could not be seeded.'),
-    postgres: postgresVersionsSchema,
+    postgres: postgresVersionsSchema.nullable().describe('The PostgreSQL versions the migration was measured on and judged for; null on SQLite, whose findings hold for every version.'),
   })
   .meta({ id: 'MigrationAnalysis', description: 'The safety analysis of one migration, statement by statement.' });
 

@@ -146,8 +146,9 @@ const TARGET_FROM: Readonly<Record<PostgresVersionsStated['targetFrom'], string>
   'embedded-shadow': "the embedded shadow's version; pass --pg-version N for your server's",
 };
 
-/** `PostgreSQL 18.6; judged for PostgreSQL 13 (--pg-version)`: where the measurements came from and whom the findings are for. */
-export function describeVersions(postgres: PostgresVersionsStated): string {
+/** `PostgreSQL 18.6; judged for PostgreSQL 13 (--pg-version)`: where the measurements came from and whom the findings are for; null is SQLite, judged the same for every version. */
+export function describeVersions(postgres: PostgresVersionsStated | null): string {
+  if (postgres === null) return 'SQLite, findings the same for every version';
   const from = postgres.targetFrom === 'project' ? `${TARGET_FROM.project} ${postgres.declaredIn.join(', ')}` : TARGET_FROM[postgres.targetFrom];
   return `PostgreSQL ${postgres.measuredOn}; judged for PostgreSQL ${postgres.target}, ${from}`;
 }

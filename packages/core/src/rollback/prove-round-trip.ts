@@ -1,18 +1,17 @@
 import { describeError, OrmAiError } from '../errors.js';
 import type { Finding } from '../finding.js';
 import type { FollowingMigration, OrmCapabilities } from '../orm-plugin.js';
+import type { Dialect } from '../dialect/dialect.js';
 import { migrationScripts } from '../pipeline/prove-migration.js';
-import { ShadowCatalog } from '../safety/shadow-catalog.js';
-import { nodeOf, tablesNamedIn } from '../safety/statement-ast.js';
-import { takeCatalogSnapshot, diffCatalogSnapshots } from '../shadow/catalog-snapshot.js';
+import { diffCatalogSnapshots } from '../shadow/catalog-snapshot.js';
 import { replayMigrations } from '../shadow/replay-migrations.js';
-import { seedTables } from '../shadow/seed-rows.js';
 import type { ShadowDatabase } from '../shadow/shadow-database.js';
-import { parseSql } from '../dialect/postgres/parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
-import { changesAfterMigration, changesAfterRollback, readTableContents, type DataChange } from './table-contents.js';
+import type { DataChange } from './table-contents.js';
 
 export interface RoundTripOptions {
+  /** The database: how its tables are seeded and read, and its statements split. */
+  readonly dialect: Dialect;
   /** A shadow holding every existing migration; it is left as it was. */
   readonly prepared: ShadowDatabase;
   readonly migrationId: string;
@@ -43,7 +42,7 @@ export interface RoundTripProof {
 
 /**
  * Proves a migration's down on the prepared shadow, isolated (`ShadowDatabase.isolated`):
- * seeds the tables it touches (parents first; every table when up drops with CASCADE),
+ * seeds the tables it touches and those a drop reaches (`RoundTripDatabase.tablesToWatch`),
  * snapshots the catalog and the rows, runs up and measures what it did to the rows, runs
  * down and compares both snapshots and the rows with those before up, then runs up again,
  * which must still work. Each run goes the ORM migrator's way (one
@@ -54,39 +53,36 @@ export interface RoundTripProof {
  * if (!proof.reversible) console.log(proof.reason, proof.schemaDifferences);
  */
 export async function proveRoundTrip(options: RoundTripOptions): Promise<RoundTripProof> {
+  const { dialect } = options;
+  const database = dialect.roundTrip;
   const following = options.following ?? [];
-  const touched = await tablesTouched([...options.up, ...options.down]);
-  const cascades = await dropsWithCascade(options.up);
   const sql = [...options.up, ...options.down, ...following.flatMap((migration) => [...migration.up, ...migration.down])];
   return options.prepared.isolated({ sql }, async (shadow) => {
-    // A cascade takes columns and tables from tables no statement names (the columns of a
-    // dropped type, an inheritance child): every table is seeded and read, so what it took is measured.
-    const observed = cascades ? [...touched, ...(await new ShadowCatalog(shadow).userTables())] : touched;
-    const seeded = await seedTables({ shadow, tables: observed });
+    const observed = await database.tablesToWatch(shadow, { up: options.up, down: options.down });
+    const seeded = await database.seed(shadow, observed);
     const tables: TableRef[] = [...new Map([...observed, ...seeded.seeded.map(({ table }) => table)].map((table) => [tableLabel(table), table])).values()];
     const seededReport = seeded.seeded.map(({ table, rows }) => ({ table: tableLabel(table), rows }));
     const run = async (step: 'up' | 'down' | 'up again', statements: readonly string[]): Promise<string | null> => {
       try {
         const direction = step === 'down' ? 'down' : 'up';
         const scripts = migrationScripts({ migrationId: options.migrationId, statements, following, direction });
-        await replayMigrations({ shadow, scripts, transaction: options.transaction });
+        await replayMigrations({ dialect, shadow, scripts, transaction: options.transaction });
         return null;
       } catch (error) {
         return error instanceof OrmAiError ? error.message : describeError(error);
       }
     };
 
-    const schemaBefore = await takeCatalogSnapshot(shadow);
-    const rowsBefore = await readTableContents(shadow, { tables });
-    const oids = rowsBefore.map((table) => table.oid);
+    const schemaBefore = await database.snapshot(shadow);
+    const rowsBefore = await database.readRows(shadow, tables);
     const upFailure = await run('up', options.up);
     if (upFailure) return unproved({ step: 'up', message: upFailure }, seededReport);
-    const dataLoss = await changesAfterMigration(shadow, rowsBefore, await readTableContents(shadow, { oids }));
+    const dataLoss = await database.changesAfterUp(shadow, rowsBefore);
 
     const downFailure = await run('down', options.down);
     if (downFailure) return { ...unproved({ step: 'down', message: downFailure }, seededReport), dataLoss };
-    const schemaDifferences = diffCatalogSnapshots(schemaBefore, await takeCatalogSnapshot(shadow));
-    const notRestored = await changesAfterRollback(shadow, rowsBefore, await readTableContents(shadow, { tables }));
+    const schemaDifferences = diffCatalogSnapshots(schemaBefore, await database.snapshot(shadow));
+    const notRestored = await database.changesAfterDown(shadow, rowsBefore);
 
     const againFailure = await run('up again', options.up);
     const failure = againFailure ? { step: 'up again' as const, message: againFailure } : null;
@@ -165,29 +161,4 @@ export function dataLossFindings(proof: Pick<RoundTripProof, 'dataLoss'>, option
         ? 'Keep the data: rename instead of dropping, or copy it elsewhere in an earlier migration; drop only when the request asks and --allow-data-loss is given.'
         : 'Change the type or the backfill so every existing value survives (a wider type, or a new column beside the old one); else ask for it and pass --allow-data-loss.',
   }));
-}
-
-/** Tables the statements name, up and down both (a down may touch a table up only renamed). */
-async function tablesTouched(statements: readonly string[]): Promise<TableRef[]> {
-  const found = new Map<string, TableRef>();
-  for (const statement of statements) {
-    const parsed = await parseSql(statement);
-    if (!parsed.ok) continue;
-    for (const table of parsed.statements.flatMap((candidate) => tablesNamedIn(candidate.ast))) found.set(tableLabel(table), table);
-  }
-  return [...found.values()];
-}
-
-/** Whether up drops anything with CASCADE (`DROP TYPE ... CASCADE`, `ALTER TABLE ... DROP COLUMN ... CASCADE`). */
-async function dropsWithCascade(statements: readonly string[]): Promise<boolean> {
-  const cascades = (node: { behavior?: string } | undefined) => node?.behavior === 'DROP_CASCADE';
-  for (const statement of statements) {
-    const parsed = await parseSql(statement);
-    if (!parsed.ok) continue;
-    for (const { ast } of parsed.statements) {
-      if (cascades(nodeOf(ast, 'DropStmt'))) return true;
-      if ((nodeOf<{ cmds?: unknown[] }>(ast, 'AlterTableStmt')?.cmds ?? []).some((command) => cascades(nodeOf(command, 'AlterTableCmd')))) return true;
-    }
-  }
-  return false;
 }

@@ -92,7 +92,7 @@ function keyOf(row: ReadonlyArray<string | null>, key: readonly number[]): strin
  */
 export async function changesAfterMigration(shadow: ShadowDatabase, before: readonly TableContents[], after: readonly TableContents[]): Promise<DataChange[]> {
   const afterByOid = new Map(after.map((table) => [table.oid, table]));
-  return compareAll(shadow, before, (table) => {
+  return compareAll(castBackOn(shadow), before, (table) => {
     const now = afterByOid.get(table.oid);
     return now ? { now, columnOf: (column) => now.columns.findIndex((candidate) => candidate.attnum === column.attnum) } : null;
   });
@@ -104,8 +104,20 @@ export async function changesAfterMigration(shadow: ShadowDatabase, before: read
  * columns are new ones.
  */
 export async function changesAfterRollback(shadow: ShadowDatabase, before: readonly TableContents[], after: readonly TableContents[]): Promise<DataChange[]> {
+  return changesByName(castBackOn(shadow), before, after);
+}
+
+/**
+ * Reads values of a column's new type back as its old type, so that a value counts as kept
+ * when it reads as the old one; a database whose values carry no declared type (SQLite)
+ * gives them back as they are.
+ */
+export type CastBack = (type: string, values: ReadonlyArray<string | null>) => Promise<Array<string | null>>;
+
+/** Compares contents matching tables and columns by name: a down's, or a migration's on a database whose tables have no identity beyond their name. */
+export async function changesByName(castBack: CastBack, before: readonly TableContents[], after: readonly TableContents[]): Promise<DataChange[]> {
   const afterByName = new Map(after.map((table) => [tableLabel(table.table), table]));
-  return compareAll(shadow, before, (table) => {
+  return compareAll(castBack, before, (table) => {
     const now = afterByName.get(tableLabel(table.table));
     return now ? { now, columnOf: (column) => now.columns.findIndex((candidate) => candidate.name === column.name) } : null;
   });
@@ -113,7 +125,7 @@ export async function changesAfterRollback(shadow: ShadowDatabase, before: reado
 
 type Counterpart = (table: TableContents) => { now: TableContents; columnOf: (column: ContentColumn) => number } | null;
 
-async function compareAll(shadow: ShadowDatabase, before: readonly TableContents[], counterpart: Counterpart): Promise<DataChange[]> {
+async function compareAll(castBack: CastBack, before: readonly TableContents[], counterpart: Counterpart): Promise<DataChange[]> {
   const changes: DataChange[] = [];
   for (const table of before) {
     if (table.rowCount === 0) continue;
@@ -145,7 +157,7 @@ async function compareAll(shadow: ShadowDatabase, before: readonly TableContents
     for (const [index, column] of table.columns.entries()) {
       const position = positions[index]!;
       if (position < 0 || table.key.includes(index)) continue;
-      const change = await columnChange({ shadow, target: `${label}.${column.name}`, oldType: column.type, newType: now.columns[position]!.type, values: pairs.map(([old, next]) => [old[index]!, next[position]!]) });
+      const change = await columnChange({ castBack, target: `${label}.${column.name}`, oldType: column.type, newType: now.columns[position]!.type, values: pairs.map(([old, next]) => [old[index]!, next[position]!]) });
       if (change) changes.push(change);
     }
   }
@@ -166,7 +178,7 @@ function droppedColumns(table: TableContents, positions: readonly number[], rows
 
 /** Nulled, truncated or changed values of one surviving column; null when every value was kept. */
 async function columnChange(options: {
-  shadow: ShadowDatabase;
+  castBack: CastBack;
   target: string;
   oldType: string;
   newType: string;
@@ -178,11 +190,11 @@ async function columnChange(options: {
   const held = values.filter(([old]) => old !== null).length;
   const comparable = isJson(options.oldType) || isJson(options.newType);
   // JSON compares as jsonb: whitespace and key order are not data.
-  const olds = comparable ? await readAs(options.shadow, 'jsonb', values.map(([old]) => old)) : values.map(([old]) => old);
+  const olds = comparable ? await options.castBack('jsonb', values.map(([old]) => old)) : values.map(([old]) => old);
   const readBack =
     options.oldType === options.newType && !comparable
       ? values.map(([, next]) => next)
-      : await readAs(options.shadow, comparable ? 'jsonb' : options.oldType, values.map(([, next]) => next));
+      : await options.castBack(comparable ? 'jsonb' : options.oldType, values.map(([, next]) => next));
   const counts = { nulled: 0, truncated: 0, changed: 0 };
   let example: DataChange['example'];
   for (const [index, [old, next]] of values.entries()) {
@@ -207,6 +219,10 @@ function isJson(type: string): boolean {
  * does not). A value that cannot be cast, or a type that no longer exists, is kept as it
  * is, and so compares as changed.
  */
+function castBackOn(shadow: ShadowDatabase): CastBack {
+  return (type, values) => readAs(shadow, type, values);
+}
+
 async function readAs(shadow: ShadowDatabase, type: string, values: ReadonlyArray<string | null>): Promise<Array<string | null>> {
   if (!(await new PostgresCatalogReader(shadow).typeExists(type))) return [...values];
   try {

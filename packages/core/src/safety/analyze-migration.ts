@@ -60,8 +60,18 @@ export interface MigrationAnalysis {
   /** Rows seeded per table before measuring, and tables that could not be seeded. */
   readonly seeded: ReadonlyArray<{ readonly table: string; readonly rows: number }>;
   readonly unseeded: ReadonlyArray<{ readonly table: string; readonly reason: string }>;
-  /** The version the statements were measured on, and the one they were judged for. */
-  readonly postgres: PostgresVersionsStated;
+  /** The PostgreSQL version the statements were measured on, and the one they were judged for; null on another database. */
+  readonly postgres: PostgresVersionsStated | null;
+}
+
+/** What the pipeline knows of the version a migration is judged for, before the dialect resolves it. */
+export interface AnalysisTarget {
+  /** `--pg-version`, already checked. */
+  readonly flag?: number | undefined;
+  /** Whether the shadow is a server the user named (`--shadow-url`): its version is then the production one. */
+  readonly server: boolean;
+  /** Where the project declares a version (compose files, workflows); null for loose files. */
+  readonly projectRoot: string | null;
 }
 
 /** Row counts at production size, by `schema.table` (from `--rows` or `--stats-url`). */
@@ -80,7 +90,9 @@ export interface AnalyzeOptions {
   readonly productionRows?: ProductionRows | undefined;
   /** Rows seeded into each touched table before measuring (default 100, or 2000 when estimating at production size). */
   readonly rowsPerTable?: number | undefined;
-  /** The target version and the shadow's (`resolvePostgresVersions`); default: the shadow's version is the target. */
+  /** Where the version to judge for comes from; the dialect resolves it (PostgreSQL: `resolvePostgresVersions`). Default: the shadow's own version. */
+  readonly target?: AnalysisTarget | undefined;
+  /** PostgreSQL's target version and the shadow's, already resolved (tests); overrides `target`. */
   readonly postgres?: PostgresVersions | undefined;
   /**
    * Migrations that run after this one (`--safe`'s builds, backfills and validation), each
@@ -96,7 +108,8 @@ export interface AnalyzeOptions {
  * and the tables' storage files before commit. Measured facts overrule static guesses.
  */
 export async function analyzeMigration(options: AnalyzeOptions): Promise<MigrationAnalysis> {
-  const postgres = options.postgres ?? (await resolvePostgresVersions({ shadow: options.prepared, server: false, projectRoot: null }));
+  const target = options.target ?? { server: false, projectRoot: null };
+  const postgres = options.postgres ?? (await resolvePostgresVersions({ flag: target.flag, shadow: options.prepared, server: target.server, projectRoot: target.projectRoot }));
   const parsed = await parseSql(options.sql);
   if (!parsed.ok) {
     const finding = safetyFinding('statement-failed', `does not parse as PostgreSQL: ${parsed.message}`, options.fixes);
@@ -304,7 +317,7 @@ class MigrationRun {
   }
 }
 
-type StatementPhase = Exclude<RulePhase, 'migration'>;
+type StatementPhase = Exclude<RulePhase, 'migration' | 'sqlite-statement'>;
 type PhaseInput<P extends StatementPhase> = Parameters<Extract<SafetyRuleDefinition, { phase: P }>['check']>[0];
 
 /** The statements that can add a foreign key. */

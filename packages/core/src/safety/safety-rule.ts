@@ -1,5 +1,6 @@
 import type { Finding } from '../finding.js';
 import type { ParsedStatement } from '../dialect/postgres/parser.js';
+import type { ParsedStatement as SqliteStatement } from '../dialect/sqlite/parser.js';
 import { tableLabel, type TableRef } from '../table-ref.js';
 import type { PostgresFactId, PostgresTarget } from '../dialect/postgres/postgres-versions.js';
 import type { SafeForm } from './safe-form.js';
@@ -16,9 +17,10 @@ export type { SafetyRuleId };
  * - `parse-tree`: the statement's parse tree and what the migration did before it;
  * - `catalog`: also the shadow's catalog just before the statement runs;
  * - `measurement`: also what running the statement on the shadow measured;
- * - `migration`: the shadow's catalog once every statement has run.
+ * - `migration`: the shadow's catalog once every statement has run;
+ * - `sqlite-statement`: a SQLite statement, the migration around it, and what running it measured.
  */
-export type RulePhase = 'parse-tree' | 'catalog' | 'measurement' | 'migration';
+export type RulePhase = 'parse-tree' | 'catalog' | 'measurement' | 'migration' | 'sqlite-statement';
 
 /** One statement as the rules of every statement phase see it. */
 export interface StatementInput {
@@ -106,6 +108,30 @@ export interface MigrationInput {
   readonly foreignKeysAddedBy: ReadonlyMap<number, number>;
 }
 
+/** One SQLite statement as SQLite's rules see it, after it ran on the shadow with seeded rows. */
+export interface SqliteStatementInput {
+  readonly statement: SqliteStatement;
+  /** Its position in `statements`. */
+  readonly index: number;
+  /** Every statement of the migration, in order. */
+  readonly statements: readonly SqliteStatement[];
+  readonly measurement: SqliteMeasurement;
+  /** The columns a table had just before the statement ran; null when there was no such table. */
+  columnsBefore(table: string): readonly string[] | null;
+  /** Whether the ORM's migrator wraps the migration in a transaction, where `PRAGMA foreign_keys` does nothing. */
+  readonly migratorTransaction: boolean;
+}
+
+/** What running one SQLite statement on the shadow showed, or why it could not run. */
+export type SqliteMeasurement =
+  | {
+      readonly ok: true;
+      /** Tables that lost rows while the statement ran, with their counts before and after. */
+      readonly rowsLost: ReadonlyArray<{ readonly table: string; readonly before: number; readonly after: number }>;
+      readonly durationMs: number;
+    }
+  | { readonly ok: false; readonly error: string };
+
 /**
  * A finding that holds only because the target lacks a behaviour the shadow may have (a
  * constant default rewrites the table before PostgreSQL 11): a measurement on a shadow that
@@ -141,6 +167,7 @@ export type SafetyRuleDefinition<Id extends string = string> = RuleFacts<Id> &
     | { readonly phase: 'parse-tree'; check(input: StatementInput): Messages }
     | { readonly phase: 'catalog'; check(input: CatalogInput): Messages }
     | { readonly phase: 'measurement'; check(input: MeasuredInput): Messages }
+    | { readonly phase: 'sqlite-statement'; check(input: SqliteStatementInput): Iterable<string> }
     | {
         readonly phase: 'migration';
         /** Findings that only the finished migration shows, each for the statement (by index) that caused it. */

@@ -1,9 +1,11 @@
 import { describeError, OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
-import { parseSql, type ParsedStatement } from '../dialect/postgres/parser.js';
+import type { Dialect } from '../dialect/dialect.js';
 import type { ShadowDatabase } from './shadow-database.js';
 
 export interface ReplayOptions {
+  /** The database's parser splits each script into the statements the migrator runs. */
+  readonly dialect: Pick<Dialect, 'displayName' | 'splitStatements'>;
   readonly shadow: ShadowDatabase;
   readonly scripts: readonly MigrationScript[];
   /** Replays them as the ORM's migrator runs them (see `OrmCapabilities`). */
@@ -17,7 +19,7 @@ export interface ReplayOptions {
  */
 export async function replayMigrations(options: ReplayOptions): Promise<void> {
   const { shadow, scripts, transaction } = options;
-  const parsed = await Promise.all(scripts.map(async (script) => ({ script, statements: await statementsOf(script) })));
+  const parsed = await Promise.all(scripts.map(async (script) => ({ script, statements: await statementsOf(options.dialect, script) })));
   if (transaction === 'all') await shadow.exec('BEGIN');
   try {
     for (const { script, statements } of parsed) {
@@ -43,15 +45,20 @@ export function runsInTransaction(transaction: OrmCapabilities['migrationTransac
   return transaction === 'script' ? statements > 1 : transaction !== 'none';
 }
 
-async function statementsOf(script: MigrationScript): Promise<readonly ParsedStatement[]> {
-  const parsed = await parseSql(script.sql);
+interface Statement {
+  readonly sql: string;
+  readonly line: number;
+}
+
+async function statementsOf(dialect: ReplayOptions['dialect'], script: MigrationScript): Promise<readonly Statement[]> {
+  const parsed = await dialect.splitStatements(script.sql);
   if (parsed.ok) return parsed.statements;
-  throw new OrmAiError('SHADOW_REJECTED_MIGRATION', `${script.path}${parsed.line ? `:${parsed.line}` : ''}: does not parse as PostgreSQL: ${parsed.message}`, {
+  throw new OrmAiError('SHADOW_REJECTED_MIGRATION', `${script.path}${parsed.line ? `:${parsed.line}` : ''}: does not parse as ${dialect.displayName}: ${parsed.message}`, {
     hint: 'Fix the SQL of this migration; nothing was written.',
   });
 }
 
-async function runStatement(shadow: ShadowDatabase, script: MigrationScript, statement: ParsedStatement): Promise<void> {
+async function runStatement(shadow: ShadowDatabase, script: MigrationScript, statement: Statement): Promise<void> {
   try {
     await shadow.exec(statement.sql);
   } catch (error) {

@@ -23,6 +23,10 @@ import { renameEnumValue } from './rename-enum-value/rename-enum-value.js';
 import { renameTable } from './rename-table/rename-table.js';
 import { restartSequence } from './restart-sequence/restart-sequence.js';
 import { setNotNullScansTable } from './set-not-null-scans-table/set-not-null-scans-table.js';
+import { sqliteCascadeDeletesRows } from './sqlite-cascade-deletes-rows/sqlite-cascade-deletes-rows.js';
+import { sqliteForeignKeyCheckMissing } from './sqlite-foreign-key-check-missing/sqlite-foreign-key-check-missing.js';
+import { sqliteRecreationCopyMismatch } from './sqlite-recreation-copy-mismatch/sqlite-recreation-copy-mismatch.js';
+import { sqliteUnsupportedAlter } from './sqlite-unsupported-alter/sqlite-unsupported-alter.js';
 import { statementFailed } from './statement-failed/statement-failed.js';
 import { tableRewrite } from './table-rewrite/table-rewrite.js';
 import { transactionNesting } from './transaction-nesting/transaction-nesting.js';
@@ -71,11 +75,17 @@ export const SAFETY_RULES = [
   statementFailed,
 ] as const;
 
-export type SafetyRuleId = (typeof SAFETY_RULES)[number]['id'];
+/**
+ * SQLite's rules, judged by SQLite's analysis (`dialect/sqlite/analyze-migration.ts`) on
+ * each statement once it ran; `statement-failed` is shared with PostgreSQL's list.
+ */
+export const SQLITE_SAFETY_RULES = [sqliteUnsupportedAlter, sqliteRecreationCopyMismatch, sqliteCascadeDeletesRows, sqliteForeignKeyCheckMissing, statementFailed] as const;
 
-export const SAFETY_RULE_IDS: readonly SafetyRuleId[] = SAFETY_RULES.map((rule) => rule.id);
+export type SafetyRuleId = (typeof SAFETY_RULES)[number]['id'] | (typeof SQLITE_SAFETY_RULES)[number]['id'];
 
-const BY_ID = new Map<string, SafetyRuleDefinition>(SAFETY_RULES.map((rule) => [rule.id, rule]));
+export const SAFETY_RULE_IDS: readonly SafetyRuleId[] = [...new Set([...SAFETY_RULES, ...SQLITE_SAFETY_RULES].map((rule) => rule.id))];
+
+const BY_ID = new Map<string, SafetyRuleDefinition>([...SAFETY_RULES, ...SQLITE_SAFETY_RULES].map((rule) => [rule.id, rule]));
 
 /** The rule with this id; undefined for ids that are not ours (Prisma's `prisma/data-loss`). */
 export function safetyRule(id: string): SafetyRuleDefinition | undefined {

@@ -4,6 +4,7 @@ import { openShadowDatabase } from './open-shadow.js';
 import { loadPgliteShadow, openPgliteShadow, type PgliteShadow } from './pglite-shadow.js';
 import { longestCachedPrefix, prefixKeys, storeCachedShadow } from './prepared-shadow-cache.js';
 import { replayMigrations } from '../../../shadow/replay-migrations.js';
+import { postgresDialect } from '../postgres-dialect.js';
 import type { PreparedShadowOptions, ShadowDatabase } from '../../../shadow/shadow-database.js';
 import { lendShadow, takeWarmShadow } from './warm-shadows.js';
 
@@ -41,7 +42,7 @@ async function replayed<Shadow extends ShadowDatabase>(
   transaction: OrmCapabilities['migrationTransaction'],
 ): Promise<Shadow> {
   try {
-    await replayMigrations({ shadow, scripts, transaction });
+    await replayMigrations({ dialect: postgresDialect, shadow, scripts, transaction });
     return shadow;
   } catch (error) {
     await shadow.close();
