@@ -44,7 +44,7 @@ describe('the SQLite dialect', () => {
       }
     })();
     expect(refused).toBeInstanceOf(OrmAiError);
-    expect(refused).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: '/app/drizzle.config.ts: dialect: "sqlite" is SQLite, which orm-ai does not support yet; supported: PostgreSQL' });
+    expect(refused).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: '/app/drizzle.config.ts: dialect: "sqlite" is SQLite, which orm-ai does not support with this ORM yet; supported: PostgreSQL' });
   });
 
   it("replays the example's drizzle-kit history as drizzle-orm's migrator does, into an in-memory SQLite", async () => {
@@ -120,6 +120,19 @@ describe('the SQLite dialect', () => {
       { table: 'main.tags', rows: 100 },
       { table: 'main.posts_to_tags', rows: 100 },
     ]);
+  });
+
+  it.each([
+    ['a column renamed in place', 'ALTER TABLE `users` RENAME COLUMN "display_name" TO "full_name";', 'ALTER TABLE `users` RENAME COLUMN "full_name" TO "display_name";'],
+    ['a table renamed', 'ALTER TABLE `tags` RENAME TO `labels`;', 'ALTER TABLE `labels` RENAME TO `tags`;'],
+  ])('follows %s by its b-tree and position: no data lost, and down restores it', async (_what, up, down) => {
+    const proof = await proveRoundTrip({ dialect: sqliteDialect, prepared, migrationId: '0002_rename', up: [up], down: [down], transaction: 'all' });
+    expect(proof).toMatchObject({ reversible: true, dataLoss: [], notRestored: [], failure: null });
+  });
+
+  it('reports a dropped column as dropped, though the columns after it shift into its place', async () => {
+    const proof = await proveRoundTrip({ dialect: sqliteDialect, prepared, migrationId: '0002_drop_bio', up: ['ALTER TABLE `users` DROP COLUMN `display_name`;'], down: ['ALTER TABLE `users` ADD `display_name` text;'], transaction: 'all' });
+    expect(proof.dataLoss).toEqual([expect.objectContaining({ kind: 'column-dropped', target: 'main.users.display_name' })]);
   });
 
   it("finds drizzle-kit 0.31.11's copy of a column the old table lacks from the parse tree", async () => {

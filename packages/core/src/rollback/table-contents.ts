@@ -123,9 +123,11 @@ export async function changesByName(castBack: CastBack, before: readonly TableCo
   });
 }
 
-type Counterpart = (table: TableContents) => { now: TableContents; columnOf: (column: ContentColumn) => number } | null;
+/** Where a table read before is now, and where each of its columns is (-1: gone); null when the table is gone. */
+export type Counterpart = (table: TableContents) => { now: TableContents; columnOf: (column: ContentColumn) => number } | null;
 
-async function compareAll(castBack: CastBack, before: readonly TableContents[], counterpart: Counterpart): Promise<DataChange[]> {
+/** Compares contents before and after, each table and column with its counterpart as the database can follow them. */
+export async function compareAll(castBack: CastBack, before: readonly TableContents[], counterpart: Counterpart): Promise<DataChange[]> {
   const changes: DataChange[] = [];
   for (const table of before) {
     if (table.rowCount === 0) continue;

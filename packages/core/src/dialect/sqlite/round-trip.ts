@@ -1,4 +1,4 @@
-import { changesByName, type CastBack, type TableContents } from '../../rollback/table-contents.js';
+import { changesByName, compareAll, type CastBack, type Counterpart, type TableContents } from '../../rollback/table-contents.js';
 import type { ShadowDatabase } from '../../shadow/shadow-database.js';
 import type { TableRef } from '../../table-ref.js';
 import type { RoundTripDatabase } from '../dialect.js';
@@ -7,9 +7,11 @@ import { parseSql } from './parser.js';
 import { SQLITE_SCHEMA, seedSqliteTables } from './seed-rows.js';
 
 /**
- * SQLite's half of the round trip. A table recreation (`CREATE TABLE __new_x`, copy, `DROP
- * TABLE x`, rename) leaves no identity to follow, so tables and columns are matched by name
- * after up as after down; a column renamed in place reads as dropped and added.
+ * SQLite's half of the round trip. After up, a table is followed by its b-tree (`rootpage`,
+ * which `ALTER TABLE ... RENAME` and `RENAME COLUMN` keep) and a column renamed in place by
+ * its position; a recreation (`CREATE TABLE __new_x`, copy, `DROP TABLE x`, rename) makes a
+ * new b-tree, so its table and columns are matched by name. After down, by name, as on
+ * PostgreSQL: down must give back the same names.
  */
 export const sqliteRoundTrip: RoundTripDatabase = {
   async tablesToWatch(shadow, { up, down }) {
@@ -22,12 +24,41 @@ export const sqliteRoundTrip: RoundTripDatabase = {
   snapshot: (shadow) => takeSqliteCatalogSnapshot(shadow),
   readRows: (shadow, tables) => readContents(shadow, tables),
   async changesAfterUp(shadow, before) {
-    return changesByName(VALUES_AS_THEY_ARE, before, await readContents(shadow, before.map((table) => table.table)));
+    // A table renamed by up is read under its new name: every table there is now.
+    const tables = (await shadow.query<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((row) => ({ schema: SQLITE_SCHEMA, name: row.name }));
+    return compareAll(VALUES_AS_THEY_ARE, before, followedInPlace(await readContents(shadow, tables)));
   },
   async changesAfterDown(shadow, before) {
     return changesByName(VALUES_AS_THEY_ARE, before, await readContents(shadow, before.map((table) => table.table)));
   },
 };
+
+/**
+ * A table's counterpart after up: the table on the same b-tree (renamed or not), else the
+ * table of the same name (a recreation). On the same b-tree a column is found by its name,
+ * else, when a column of a new name sits at its position, that one (`RENAME COLUMN`); a
+ * column dropped with the others after it shifting finds neither, and is reported dropped.
+ * (A table created after a DROP TABLE may reuse the dropped one's freed page: then the
+ * dropped table's values are compared with the new one's and reported changed, not dropped.)
+ */
+function followedInPlace(after: readonly TableContents[]): Counterpart {
+  const byTree = new Map(after.map((table) => [table.oid, table]));
+  const byName = new Map(after.map((table) => [table.table.name, table]));
+  return (table) => {
+    const sameTree = byTree.get(table.oid);
+    const now = sameTree ?? byName.get(table.table.name);
+    if (!now) return null;
+    const namesBefore = new Set(table.columns.map((column) => column.name));
+    return {
+      now,
+      columnOf: (column) => {
+        const byColumnName = now.columns.findIndex((candidate) => candidate.name === column.name);
+        if (byColumnName >= 0 || !sameTree) return byColumnName;
+        return now.columns.findIndex((candidate) => candidate.attnum === column.attnum && !namesBefore.has(candidate.name));
+      },
+    };
+  };
+}
 
 /** SQLite stores values, not types: a value kept is a value that reads the same. */
 const VALUES_AS_THEY_ARE: CastBack = async (_type, values) => [...values];
@@ -62,16 +93,17 @@ export async function withReferencingTables(shadow: ShadowDatabase, tables: read
 }
 
 async function readContents(shadow: ShadowDatabase, tables: readonly TableRef[]): Promise<TableContents[]> {
-  const existing = new Set((await shadow.query<{ name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")).map((row) => row.name));
+  const rootPages = new Map((await shadow.query<{ name: string; rootpage: number }>("SELECT name, rootpage FROM sqlite_schema WHERE type = 'table'")).map((row) => [row.name, row.rootpage]));
   const contents: TableContents[] = [];
-  for (const [index, table] of tables.entries()) {
-    if (!existing.has(table.name)) continue;
+  for (const table of tables) {
+    const rootPage = rootPages.get(table.name);
+    if (rootPage === undefined) continue;
     const read = await readSqliteTableRows(shadow, table.name);
     const types = new Map((await shadow.query<{ name: string; type: string | null }>('SELECT name, type FROM pragma_table_xinfo(?)', [table.name])).map((column) => [column.name, (column.type ?? '').toUpperCase()]));
     const key = read.key;
     contents.push({
-      // SQLite tables have no identity beyond their name: the position only orders them.
-      oid: index,
+      // The table's b-tree: a rename keeps it, a recreation makes a new one.
+      oid: rootPage,
       table: { schema: SQLITE_SCHEMA, name: table.name },
       columns: read.columns.map((name, position) => ({ attnum: position + 1, name, type: types.get(name) ?? '' })),
       key,
