@@ -17,13 +17,23 @@ type SqliteModules = {
 
 let modules: Promise<SqliteModules> | undefined;
 
+/** SQLite's parser, an optional peer dependency of core, at the version core is tested with (package.json). */
+const SQLITE_PARSER = '@polyglot-sql/sdk';
+const SQLITE_PARSER_VERSION = '0.12.1';
+
 function sqlite(): Promise<SqliteModules> {
   modules ??= Promise.all([import('./shadow.js'), import('./parser.js'), import('./prepared-shadow.js'), import('./analyze-migration.js'), import('./round-trip.js')])
     .then(([shadow, parser, prepared, analysis, roundTrip]) => ({ shadow, parser, prepared, analysis, roundTrip }))
     .catch((error: unknown) => {
       modules = undefined;
-      throw new OrmAiError('SHADOW_UNAVAILABLE', `SQLite's parser or shadow could not load: ${error instanceof Error ? error.message : String(error)}`, {
-        hint: "SQLite needs @polyglot-sql/sdk and sql.js installed beside @orm-ai/core: reinstall the project's dependencies (npm ci).",
+      const message = error instanceof Error ? error.message : String(error);
+      // The parser is an optional peer (it declares Node 22, which core does not require): a
+      // SQLite project installs it itself, and is told how when it has not.
+      const parserMissing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && message.includes(SQLITE_PARSER);
+      throw new OrmAiError('SHADOW_UNAVAILABLE', `SQLite's parser or shadow could not load: ${message}`, {
+        hint: parserMissing
+          ? `SQLite projects need SQLite's parser beside orm-ai: npm install --save-dev ${SQLITE_PARSER}@${SQLITE_PARSER_VERSION}, then run again. Nothing was read or written.`
+          : "SQLite needs @polyglot-sql/sdk and sql.js installed beside @orm-ai/core: reinstall the project's dependencies (npm ci).",
         cause: error,
       });
     });
@@ -50,8 +60,11 @@ export const sqliteDialect: Dialect = {
     if (options.server) return this.openShadow(options);
     return (await sqlite()).prepared.openPreparedSqliteShadow(sqliteDialect, options);
   },
-  // The embedded shadow is SQLite itself: whatever the history needs, it has.
-  requireEmbeddedShadowRuns: async () => undefined,
+  // The embedded shadow is SQLite itself: whatever the history needs, it has, once its
+  // modules load; a missing parser is told here, before a model is asked.
+  async requireEmbeddedShadowRuns() {
+    await sqlite();
+  },
   async splitStatements(sql) {
     return (await sqlite()).parser.parseSql(sql);
   },
