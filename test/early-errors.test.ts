@@ -175,15 +175,15 @@ describe('typeorm-ai migration:generate reports an entity that does not parse', 
 });
 
 describe('a project on a database orm-ai does not support yet', () => {
-  it('drizzle-ai generate and check: DIALECT_UNSUPPORTED naming dialect: "turso" in the config, with no model call and nothing written', async () => {
+  it('drizzle-ai generate and check: DIALECT_UNSUPPORTED naming dialect: "mysql" in the config, with no model call and nothing written', async () => {
     const root = project();
     const configPath = join(root, 'drizzle.config.ts');
-    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace("dialect: 'postgresql'", "dialect: 'turso'"));
+    writeFileSync(configPath, readFileSync(configPath, 'utf8').replace("dialect: 'postgresql'", "dialect: 'mysql'"));
     const { server, env } = await model(root);
     const before = snapshotTree(root);
     const { code, report } = await generateJson(root, ['add a tags text[] column to posts', '--yes'], env);
     expect(code).toBe(1);
-    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${configPath}: dialect: "turso" is SQLite, which orm-ai does not support yet; supported: PostgreSQL` });
+    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${configPath}: dialect: "mysql" is MySQL/MariaDB, which orm-ai does not support yet; supported: PostgreSQL, SQLite` });
     const check = capturingIo({ cwd: root });
     expect(await runDrizzleCli(['check', '--json'], check.io)).toBe(1);
     expect(JSON.parse(check.out.join('\n')).error).toMatchObject({ code: 'DIALECT_UNSUPPORTED' });
@@ -212,7 +212,7 @@ describe('a project on a database orm-ai does not support yet', () => {
     const { io, out } = capturingIo({ cwd: root });
     expect(await runTypeormCli(['migration:generate', '-d', 'src/data-source.ts', '--plan', 'plans/add-post-tags.json', '--yes', '--json'], io)).toBe(1);
     const report = JSON.parse(out.join('\n')) as { error: { code: string; message: string } };
-    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${dataSource}: type: "better-sqlite3" is SQLite, which orm-ai does not support yet; supported: PostgreSQL` });
+    expect(report.error).toMatchObject({ code: 'DIALECT_UNSUPPORTED', message: `${dataSource}: type: "better-sqlite3" is SQLite, which orm-ai does not support with this ORM yet; supported: PostgreSQL` });
     expect(snapshotTree(root)).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SAFETY_RULE_IDS, safetyRule, type OrmPlugin, type SafetyRuleId } from '@orm-ai/core';
+import { postgresDialect, SAFETY_RULE_IDS, safetyRule, sqliteDialect, type Dialect, type DialectName, type OrmPlugin, type SafetyRuleId } from '@orm-ai/core';
 import { drizzlePlugin } from '@orm-ai/drizzle';
 import { prismaPlugin } from '@orm-ai/prisma';
 import { typeormPlugin } from '@orm-ai/typeorm';
@@ -12,13 +12,14 @@ import { typeormPlugin } from '@orm-ai/typeorm';
  */
 const PLAIN_SQL_FIX_IS_EVERY_ORMS: Partial<Record<SafetyRuleId, string>> = {
   'statement-failed': 'the shadow rejected the statement itself: the fix is to that SQL, whichever tool wrote it',
-  // Until a plugin reads SQLite projects (issue 16: the Drizzle plugin's sqlite-core support
-  // words these in Drizzle's terms, and the second test then asks for their removal here).
-  'sqlite-cascade-deletes-rows': 'no plugin runs on SQLite yet',
-  'sqlite-foreign-key-check-missing': 'no plugin runs on SQLite yet',
-  'sqlite-recreation-copy-mismatch': 'no plugin runs on SQLite yet',
-  'sqlite-unsupported-alter': 'no plugin runs on SQLite yet',
 };
+
+const DIALECTS: Readonly<Partial<Record<DialectName, Dialect>>> = { postgresql: postgresDialect, sqlite: sqliteDialect };
+
+/** The rules of the databases a plugin runs on (`OrmCapabilities.dialects`; PostgreSQL when it says none). */
+function rulesFor(plugin: OrmPlugin): SafetyRuleId[] {
+  return (plugin.capabilities.dialects ?? ['postgresql']).flatMap((name) => DIALECTS[name]!.safetyRules.map((rule) => rule.id as SafetyRuleId));
+}
 
 const PLUGINS: readonly OrmPlugin[] = [drizzlePlugin, prismaPlugin, typeormPlugin];
 
@@ -26,14 +27,15 @@ describe.each(PLUGINS)('$displayName: safety fixes in its own terms', (plugin) =
   const fixes = plugin.capabilities.safetyFixes ?? {};
   const plain = Object.keys(PLAIN_SQL_FIX_IS_EVERY_ORMS);
 
-  it('has a fix for every rule but those whose plain-SQL fix is every ORM\'s', () => {
-    const missing = SAFETY_RULE_IDS.filter((id) => fixes[id] === undefined && !plain.includes(id));
+  it('has a fix for every rule of the databases it runs on but those whose plain-SQL fix is every ORM\'s', () => {
+    const missing = rulesFor(plugin).filter((id) => fixes[id] === undefined && !plain.includes(id));
     expect(missing).toEqual([]);
   });
 
   it('words each fix its own way, for rules that exist and are not on the plain list', () => {
     for (const [id, fix] of Object.entries(fixes)) {
       expect(SAFETY_RULE_IDS, id).toContain(id);
+      expect(rulesFor(plugin), `${id}: a fix for a database ${plugin.displayName} does not run on`).toContain(id);
       expect(plain, `${id}: ${plugin.displayName} has a fix of its own, so it is not on the plain list`).not.toContain(id);
       expect(fix, `${id}: the plain-SQL fix copied`).not.toBe(safetyRule(id)?.fix);
     }

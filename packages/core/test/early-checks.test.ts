@@ -74,7 +74,7 @@ async function failure(plugin: OrmPlugin, planFileName: string): Promise<OrmAiEr
 
 describe('before the schema is read', () => {
   it.each([
-    [{ dialect: 'sqlite', setting: 'dialect: "turso"', file: 'drizzle.config.ts' } as const, 'drizzle.config.ts: dialect: "turso" is SQLite, which orm-ai does not support yet; supported: PostgreSQL'],
+    [{ dialect: 'sqlite', setting: 'dialect: "turso"', file: 'drizzle.config.ts' } as const, 'drizzle.config.ts: dialect: "turso" is SQLite, which orm-ai does not support with this ORM yet; supported: PostgreSQL'],
     [{ dialect: 'mysql', setting: 'provider = "mysql"', file: 'prisma/schema.prisma' } as const, 'prisma/schema.prisma: provider = "mysql" is MySQL/MariaDB, which orm-ai does not support yet; supported: PostgreSQL'],
     [{ dialect: null, setting: 'type: "mssql"', file: 'src/data-source.ts' } as const, 'src/data-source.ts: type: "mssql" is a database orm-ai has no dialect for; supported: PostgreSQL'],
   ])('a project whose config names %j is refused with DIALECT_UNSUPPORTED, naming the setting, before anything is read', async (database, message) => {

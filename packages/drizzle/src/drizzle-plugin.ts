@@ -20,7 +20,9 @@ import { DRIZZLE_SAFETY_FIXES } from './safety-fixes.js';
 export const drizzlePlugin: OrmPlugin = {
   displayName: 'Drizzle',
   capabilities: {
-    // drizzle-orm's migrator runs every pending migration inside one transaction.
+    // pg-core and sqlite-core (drizzle-kit's `sqlite`, `turso` and `d1-http` dialects).
+    dialects: ['postgresql', 'sqlite'],
+    // drizzle-orm's migrator runs every pending migration inside one transaction, on SQLite too.
     migrationTransaction: 'all',
     migrationOutsideTransaction: false,
     promptNotes: [

@@ -52,4 +52,12 @@ export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
   'lock-timeout-missing': "Start the migration SQL with SET LOCAL lock_timeout = '5s';--> statement-breakpoint (drizzle-kit keeps hand edits; migrate() runs it in its transaction).",
   'transaction-nesting':
     "Remove BEGIN and COMMIT (with their --> statement-breakpoint) from the migration SQL: migrate() already runs all pending migrations in one transaction, and a COMMIT ends it early.",
+  'sqlite-cascade-deletes-rows':
+    "drizzle-orm's migrate() runs every pending migration inside one BEGIN, where drizzle-kit's PRAGMA foreign_keys=OFF does nothing, so the recreation's DROP TABLE cascades: apply this migration on its own, outside migrate() (sqlite3 blog.db < drizzle/NNNN_name.sql, then record it in __drizzle_migrations), or edit it with drizzle-kit generate --custom to copy the child rows aside before the DROP TABLE and back after the rename.",
+  'sqlite-foreign-key-check-missing':
+    "Edit drizzle-kit's recreation to run PRAGMA foreign_key_check; before its PRAGMA foreign_keys=ON (--> statement-breakpoint between them) and stop the deploy when it returns rows: drizzle-kit never writes the check.",
+  'sqlite-recreation-copy-mismatch':
+    "drizzle-kit wrote a copy that does not match the tables: edit the INSERT INTO `__new_...` SELECT in the generated SQL so it names exactly the columns the old table and the new sqliteTable share (a new column takes its .default()), and keep the journal as drizzle-kit wrote it.",
+  'sqlite-unsupported-alter':
+    "SQLite's ALTER TABLE cannot make this change: let drizzle-kit generate write it (it recreates the table as __new_<name>) instead of a hand-written ALTER, and review the recreation's copy and foreign keys.",
 };

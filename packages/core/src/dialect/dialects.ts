@@ -25,9 +25,13 @@ export function dialectFor(database: ConfiguredDatabase, options: DialectForOpti
   const dialect = available.find((candidate) => candidate.name === database.dialect);
   if (dialect) return dialect;
   const supported = available.map((candidate) => candidate.displayName).join(', ');
-  const what = database.dialect === null ? 'a database orm-ai has no dialect for' : `${DISPLAY_NAMES[database.dialect]}, which orm-ai does not support yet`;
+  const known = database.dialect !== null && DIALECTS.some((candidate) => candidate.name === database.dialect);
+  const what =
+    database.dialect === null
+      ? 'a database orm-ai has no dialect for'
+      : `${DISPLAY_NAMES[database.dialect]}, which orm-ai does not support ${known ? 'with this ORM ' : ''}yet`;
   throw new OrmAiError('DIALECT_UNSUPPORTED', `${database.file}: ${database.setting} is ${what}; supported: ${supported}`, {
-    hint: `orm-ai works with ${supported} projects; SQLite and MySQL/MariaDB are planned. Nothing was read or written.`,
+    hint: `With this ORM, orm-ai works with ${supported} projects; MySQL/MariaDB is planned. Nothing was read or written.`,
   });
 }
 

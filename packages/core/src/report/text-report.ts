@@ -67,7 +67,7 @@ function renderFindings(outcome: GenerateOutcome): string {
   const versions = describeVersions(outcome.analysis.postgres);
   const analysis = notable
     ? `${pc.bold('Safety')} (measured on the shadow with seeded rows, ${versions})\n${renderAnalysisText(outcome.analysis, { onlyNotable: true })}`
-    : `${pc.green('✔')} safety: no findings; locks and rewrites measured on the shadow (${versions})`;
+    : `${pc.green('✔')} safety: no findings; ${outcome.analysis.postgres === null ? 'rows' : 'locks and rewrites'} measured on the shadow (${versions})`;
   return [ormFindings, analysis].filter(Boolean).join('\n');
 }
 
