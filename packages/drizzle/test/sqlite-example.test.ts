@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { describe, expect, it } from 'vitest';
 import { findTable, parsePlan, writeFilesAtomically, type ChangePlan, type SchemaModel, type TableModel } from '@orm-ai/core';
 import { SQLITE_CORE } from '../src/drizzle-core.js';
@@ -14,8 +11,9 @@ import { readDrizzleSchema } from '../src/read-schema.js';
 import { loadDrizzleKit } from '../src/drizzle-kit-api.js';
 import { modelFromSnapshot } from '../src/snapshot-model.js';
 import { packageRoot } from './fixtures.js';
-import { exampleForTest, REPO_ROOT } from '../../../test/support/example-project.js';
+import { exampleForTest } from '../../../test/support/example-project.js';
 import { drizzleKit, drizzleKitGenerate } from '../../../test/support/drizzle-kit-cli.js';
+import { migrateInProcess, query, runMigrate, seededDatabase } from '../../../test/support/sqlite-blog.js';
 
 /**
  * The plugin on examples/drizzle-sqlite-app, end to end with real parts: the project's
@@ -44,52 +42,6 @@ async function generateAndWrite(root: string, plan: ChangePlan, name: string) {
   const migration = await project.generateMigration({ plan, edits, name, shadowServer: undefined });
   await writeFilesAtomically([...edits, ...migration.filesFor({ up: migration.statements, down: migration.downStatements })]);
   return { edits, migration };
-}
-
-/** The example's `npm run migrate` (tsx src/migrate.ts) on `databaseFile`. */
-function runMigrate(root: string, databaseFile: string): { status: number | null; output: string } {
-  const result = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/migrate.ts'], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_FILE: databaseFile },
-  });
-  return { status: result.status, output: result.stdout + result.stderr };
-}
-
-/** What `npm run migrate` runs (src/migrate.ts), in this process: drizzle-orm's better-sqlite3 migrator over the copy's folder. */
-function migrateInProcess(root: string, databaseFile: string): void {
-  const client = new Database(databaseFile);
-  try {
-    migrate(drizzle({ client }), { migrationsFolder: join(root, 'drizzle') });
-  } finally {
-    client.close();
-  }
-}
-
-/** A database migrated to the example's history, with two users, their posts and a comment. */
-function seededDatabase(root: string): string {
-  const file = join(root, 'blog.db');
-  migrateInProcess(root, file);
-  const db = new Database(file);
-  try {
-    db.exec(`
-      INSERT INTO users (email, display_name, bio) VALUES ('ada@example.com', 'Ada', 'Analyst'), ('alan@example.com', 'Alan', 'Logician');
-      INSERT INTO posts (author_id, title, body) SELECT id, 'Notes of ' || display_name, '...' FROM users;
-      INSERT INTO comments (post_id, author_id, body) SELECT p.id, u.id, 'Nice' FROM posts p JOIN users u ON u.email = 'alan@example.com' LIMIT 1;
-    `);
-  } finally {
-    db.close();
-  }
-  return file;
-}
-
-function query(file: string, sql: string): unknown[] {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
 }
 
 /**
