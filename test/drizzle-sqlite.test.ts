@@ -65,4 +65,20 @@ describe('drizzle-ai generate on a Drizzle SQLite project', () => {
     expect(report.error.message).toContain("drizzle-orm's migrate() runs every pending migration inside one BEGIN");
     expect(snapshotTree(root)).toEqual(before);
   });
+
+  it('check: the example\'s history passes; the recreation, written anyway with --allow-unsafe, fails CI with the cascade measured', async () => {
+    const root = exampleForTest('drizzle-sqlite-app');
+    const clean = capturingIo({ cwd: root });
+    expect(await runDrizzleCli(['check', '--json'], clean.io)).toBe(0);
+    expect(JSON.parse(clean.out.join('\n'))).toMatchObject({ ok: true, summary: { errors: 0 } });
+
+    const written = await generateJson(root, ['--plan', 'plans/require-user-bio.json', '--yes', '--allow-unsafe', '--allow-data-loss', '--allow-irreversible']);
+    expect(written.report).toMatchObject({ ok: true, written: true });
+    const checked = capturingIo({ cwd: root });
+    expect(await runDrizzleCli(['check', '--json'], checked.io)).toBe(1);
+    const findings = (JSON.parse(checked.out.join('\n')).files as Array<{ path: string; statements: Array<{ findings: Array<{ rule: string }> }> }>)
+      .flatMap((migration) => migration.statements.flatMap((statement) => statement.findings.map((finding) => `${migration.path} ${finding.rule}`)));
+    expect(findings).toContain('drizzle/0002_alter_users_bio.sql sqlite-cascade-deletes-rows');
+    expect(findings).toContain('drizzle/0002_alter_users_bio.sql sqlite-foreign-key-check-missing');
+  });
 });
