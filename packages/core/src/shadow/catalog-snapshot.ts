@@ -356,6 +356,14 @@ function compareLines(left: DiffLine, right: DiffLine): number {
   return left.text < right.text ? -1 : left.text > right.text ? 1 : 0;
 }
 
+/**
+ * One catalog query of a dialect's reader (SQLite's pragmas, MySQL's information_schema),
+ * its failure `SHADOW_UNAVAILABLE` named after the step and the shadow, as the snapshot's own.
+ */
+export function readCatalog<T extends Record<string, unknown>>(shadow: ShadowDatabase, step: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  return readStep(shadow, step, () => shadow.query<T>(sql, params));
+}
+
 /** Runs one read of the snapshot, its failure named after the step and the shadow. */
 async function readStep<T>(shadow: ShadowDatabase, step: string, work: () => Promise<T>): Promise<T> {
   try {

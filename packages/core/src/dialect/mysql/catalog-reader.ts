@@ -1,6 +1,6 @@
-import { describeError, OrmAiError } from '../../errors.js';
+import { OrmAiError } from '../../errors.js';
 import { quote } from './copy-tables.js';
-import type { CatalogSnapshot, ColumnSnapshot, ConstraintSnapshot, IndexSnapshot, RelationSnapshot } from '../../shadow/catalog-snapshot.js';
+import { readCatalog, type CatalogSnapshot, type ColumnSnapshot, type ConstraintSnapshot, type IndexSnapshot, type RelationSnapshot } from '../../shadow/catalog-snapshot.js';
 import type { ShadowDatabase } from '../../shadow/shadow-database.js';
 
 /**
@@ -28,10 +28,10 @@ export const MYSQL_SNAPSHOT_SCHEMA = 'database';
  * diffCatalogSnapshots(before, await takeMysqlCatalogSnapshot(copy)); // [] when restored
  */
 export async function takeMysqlCatalogSnapshot(shadow: ShadowDatabase): Promise<CatalogSnapshot> {
-  const tables = await read<TableRow>(shadow, 'tables', "SELECT TABLE_NAME AS name, TABLE_TYPE AS type, TABLE_COLLATION AS collation FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME");
-  const columns = await read<ColumnRow>(shadow, 'columns', COLUMNS_SQL);
-  const views = await read<{ name: string; definition: string }>(shadow, 'views', 'SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()');
-  const [database] = await read<{ name: string }>(shadow, 'database', 'SELECT DATABASE() AS name');
+  const tables = await readCatalog<TableRow>(shadow, 'tables', "SELECT TABLE_NAME AS name, TABLE_TYPE AS type, TABLE_COLLATION AS collation FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME");
+  const columns = await readCatalog<ColumnRow>(shadow, 'columns', COLUMNS_SQL);
+  const views = await readCatalog<{ name: string; definition: string }>(shadow, 'views', 'SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()');
+  const [database] = await readCatalog<{ name: string }>(shadow, 'database', 'SELECT DATABASE() AS name');
   const relations: RelationSnapshot[] = tables.map((table) => ({
     schema: MYSQL_SNAPSHOT_SCHEMA,
     name: table.name,
@@ -62,7 +62,7 @@ export async function takeMysqlCatalogSnapshot(shadow: ShadowDatabase): Promise<
  * compare a table's contents before and after a migration and its rollback.
  */
 export async function readMysqlTableRows(shadow: ShadowDatabase, table: string): Promise<MysqlTableRows> {
-  const columns = await read<{ name: string; data_type: string; key_position: number | null }>(
+  const columns = await readCatalog<{ name: string; data_type: string; key_position: number | null }>(
     shadow,
     `columns of ${table}`,
     `SELECT c.COLUMN_NAME AS name, c.DATA_TYPE AS data_type, k.ORDINAL_POSITION AS key_position
@@ -75,7 +75,7 @@ export async function readMysqlTableRows(shadow: ShadowDatabase, table: string):
   const key = columns.filter((column) => column.key_position !== null).sort((left, right) => left.key_position! - right.key_position!);
   const values = columns.map((column, index) => `${BINARY_TYPES.has(column.data_type) ? `CONCAT('x''', HEX(${quote(column.name)}), '''')` : `CAST(${quote(column.name)} AS CHAR)`} AS c${index}`);
   const order = key.length > 0 ? key.map((column) => quote(column.name)) : columns.map((_, index) => String(index + 1));
-  const rows = await read<Record<string, string | null>>(shadow, `rows of ${table}`, `SELECT ${values.join(', ')} FROM ${quote(table)} ORDER BY ${order.join(', ')}`);
+  const rows = await readCatalog<Record<string, string | null>>(shadow, `rows of ${table}`, `SELECT ${values.join(', ')} FROM ${quote(table)} ORDER BY ${order.join(', ')}`);
   return {
     table,
     columns: columns.map((column) => column.name),
@@ -112,7 +112,7 @@ function toColumn(row: ColumnRow, tableCollation: string | null): ColumnSnapshot
 }
 
 async function readIndexes(shadow: ShadowDatabase): Promise<{ indexes: IndexSnapshot[]; keys: ConstraintSnapshot[] }> {
-  const rows = await read<StatisticsRow>(shadow, 'indexes', STATISTICS_SQL);
+  const rows = await readCatalog<StatisticsRow>(shadow, 'indexes', STATISTICS_SQL);
   const byIndex = new Map<string, StatisticsRow[]>();
   for (const row of rows) byIndex.set(JSON.stringify([row.table_name, row.index_name]), [...(byIndex.get(JSON.stringify([row.table_name, row.index_name])) ?? []), row]);
   const indexes: IndexSnapshot[] = [];
@@ -129,7 +129,7 @@ async function readIndexes(shadow: ShadowDatabase): Promise<{ indexes: IndexSnap
 }
 
 async function readForeignKeys(shadow: ShadowDatabase): Promise<ConstraintSnapshot[]> {
-  const rows = await read<ForeignKeyRow>(shadow, 'foreign keys', FOREIGN_KEYS_SQL);
+  const rows = await readCatalog<ForeignKeyRow>(shadow, 'foreign keys', FOREIGN_KEYS_SQL);
   const byKey = new Map<string, ForeignKeyRow[]>();
   for (const row of rows) byKey.set(JSON.stringify([row.table_name, row.name]), [...(byKey.get(JSON.stringify([row.table_name, row.name])) ?? []), row]);
   return [...byKey.values()].map((parts) => {
@@ -148,8 +148,8 @@ async function readForeignKeys(shadow: ShadowDatabase): Promise<ConstraintSnapsh
 
 /** MariaDB names checks per table and lists their table in CHECK_CONSTRAINTS; MySQL 8 names them per database and does not. */
 async function readChecks(shadow: ShadowDatabase): Promise<ConstraintSnapshot[]> {
-  const checks = await read<Record<string, string>>(shadow, 'checks', 'SELECT * FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()');
-  const owners = await read<{ table_name: string; name: string }>(shadow, 'check owners', "SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND CONSTRAINT_TYPE = 'CHECK'");
+  const checks = await readCatalog<Record<string, string>>(shadow, 'checks', 'SELECT * FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()');
+  const owners = await readCatalog<{ table_name: string; name: string }>(shadow, 'check owners', "SELECT TABLE_NAME AS table_name, CONSTRAINT_NAME AS name FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_SCHEMA = DATABASE() AND CONSTRAINT_TYPE = 'CHECK'");
   return checks.flatMap((check) => {
     const table = check.TABLE_NAME ?? owners.find((owner) => owner.name === check.CONSTRAINT_NAME)?.table_name;
     return table === undefined ? [] : [{ schema: MYSQL_SNAPSHOT_SCHEMA, table, name: check.CONSTRAINT_NAME!, type: 'check' as const, definition: `CHECK (${check.CHECK_CLAUSE})` }];
@@ -160,16 +160,6 @@ function withoutDatabase(definition: string, database: string): string {
   return definition.replaceAll(`${quote(database)}.`, '');
 }
 
-async function read<T extends Record<string, unknown>>(shadow: ShadowDatabase, step: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  try {
-    return await shadow.query<T>(sql, params);
-  } catch (error) {
-    throw new OrmAiError('SHADOW_UNAVAILABLE', `catalog of ${shadow.description}: reading the ${step} failed: ${describeError(error)}`, {
-      hint: 'The shadow may be closed: open a new one.',
-      cause: error,
-    });
-  }
-}
 
 function compare(left: string, right: string): number {
   return left < right ? -1 : left > right ? 1 : 0;

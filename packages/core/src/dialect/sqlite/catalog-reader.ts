@@ -1,6 +1,6 @@
-import { describeError, OrmAiError } from '../../errors.js';
+import { OrmAiError } from '../../errors.js';
 import { createTableParts, partialIndexCondition, type CreateTableParts } from './create-table-parts.js';
-import type { CatalogSnapshot, ColumnSnapshot, ConstraintSnapshot, IndexSnapshot, RelationSnapshot } from '../../shadow/catalog-snapshot.js';
+import { readCatalog, type CatalogSnapshot, type ColumnSnapshot, type ConstraintSnapshot, type IndexSnapshot, type RelationSnapshot } from '../../shadow/catalog-snapshot.js';
 import type { ShadowDatabase } from '../../shadow/shadow-database.js';
 
 /** SQLite has one schema per attached file; a migration works in `main`. */
@@ -26,7 +26,7 @@ const SCHEMA = 'main';
  * diffCatalogSnapshots(before, await takeSqliteCatalogSnapshot(shadow)); // [] when restored
  */
 export async function takeSqliteCatalogSnapshot(shadow: ShadowDatabase): Promise<CatalogSnapshot> {
-  const objects = await read<SchemaRow>(shadow, 'schema', SCHEMA_SQL);
+  const objects = await readCatalog<SchemaRow>(shadow, 'schema', SCHEMA_SQL);
   const relations: RelationSnapshot[] = [];
   const indexes: IndexSnapshot[] = [];
   const constraints: ConstraintSnapshot[] = [];
@@ -56,14 +56,14 @@ export async function takeSqliteCatalogSnapshot(shadow: ShadowDatabase): Promise
  * table's contents before and after a migration and its rollback.
  */
 export async function readSqliteTableRows(shadow: ShadowDatabase, table: string): Promise<SqliteTableRows> {
-  const columns = await read<XinfoRow>(shadow, `columns of ${table}`, 'SELECT name, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid', [table]);
+  const columns = await readCatalog<XinfoRow>(shadow, `columns of ${table}`, 'SELECT name, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid', [table]);
   if (columns.length === 0) throw new OrmAiError('SHADOW_UNAVAILABLE', `${shadow.description}: there is no table ${table} to read`, { hint: 'Read a table the shadow holds: list them with takeSqliteCatalogSnapshot.' });
   const visible = columns.filter((column) => column.hidden !== 1);
   const key = visible.filter((column) => column.pk > 0).sort((left, right) => left.pk - right.pk);
   const values = visible.map((column) => `CASE typeof(${quote(column.name)}) WHEN 'blob' THEN 'x''' || hex(${quote(column.name)}) || '''' ELSE CAST(${quote(column.name)} AS TEXT) END`);
-  const [withoutRowid] = await read<{ wr: number }>(shadow, `kind of ${table}`, 'SELECT wr FROM pragma_table_list(?)', [table]);
+  const [withoutRowid] = await readCatalog<{ wr: number }>(shadow, `kind of ${table}`, 'SELECT wr FROM pragma_table_list(?)', [table]);
   const order = key.length > 0 ? key.map((column) => quote(column.name)) : withoutRowid?.wr === 1 ? visible.map((_, index) => String(index + 1)) : ['rowid'];
-  const rows = await read<{ row: string }>(shadow, `rows of ${table}`, `SELECT json_array(${values.join(', ')}) AS row FROM ${quote(table)} ORDER BY ${order.join(', ')}`);
+  const rows = await readCatalog<{ row: string }>(shadow, `rows of ${table}`, `SELECT json_array(${values.join(', ')}) AS row FROM ${quote(table)} ORDER BY ${order.join(', ')}`);
   return {
     table,
     columns: visible.map((column) => column.name),
@@ -82,7 +82,7 @@ export interface SqliteTableRows {
 }
 
 async function readColumns(shadow: ShadowDatabase, table: string, parts: CreateTableParts): Promise<ColumnSnapshot[]> {
-  const rows = await read<XinfoRow>(shadow, `columns of ${table}`, 'SELECT name, type, "notnull" AS not_null, dflt_value AS dflt, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid', [table]);
+  const rows = await readCatalog<XinfoRow>(shadow, `columns of ${table}`, 'SELECT name, type, "notnull" AS not_null, dflt_value AS dflt, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid', [table]);
   // hidden: 1 is a virtual table's hidden column, 2 a VIRTUAL and 3 a STORED generated column.
   return rows
     .filter((row) => row.hidden !== 1)
@@ -101,12 +101,12 @@ async function readColumns(shadow: ShadowDatabase, table: string, parts: CreateT
 async function readConstraints(shadow: ShadowDatabase, table: string, parts: CreateTableParts): Promise<ConstraintSnapshot[]> {
   const constraint = (name: string, type: ConstraintSnapshot['type'], definition: string): ConstraintSnapshot => ({ schema: SCHEMA, table, name, type, definition });
   const found: ConstraintSnapshot[] = [];
-  const columns = await read<XinfoRow>(shadow, `primary key of ${table}`, 'SELECT name, pk FROM pragma_table_xinfo(?) WHERE pk > 0 ORDER BY pk', [table]);
+  const columns = await readCatalog<XinfoRow>(shadow, `primary key of ${table}`, 'SELECT name, pk FROM pragma_table_xinfo(?) WHERE pk > 0 ORDER BY pk', [table]);
   if (columns.length > 0) {
     const names = columns.map((column) => column.name).join(', ');
     found.push(constraint('primary key', 'primary key', `PRIMARY KEY (${names})${parts.autoincrement ? ' AUTOINCREMENT' : ''}`));
   }
-  const uniques = await read<IndexListRow>(shadow, `unique constraints of ${table}`, "SELECT name FROM pragma_index_list(?) WHERE origin = 'u'", [table]);
+  const uniques = await readCatalog<IndexListRow>(shadow, `unique constraints of ${table}`, "SELECT name FROM pragma_index_list(?) WHERE origin = 'u'", [table]);
   for (const unique of uniques) {
     const keyColumns = await indexColumns(shadow, unique.name);
     found.push(constraint(`unique (${keyColumns})`, 'unique', `UNIQUE (${keyColumns})`));
@@ -118,7 +118,7 @@ async function readConstraints(shadow: ShadowDatabase, table: string, parts: Cre
 }
 
 async function readForeignKeys(shadow: ShadowDatabase, table: string): Promise<Array<{ name: string; definition: string }>> {
-  const rows = await read<ForeignKeyRow>(shadow, `foreign keys of ${table}`, 'SELECT id, seq, "table" AS target, "from" AS source, "to" AS referenced, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq', [table]);
+  const rows = await readCatalog<ForeignKeyRow>(shadow, `foreign keys of ${table}`, 'SELECT id, seq, "table" AS target, "from" AS source, "to" AS referenced, on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq', [table]);
   const byId = new Map<number, ForeignKeyRow[]>();
   for (const row of rows) byId.set(row.id, [...(byId.get(row.id) ?? []), row]);
   const keys = [...byId.values()].map((parts) => {
@@ -133,7 +133,7 @@ async function readForeignKeys(shadow: ShadowDatabase, table: string): Promise<A
 }
 
 async function readIndexes(shadow: ShadowDatabase, table: string): Promise<IndexSnapshot[]> {
-  const rows = await read<IndexListRow>(shadow, `indexes of ${table}`, "SELECT l.name, l.\"unique\" AS isUnique, s.sql FROM pragma_index_list(?) l JOIN sqlite_schema s ON s.type = 'index' AND s.name = l.name WHERE l.origin = 'c'", [table]);
+  const rows = await readCatalog<IndexListRow>(shadow, `indexes of ${table}`, "SELECT l.name, l.\"unique\" AS isUnique, s.sql FROM pragma_index_list(?) l JOIN sqlite_schema s ON s.type = 'index' AND s.name = l.name WHERE l.origin = 'c'", [table]);
   const indexes: IndexSnapshot[] = [];
   for (const row of rows) {
     const keyColumns = await indexColumns(shadow, row.name);
@@ -146,22 +146,12 @@ async function readIndexes(shadow: ShadowDatabase, table: string): Promise<Index
 
 /** `email, created_at DESC`; an expression key (cid -2) is read from the index's SQL. */
 async function indexColumns(shadow: ShadowDatabase, index: string): Promise<string> {
-  const rows = await read<IndexXinfoRow>(shadow, `columns of index ${index}`, 'SELECT cid, name, "desc" AS descending, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno', [index]);
+  const rows = await readCatalog<IndexXinfoRow>(shadow, `columns of index ${index}`, 'SELECT cid, name, "desc" AS descending, coll FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno', [index]);
   return rows
     .map((row) => [row.cid === -2 ? '<expression>' : row.name, row.coll !== 'BINARY' ? `COLLATE ${row.coll}` : '', row.descending === 1 ? 'DESC' : ''].filter(Boolean).join(' '))
     .join(', ');
 }
 
-async function read<T extends Record<string, unknown>>(shadow: ShadowDatabase, step: string, sql: string, params: readonly unknown[] = []): Promise<T[]> {
-  try {
-    return await shadow.query<T>(sql, params);
-  } catch (error) {
-    throw new OrmAiError('SHADOW_UNAVAILABLE', `catalog of ${shadow.description}: reading the ${step} failed: ${describeError(error)}`, {
-      hint: 'The shadow may be closed: open a new one.',
-      cause: error,
-    });
-  }
-}
 
 function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
