@@ -29,7 +29,7 @@ export * from './dialect/postgres/shadow/pglite-extensions.js';
 export { startFreshPglite, type FreshPgliteOptions } from './dialect/postgres/shadow/fresh-pglite.js';
 export { shadowCacheDir } from './dialect/postgres/shadow/prepared-shadow-cache.js';
 export { userSchemasOnly } from './dialect/postgres/user-schemas.js';
-export { isShadowName, shadowName, RUN_ID } from './dialect/postgres/shadow/throwaway-names.js';
+export { isShadowName, shadowName, RUN_ID } from './shadow/throwaway-names.js';
 export * from './interrupts.js';
 export * from './pipeline/generate.js';
 export * from './pipeline/check.js';

@@ -4,7 +4,7 @@ import { ensurePostgresServer, queryServer, serverTestUrl, shadowBackends } from
 import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.js';
 import { shadowServerFrom, ThrowawayDatabases } from '../src/dialect/postgres/shadow/server-databases.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
-import { RUN_ID, parseShadowLabel } from '../src/dialect/postgres/shadow/throwaway-names.js';
+import { RUN_ID, parseShadowLabel } from '../src/shadow/throwaway-names.js';
 
 /**
  * The wall on its own: SQL that validation would refuse is run on the shadow directly, as if

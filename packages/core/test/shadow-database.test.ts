@@ -5,7 +5,7 @@ import { openShadowDatabase } from '../src/dialect/postgres/shadow/open-shadow.j
 import { replayMigrations } from '../src/shadow/replay-migrations.js';
 import { postgresDialect } from '../src/dialect/postgres/postgres-dialect.js';
 import { SHADOW_DATABASE_PREFIX, shadowServerFrom } from '../src/dialect/postgres/shadow/server-databases.js';
-import { shadowName } from '../src/dialect/postgres/shadow/throwaway-names.js';
+import { shadowName } from '../src/shadow/throwaway-names.js';
 import type { ShadowDatabase } from '../src/shadow/shadow-database.js';
 
 const scripts = [

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgresServer, queryServer, serverTestUrl } from '../../../test/support/postgres-server.js';
 import { ThrowawayDatabases } from '../src/dialect/postgres/shadow/server-databases.js';
-import { newShadowName, shadowLabel } from '../src/dialect/postgres/shadow/throwaway-names.js';
+import { newShadowName, shadowLabel } from '../src/shadow/throwaway-names.js';
 import { removeStaleRunFiles, stagingRoot } from '../src/stale-run-files.js';
 
 /** The id of a process that has exited: what a SIGKILLed run leaves in its file names. */

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { PostgresCatalogReader } from '../dialect/postgres/catalog-reader.js';
 import { describeError, OrmAiError } from '../errors.js';
-import { redact } from '../dialect/postgres/shadow/server-databases.js';
+import { redact } from '../shadow/shadow-database.js';
 import type { ProductionRows } from './analyze-migration.js';
 
 /**

@@ -77,3 +77,14 @@ export interface PreparedShadowOptions {
   /** Where embedded shadows are cached (`shadowCacheDir`); absent, every run replays from initdb. */
   readonly cacheDir?: string | undefined;
 }
+
+/** The URL with its password hidden, for messages. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { describeError, OrmAiError } from '../../errors.js';
-import { redact } from '../postgres/shadow/server-databases.js';
-import { isShadowName, labelLiteral, newShadowName, parseShadowLabel, shadowName } from '../postgres/shadow/throwaway-names.js';
-import { STALE_SHADOW_AGE_MS } from '../postgres/shadow/stale-shadows.js';
+import { redact } from '../../shadow/shadow-database.js';
+import { isShadowName, labelLiteral, newShadowName, parseShadowLabel, shadowName, STALE_SHADOW_AGE_MS } from '../../shadow/throwaway-names.js';
 
 /**
  * The server side of a MySQL/MariaDB shadow: the URL's own account (the admin connection)

@@ -1,7 +1,7 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { quoteIdentifier } from '../../../table-ref.js';
-import { labelLiteral, newShadowName } from './throwaway-names.js';
+import { labelLiteral, newShadowName } from '../../../shadow/throwaway-names.js';
 
 /**
  * The wall around everything that comes from the project or the plan: the existing

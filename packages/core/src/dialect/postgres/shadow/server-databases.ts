@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describeError, OrmAiError } from '../../../errors.js';
 import { isInterrupted, onInterrupt } from '../../../interrupts.js';
-import type { ShadowServer } from '../../../shadow/shadow-database.js';
+import { redact, type ShadowServer } from '../../../shadow/shadow-database.js';
 import { CONFINED_ROLE_ATTRIBUTES, scramVerifier } from './confined-role.js';
 import { dropStaleShadows } from './stale-shadows.js';
-import { labelLiteral, newShadowName, shadowName } from './throwaway-names.js';
+import { labelLiteral, newShadowName, shadowName } from '../../../shadow/throwaway-names.js';
 
-export { SHADOW_DATABASE_PREFIX } from './throwaway-names.js';
+export { SHADOW_DATABASE_PREFIX } from '../../../shadow/throwaway-names.js';
 
 /** The user's `--shadow-url` server, and whether they gave up the confinement (`--unconfined-shadow`). */
 /** One throwaway database, and how to reach it. */
@@ -224,16 +224,6 @@ export function parseServerUrl(url: string): URL {
   return parsed;
 }
 
-/** The URL with its password hidden, for messages. */
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
 
 /** The server URL pointed at another database on the same server. */
 export function databaseUrl(server: URL, database: string): string {

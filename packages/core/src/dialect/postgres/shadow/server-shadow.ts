@@ -2,7 +2,8 @@ import pg from 'pg';
 import { runIsolated } from '../../../shadow/isolated-shadow.js';
 import type { ForkOptions, SecondSessions, ShadowDatabase, ShadowSession } from '../../../shadow/shadow-database.js';
 import type { ShadowServer } from '../../../shadow/shadow-database.js';
-import { redact, ThrowawayDatabases, type ThrowawayDatabase } from './server-databases.js';
+import { redact } from '../../../shadow/shadow-database.js';
+import { ThrowawayDatabases, type ThrowawayDatabase } from './server-databases.js';
 
 /**
  * Works in a fresh throwaway database on the server, logged in as its throwaway role (see

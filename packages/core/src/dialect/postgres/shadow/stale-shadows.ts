@@ -1,8 +1,6 @@
 import type pg from 'pg';
-import { isShadowName, parseShadowLabel, shadowName } from './throwaway-names.js';
+import { isShadowName, parseShadowLabel, shadowName, STALE_SHADOW_AGE_MS } from '../../../shadow/throwaway-names.js';
 
-/** A throwaway database or role older than this, with no session on it, was left by a run that died. */
-export const STALE_SHADOW_AGE_MS = 60 * 60 * 1000;
 
 export interface StaleShadowsDropped {
   readonly databases: readonly string[];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { OrmAiError } from '../../../errors.js';
+import { OrmAiError } from '../errors.js';
 
 /** Every database and role this tool creates is named `orm_ai_shadow_<12 hex>`; it drops only those. */
 export const SHADOW_DATABASE_PREFIX = 'orm_ai_shadow_';
@@ -58,3 +58,6 @@ export function parseShadowLabel(comment: string | null): ShadowLabel | null {
 export function labelLiteral(label: ShadowLabel = shadowLabel()): string {
   return `'${JSON.stringify(label).replaceAll("'", "''")}'`;
 }
+
+/** A throwaway database, role or account older than this, with no session on it, was left by a run that died. */
+export const STALE_SHADOW_AGE_MS = 60 * 60 * 1000;
