@@ -206,8 +206,11 @@ interface SquawkViolation {
   readonly help: string | null;
 }
 
+/** squawk reads PostgreSQL only: SQLite's rule folders are judged by packages/core/test/sqlite-safety-rules.test.ts. */
+const POSTGRES_RULES = new Set<string>(postgresDialect.safetyRules.map((rule) => rule.id));
+
 const fixtures: Fixture[] = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && POSTGRES_RULES.has(entry.name))
   .flatMap(({ name: rule }) => {
     const folder = join(FIXTURES, rule);
     const folderSettings = existsSync(join(folder, 'fixture.json')) ? (JSON.parse(readFileSync(join(folder, 'fixture.json'), 'utf8')) as FixtureSettings) : {};
