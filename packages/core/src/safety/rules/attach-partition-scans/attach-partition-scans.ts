@@ -10,6 +10,8 @@ export const attachPartitionScans = defineSafetyRule({
   squawk: [],
   fix: 'Before ATTACH PARTITION, ADD CONSTRAINT ... CHECK (the partition bound) NOT VALID on the table and VALIDATE CONSTRAINT (no ACCESS EXCLUSIVE), so the attach skips its scan; drop the CHECK after. Before PostgreSQL 12 the attach still locks the parent ACCESS EXCLUSIVE: run it with a lock_timeout in a quiet window.',
   async *check({ kind, node, isNewTable, catalog, target }) {
+    // ALTER INDEX ... ATTACH PARTITION parses to the same command; it attaches an index and scans nothing.
+    if (node.objtype !== 'OBJECT_TABLE') return;
     for (const { table: parent, subtype, command } of alterTableCommands(kind, node)) {
       if (subtype !== 'AT_AttachPartition') continue;
       const partition = tableOf(nodeOf<{ name?: unknown }>(command.def, 'PartitionCmd')?.name);
