@@ -28,6 +28,8 @@ export const DRIZZLE_SAFETY_FIXES: SafetyFixes = {
     "Build uniqueIndex('name').on(t.column).concurrently() in a migration of its own first (outside migrate()'s transaction); the index then enforces uniqueness without the constraint's ACCESS EXCLUSIVE build.",
   'exclusion-constraint-in-place':
     "pgTable cannot declare EXCLUDE: add it in a custom migration (drizzle-kit generate --custom) applied with the one that creates the table, while it is empty. On a filled table there is no online form: accept the ACCESS EXCLUSIVE build in a quiet window after SET LOCAL lock_timeout, or declare a new pgTable, add the constraint, copy the rows in batches and swap the names.",
+  'attach-partition-scans':
+    "drizzle-kit does not write ATTACH PARTITION: in a custom migration (drizzle-kit generate --custom), first ADD CONSTRAINT ... CHECK (the partition bound) NOT VALID on the table and VALIDATE it, then ATTACH PARTITION (no scan) and drop the CHECK; before PostgreSQL 12 set lock_timeout first, as the parent is locked ACCESS EXCLUSIVE.",
   'domain-constraint-scans-tables':
     "drizzle-kit does not manage domains: in a custom migration (drizzle-kit generate --custom) add the domain constraint with NOT VALID. To check existing rows without blocking writes, add check('name', sql`...`) on each table's column, edit its SQL to NOT VALID, and VALIDATE it in a later migration.",
   'rename-column': "Keep the database name and rename only the TypeScript property: newName: text('old_name').",

@@ -23,6 +23,8 @@ export const PRISMA_SAFETY_FIXES: SafetyFixes = {
   'unique-without-using-index': 'In a --create-only migration, CREATE UNIQUE INDEX CONCURRENTLY alone first; Prisma reads a unique index as @unique.',
   'exclusion-constraint-in-place':
     'The Prisma schema cannot declare EXCLUDE: add it to the migration.sql that creates the table (prisma migrate dev --create-only), while the table is empty. On a filled table there is no online form: accept the ACCESS EXCLUSIVE build in a quiet window after SET lock_timeout, or add a new model with the constraint, copy the rows in batches and swap the names.',
+  'attach-partition-scans':
+    'Prisma does not manage partitions: in a --create-only migration, first ADD CONSTRAINT ... CHECK (the partition bound) NOT VALID on the table and VALIDATE CONSTRAINT, then ATTACH PARTITION (no scan) and drop the CHECK; before PostgreSQL 12 SET lock_timeout first, as the parent is locked ACCESS EXCLUSIVE.',
   'domain-constraint-scans-tables':
     'Prisma does not manage domains: in a --create-only migration, add the domain constraint with NOT VALID. To check existing rows without blocking writes, add the same CHECK ... NOT VALID on each table\'s column there and VALIDATE CONSTRAINT in the next migration.',
   'rename-column': 'Keep the database name with @map("old_name") and rename only the field.',

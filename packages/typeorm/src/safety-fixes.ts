@@ -26,6 +26,8 @@ export const TYPEORM_SAFETY_FIXES: SafetyFixes = {
   'unique-without-using-index': 'Create the unique index CONCURRENTLY in a migration with public transaction = false first, then declare it with @Index({ unique: true }).',
   'exclusion-constraint-in-place':
     'Declare @Exclusion on the entity before its table exists, so migration:generate writes it with the CREATE TABLE. On a filled table there is no online form: accept the ACCESS EXCLUSIVE build in a quiet window after SET LOCAL lock_timeout, or map a new entity with the @Exclusion to a new table, copy the rows in batches and swap the names.',
+  'attach-partition-scans':
+    "TypeORM does not manage partitions: in a migration made with typeorm migration:create, first ADD CONSTRAINT ... CHECK (the partition bound) NOT VALID on the table and VALIDATE it, then ATTACH PARTITION (no scan) and drop the CHECK; before PostgreSQL 12 SET lock_timeout first, as the parent is locked ACCESS EXCLUSIVE.",
   'domain-constraint-scans-tables':
     "TypeORM does not manage domains: in a migration made with typeorm migration:create, add the domain constraint with NOT VALID. To check existing rows without blocking writes, add the same CHECK ... NOT VALID on each table's column and VALIDATE it in a later migration, and declare each with @Check('name', ...) so migration:generate does not drop it.",
   'rename-column': "Keep the database name with @Column({ name: 'old_name' }) and rename only the property.",

@@ -45,6 +45,14 @@ export class ShadowCatalog {
     return false;
   }
 
+  /**
+   * Whether the table has any validated CHECK constraint. Whether one implies a partition bound is
+   * PostgreSQL's proof to make (ATTACH PARTITION then skips its scan); without any, it cannot.
+   */
+  async hasValidatedCheck(table: TableRef): Promise<boolean> {
+    return (await this.#reader.validatedChecks(table)).length > 0;
+  }
+
   /** Which of these functions are volatile (a default calling one rewrites the table). */
   async volatileFunctions(functionNames: readonly string[]): Promise<string[]> {
     return this.#reader.volatileFunctions(functionNames);

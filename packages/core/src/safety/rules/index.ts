@@ -2,6 +2,7 @@ import type { SafetyRuleDefinition } from '../safety-rule.js';
 import { addColumnNotNullWithoutDefault } from './add-column-not-null-without-default/add-column-not-null-without-default.js';
 import { addColumnRewritesTable } from './add-column-rewrites-table/add-column-rewrites-table.js';
 import { alterColumnTypeRewritesTable } from './alter-column-type-rewrites-table/alter-column-type-rewrites-table.js';
+import { attachPartitionScans } from './attach-partition-scans/attach-partition-scans.js';
 import { concurrentlyInTransaction } from './concurrently-in-transaction/concurrently-in-transaction.js';
 import { constraintNotValidMissing } from './constraint-not-valid-missing/constraint-not-valid-missing.js';
 import { createIndexNotConcurrent } from './create-index-not-concurrent/create-index-not-concurrent.js';
@@ -56,6 +57,7 @@ export const SAFETY_RULES = [
   uniqueWithoutUsingIndex,
   exclusionConstraintInPlace,
   domainConstraintScansTables,
+  attachPartitionScans,
   dropTable,
   dropColumn,
   truncateTable,

@@ -23,6 +23,12 @@ export const addColumnRewritesTable = defineSafetyRule({
       else if (constraints.some((constraint) => constraint.contype === 'CONSTR_IDENTITY')) yield `Adding identity column ${label} numbers every existing row: the table is rewritten under ACCESS EXCLUSIVE.`;
       else if (constraints.some((constraint) => constraint.contype === 'CONSTR_GENERATED' && constraint.generated_kind !== 'v')) {
         yield `Adding stored generated column ${label} computes it for every existing row: the table is rewritten under ACCESS EXCLUSIVE.`;
+      } else if (constraints.some((constraint) => constraint.contype === 'CONSTR_GENERATED') && !target.supports('virtual-generated-columns')) {
+        // Virtual (written VIRTUAL, or neither kind: 18's default) stores nothing; before 18 the only kind is STORED.
+        yield {
+          message: `Adding generated column ${label} as virtual (VIRTUAL, or no STORED) needs version 18: ${target.label} rejects it, and its STORED form computes it for every existing row, rewriting the table under ACCESS EXCLUSIVE.`,
+          lacking: 'virtual-generated-columns',
+        };
       } else if (defaultExpression !== undefined) {
         // A stable or immutable default is evaluated once and stored in the catalog (where the target has that); a volatile one per row.
         const volatile = await catalog.volatileFunctions(functionsCalledIn(defaultExpression));

@@ -1,0 +1,2 @@
+CREATE TABLE events_2026 (id bigint NOT NULL, happened_on date NOT NULL);
+ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
