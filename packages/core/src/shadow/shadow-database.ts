@@ -1,3 +1,4 @@
+import { OrmAiError } from '../errors.js';
 import type { MigrationScript, OrmCapabilities } from '../orm-plugin.js';
 
 /**
@@ -87,4 +88,30 @@ export function redact(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
+}
+
+/** What `parseShadowUrl` accepts for one server dialect, and what it tells a user who gave something else. */
+export interface ShadowUrlForm {
+  /** The URL schemes of the dialect's servers, with their colon: `postgres:`, `postgresql:`. */
+  readonly protocols: readonly string[];
+  /** `postgres://`, as the refusal names it. */
+  readonly scheme: string;
+  /** The hint for text that is no URL at all. */
+  readonly notAUrlHint: string;
+  /** The hint for a URL of another scheme. */
+  readonly otherSchemeHint: string;
+}
+
+/** Parses `--shadow-url` for a server of `form`; anything else is `SHADOW_URL_INVALID`, never echoing the password. */
+export function parseShadowUrl(url: string, form: ShadowUrlForm): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a URL`, { hint: form.notAUrlHint, cause: error });
+  }
+  if (!form.protocols.includes(parsed.protocol)) {
+    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a ${form.scheme} URL`, { hint: form.otherSchemeHint });
+  }
+  return parsed;
 }

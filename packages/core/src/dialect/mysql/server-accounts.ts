@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { describeError, OrmAiError } from '../../errors.js';
-import { redact } from '../../shadow/shadow-database.js';
+import { parseShadowUrl, redact } from '../../shadow/shadow-database.js';
 import { isShadowName, labelLiteral, newShadowName, parseShadowLabel, shadowName, STALE_SHADOW_AGE_MS } from '../../shadow/throwaway-names.js';
 
 /**
@@ -25,21 +25,12 @@ export interface ShadowAccount {
 
 /** Parses `--shadow-url` for a MySQL or MariaDB server; anything else is `SHADOW_URL_INVALID`, never echoing the password. */
 export function parseMysqlServerUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a URL`, {
-      hint: 'Use mysql://user:password@host:3306/database (its database is only used to create and drop shadows).',
-      cause: error,
-    });
-  }
-  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
-    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a mysql:// URL`, {
-      hint: 'A MySQL or MariaDB shadow needs mysql://user:password@host:3306/database.',
-    });
-  }
-  return parsed;
+  return parseShadowUrl(url, {
+    protocols: ['mysql:', 'mariadb:'],
+    scheme: 'mysql://',
+    notAUrlHint: 'Use mysql://user:password@host:3306/database (its database is only used to create and drop shadows).',
+    otherSchemeHint: 'A MySQL or MariaDB shadow needs mysql://user:password@host:3306/database.',
+  });
 }
 
 /** The admin connection on the URL's own account. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describeError, OrmAiError } from '../../../errors.js';
 import { isInterrupted, onInterrupt } from '../../../interrupts.js';
-import { redact, type ShadowServer } from '../../../shadow/shadow-database.js';
+import { parseShadowUrl, redact, type ShadowServer } from '../../../shadow/shadow-database.js';
 import { CONFINED_ROLE_ATTRIBUTES, scramVerifier } from './confined-role.js';
 import { dropStaleShadows } from './stale-shadows.js';
 import { labelLiteral, newShadowName, shadowName } from '../../../shadow/throwaway-names.js';
@@ -207,21 +207,12 @@ function refuseWhenInterrupted(): void {
 
 /** Parses `--shadow-url`; anything but a postgres:// URL is `SHADOW_URL_INVALID`, never echoing the password. */
 export function parseServerUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a URL`, {
-      hint: 'Use postgres://user:password@host:5432/database (the database is only used to create and drop the shadow).',
-      cause: error,
-    });
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new OrmAiError('SHADOW_URL_INVALID', `--shadow-url "${redact(url)}" is not a postgres:// URL`, {
-      hint: 'Only PostgreSQL servers can hold a shadow database.',
-    });
-  }
-  return parsed;
+  return parseShadowUrl(url, {
+    protocols: ['postgres:', 'postgresql:'],
+    scheme: 'postgres://',
+    notAUrlHint: 'Use postgres://user:password@host:5432/database (the database is only used to create and drop the shadow).',
+    otherSchemeHint: 'Only PostgreSQL servers can hold a shadow database.',
+  });
 }
 
 
